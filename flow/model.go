@@ -1,0 +1,174 @@
+package flow
+
+import (
+	"errors"
+	"time"
+
+	"onboard/msapi"
+)
+
+// Sentinel errors callers branch on.
+var (
+	ErrNotFound          = errors.New("not found")
+	ErrIllegalTransition = errors.New("illegal order state transition")
+	ErrConflict          = errors.New("order changed concurrently")
+	ErrAlreadyPaid       = errors.New("order is already paid")
+	ErrDraftExpired      = errors.New("draft expired")
+)
+
+// OrderStatus is a state of the order lifecycle:
+// draft → awaiting_consent → awaiting_payment → paid → provisioning → completed;
+// failed (retryable) and cancelled from any non-final state.
+type OrderStatus string
+
+const (
+	StatusDraft           OrderStatus = "draft"
+	StatusAwaitingConsent OrderStatus = "awaiting_consent"
+	StatusAwaitingPayment OrderStatus = "awaiting_payment"
+	StatusPaid            OrderStatus = "paid"
+	StatusProvisioning    OrderStatus = "provisioning"
+	StatusCompleted       OrderStatus = "completed"
+	StatusFailed          OrderStatus = "failed"
+	StatusCancelled       OrderStatus = "cancelled"
+)
+
+// Policy is the provider's order flow.
+type Policy string
+
+const (
+	PolicyPayFirst           Policy = "pay-first"
+	PolicyProcessImmediately Policy = "process-immediately"
+	PolicyManualApproval     Policy = "manual-approval"
+)
+
+// ActorKind says who made a change.
+type ActorKind string
+
+const (
+	ActorCustomer ActorKind = "customer"
+	ActorAgent    ActorKind = "agent"
+	ActorKiosk    ActorKind = "kiosk"
+	ActorSystem   ActorKind = "system"
+)
+
+// Actor is who made a change (for the audit trail).
+type Actor struct {
+	Kind ActorKind
+	Name string
+}
+
+// Address is a postal address.
+type Address struct {
+	Line1      string
+	Line2      string
+	City       string
+	State      string
+	PostalCode string
+	Country    string // ISO 3166-1 alpha-2
+}
+
+// Customer is the provider's customer.
+type Customer struct {
+	ID          string
+	CompanyName string
+	FirstName   string
+	LastName    string
+	Email       string
+	Phone       string // E.164
+	Address     Address
+	TenantID    string // linked Microsoft tenant, empty until linked
+	Domain      string // the tenant's initial domain
+	CreatedAt   time.Time
+}
+
+// Order is an order for licenses.
+type Order struct {
+	ID           string // internal id (UUID)
+	Number       string // the number people see, assigned by the store
+	CustomerID   string
+	Status       OrderStatus
+	Policy       Policy
+	Currency     string
+	Lines        []OrderLine
+	TenantID     string
+	TenantDomain string
+	AdminUPN     string // who accepted the invitation
+	Approved     bool   // manual-approval: an agent approved it
+	FailReason   string // set while failed
+	FailedFrom   OrderStatus
+	CreatedBy    Actor
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Total is the order's total in minor units.
+func (o Order) Total() int64 {
+	var t int64
+	for _, l := range o.Lines {
+		t += l.UnitPrice * int64(l.Quantity)
+	}
+	return t
+}
+
+// OrderLine is one offer and a seat count. SubscriptionID is set once the
+// line is provisioned; Converted says it came from converting a trial.
+type OrderLine struct {
+	LineNo         int
+	OfferID        string // Microsoft offer id
+	Name           string
+	SkuID          string
+	Quantity       int
+	UnitPrice      int64
+	SubscriptionID string
+	Converted      bool
+}
+
+// Payment is one checkout attempt for an order.
+type Payment struct {
+	CheckoutID string
+	OrderID    string
+	Amount     int64
+	Currency   string
+	State      string // payment.State
+	PaymentID  string
+	Reason     string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// User and Domain are what is imported from the tenant.
+type (
+	User   = msapi.User
+	Domain = msapi.Domain
+)
+
+// Draft is the saved answers of an unfinished wizard, never the password.
+type Draft struct {
+	Code      string // short reference code people can type
+	Terminal  string // which terminal saved it, to offer it again there
+	Mode      string
+	Step      string
+	Data      []byte // JSON of the answers
+	UpdatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// AuditEvent is one entry of the audit trail. Never holds a secret.
+type AuditEvent struct {
+	ID      int64
+	At      time.Time
+	Actor   Actor
+	OrderID string
+	Action  string // e.g. "order.transition", "payment.paid", "step.done"
+	From    string
+	To      string
+	Detail  string
+}
+
+// OrderFilter selects orders.
+type OrderFilter struct {
+	Status     OrderStatus
+	CustomerID string
+	Since      time.Time
+	Limit      int
+}

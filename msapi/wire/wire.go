@@ -1,0 +1,342 @@
+// Package wire holds the JSON shapes of Partner Center, Entra ID and Graph as
+// documented (see shared/notes/partner-center.md). The real client decodes
+// them and the sandbox encodes them; nothing outside msapi imports this.
+package wire
+
+// Partner Center paths, relative to the Partner Center base URL.
+const (
+	PathRelationshipRequests = "/v1/customers/relationshiprequests"
+	PathCustomers            = "/v1/customers"  // ?size=0&filter=<json>
+	PathDomains              = "/v1/domains/"   // HEAD /v1/domains/{domain}
+	PathCustomer             = "/v1/customers/" // /v1/customers/{id}[/users|/subscriptions|...]
+)
+
+// Headers.
+const (
+	HeaderRequestID         = "MS-RequestId"
+	HeaderCorrelationID     = "MS-CorrelationId"
+	HeaderContractVersion   = "MS-Contract-Version"
+	HeaderLocale            = "X-Locale"
+	HeaderContinuationToken = "MS-ContinuationToken"
+	HeaderCV                = "MS-CV"
+	HeaderServerID          = "MS-ServerId"
+	ContractVersion         = "v1"
+)
+
+// Attributes is Partner Center's attributes object.
+type Attributes struct {
+	ObjectType string `json:"objectType,omitempty"`
+	Etag       string `json:"etag,omitempty"`
+}
+
+// Link is a Partner Center link (links.self, links.next).
+type Link struct {
+	URI     string       `json:"uri"`
+	Method  string       `json:"method"`
+	Headers []LinkHeader `json:"headers"`
+}
+
+// LinkHeader is a header to send with a link (MS-ContinuationToken).
+type LinkHeader struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Links of a collection.
+type Links struct {
+	Self *Link `json:"self,omitempty"`
+	Next *Link `json:"next,omitempty"`
+}
+
+// Collection is a Partner Center resource collection.
+type Collection[T any] struct {
+	TotalCount int        `json:"totalCount"`
+	Items      []T        `json:"items"`
+	Links      Links      `json:"links"`
+	Attributes Attributes `json:"attributes"`
+}
+
+// Error is a Partner Center error body. Code is a number or a string.
+type Error struct {
+	Code        any      `json:"code"`
+	Description string   `json:"description"`
+	Data        []string `json:"data,omitempty"`
+	Source      string   `json:"source,omitempty"`
+}
+
+// ThrottleError is the body of a 429.
+type ThrottleError struct {
+	StatusCode int    `json:"statusCode"`
+	Message    string `json:"message"`
+}
+
+// GraphError is a Graph error body.
+type GraphError struct {
+	Error GraphErrorBody `json:"error"`
+}
+
+// GraphErrorBody is the inside of a GraphError.
+type GraphErrorBody struct {
+	Code       string           `json:"code"`
+	Message    string           `json:"message"`
+	InnerError *GraphInnerError `json:"innerError,omitempty"`
+}
+
+// GraphInnerError carries the request id.
+type GraphInnerError struct {
+	RequestID string `json:"request-id"`
+	Date      string `json:"date"`
+}
+
+// TokenError is the Entra ID token endpoint's error body.
+type TokenError struct {
+	Error            string `json:"error"`             // invalid_grant, invalid_client, ...
+	ErrorDescription string `json:"error_description"` // "AADSTS50126: ..."
+	ErrorCodes       []int  `json:"error_codes,omitempty"`
+}
+
+// TokenResponse is the token endpoint's success body.
+type TokenResponse struct {
+	TokenType    string `json:"token_type"`
+	AccessToken  string `json:"access_token"`
+	ExpiresIn    int    `json:"expires_in"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+}
+
+// RelationshipRequest is GET /v1/customers/relationshiprequests.
+type RelationshipRequest struct {
+	URL        string     `json:"url"`
+	Attributes Attributes `json:"attributes"`
+}
+
+// Address is a Partner Center address.
+type Address struct {
+	Country      string `json:"country,omitempty"`
+	Region       string `json:"region,omitempty"`
+	City         string `json:"city,omitempty"`
+	State        string `json:"state,omitempty"`
+	AddressLine1 string `json:"addressLine1,omitempty"`
+	AddressLine2 string `json:"addressLine2,omitempty"`
+	PostalCode   string `json:"postalCode,omitempty"`
+	FirstName    string `json:"firstName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	PhoneNumber  string `json:"phoneNumber,omitempty"`
+}
+
+// CompanyProfile of a customer.
+type CompanyProfile struct {
+	TenantID    string     `json:"tenantId,omitempty"`
+	Domain      string     `json:"domain"`
+	CompanyName string     `json:"companyName,omitempty"`
+	Address     *Address   `json:"address,omitempty"`
+	Email       string     `json:"email,omitempty"`
+	Attributes  Attributes `json:"attributes"`
+}
+
+// BillingProfile of a customer.
+type BillingProfile struct {
+	ID             string     `json:"id,omitempty"`
+	Email          string     `json:"email,omitempty"`
+	Culture        string     `json:"culture,omitempty"`
+	Language       string     `json:"language,omitempty"`
+	CompanyName    string     `json:"companyName,omitempty"`
+	DefaultAddress *Address   `json:"defaultAddress,omitempty"`
+	Attributes     Attributes `json:"attributes"`
+}
+
+// Customer is a Partner Center customer (id = tenant id).
+type Customer struct {
+	ID                    string          `json:"id"`
+	CommerceID            string          `json:"commerceId,omitempty"`
+	CompanyProfile        CompanyProfile  `json:"companyProfile"`
+	BillingProfile        *BillingProfile `json:"billingProfile,omitempty"`
+	RelationshipToPartner string          `json:"relationshipToPartner"`
+	Attributes            Attributes      `json:"attributes"`
+}
+
+// CustomerFilter is the JSON in GET /v1/customers?filter=.
+type CustomerFilter struct {
+	Field    string `json:"Field"` // "Domain"
+	Value    string `json:"Value"`
+	Operator string `json:"Operator"` // "starts_with"
+}
+
+// CustomerUser is a Partner Center customer user.
+type CustomerUser struct {
+	ID                string     `json:"id"`
+	UserPrincipalName string     `json:"userPrincipalName"`
+	FirstName         string     `json:"firstName,omitempty"`
+	LastName          string     `json:"lastName,omitempty"`
+	DisplayName       string     `json:"displayName,omitempty"`
+	UsageLocation     string     `json:"usageLocation,omitempty"`
+	State             string     `json:"state,omitempty"` // active, inactive
+	Attributes        Attributes `json:"attributes"`
+}
+
+// ProductSku names a SKU.
+type ProductSku struct {
+	ID            string `json:"id"`
+	Name          string `json:"name,omitempty"`
+	SkuPartNumber string `json:"skuPartNumber,omitempty"`
+	TargetType    string `json:"targetType,omitempty"`
+}
+
+// UserLicense is an item of GET …/users/{id}/licenses.
+type UserLicense struct {
+	ProductSku ProductSku `json:"productSku"`
+	Attributes Attributes `json:"attributes"`
+}
+
+// SubscribedSku is an item of GET …/subscribedskus.
+type SubscribedSku struct {
+	AvailableUnits   int        `json:"availableUnits"`
+	ActiveUnits      int        `json:"activeUnits"`
+	ConsumedUnits    int        `json:"consumedUnits"`
+	SuspendedUnits   int        `json:"suspendedUnits"`
+	TotalUnits       int        `json:"totalUnits"`
+	WarningUnits     int        `json:"warningUnits"`
+	ProductSku       ProductSku `json:"productSku"`
+	CapabilityStatus string     `json:"capabilityStatus"`
+	Attributes       Attributes `json:"attributes"`
+}
+
+// DirectoryRole is an item of GET …/directoryroles.
+type DirectoryRole struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Attributes Attributes `json:"attributes"`
+}
+
+// UserMember is an item of GET …/directoryroles/{id}/usermembers.
+type UserMember struct {
+	ID                string     `json:"id"`
+	UserPrincipalName string     `json:"userPrincipalName"`
+	DisplayName       string     `json:"displayName,omitempty"`
+	RoleID            string     `json:"roleId,omitempty"`
+	Attributes        Attributes `json:"attributes"`
+}
+
+// Subscription is a Partner Center subscription (trials included).
+type Subscription struct {
+	ID           string     `json:"id"`
+	OfferID      string     `json:"offerId"`
+	OfferName    string     `json:"offerName,omitempty"`
+	FriendlyName string     `json:"friendlyName,omitempty"`
+	Quantity     int        `json:"quantity"`
+	UnitType     string     `json:"unitType,omitempty"`
+	Status       string     `json:"status"`
+	IsTrial      bool       `json:"isTrial"`
+	BillingCycle string     `json:"billingCycle,omitempty"`
+	OrderID      string     `json:"orderId,omitempty"`
+	Attributes   Attributes `json:"attributes"`
+}
+
+// Conversion is an item of GET …/subscriptions/{id}/conversions and the body
+// of the POST.
+type Conversion struct {
+	OfferID       string `json:"offerId"`
+	TargetOfferID string `json:"targetOfferId"`
+	OrderID       string `json:"orderId,omitempty"`
+	Quantity      int    `json:"quantity"`
+	BillingCycle  string `json:"billingCycle,omitempty"`
+}
+
+// ConversionResult is the response of POST …/conversions.
+type ConversionResult struct {
+	OfferID        string           `json:"offerId"`
+	TargetOfferID  string           `json:"targetOfferId"`
+	SubscriptionID string           `json:"subscriptionId"`
+	Error          *ConversionError `json:"error,omitempty"`
+}
+
+// ConversionError is set when a conversion failed.
+type ConversionError struct {
+	ErrorCode   string `json:"errorCode"`
+	Description string `json:"description"`
+}
+
+// OrderLineItem is a line of an Order.
+type OrderLineItem struct {
+	LineItemNumber int    `json:"lineItemNumber"`
+	OfferID        string `json:"offerId"`
+	SubscriptionID string `json:"subscriptionId,omitempty"`
+	FriendlyName   string `json:"friendlyName,omitempty"`
+	Quantity       int    `json:"quantity"`
+}
+
+// Order is POST /v1/customers/{id}/orders (request and response).
+type Order struct {
+	ID                  string          `json:"id,omitempty"`
+	ReferenceCustomerID string          `json:"referenceCustomerId"`
+	BillingCycle        string          `json:"billingCycle"`
+	LineItems           []OrderLineItem `json:"lineItems"`
+	Status              string          `json:"status,omitempty"`
+	CreationDate        string          `json:"creationDate,omitempty"`
+	Attributes          Attributes      `json:"attributes"`
+}
+
+// Graph shapes.
+
+// GraphCollection is a Graph collection page.
+type GraphCollection[T any] struct {
+	Context  string `json:"@odata.context,omitempty"`
+	NextLink string `json:"@odata.nextLink,omitempty"`
+	Value    []T    `json:"value"`
+}
+
+// AssignedLicense is an item of a Graph user's assignedLicenses.
+type AssignedLicense struct {
+	SkuID         string   `json:"skuId"`
+	DisabledPlans []string `json:"disabledPlans"`
+}
+
+// GraphUser is a Graph user.
+type GraphUser struct {
+	ID                string            `json:"id"`
+	UserPrincipalName string            `json:"userPrincipalName"`
+	GivenName         string            `json:"givenName,omitempty"`
+	Surname           string            `json:"surname,omitempty"`
+	DisplayName       string            `json:"displayName,omitempty"`
+	UsageLocation     string            `json:"usageLocation,omitempty"`
+	AccountEnabled    bool              `json:"accountEnabled"`
+	AssignedLicenses  []AssignedLicense `json:"assignedLicenses"`
+}
+
+// DirectoryObject is an item of GET /me/memberOf.
+type DirectoryObject struct {
+	ODataType      string `json:"@odata.type"` // "#microsoft.graph.directoryRole", "#microsoft.graph.group"
+	ID             string `json:"id"`
+	DisplayName    string `json:"displayName,omitempty"`
+	RoleTemplateID string `json:"roleTemplateId,omitempty"`
+}
+
+// Organization is an item of GET /organization.
+type Organization struct {
+	ID              string           `json:"id"`
+	DisplayName     string           `json:"displayName"`
+	VerifiedDomains []VerifiedDomain `json:"verifiedDomains"`
+}
+
+// VerifiedDomain is an organization's verified domain.
+type VerifiedDomain struct {
+	Name      string `json:"name"`
+	IsDefault bool   `json:"isDefault"`
+	IsInitial bool   `json:"isInitial"`
+	Type      string `json:"type"`
+}
+
+// GraphDomain is an item of GET /domains.
+type GraphDomain struct {
+	ID                 string   `json:"id"`
+	IsInitial          bool     `json:"isInitial"`
+	IsDefault          bool     `json:"isDefault"`
+	IsVerified         bool     `json:"isVerified"`
+	AuthenticationType string   `json:"authenticationType"`
+	SupportedServices  []string `json:"supportedServices"`
+}
+
+// AssignLicenseRequest is POST /users/{id}/assignLicense.
+type AssignLicenseRequest struct {
+	AddLicenses    []AssignedLicense `json:"addLicenses"`
+	RemoveLicenses []string          `json:"removeLicenses"`
+}
