@@ -340,3 +340,30 @@ type AssignLicenseRequest struct {
 	AddLicenses    []AssignedLicense `json:"addLicenses"`
 	RemoveLicenses []string          `json:"removeLicenses"`
 }
+
+// Partner Center error codes the sandbox returns and the client maps to
+// sentinel errors (msapi.ErrRelationshipMissing, ErrAgreementMissing, ...).
+const (
+	CodeNoRelationship       = 800002 // 403: no reseller relationship with the customer
+	CodeAgreementMissing     = 800036 // 403: Microsoft Customer Agreement not accepted
+	CodeCustomerNotFound     = 600026 // 404: customer not found
+	CodeInvalidInput         = 400000 // 400: bad request body or parameters
+	CodeConversionIneligible = 800010 // 400: trial has no conversion to that offer
+	CodeAppUserRequired      = 800001 // 403: the call needs an App+User token
+)
+
+// Entra ID error codes that appear as "AADSTSnnnnn:" at the start of
+// error_description.
+const (
+	AADSTSInvalidPassword = 50126 // wrong user name or password
+	AADSTSUserNotFound    = 50034 // no such user
+	AADSTSMFARequired     = 50076 // MFA required
+	AADSTSNoConsent       = 65001 // app has no access to that tenant (no relationship)
+	AADSTSInvalidClient   = 7000215
+)
+
+// Token scopes.
+const (
+	ScopePartnerCenter = "https://api.partnercenter.microsoft.com/.default"
+	ScopeGraph         = "https://graph.microsoft.com/.default"
+)
