@@ -1,0 +1,243 @@
+// Package config resolves onboard's settings from defaults, a TOML file in the
+// XDG config directory, ONBOARD_* environment variables and flags, in that
+// order, and remembers where each value came from (`onboard config`).
+// Secrets come only from the environment or a 0600 secrets file.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/adrg/xdg"
+)
+
+// Source says where a value came from.
+type Source string
+
+const (
+	FromDefault     Source = "default"
+	FromFile        Source = "file"
+	FromEnv         Source = "environment"
+	FromSecretsFile Source = "secrets file"
+	FromFlag        Source = "flag"
+)
+
+// Setting describes one configuration key.
+type Setting struct {
+	Key     string
+	Default string
+	Secret  bool // only from the environment or the secrets file; masked when printed
+	Help    string
+}
+
+// Env is the environment variable of the setting.
+func (s Setting) Env() string {
+	return "ONBOARD_" + strings.ToUpper(strings.ReplaceAll(s.Key, "-", "_"))
+}
+
+// Settings lists every key onboard reads.
+var Settings = []Setting{
+	{Key: "provider", Default: "Sandbox Partner", Help: "provider name shown in the header"},
+	{Key: "mode", Default: "customer", Help: "customer (self-service) or agent (assisted sign-up)"},
+	{Key: "order_flow", Default: "pay-first", Help: "pay-first, process-immediately or manual-approval"},
+	{Key: "microsoft", Default: "sandbox", Help: "sandbox (built-in fake Microsoft) or partner-center"},
+	{Key: "partner_center_url", Default: "https://api.partnercenter.microsoft.com", Help: "Partner Center REST base URL"},
+	{Key: "graph_url", Default: "https://graph.microsoft.com/v1.0", Help: "Microsoft Graph base URL"},
+	{Key: "login_url", Default: "https://login.microsoftonline.com", Help: "Entra ID token endpoint base URL"},
+	{Key: "partner_tenant_id", Help: "the partner's tenant id"},
+	{Key: "client_id", Help: "the partner application's client id"},
+	{Key: "public_client_id", Help: "public client id used to verify the administrator's password"},
+	{Key: "client_secret", Secret: true, Help: "the partner application's client secret"},
+	{Key: "refresh_token", Secret: true, Help: "App+User refresh token (relationship requests, trial conversions)"},
+	{Key: "invitation_url", Help: "fixed invitation URL; wins over the one Partner Center gives"},
+	{Key: "verify_admin", Default: "true", Help: "verify the Global administrator's password before the invitation"},
+	{Key: "payment", Default: "sandbox", Help: "payment gateway: sandbox"},
+	{Key: "payment_url", Help: "payment gateway base URL (empty: the built-in sandbox)"},
+	{Key: "payment_api_key", Secret: true, Help: "payment gateway API key"},
+	{Key: "catalog", Help: "path of the provider's catalog JSON (empty: the embedded default)"},
+	{Key: "db", Help: "SQLite database path (empty: XDG data directory)"},
+	{Key: "draft_ttl", Default: "168h", Help: "how long unfinished answers are kept"},
+	{Key: "sandbox_addr", Default: "127.0.0.1:0", Help: "where the in-process sandbox listens"},
+	{Key: "agent", Help: "agent name for the audit trail (default: the OS user)"},
+	{Key: "log_file", Help: "log file (empty: XDG state directory)"},
+	{Key: "secrets_file", Help: "TOML file (mode 0600) holding client_secret, refresh_token, payment_api_key"},
+}
+
+// Value is a resolved value and its origin.
+type Value struct {
+	Value  string
+	Source Source
+	Where  string // the file or variable it came from
+}
+
+// Config is the resolved configuration.
+type Config struct {
+	values map[string]Value
+	File   string // the config file read, if any
+}
+
+// ErrInsecureSecrets is returned when the secrets file is readable by others.
+var ErrInsecureSecrets = errors.New("secrets file must be readable by its owner only (chmod 600)")
+
+// DefaultFile is the config file in the XDG config directory.
+func DefaultFile() string {
+	return filepath.Join(xdg.ConfigHome, "onboard", "config.toml")
+}
+
+// Load resolves the configuration. file "" means DefaultFile (missing is
+// fine); flags holds the values set by flags (key → value).
+func Load(file string, env func(string) string, flags map[string]string) (*Config, error) {
+	c := &Config{values: map[string]Value{}}
+	for _, s := range Settings {
+		c.values[s.Key] = Value{Value: s.Default, Source: FromDefault}
+	}
+	explicit := file != ""
+	if !explicit {
+		file = DefaultFile()
+	}
+	if err := c.readFile(file, explicit); err != nil {
+		return nil, err
+	}
+	for _, s := range Settings {
+		if v := env(s.Env()); v != "" {
+			c.values[s.Key] = Value{Value: v, Source: FromEnv, Where: s.Env()}
+		}
+	}
+	if sf := c.Get("secrets_file"); sf != "" {
+		if err := c.readSecrets(sf); err != nil {
+			return nil, err
+		}
+	}
+	for k, v := range flags {
+		if s, ok := lookup(k); ok && !s.Secret {
+			c.values[k] = Value{Value: v, Source: FromFlag, Where: "--" + strings.ReplaceAll(k, "_", "-")}
+		}
+	}
+	return c, c.validate()
+}
+
+func lookup(key string) (Setting, bool) {
+	for _, s := range Settings {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return Setting{}, false
+}
+
+func (c *Config) readFile(file string, mustExist bool) error {
+	raw := map[string]any{}
+	md, err := toml.DecodeFile(file, &raw)
+	if errors.Is(err, os.ErrNotExist) && !mustExist {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read config %s: %w", file, err)
+	}
+	c.File = file
+	for _, k := range md.Keys() {
+		key := k.String()
+		s, ok := lookup(key)
+		if !ok {
+			return fmt.Errorf("config %s: unknown key %q (see `onboard config`)", file, key)
+		}
+		if s.Secret {
+			return fmt.Errorf("config %s: %s is a secret: set %s or put it in secrets_file", file, key, s.Env())
+		}
+		c.values[key] = Value{Value: fmt.Sprint(raw[key]), Source: FromFile, Where: file}
+	}
+	return nil
+}
+
+func (c *Config) readSecrets(file string) error {
+	fi, err := os.Stat(file)
+	if err != nil {
+		return fmt.Errorf("secrets file: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("%s has mode %v: %w", file, fi.Mode().Perm(), ErrInsecureSecrets)
+	}
+	raw := map[string]string{}
+	if _, err := toml.DecodeFile(file, &raw); err != nil {
+		return fmt.Errorf("read secrets file %s: %w", file, err)
+	}
+	for k, v := range raw {
+		s, ok := lookup(k)
+		if !ok || !s.Secret {
+			return fmt.Errorf("secrets file %s: %q is not a secret setting", file, k)
+		}
+		if c.values[k].Source == FromEnv {
+			continue // the environment wins over the file
+		}
+		c.values[k] = Value{Value: v, Source: FromSecretsFile, Where: file}
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	oneOf := map[string][]string{
+		"mode":       {"customer", "agent"},
+		"order_flow": {"pay-first", "process-immediately", "manual-approval"},
+		"microsoft":  {"sandbox", "partner-center"},
+		"payment":    {"sandbox"},
+	}
+	for k, allowed := range oneOf {
+		v := c.Get(k)
+		ok := false
+		for _, a := range allowed {
+			ok = ok || v == a
+		}
+		if !ok {
+			return fmt.Errorf("%s = %q (from %s): use one of %s", k, v, c.values[k].Source, strings.Join(allowed, ", "))
+		}
+	}
+	if _, err := strconv.ParseBool(c.Get("verify_admin")); err != nil {
+		return fmt.Errorf("verify_admin = %q: use true or false", c.Get("verify_admin"))
+	}
+	if d, err := time.ParseDuration(c.Get("draft_ttl")); err != nil || d <= 0 {
+		return fmt.Errorf("draft_ttl = %q: use a positive duration such as 168h", c.Get("draft_ttl"))
+	}
+	return nil
+}
+
+// Get returns a setting's value.
+func (c *Config) Get(key string) string { return c.values[key].Value }
+
+// Bool returns a boolean setting (validated by Load).
+func (c *Config) Bool(key string) bool { b, _ := strconv.ParseBool(c.Get(key)); return b }
+
+// Duration returns a duration setting (validated by Load).
+func (c *Config) Duration(key string) time.Duration { d, _ := time.ParseDuration(c.Get(key)); return d }
+
+// Lookup returns the value with its origin.
+func (c *Config) Lookup(key string) Value { return c.values[key] }
+
+// Entry is one line of `onboard config`.
+type Entry struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source Source `json:"source"`
+	Where  string `json:"where,omitempty"`
+}
+
+// Entries lists every setting, secrets masked, sorted by key.
+func (c *Config) Entries() []Entry {
+	out := make([]Entry, 0, len(Settings))
+	for _, s := range Settings {
+		v := c.values[s.Key]
+		shown := v.Value
+		if s.Secret && shown != "" {
+			shown = "****"
+		}
+		out = append(out, Entry{Key: s.Key, Value: shown, Source: v.Source, Where: v.Where})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}

@@ -1,0 +1,89 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func write(t *testing.T, name, body string, mode os.FileMode) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), mode); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPrecedenceAndSources(t *testing.T) {
+	file := write(t, "config.toml", "provider = \"Acme Cloud\"\nmode = \"agent\"\norder_flow = \"manual-approval\"\n", 0o644)
+	env := envOf(map[string]string{"ONBOARD_MODE": "customer", "ONBOARD_CLIENT_SECRET": "s3cret"})
+	cfg, err := Load(file, env, map[string]string{"order_flow": "process-immediately"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		key, value string
+		src        Source
+	}{
+		{"provider", "Acme Cloud", FromFile},
+		{"mode", "customer", FromEnv},
+		{"order_flow", "process-immediately", FromFlag},
+		{"verify_admin", "true", FromDefault},
+		{"client_secret", "s3cret", FromEnv},
+	}
+	for _, c := range cases {
+		v := cfg.Lookup(c.key)
+		if v.Value != c.value || v.Source != c.src {
+			t.Errorf("%s = %q from %s, want %q from %s", c.key, v.Value, v.Source, c.value, c.src)
+		}
+	}
+	for _, e := range cfg.Entries() {
+		if strings.Contains(e.Value, "s3cret") {
+			t.Fatalf("secret shown in entries: %+v", e)
+		}
+	}
+}
+
+func TestSecretsOnlyFromEnvOrPrivateFile(t *testing.T) {
+	file := write(t, "config.toml", "client_secret = \"x\"\n", 0o644)
+	if _, err := Load(file, envOf(nil), nil); err == nil || !strings.Contains(err.Error(), "ONBOARD_CLIENT_SECRET") {
+		t.Fatalf("secret in config file: err = %v", err)
+	}
+	open := write(t, "secrets.toml", "client_secret = \"x\"\n", 0o644)
+	_, err := Load(write(t, "c.toml", "secrets_file = \""+open+"\"\n", 0o644), envOf(nil), nil)
+	if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("world-readable secrets file: err = %v", err)
+	}
+	private := write(t, "private.toml", "client_secret = \"from-file\"\n", 0o600)
+	cfg, err := Load(write(t, "c2.toml", "secrets_file = \""+private+"\"\n", 0o644), envOf(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := cfg.Lookup("client_secret"); v.Value != "from-file" || v.Source != FromSecretsFile {
+		t.Fatalf("client_secret = %+v", v)
+	}
+}
+
+func TestValidation(t *testing.T) {
+	bad := map[string]string{
+		"ONBOARD_MODE":         "robot",
+		"ONBOARD_ORDER_FLOW":   "pay-never",
+		"ONBOARD_VERIFY_ADMIN": "perhaps",
+		"ONBOARD_DRAFT_TTL":    "-1h",
+	}
+	for k, v := range bad {
+		if _, err := Load(write(t, "c.toml", "", 0o644), envOf(map[string]string{k: v}), nil); err == nil {
+			t.Errorf("%s=%s accepted", k, v)
+		}
+	}
+	if _, err := Load(write(t, "c.toml", "colour = \"red\"\n", 0o644), envOf(nil), nil); err == nil {
+		t.Error("unknown key accepted")
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.toml"), envOf(nil), nil); err == nil {
+		t.Error("explicit missing file accepted")
+	}
+}
