@@ -1,0 +1,238 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"onboard/msapi"
+)
+
+// orderSteps are the wizard steps whose answers an order needs.
+func orderSteps(mode Mode) []StepID {
+	if mode == ModeAgent {
+		return []StepID{StepLicenses, StepSubdomain, StepDetails}
+	}
+	return []StepID{StepLicenses, StepDetails, StepAdmin}
+}
+
+// CreateOrder creates the customer and the order, its lines priced from the
+// catalog, in awaiting_consent, and moves it on when Microsoft already shows
+// the invitation accepted. With a.OrderID set it is idempotent: an existing
+// order is returned (and moved on if consent arrived meanwhile).
+func (s *Service) CreateOrder(ctx context.Context, a Answers) (Order, error) {
+	for _, step := range orderSteps(a.Mode) {
+		if err := a.Validate(step, s.Catalog); err != nil {
+			return Order{}, fmt.Errorf("%w: %w", ErrInvalidAnswers, err)
+		}
+	}
+	o, err := s.ensureOrder(ctx, a)
+	if err != nil {
+		return Order{}, err
+	}
+	if o.Status != StatusAwaitingConsent || a.TenantID == "" {
+		return o, nil
+	}
+	c, accepted, err := s.CheckConsent(ctx, a.consentDomain())
+	if err != nil {
+		return Order{}, fmt.Errorf("order %s: %w", o.Number, err)
+	}
+	if !accepted || !strings.EqualFold(c.TenantID, a.TenantID) {
+		return o, nil // the wizard keeps waiting for the invitation
+	}
+	return s.ConsentAccepted(ctx, o.ID, c)
+}
+
+// ensureOrder returns the order a.OrderID names, or creates it with its customer.
+func (s *Service) ensureOrder(ctx context.Context, a Answers) (Order, error) {
+	id := a.OrderID
+	if id != "" {
+		o, err := s.Store.GetOrder(ctx, id)
+		if err == nil {
+			return o, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Order{}, fmt.Errorf("get order %s: %w", id, err)
+		}
+	} else {
+		id = uuid.NewString()
+	}
+	cust, err := s.ensureCustomer(ctx, id, a)
+	if err != nil {
+		return Order{}, err
+	}
+	o := Order{
+		ID: id, CustomerID: cust.ID, Status: StatusAwaitingConsent, Policy: s.policy(),
+		Currency: s.Catalog.Currency, Lines: s.priceLines(a.Lines), TenantDomain: normalizedDomain(a.Domain),
+		AdminUPN: a.AdminUPN, CreatedBy: s.Actor, CreatedAt: s.now(), UpdatedAt: s.now(),
+	}
+	if o.AdminUPN == "" {
+		o.AdminUPN = strings.TrimSpace(a.AdminLogin)
+	}
+	ev := s.event(id, "order.created", string(StatusDraft), string(StatusAwaitingConsent),
+		fmt.Sprintf("%d line(s), total %d %s, policy %s", len(o.Lines), o.Total(), o.Currency, o.Policy))
+	if err := s.Store.CreateOrder(ctx, &o, ev); err != nil {
+		return Order{}, fmt.Errorf("create order for %s: %w", cust.CompanyName, err)
+	}
+	return o, nil
+}
+
+// ensureCustomer creates the order's customer once: its id derives from the
+// order id, so a crash between the two inserts does not leave a twin.
+func (s *Service) ensureCustomer(ctx context.Context, orderID string, a Answers) (Customer, error) {
+	id := uuid.NewSHA1(requestNamespace, []byte("customer\x00"+orderID)).String()
+	c, err := s.Store.GetCustomer(ctx, id)
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Customer{}, fmt.Errorf("get customer %s: %w", id, err)
+	}
+	phone, _ := ValidatePhone(a.Phone, a.PhoneCountry) // validated by the caller
+	addr := a.Address
+	addr.Country = strings.ToUpper(strings.TrimSpace(addr.Country))
+	addr.PostalCode = strings.ToUpper(strings.TrimSpace(addr.PostalCode))
+	c = Customer{
+		ID: id, CompanyName: strings.TrimSpace(a.Company), FirstName: strings.TrimSpace(a.FirstName),
+		LastName: strings.TrimSpace(a.LastName), Email: strings.TrimSpace(a.Email), Phone: phone,
+		Address: addr, Domain: normalizedDomain(a.Domain), CreatedAt: s.now(),
+	}
+	if err := s.Store.CreateCustomer(ctx, &c); err != nil {
+		return Customer{}, fmt.Errorf("create customer %s: %w", c.CompanyName, err)
+	}
+	return c, nil
+}
+
+func normalizedDomain(d string) string {
+	if d == "" {
+		return ""
+	}
+	if n, err := ValidateInitialDomain(d); err == nil {
+		return n
+	}
+	return strings.ToLower(strings.TrimSpace(d))
+}
+
+// priceLines turns validated choices into order lines priced from the catalog.
+func (s *Service) priceLines(choices []LineChoice) []OrderLine {
+	lines := make([]OrderLine, 0, len(choices))
+	for i, c := range choices {
+		o, _ := s.Catalog.Offer(c.OfferID)
+		lines = append(lines, OrderLine{
+			LineNo: i + 1, OfferID: o.MicrosoftOfferID, Name: o.Name, SkuID: o.SkuID,
+			Quantity: c.Seats, UnitPrice: o.UnitPrice,
+		})
+	}
+	return lines
+}
+
+// ConsentAccepted records the customer's tenant on the order and its
+// customer and moves the order on per its policy. Calling it again with the
+// same tenant is a no-op.
+func (s *Service) ConsentAccepted(ctx context.Context, orderID string, c msapi.Customer) (Order, error) {
+	if c.TenantID == "" || c.Relationship != msapi.RelationshipReseller {
+		return Order{}, fmt.Errorf("order %s: %w", orderID, ErrConsentPending)
+	}
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if o.TenantID != "" && !strings.EqualFold(o.TenantID, c.TenantID) {
+		return Order{}, fmt.Errorf("order %s has tenant %s, not %s: %w", o.Number, o.TenantID, c.TenantID, ErrTenantMismatch)
+	}
+	if o.Status != StatusAwaitingConsent {
+		return o, nil
+	}
+	domain := strings.ToLower(c.Domain)
+	if err := s.Store.UpdateOrderTenant(ctx, o.ID, c.TenantID, domain, o.AdminUPN); err != nil {
+		return Order{}, fmt.Errorf("record tenant of order %s: %w", o.Number, err)
+	}
+	if err := s.Store.LinkTenant(ctx, o.CustomerID, c.TenantID, domain); err != nil {
+		return Order{}, fmt.Errorf("link tenant %s to order %s: %w", c.TenantID, o.Number, err)
+	}
+	o.TenantID, o.TenantDomain = c.TenantID, domain
+	if err := s.transition(ctx, &o, o.Policy.afterConsent(), "invitation accepted by "+domain); err != nil {
+		return Order{}, err
+	}
+	return o, nil
+}
+
+// FindOrderForPayment finds an order by its number and the e-mail on it.
+// A wrong number and a wrong e-mail give the same ErrNotFound so neither leaks.
+func (s *Service) FindOrderForPayment(ctx context.Context, number, email string) (Order, error) {
+	number = strings.ToUpper(strings.TrimSpace(number))
+	email = strings.TrimSpace(email)
+	if checkText(number, 32) != nil || checkText(email, MaxEmailLen) != nil || number == "" || email == "" {
+		return Order{}, ErrNotFound
+	}
+	o, err := s.Store.GetOrderByNumber(ctx, number)
+	if errors.Is(err, ErrNotFound) {
+		return Order{}, ErrNotFound
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("find order %s: %w", number, err)
+	}
+	c, err := s.Store.GetCustomer(ctx, o.CustomerID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Order{}, fmt.Errorf("find customer of order %s: %w", number, err)
+	}
+	if err != nil || !strings.EqualFold(c.Email, email) {
+		return Order{}, ErrNotFound
+	}
+	return o, nil
+}
+
+// Approve marks a manual-approval order approved; Process then may run.
+func (s *Service) Approve(ctx context.Context, orderID string) (Order, error) {
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if o.Approved {
+		return o, nil
+	}
+	if o.Status.Final() {
+		return Order{}, fmt.Errorf("approve order %s: %w: it is %s", o.Number, ErrIllegalTransition, o.Status)
+	}
+	if err := s.Store.SetApproved(ctx, o.ID, s.event(o.ID, "order.approved", "", "", "")); err != nil {
+		return Order{}, fmt.Errorf("approve order %s: %w", o.Number, err)
+	}
+	o.Approved = true
+	return o, nil
+}
+
+// Cancel cancels an order in any non-final state; reason goes to the audit trail.
+func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, error) {
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if o.Status == StatusCancelled {
+		return o, nil
+	}
+	if err := checkText(reason, 500); err != nil {
+		return Order{}, fmt.Errorf("cancel reason: %w", err)
+	}
+	if err := s.transition(ctx, &o, StatusCancelled, strings.TrimSpace(reason)); err != nil {
+		return Order{}, err
+	}
+	return o, nil
+}
+
+// Retry moves a failed order back to the state it failed from.
+func (s *Service) Retry(ctx context.Context, orderID string) (Order, error) {
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if o.Status != StatusFailed {
+		return Order{}, fmt.Errorf("retry order %s: %w: it is %s, not failed", o.Number, ErrIllegalTransition, o.Status)
+	}
+	if err := s.transition(ctx, &o, o.FailedFrom, "retry"); err != nil {
+		return Order{}, err
+	}
+	return o, nil
+}

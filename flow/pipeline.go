@@ -1,0 +1,238 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"onboard/msapi"
+)
+
+// Progress reports the pipeline's progress, e.g. {"users", "Importing users", 12400, 0}.
+// Total is 0 when unknown.
+type Progress struct {
+	Step  string
+	Label string
+	Done  int
+	Total int
+}
+
+// Result is what processing an order did.
+type Result struct {
+	Order           Order
+	Converted       []OrderLine // lines provisioned by converting the tenant's trial
+	Bought          []OrderLine // lines provisioned by buying a new subscription
+	UsersImported   int
+	DomainsImported int
+	AssignmentsKept int // license assignments of converted trials, kept on users
+}
+
+// Summary says in plain words which scenario applied.
+func (r Result) Summary() string {
+	var parts []string
+	if n := len(r.Converted); n == 1 {
+		parts = append(parts, fmt.Sprintf("Your trial was converted; %s keep their licenses.", plural(r.AssignmentsKept, "user", "users")))
+	} else if n > 1 {
+		parts = append(parts, fmt.Sprintf("Your %d trials were converted; %s keep their licenses.", n, plural(r.AssignmentsKept, "user", "users")))
+	}
+	seats := 0
+	for _, l := range r.Bought {
+		seats += l.Quantity
+	}
+	if seats > 0 {
+		parts = append(parts, fmt.Sprintf("%s: assign them now.", plural(seats, "new license", "new licenses")))
+	}
+	parts = append(parts, fmt.Sprintf("Imported %s and %s.",
+		plural(r.UsersImported, "user", "users"), plural(r.DomainsImported, "domain", "domains")))
+	return strings.Join(parts, " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// Pipeline step names recorded with Store.MarkStepDone. A line's plan is
+// recorded before Microsoft is called so a resumed run repeats the same call
+// (with the same request id) even after a trial already stopped being a trial.
+const (
+	stepLink    = "link"
+	stepDomains = "domains"
+	stepUsers   = "users"
+)
+
+func lineStep(n int) string { return "line:" + strconv.Itoa(n) }
+
+func linePlanStep(n int, trialSubID string) string {
+	if trialSubID == "" {
+		return lineStep(n) + ":buy"
+	}
+	return lineStep(n) + ":convert=" + trialSubID
+}
+
+// linePlan reads a recorded plan: planned, and the trial to convert ("" = buy).
+func linePlan(done map[string]bool, n int) (trialSubID string, planned bool) {
+	prefix := lineStep(n) + ":"
+	for step := range done {
+		if rest, ok := strings.CutPrefix(step, prefix); ok {
+			sub, _ := strings.CutPrefix(rest, "convert=")
+			if rest == "buy" {
+				sub = ""
+			}
+			return sub, true
+		}
+	}
+	return "", false
+}
+
+// run is one Process call's state.
+type run struct {
+	s        *Service
+	o        Order
+	done     map[string]bool
+	progress func(Progress)
+	res      Result
+	subs     []msapi.Subscription // fetched once, lazily
+	subsOK   bool
+}
+
+// Process provisions an order that is ready: paid (pay-first), paid and
+// approved (manual-approval), consent accepted (process-immediately), or
+// already provisioning (a resumed run). Each step is recorded, so after a
+// crash or an error Process (after Retry) continues exactly where it stopped.
+func (s *Service) Process(ctx context.Context, orderID string, progress func(Progress)) (Result, error) {
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return Result{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if err := s.startProvisioning(ctx, &o); err != nil {
+		return Result{}, err
+	}
+	done, err := s.Store.StepsDone(ctx, o.ID)
+	if err != nil {
+		return Result{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
+	}
+	r := &run{s: s, o: o, done: done, progress: progress}
+	step, err := r.steps(ctx)
+	if err != nil {
+		return Result{}, s.fail(ctx, &r.o, step, err)
+	}
+	if err := s.transition(ctx, &r.o, StatusCompleted, ""); err != nil {
+		return Result{}, err
+	}
+	progress(Progress{Step: "done", Label: "Done"})
+	r.res.Order = r.o
+	return r.res, nil
+}
+
+// startProvisioning checks o may be processed under its policy and moves it to provisioning.
+func (s *Service) startProvisioning(ctx context.Context, o *Order) error {
+	switch {
+	case o.Status == StatusProvisioning:
+		return nil
+	case o.Status == StatusPaid && o.Policy == PolicyManualApproval && !o.Approved:
+		return fmt.Errorf("order %s: %w: waiting for approval", o.Number, ErrNotReady)
+	case o.Status == StatusPaid:
+		return s.transition(ctx, o, StatusProvisioning, "")
+	}
+	return fmt.Errorf("order %s: %w: it is %s", o.Number, ErrNotReady, o.Status)
+}
+
+// steps runs the pipeline; on error it returns the step that failed.
+func (r *run) steps(ctx context.Context) (string, error) {
+	if err := r.once(ctx, stepLink, "", r.link); err != nil {
+		return stepLink, err
+	}
+	for i := range r.o.Lines {
+		if err := r.line(ctx, &r.o.Lines[i]); err != nil {
+			return lineStep(r.o.Lines[i].LineNo), err
+		}
+	}
+	if err := r.once(ctx, stepDomains, "", r.domains); err != nil {
+		return stepDomains, err
+	}
+	if err := r.once(ctx, stepUsers, "", r.users); err != nil {
+		return stepUsers, err
+	}
+	return "", r.counts(ctx)
+}
+
+// once runs fn unless step is recorded done, then records it.
+func (r *run) once(ctx context.Context, step, detail string, fn func(context.Context) error) error {
+	if r.done[step] {
+		return nil
+	}
+	if err := fn(ctx); err != nil {
+		return err
+	}
+	return r.mark(ctx, step, detail)
+}
+
+func (r *run) mark(ctx context.Context, step, detail string) error {
+	ev := r.s.event(r.o.ID, "step.done", "", step, detail)
+	if err := r.s.Store.MarkStepDone(ctx, r.o.ID, step, ev); err != nil {
+		return fmt.Errorf("record step %s of order %s: %w", step, r.o.Number, err)
+	}
+	r.done[step] = true
+	return nil
+}
+
+func (r *run) link(ctx context.Context) error {
+	r.progress(Progress{Step: stepLink, Label: "Linking your Microsoft account"})
+	if err := r.s.Store.LinkTenant(ctx, r.o.CustomerID, r.o.TenantID, r.o.TenantDomain); err != nil {
+		return fmt.Errorf("link tenant %s: %w", r.o.TenantID, err)
+	}
+	return nil
+}
+
+// fail moves the order to failed with a plain reason (unless ctx was
+// cancelled: the order then stays provisioning and Process resumes it).
+func (s *Service) fail(ctx context.Context, o *Order, step string, cause error) error {
+	err := fmt.Errorf("process order %s at %s: %w", o.Number, step, cause)
+	if ctx.Err() != nil {
+		return err
+	}
+	if terr := s.transition(ctx, o, StatusFailed, failReason(*o, step, cause)); terr != nil {
+		return errors.Join(err, terr)
+	}
+	return err
+}
+
+// failReason is what a person reads: what went wrong and what to do.
+func failReason(o Order, step string, err error) string {
+	ref := "order " + o.Number
+	switch {
+	case errors.Is(err, msapi.ErrUnavailable), errors.Is(err, msapi.ErrThrottled):
+		return "Microsoft is unavailable; retry later with " + ref
+	case errors.Is(err, msapi.ErrRelationshipMissing):
+		return "The Microsoft account has not accepted the invitation; accept it, then retry " + ref
+	case errors.Is(err, msapi.ErrAgreementMissing):
+		return "The Microsoft Customer Agreement is not accepted; accept it, then retry " + ref
+	case errors.Is(err, msapi.ErrConversionIneligible):
+		return "The trial cannot be converted to the product ordered; contact support with " + ref
+	case errors.Is(err, msapi.ErrInvalidRequest):
+		return "Microsoft rejected the request; contact support with " + ref
+	}
+	return fmt.Sprintf("Processing stopped while %s; retry %s", stepLabel(step), ref)
+}
+
+func stepLabel(step string) string {
+	switch {
+	case step == stepLink:
+		return "linking the account"
+	case step == stepDomains:
+		return "importing domains"
+	case step == stepUsers:
+		return "importing users"
+	case strings.HasPrefix(step, "line:"):
+		return "setting up the licenses"
+	}
+	return "processing"
+}

@@ -1,0 +1,203 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"onboard/msapi"
+)
+
+// line provisions one order line: converts the tenant's matching trial, or
+// buys a new subscription. Licenses bought elsewhere are left alone.
+func (r *run) line(ctx context.Context, l *OrderLine) error {
+	step := lineStep(l.LineNo)
+	if r.done[step] {
+		r.record(*l)
+		return nil
+	}
+	r.progress(Progress{Step: step, Label: "Setting up " + l.Name, Done: l.LineNo - 1, Total: len(r.o.Lines)})
+	trial, planned := linePlan(r.done, l.LineNo)
+	if !planned {
+		var err error
+		if trial, err = r.findTrial(ctx, *l); err != nil {
+			return err
+		}
+		if err := r.mark(ctx, linePlanStep(l.LineNo, trial), l.Name); err != nil {
+			return err
+		}
+	}
+	subID, err := r.provisionLine(ctx, *l, trial)
+	if err != nil {
+		return err
+	}
+	if err := r.s.Store.SetLineSubscription(ctx, r.o.ID, l.LineNo, subID, trial != ""); err != nil {
+		return fmt.Errorf("record subscription of line %d: %w", l.LineNo, err)
+	}
+	l.SubscriptionID, l.Converted = subID, trial != ""
+	r.record(*l)
+	return r.mark(ctx, step, subID)
+}
+
+func (r *run) record(l OrderLine) {
+	if l.Converted {
+		r.res.Converted = append(r.res.Converted, l)
+	} else {
+		r.res.Bought = append(r.res.Bought, l)
+	}
+}
+
+// findTrial returns the id of the tenant's trial that converts into l's offer, or "".
+func (r *run) findTrial(ctx context.Context, l OrderLine) (string, error) {
+	offer, ok := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+	if !ok || len(offer.TrialOfferIDs) == 0 {
+		return "", nil
+	}
+	if !r.subsOK {
+		subs, err := r.s.MS.Subscriptions(ctx, r.o.TenantID)
+		if err != nil {
+			return "", fmt.Errorf("subscriptions of tenant %s: %w", r.o.TenantID, err)
+		}
+		r.subs, r.subsOK = subs, true
+	}
+	for _, sub := range r.subs {
+		if sub.IsTrial && !strings.EqualFold(sub.Status, "deleted") && offer.convertsTrial(sub.OfferID) {
+			return sub.ID, nil
+		}
+	}
+	return "", nil
+}
+
+// provisionLine calls Microsoft with a request id derived from the order and
+// line, so a repeat after a crash is recognised as the same request.
+func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string) (string, error) {
+	if trialSubID != "" {
+		reqID := deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "convert", trialSubID)
+		conv, err := r.s.MS.ConvertTrial(ctx, r.o.TenantID, trialSubID, l.OfferID, l.Quantity, reqID)
+		if err != nil {
+			return "", fmt.Errorf("convert trial %s to %s: %w", trialSubID, l.Name, err)
+		}
+		if conv.SubscriptionID == "" {
+			return trialSubID, nil // the trial's subscription id is kept
+		}
+		return conv.SubscriptionID, nil
+	}
+	offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+	cycle := offer.BillingCycle
+	if cycle == "" {
+		cycle = "monthly"
+	}
+	req := msapi.OrderRequest{
+		RequestID:    deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "buy"),
+		BillingCycle: cycle,
+		Lines:        []msapi.OrderLine{{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity}},
+	}
+	placed, err := r.s.MS.PlaceOrder(ctx, r.o.TenantID, req)
+	if err != nil {
+		return "", fmt.Errorf("buy %d × %s: %w", l.Quantity, l.Name, err)
+	}
+	for _, pl := range placed.Lines {
+		if pl.SubscriptionID != "" {
+			return pl.SubscriptionID, nil
+		}
+	}
+	return "", fmt.Errorf("buy %s: Microsoft order %s (%s) has no subscription yet: %w",
+		l.Name, placed.ID, placed.Status, msapi.ErrUnavailable)
+}
+
+// domains imports the tenant's domains.
+func (r *run) domains(ctx context.Context) error {
+	r.progress(Progress{Step: stepDomains, Label: "Importing domains"})
+	ds, err := r.s.MS.Domains(ctx, r.o.TenantID)
+	if err != nil {
+		return fmt.Errorf("domains of tenant %s: %w", r.o.TenantID, err)
+	}
+	if err := r.s.Store.SaveDomains(ctx, r.o.TenantID, ds); err != nil {
+		return fmt.Errorf("save %d domains of tenant %s: %w", len(ds), r.o.TenantID, err)
+	}
+	r.progress(Progress{Step: stepDomains, Label: "Importing domains", Done: len(ds), Total: len(ds)})
+	return nil
+}
+
+// users imports the tenant's users page by page, in batches. Users keep only
+// the SKUs of trials this order converted: licenses bought elsewhere are not
+// imported. Upserts make a resumed import store nobody twice.
+func (r *run) users(ctx context.Context) error {
+	const label = "Importing users"
+	keep := r.convertedSKUs()
+	batch := make([]User, 0, r.s.userBatch())
+	imported := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := r.s.Store.SaveUsers(ctx, r.o.TenantID, batch); err != nil {
+			return fmt.Errorf("save users of tenant %s: %w", r.o.TenantID, err)
+		}
+		imported += len(batch)
+		batch = batch[:0]
+		r.progress(Progress{Step: stepUsers, Label: label, Done: imported})
+		return nil
+	}
+	r.progress(Progress{Step: stepUsers, Label: label})
+	err := r.s.MS.Users(ctx, r.o.TenantID, func(page []msapi.User) error {
+		for _, u := range page {
+			u.SkuIDs = keepSKUs(u.SkuIDs, keep)
+			batch = append(batch, u)
+			if len(batch) >= cap(batch) {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("users of tenant %s: %w", r.o.TenantID, err)
+	}
+	return flush()
+}
+
+func (r *run) convertedSKUs() map[string]bool {
+	keep := map[string]bool{}
+	for _, l := range r.res.Converted {
+		keep[strings.ToLower(l.SkuID)] = true
+	}
+	return keep
+}
+
+func keepSKUs(skus []string, keep map[string]bool) []string {
+	var out []string
+	for _, s := range skus {
+		if keep[strings.ToLower(s)] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// counts fills the result's totals from what the store holds, so a resumed
+// run reports the whole import, not just its last part.
+func (r *run) counts(ctx context.Context) error {
+	var err error
+	if r.res.UsersImported, err = r.s.Store.CountUsers(ctx, r.o.TenantID); err != nil {
+		return fmt.Errorf("count users of tenant %s: %w", r.o.TenantID, err)
+	}
+	if r.res.DomainsImported, err = r.s.Store.CountDomains(ctx, r.o.TenantID); err != nil {
+		return fmt.Errorf("count domains of tenant %s: %w", r.o.TenantID, err)
+	}
+	keep := r.convertedSKUs()
+	if len(keep) == 0 {
+		return nil
+	}
+	users, err := r.s.Store.ListUsers(ctx, r.o.TenantID)
+	if err != nil {
+		return fmt.Errorf("list users of tenant %s: %w", r.o.TenantID, err)
+	}
+	for _, u := range users {
+		if len(keepSKUs(u.SkuIDs, keep)) > 0 {
+			r.res.AssignmentsKept++
+		}
+	}
+	return nil
+}

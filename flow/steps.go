@@ -1,0 +1,215 @@
+package flow
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Mode is who drives the wizard.
+type Mode string
+
+const (
+	ModeCustomer Mode = "customer" // self-service at a kiosk
+	ModeAgent    Mode = "agent"    // a support agent on the customer's behalf
+)
+
+// StepID names a step of a flow.
+type StepID string
+
+// Customer flow steps.
+const (
+	StepLicenses   StepID = "licenses"
+	StepAccount    StepID = "account"
+	StepDetails    StepID = "details"
+	StepAdmin      StepID = "admin"
+	StepConsent    StepID = "consent"
+	StepReview     StepID = "review"
+	StepPay        StepID = "pay"
+	StepProcessing StepID = "processing"
+	StepDone       StepID = "done"
+)
+
+// Agent flow steps (licenses, details and done are shared).
+const (
+	StepSubdomain  StepID = "subdomain"
+	StepInvitation StepID = "invitation"
+	StepCreate     StepID = "create"
+)
+
+// Account choices.
+const (
+	AccountExisting = "existing" // "Use existing Microsoft account"
+	AccountNew      = "new"      // "Create a new Microsoft account"
+)
+
+var (
+	customerSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAdmin, StepConsent, StepReview, StepPay, StepProcessing, StepDone}
+	agentSteps    = []StepID{StepLicenses, StepSubdomain, StepDetails, StepInvitation, StepCreate, StepDone}
+)
+
+// Steps lists the steps of mode in order (a copy); nil for an unknown mode.
+func Steps(mode Mode) []StepID {
+	switch mode {
+	case ModeCustomer:
+		return append([]StepID(nil), customerSteps...)
+	case ModeAgent:
+		return append([]StepID(nil), agentSteps...)
+	}
+	return nil
+}
+
+func stepIndex(mode Mode, step StepID) int {
+	for i, s := range Steps(mode) {
+		if s == step {
+			return i
+		}
+	}
+	return -1
+}
+
+// Next is the step after step; false at the end or for an unknown step.
+func Next(mode Mode, step StepID) (StepID, bool) {
+	steps, i := Steps(mode), stepIndex(mode, step)
+	if i < 0 || i+1 >= len(steps) {
+		return "", false
+	}
+	return steps[i+1], true
+}
+
+// Prev is the step before step; false at the start or for an unknown step.
+func Prev(mode Mode, step StepID) (StepID, bool) {
+	steps, i := Steps(mode), stepIndex(mode, step)
+	if i <= 0 {
+		return "", false
+	}
+	return steps[i-1], true
+}
+
+// Number is step's position for "step n of m"; 0, 0 when unknown.
+func Number(mode Mode, step StepID) (n, of int) {
+	i := stepIndex(mode, step)
+	if i < 0 {
+		return 0, 0
+	}
+	return i + 1, len(Steps(mode))
+}
+
+// LineChoice is an offer of the catalog (by the provider's id) and a seat count.
+type LineChoice struct {
+	OfferID string
+	Seats   int
+}
+
+// Answers is everything the wizard collected. It is what a draft saves, so
+// it never holds the administrator's password.
+type Answers struct {
+	Mode         Mode
+	Lines        []LineChoice
+	Account      string // AccountExisting or AccountNew
+	Company      string
+	FirstName    string
+	LastName     string
+	Email        string
+	Phone        string
+	PhoneCountry string // ISO alpha-2 for national numbers
+	Address      Address
+	AdminLogin   string // the Global administrator's login (UPN)
+	Domain       string // the initial domain, name.onmicrosoft.com
+	TenantID     string // set once the invitation was accepted
+	AdminUPN     string // the verified administrator
+	OrderID      string // set once the order exists
+}
+
+// Total is the monthly total of the chosen lines in the catalog's minor units.
+func (a Answers) Total(cat Catalog) int64 {
+	var t int64
+	for _, l := range a.Lines {
+		if o, ok := cat.Offer(l.OfferID); ok {
+			t += o.UnitPrice * int64(l.Seats)
+		}
+	}
+	return t
+}
+
+// Validate checks what step collects; the error is a *FieldErrors keyed by
+// Answers field names. Review and create check every step before them.
+func (a Answers) Validate(step StepID, cat Catalog) error {
+	fe := &FieldErrors{}
+	switch step {
+	case StepLicenses:
+		a.validateLines(fe, cat)
+	case StepAccount:
+		a.validateAccount(fe)
+	case StepDetails:
+		a.validateDetails(fe)
+	case StepAdmin:
+		fe.Add("AdminLogin", ValidateUPN(a.AdminLogin))
+	case StepConsent:
+		if strings.TrimSpace(a.TenantID) == "" {
+			fe.Add("TenantID", errors.New("accept the invitation in the browser first"))
+		}
+	case StepSubdomain:
+		_, err := ValidateInitialDomain(a.Domain)
+		fe.Add("Domain", err)
+	case StepReview, StepCreate:
+		for _, s := range Steps(a.Mode) {
+			if s == step {
+				break
+			}
+			if err := a.Validate(s, cat); err != nil {
+				fe.Add("", err)
+			}
+		}
+	case StepPay:
+		if a.OrderID == "" {
+			fe.Add("OrderID", errors.New("the order is not created yet: go back to the review"))
+		}
+	case StepInvitation, StepProcessing, StepDone:
+	default:
+		return fmt.Errorf("unknown step %q", step)
+	}
+	return fe.Err()
+}
+
+func (a Answers) validateLines(fe *FieldErrors, cat Catalog) {
+	if len(a.Lines) == 0 {
+		fe.Add("Lines", errors.New("choose at least one product"))
+		return
+	}
+	seen := map[string]bool{}
+	for i, l := range a.Lines {
+		field := fmt.Sprintf("Lines[%d]", i)
+		o, ok := cat.Offer(l.OfferID)
+		switch {
+		case !ok:
+			fe.Add(field+".OfferID", fmt.Errorf("%q is not in the catalog: choose a product from the list", l.OfferID))
+		case seen[l.OfferID]:
+			fe.Add(field+".OfferID", fmt.Errorf("%s is chosen twice: change the seats of the first one instead", o.Name))
+		default:
+			fe.Add(field+".Seats", ValidateSeats(o, l.Seats))
+		}
+		seen[l.OfferID] = true
+	}
+}
+
+func (a Answers) validateAccount(fe *FieldErrors) {
+	switch a.Account {
+	case AccountExisting:
+	case AccountNew:
+		_, err := ValidateInitialDomain(a.Domain)
+		fe.Add("Domain", err)
+	default:
+		fe.Add("Account", errors.New("choose to use an existing Microsoft account or create a new one"))
+	}
+}
+
+func (a Answers) validateDetails(fe *FieldErrors) {
+	fe.Add("Company", ValidateCompanyName(a.Company))
+	fe.Add("FirstName", ValidatePersonName(a.FirstName))
+	fe.Add("LastName", ValidatePersonName(a.LastName))
+	fe.Add("Email", ValidateEmail(a.Email))
+	_, err := ValidatePhone(a.Phone, a.PhoneCountry)
+	fe.Add("Phone", err)
+	fe.Add("Address", ValidateAddress(a.Address))
+}
