@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+)
+
+func TestMigrateFromEmptyAndRerun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "onboard.db")
+	ctx := context.Background()
+	want, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ { // the second Open must be a no-op
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("Open #%d: %v", i+1, err)
+		}
+		v, err := db.SchemaVersion(ctx)
+		if err != nil || v != len(want) {
+			t.Fatalf("Open #%d: version %d, %v; want %d", i+1, v, err, len(want))
+		}
+		var n int
+		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(want) {
+			t.Fatalf("Open #%d: %d migration rows, %v", i+1, n, err)
+		}
+		db.Close()
+	}
+}
+
+func TestMigrateUpgradeKeepsRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "onboard.db")
+	ctx := context.Background()
+	if err := createPrivateFile(path); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?"+dsnParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, raw, migrationFiles, 1); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := schemaVersion(ctx, raw); v != 1 {
+		t.Fatalf("version after partial migrate = %d", v)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO customers (id, company_name, created_at)
+		VALUES ('c1', 'Fabrikam', '2026-01-01T00:00:00.000000000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.SchemaVersion(ctx); v != 2 {
+		t.Errorf("version after upgrade = %d, want 2", v)
+	}
+	c, err := db.GetCustomer(ctx, "c1")
+	if err != nil || c.CompanyName != "Fabrikam" {
+		t.Errorf("customer after upgrade = %+v, %v", c, err)
+	}
+	var idx int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master
+		WHERE type = 'index' AND name = 'orders_customer'`).Scan(&idx); err != nil || idx != 1 {
+		t.Errorf("migration 2 index present = %d, %v", idx, err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "onboard.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.sql.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at)
+		VALUES (99, '0099_future', '2030-01-01T00:00:00.000000000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(ctx, path); !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("Open of newer schema: %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestMigrationsRejectGapsAndBadNames(t *testing.T) {
+	cases := map[string]fstest.MapFS{
+		"gap": {
+			"migrations/0001_a.sql": {Data: []byte("CREATE TABLE a (x INTEGER);")},
+			"migrations/0003_c.sql": {Data: []byte("CREATE TABLE c (x INTEGER);")},
+		},
+		"bad name": {"migrations/init.sql": {Data: []byte("CREATE TABLE a (x INTEGER);")}},
+	}
+	for name, fsys := range cases {
+		if _, err := loadMigrations(fsys); err == nil {
+			t.Errorf("%s: loadMigrations succeeded", name)
+		}
+	}
+}
+
+func TestFailedMigrationRollsBack(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "onboard.db")
+	ctx := context.Background()
+	raw, err := sql.Open("sqlite", "file:"+path+"?"+dsnParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	fsys := fstest.MapFS{
+		"migrations/0001_ok.sql":     {Data: []byte("CREATE TABLE a (x INTEGER);")},
+		"migrations/0002_broken.sql": {Data: []byte("CREATE TABLE b (x INTEGER); SELECT nonsense FROM nowhere;")},
+	}
+	if err := migrate(ctx, raw, fsys, 0); err == nil {
+		t.Fatal("broken migration succeeded")
+	}
+	if v, _ := schemaVersion(ctx, raw); v != 1 {
+		t.Errorf("version = %d, want 1 (the broken one not recorded)", v)
+	}
+	var n int
+	raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'`).Scan(&n)
+	if n != 0 {
+		t.Error("table of the failed migration was kept")
+	}
+}

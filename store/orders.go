@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"onboard/flow"
+)
+
+const orderColumns = `id, number, customer_id, status, policy, currency, tenant_id,
+	tenant_domain, admin_upn, approved, fail_reason, failed_from,
+	created_by_kind, created_by_name, created_at, updated_at`
+
+// orderNumberCounter is the counters row that numbers orders.
+const orderNumberCounter = "order_number"
+
+// CreateOrder inserts the order, its lines and ev in one transaction and
+// sets ID (when empty), Number, CreatedAt and UpdatedAt; Status defaults to
+// draft. Idempotent on ID: an existing order is left alone (no event
+// written, no number used) and o is filled from it.
+func (db *DB) CreateOrder(ctx context.Context, o *flow.Order, ev flow.AuditEvent) error {
+	if o.ID == "" {
+		o.ID = uuid.NewString()
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		existing, err := getOrder(ctx, tx, o.ID)
+		if err == nil {
+			*o = existing
+			return nil
+		}
+		if !errors.Is(err, flow.ErrNotFound) {
+			return err
+		}
+		if err := db.insertOrder(ctx, tx, o); err != nil {
+			return err
+		}
+		ev.OrderID = o.ID
+		if ev.Action == "" {
+			ev.Action = "order.created"
+		}
+		if ev.To == "" {
+			ev.To = string(o.Status)
+		}
+		return db.insertAudit(ctx, tx, ev)
+	})
+	if err != nil {
+		return fmt.Errorf("create order %s: %w", o.ID, err)
+	}
+	return nil
+}
+
+func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *flow.Order) error {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
+		RETURNING value`, orderNumberCounter).Scan(&seq); err != nil {
+		return fmt.Errorf("next order number: %w", err)
+	}
+	now := db.now()
+	o.Number = fmt.Sprintf("ORD-%06d", seq)
+	o.CreatedAt = orNow(o.CreatedAt, now).UTC()
+	o.UpdatedAt = o.CreatedAt
+	if o.Status == "" {
+		o.Status = flow.StatusDraft
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO orders (`+orderColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.Number, o.CustomerID, string(o.Status), string(o.Policy), o.Currency, o.TenantID,
+		o.TenantDomain, o.AdminUPN, boolInt(o.Approved), o.FailReason, string(o.FailedFrom),
+		string(o.CreatedBy.Kind), o.CreatedBy.Name, formatTime(o.CreatedAt), formatTime(o.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("insert order: %w", err)
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		if l.LineNo == 0 {
+			l.LineNo = i + 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines
+			(order_id, line_no, offer_id, name, sku_id, quantity, unit_price)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			o.ID, l.LineNo, l.OfferID, l.Name, l.SkuID, l.Quantity, l.UnitPrice); err != nil {
+			return fmt.Errorf("insert line %d: %w", l.LineNo, err)
+		}
+		if l.SubscriptionID != "" {
+			if err := upsertSubscription(ctx, tx, o.ID, l.LineNo, l.SubscriptionID, l.Converted, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// GetOrder returns the order with its lines, or flow.ErrNotFound.
+func (db *DB) GetOrder(ctx context.Context, id string) (flow.Order, error) {
+	o, err := getOrder(ctx, db.sql, id)
+	if err != nil {
+		return flow.Order{}, fmt.Errorf("get order %s: %w", id, err)
+	}
+	return o, nil
+}
+
+// GetOrderByNumber returns the order numbered number (ORD-000001), or
+// flow.ErrNotFound.
+func (db *DB) GetOrderByNumber(ctx context.Context, number string) (flow.Order, error) {
+	o, err := queryOrder(ctx, db.sql, `number = ?`, strings.ToUpper(strings.TrimSpace(number)))
+	if err != nil {
+		return flow.Order{}, fmt.Errorf("get order %s: %w", number, err)
+	}
+	return o, nil
+}
+
+func getOrder(ctx context.Context, q queryer, id string) (flow.Order, error) {
+	return queryOrder(ctx, q, `id = ?`, id)
+}
+
+// queryOrder loads the one order matching where, lines included.
+func queryOrder(ctx context.Context, q queryer, where string, arg any) (flow.Order, error) {
+	o, err := scanOrder(q.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+where, arg))
+	if err != nil {
+		return flow.Order{}, err
+	}
+	byID := map[string]*flow.Order{o.ID: &o}
+	if err := loadLines(ctx, q, byID); err != nil {
+		return flow.Order{}, err
+	}
+	return o, nil
+}
+
+// ListOrders returns the orders matching f, newest first, lines included.
+func (db *DB) ListOrders(ctx context.Context, f flow.OrderFilter) ([]flow.Order, error) {
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		conds, args = append(conds, `status = ?`), append(args, string(f.Status))
+	}
+	if f.CustomerID != "" {
+		conds, args = append(conds, `customer_id = ?`), append(args, f.CustomerID)
+	}
+	if !f.Since.IsZero() {
+		conds, args = append(conds, `created_at >= ?`), append(args, formatTime(f.Since))
+	}
+	query := `SELECT ` + orderColumns + ` FROM orders`
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, ` AND `)
+	}
+	query += ` ORDER BY created_at DESC, number DESC`
+	if f.Limit > 0 {
+		query, args = query+` LIMIT ?`, append(args, f.Limit)
+	}
+	orders, err := db.listOrders(ctx, query, args)
+	if err != nil {
+		return nil, fmt.Errorf("list orders: %w", err)
+	}
+	return orders, nil
+}
+
+func (db *DB) listOrders(ctx context.Context, query string, args []any) ([]flow.Order, error) {
+	rows, err := db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var orders []flow.Order
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, err
+		}
+		orders = append(orders, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	byID := make(map[string]*flow.Order, len(orders))
+	for i := range orders {
+		byID[orders[i].ID] = &orders[i]
+	}
+	return orders, loadLines(ctx, db.sql, byID)
+}
+
+// maxInParams bounds the parameters of one IN (...) list.
+const maxInParams = 500
+
+// loadLines fills the lines of the given orders with one query per
+// maxInParams orders (not one per order).
+func loadLines(ctx context.Context, q queryer, byID map[string]*flow.Order) error {
+	ids := make([]any, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), maxInParams)
+		if err := loadLinesOf(ctx, q, ids[:n], byID); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func loadLinesOf(ctx context.Context, q queryer, ids []any, byID map[string]*flow.Order) error {
+	rows, err := q.QueryContext(ctx, `SELECT l.order_id, l.line_no, l.offer_id, l.name, l.sku_id,
+		l.quantity, l.unit_price, COALESCE(s.subscription_id, ''), COALESCE(s.converted, 0)
+		FROM order_lines l
+		LEFT JOIN subscriptions s ON s.order_id = l.order_id AND s.line_no = l.line_no
+		WHERE l.order_id IN (`+placeholders(len(ids))+`)
+		ORDER BY l.order_id, l.line_no`, ids...)
+	if err != nil {
+		return fmt.Errorf("load order lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var orderID string
+		var l flow.OrderLine
+		var converted int
+		if err := rows.Scan(&orderID, &l.LineNo, &l.OfferID, &l.Name, &l.SkuID,
+			&l.Quantity, &l.UnitPrice, &l.SubscriptionID, &converted); err != nil {
+			return fmt.Errorf("load order lines: %w", err)
+		}
+		l.Converted = converted != 0
+		o := byID[orderID]
+		o.Lines = append(o.Lines, l)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load order lines: %w", err)
+	}
+	return nil
+}
+
+// placeholders is "?, ?, …" n times.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+func scanOrder(s scanner) (flow.Order, error) {
+	var o flow.Order
+	var status, policy, failedFrom, kind, created, updated string
+	var approved int
+	err := s.Scan(&o.ID, &o.Number, &o.CustomerID, &status, &policy, &o.Currency, &o.TenantID,
+		&o.TenantDomain, &o.AdminUPN, &approved, &o.FailReason, &failedFrom,
+		&kind, &o.CreatedBy.Name, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return flow.Order{}, flow.ErrNotFound
+	}
+	if err != nil {
+		return flow.Order{}, err
+	}
+	o.Status, o.Policy, o.FailedFrom = flow.OrderStatus(status), flow.Policy(policy), flow.OrderStatus(failedFrom)
+	o.CreatedBy.Kind = flow.ActorKind(kind)
+	o.Approved = approved != 0
+	if o.CreatedAt, err = parseTime(created); err != nil {
+		return flow.Order{}, err
+	}
+	if o.UpdatedAt, err = parseTime(updated); err != nil {
+		return flow.Order{}, err
+	}
+	return o, nil
+}

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"onboard/flow"
+)
+
+// StepsDone is the set of pipeline steps recorded done for the order.
+func (db *DB) StepsDone(ctx context.Context, orderID string) (map[string]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT step FROM pipeline_steps WHERE order_id = ?`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("steps of order %s: %w", orderID, err)
+	}
+	defer rows.Close()
+	done := map[string]bool{}
+	for rows.Next() {
+		var step string
+		if err := rows.Scan(&step); err != nil {
+			return nil, fmt.Errorf("steps of order %s: %w", orderID, err)
+		}
+		done[step] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("steps of order %s: %w", orderID, err)
+	}
+	return done, nil
+}
+
+// MarkStepDone records step as done, with ev, in one transaction. Marking
+// it again is a no-op and writes no second event.
+func (db *DB) MarkStepDone(ctx context.Context, orderID, step string, ev flow.AuditEvent) error {
+	ev.OrderID = orderID
+	if ev.Action == "" {
+		ev.Action = "step.done"
+	}
+	if ev.Detail == "" {
+		ev.Detail = step
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO pipeline_steps (order_id, step, done_at)
+			VALUES (?, ?, ?) ON CONFLICT (order_id, step) DO NOTHING`,
+			orderID, step, formatTime(db.now()))
+		if err != nil {
+			return mapForeignKey(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return db.insertAudit(ctx, tx, ev)
+	})
+	if err != nil {
+		return fmt.Errorf("mark step %s of order %s done: %w", step, orderID, err)
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+// Package store persists the onboarding domain (package flow) in SQLite
+// through the pure-Go driver modernc.org/sqlite. The SQL is kept portable so
+// that a PostgreSQL backend can share the schema and queries.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/adrg/xdg"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"onboard/flow"
+)
+
+// DB is the SQLite implementation of flow.Store. It is safe for concurrent
+// use, also by several processes on the same file.
+type DB struct {
+	sql   *sql.DB
+	path  string
+	clock atomic.Pointer[func() time.Time]
+}
+
+var _ flow.Store = (*DB)(nil)
+
+// dsnParams apply to every pooled connection. busy_timeout lets writers of
+// other connections and processes wait instead of failing, and _txlock makes
+// every transaction BEGIN IMMEDIATE: a writer takes the write lock up front,
+// so two transactions never deadlock upgrading a read lock ("database is
+// locked" despite busy_timeout).
+const dsnParams = "_pragma=busy_timeout(10000)" +
+	"&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)" +
+	"&_txlock=immediate"
+
+// DefaultPath is $XDG_DATA_HOME/onboard/onboard.db; its directory is created
+// (0700) if missing.
+func DefaultPath() (string, error) {
+	p, err := xdg.DataFile(filepath.Join("onboard", "onboard.db"))
+	if err != nil {
+		return "", fmt.Errorf("locate data file: %w", err)
+	}
+	return p, nil
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations. The file holds personal data, so it and its WAL/SHM files are
+// readable by the owner only.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := createPrivateFile(path); err != nil {
+		return nil, err
+	}
+	u := url.URL{Scheme: "file", Path: path, RawQuery: dsnParams}
+	sqlDB, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{sql: sqlDB, path: path}
+	if err := migrate(ctx, sqlDB, migrationFiles, 0); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	if err := chmodSidecars(path); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// createPrivateFile makes the parent directory (0700) and the database file
+// (0600) before SQLite sees the path, so the file is never world-readable.
+func createPrivateFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create database directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("restrict database file: %w", err)
+	}
+	return nil
+}
+
+// chmodSidecars restricts the WAL and shared-memory files, which hold the
+// same data as the database itself.
+func chmodSidecars(path string) error {
+	for _, suffix := range []string{"-wal", "-shm"} {
+		err := os.Chmod(path+suffix, 0o600)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("restrict %s: %w", filepath.Base(path+suffix), err)
+		}
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	if err := db.sql.Close(); err != nil {
+		return fmt.Errorf("close database %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// SetClock replaces time.Now, for draft expiry and default timestamps.
+func (db *DB) SetClock(now func() time.Time) { db.clock.Store(&now) }
+
+func (db *DB) now() time.Time {
+	if f := db.clock.Load(); f != nil {
+		return (*f)().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Reset deletes every row of every table but keeps the schema; for
+// `onboard demo reset`. Children go before parents for the foreign keys.
+func (db *DB) Reset(ctx context.Context) error {
+	tables := []string{
+		"license_assignments", "tenant_users", "tenant_domains",
+		"subscriptions", "payments", "pipeline_steps", "order_lines", "orders",
+		"tenants", "customers", "drafts", "audit_events", "counters",
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		for _, t := range tables {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return fmt.Errorf("reset %s: %w", t, err)
+			}
+		}
+		return nil
+	})
+}
+
+// write runs fn in one write transaction (BEGIN IMMEDIATE by the DSN),
+// committing when fn returns nil.
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
