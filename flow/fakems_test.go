@@ -1,0 +1,311 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"onboard/msapi"
+	"onboard/payment"
+)
+
+// fakeTenant is a Microsoft tenant the fake knows.
+type fakeTenant struct {
+	customer msapi.Customer
+	admins   map[string]string // upn → password
+	users    []msapi.User
+	domains  []msapi.Domain
+	subs     []msapi.Subscription
+}
+
+// fakeMS is a stateful msapi.Microsoft. failAt, when > 0, makes the failAt-th
+// call (counting every method) fail with failErr, once.
+type fakeMS struct {
+	mu         sync.Mutex
+	tenants    map[string]*fakeTenant // by tenant id
+	pageSize   int
+	calls      int
+	failAt     int
+	failErr    error
+	orders     map[string]msapi.Order      // by request id
+	converts   map[string]msapi.Conversion // by request id
+	placeCalls int                         // PlaceOrder calls that created an order
+	assigned   map[string][]string         // user id → skus assigned through AssignLicenses
+	passwords  []string                    // every password seen, to prove none is kept elsewhere
+}
+
+func newFakeMS() *fakeMS {
+	return &fakeMS{tenants: map[string]*fakeTenant{}, pageSize: 3, failErr: msapi.ErrUnavailable,
+		orders: map[string]msapi.Order{}, converts: map[string]msapi.Conversion{}, assigned: map[string][]string{}}
+}
+
+// call counts a call and injects the configured failure. Caller holds mu.
+func (f *fakeMS) call() error {
+	f.calls++
+	if f.failAt > 0 && f.calls == f.failAt {
+		return fmt.Errorf("fake call %d: %w", f.calls, f.failErr)
+	}
+	return nil
+}
+
+func (f *fakeMS) tenant(id string) (*fakeTenant, error) {
+	t, ok := f.tenants[id]
+	if !ok {
+		return nil, fmt.Errorf("tenant %s: %w", id, msapi.ErrNotFound)
+	}
+	return t, nil
+}
+
+func (f *fakeMS) InvitationURL(context.Context) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return "https://admin.example/invite?partner=1", f.call()
+}
+
+func (f *fakeMS) FindCustomerByDomain(_ context.Context, domain string) (msapi.Customer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return msapi.Customer{}, err
+	}
+	for _, t := range f.tenants {
+		for _, d := range t.domains {
+			if strings.EqualFold(d.Name, domain) && t.customer.Relationship != msapi.RelationshipNone {
+				return t.customer, nil
+			}
+		}
+	}
+	return msapi.Customer{}, msapi.ErrNotFound
+}
+
+func (f *fakeMS) DomainExists(_ context.Context, domain string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return false, err
+	}
+	for _, t := range f.tenants {
+		for _, d := range t.domains {
+			if strings.EqualFold(d.Name, domain) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+func (f *fakeMS) VerifyGlobalAdmin(_ context.Context, login, password string) (msapi.Admin, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.passwords = append(f.passwords, password)
+	if err := f.call(); err != nil {
+		return msapi.Admin{}, err
+	}
+	for id, t := range f.tenants {
+		for upn, pw := range t.admins {
+			if strings.EqualFold(upn, login) {
+				if pw != password {
+					return msapi.Admin{}, msapi.ErrBadCredentials
+				}
+				return msapi.Admin{UserID: "admin-" + id, UPN: upn, TenantID: id}, nil
+			}
+		}
+	}
+	return msapi.Admin{}, msapi.ErrBadCredentials
+}
+
+func (f *fakeMS) Users(_ context.Context, tenantID string, fn func([]msapi.User) error) error {
+	f.mu.Lock()
+	if err := f.call(); err != nil {
+		f.mu.Unlock()
+		return err
+	}
+	t, err := f.tenant(tenantID)
+	if err != nil {
+		f.mu.Unlock()
+		return err
+	}
+	users := append([]msapi.User(nil), t.users...)
+	f.mu.Unlock()
+	for i := 0; i < len(users); i += f.pageSize {
+		page := users[i:min(i+f.pageSize, len(users))]
+		if i > 0 { // later pages are calls of their own, so they can fail too
+			f.mu.Lock()
+			err := f.call()
+			f.mu.Unlock()
+			if err != nil {
+				return err
+			}
+		}
+		if err := fn(page); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *fakeMS) UserLicenses(context.Context, string, string) ([]msapi.License, error) {
+	return nil, nil
+}
+
+func (f *fakeMS) Domains(_ context.Context, tenantID string) ([]msapi.Domain, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return nil, err
+	}
+	t, err := f.tenant(tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return append([]msapi.Domain(nil), t.domains...), nil
+}
+
+func (f *fakeMS) Subscriptions(_ context.Context, tenantID string) ([]msapi.Subscription, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return nil, err
+	}
+	t, err := f.tenant(tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return append([]msapi.Subscription(nil), t.subs...), nil
+}
+
+func (f *fakeMS) SubscribedSKUs(context.Context, string) ([]msapi.SubscribedSKU, error) {
+	return nil, nil
+}
+
+func (f *fakeMS) DirectoryRoleMembers(context.Context, string, string) ([]msapi.User, error) {
+	return nil, nil
+}
+
+func (f *fakeMS) ConvertTrial(_ context.Context, tenantID, subID, target string, qty int, reqID string) (msapi.Conversion, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return msapi.Conversion{}, err
+	}
+	if c, ok := f.converts[reqID]; ok {
+		return c, nil
+	}
+	t, err := f.tenant(tenantID)
+	if err != nil {
+		return msapi.Conversion{}, err
+	}
+	for i := range t.subs {
+		s := &t.subs[i]
+		if s.ID == subID && s.IsTrial {
+			c := msapi.Conversion{SubscriptionID: s.ID, OfferID: s.OfferID, TargetOfferID: target, Quantity: qty}
+			s.IsTrial, s.OfferID, s.Quantity = false, target, qty
+			f.converts[reqID] = c
+			return c, nil
+		}
+	}
+	return msapi.Conversion{}, msapi.ErrConversionIneligible
+}
+
+func (f *fakeMS) PlaceOrder(_ context.Context, tenantID string, req msapi.OrderRequest) (msapi.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return msapi.Order{}, err
+	}
+	if o, ok := f.orders[req.RequestID]; ok {
+		return o, nil
+	}
+	t, err := f.tenant(tenantID)
+	if err != nil {
+		return msapi.Order{}, err
+	}
+	if t.customer.Relationship != msapi.RelationshipReseller {
+		return msapi.Order{}, msapi.ErrRelationshipMissing
+	}
+	f.placeCalls++
+	o := msapi.Order{ID: fmt.Sprintf("msorder-%d", f.placeCalls), Status: "completed"}
+	for _, l := range req.Lines {
+		sub := msapi.Subscription{ID: fmt.Sprintf("sub-%d-%s", f.placeCalls, l.OfferID), OfferID: l.OfferID, Quantity: l.Quantity, Status: "active"}
+		t.subs = append(t.subs, sub)
+		o.Lines = append(o.Lines, msapi.OrderedLine{OfferID: l.OfferID, Quantity: l.Quantity, SubscriptionID: sub.ID})
+	}
+	f.orders[req.RequestID] = o
+	return o, nil
+}
+
+func (f *fakeMS) AssignLicenses(_ context.Context, tenantID, userID string, add, remove []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return err
+	}
+	f.assigned[userID] = append(f.assigned[userID], add...)
+	return nil
+}
+
+var _ msapi.Microsoft = (*fakeMS)(nil)
+
+// fakePay is a payment.Gateway. Sessions are keyed by idempotency key;
+// settle decides a checkout's outcome.
+type fakePay struct {
+	mu       sync.Mutex
+	byKey    map[string]string // idempotency key → session id
+	sessions map[string]*payment.Status
+	starts   int // checkouts created (not repeated)
+}
+
+func newFakePay() *fakePay {
+	return &fakePay{byKey: map[string]string{}, sessions: map[string]*payment.Status{}}
+}
+
+func (p *fakePay) StartCheckout(_ context.Context, c payment.Checkout) (payment.Session, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if id, ok := p.byKey[c.IdempotencyKey]; ok {
+		return payment.Session{ID: id, URL: "https://pay.example/" + id}, nil
+	}
+	p.starts++
+	id := fmt.Sprintf("cs_%d", p.starts)
+	p.byKey[c.IdempotencyKey] = id
+	p.sessions[id] = &payment.Status{ID: id, State: payment.StatePending, Amount: c.Amount, Currency: c.Currency}
+	return payment.Session{ID: id, URL: "https://pay.example/" + id}, nil
+}
+
+func (p *fakePay) Status(_ context.Context, id string) (payment.Status, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.sessions[id]
+	if !ok {
+		return payment.Status{}, payment.ErrNotFound
+	}
+	return *s, nil
+}
+
+// settle sets the outcome of checkout id.
+func (p *fakePay) settle(id string, st payment.State) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.sessions[id]
+	s.State = st
+	if st == payment.StatePaid {
+		s.PaymentID = "pay_" + id
+	}
+	if st == payment.StateDeclined {
+		s.Reason = "card declined"
+	}
+}
+
+// paidCount is how many checkouts were captured.
+func (p *fakePay) paidCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.sessions {
+		if s.State == payment.StatePaid {
+			n++
+		}
+	}
+	return n
+}

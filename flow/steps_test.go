@@ -1,0 +1,98 @@
+package flow
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+)
+
+func TestStepsNavigation(t *testing.T) {
+	if got := Steps(ModeAgent); !reflect.DeepEqual(got, []StepID{"licenses", "subdomain", "details", "invitation", "create", "done"}) {
+		t.Fatalf("agent steps %v", got)
+	}
+	if got := Steps(ModeCustomer); len(got) != 9 || got[0] != StepLicenses || got[8] != StepDone {
+		t.Fatalf("customer steps %v", got)
+	}
+	if n, of := Number(ModeCustomer, StepAdmin); n != 4 || of != 9 {
+		t.Fatalf("admin is step %d of %d", n, of)
+	}
+	if n, of := Number(ModeAgent, StepAdmin); n != 0 || of != 0 {
+		t.Fatalf("admin is not an agent step, got %d of %d", n, of)
+	}
+	if s, ok := Next(ModeAgent, StepSubdomain); !ok || s != StepDetails {
+		t.Fatalf("next of subdomain: %v %v", s, ok)
+	}
+	if _, ok := Next(ModeAgent, StepDone); ok {
+		t.Fatal("next of done")
+	}
+	if s, ok := Prev(ModeCustomer, StepAccount); !ok || s != StepLicenses {
+		t.Fatalf("prev of account: %v %v", s, ok)
+	}
+	if _, ok := Prev(ModeCustomer, StepLicenses); ok {
+		t.Fatal("prev of the first step")
+	}
+}
+
+func validAnswers(mode Mode) Answers {
+	return Answers{
+		Mode: mode, Lines: []LineChoice{{OfferID: "m365-business-premium", Seats: 10}}, Account: AccountExisting,
+		Company: "Contoso GmbH", FirstName: "Anna", LastName: "Berg", Email: "anna@contoso.de",
+		Phone: "030 1234567", PhoneCountry: "DE",
+		Address:    Address{Line1: "Unter den Linden 1", City: "Berlin", PostalCode: "10117", Country: "DE"},
+		AdminLogin: "admin@contoso.onmicrosoft.com", Domain: "contoso",
+	}
+}
+
+func TestAnswersValidate(t *testing.T) {
+	cat := DefaultCatalog()
+	tests := []struct {
+		name   string
+		mode   Mode
+		step   StepID
+		edit   func(*Answers)
+		fields []string
+	}{
+		{"licenses ok", ModeCustomer, StepLicenses, func(*Answers) {}, nil},
+		{"no lines", ModeCustomer, StepLicenses, func(a *Answers) { a.Lines = nil }, []string{"Lines"}},
+		{"unknown offer", ModeCustomer, StepLicenses, func(a *Answers) { a.Lines[0].OfferID = "x" }, []string{"Lines[0].OfferID"}},
+		{"too many seats", ModeCustomer, StepLicenses, func(a *Answers) { a.Lines[0].Seats = 301 }, []string{"Lines[0].Seats"}},
+		{"duplicate offer", ModeCustomer, StepLicenses, func(a *Answers) { a.Lines = append(a.Lines, a.Lines[0]) }, []string{"Lines[1].OfferID"}},
+		{"account missing", ModeCustomer, StepAccount, func(a *Answers) { a.Account = "" }, []string{"Account"}},
+		{"new account needs domain", ModeCustomer, StepAccount, func(a *Answers) { a.Account, a.Domain = AccountNew, "bad-name" }, []string{"Domain"}},
+		{"details", ModeCustomer, StepDetails, func(a *Answers) {
+			a.Email, a.Phone, a.Address.PostalCode = "x", "12", "1"
+		}, []string{"Email", "Phone", "Address.PostalCode"}},
+		{"admin", ModeCustomer, StepAdmin, func(a *Answers) { a.AdminLogin = "admin" }, []string{"AdminLogin"}},
+		{"consent pending", ModeCustomer, StepConsent, func(*Answers) {}, []string{"TenantID"}},
+		{"review checks earlier steps", ModeCustomer, StepReview, func(a *Answers) {
+			a.TenantID, a.Company = "t1", ""
+		}, []string{"Company"}},
+		{"review needs consent", ModeCustomer, StepReview, func(*Answers) {}, []string{"TenantID"}},
+		{"subdomain", ModeAgent, StepSubdomain, func(a *Answers) { a.Domain = "2x" }, []string{"Domain"}},
+		{"create ok without admin", ModeAgent, StepCreate, func(a *Answers) { a.AdminLogin = "" }, nil},
+		{"pay needs order", ModeCustomer, StepPay, func(*Answers) {}, []string{"OrderID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := validAnswers(tt.mode)
+			tt.edit(&a)
+			err := a.Validate(tt.step, cat)
+			if len(tt.fields) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected: %v", err)
+				}
+				return
+			}
+			var fe *FieldErrors
+			if !errors.As(err, &fe) {
+				t.Fatalf("%v is not *FieldErrors", err)
+			}
+			if !reflect.DeepEqual(fe.Order, tt.fields) {
+				t.Fatalf("fields %v, want %v (%v)", fe.Order, tt.fields, err)
+			}
+		})
+	}
+	if err := (Answers{}).Validate("nope", cat); err == nil {
+		t.Fatal("unknown step accepted")
+	}
+}
