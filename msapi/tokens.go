@@ -88,19 +88,27 @@ func (c *Client) appOnlyFetcher(tenant, scope string) func(context.Context) (*oa
 	}
 }
 
-// appUserFetcher redeems the partner's refresh token (App+User). Entra ID
-// may rotate the refresh token; the newest one is kept in memory only.
-// Called under the cachedToken's semaphore, so refresh needs no lock.
+// appUserFetcher redeems the partner's refresh token (App+User). Entra ID's
+// v2.0 endpoint wants scope= on a refresh, which oauth2.Config's refresh
+// never sends; clientcredentials.Config sends it and explicitly allows
+// grant_type to be overridden. Entra ID may rotate the refresh token; the
+// newest one is kept in memory only. Called under the cachedToken's
+// semaphore, so refresh needs no lock of its own.
 func (c *Client) appUserFetcher() func(context.Context) (*oauth2.Token, error) {
-	conf := &oauth2.Config{
-		ClientID:     c.cfg.ClientID,
-		ClientSecret: c.cfg.ClientSecret,
-		Endpoint:     oauth2.Endpoint{TokenURL: c.tokenURL(c.cfg.PartnerTenantID), AuthStyle: oauth2.AuthStyleInParams},
-		Scopes:       []string{wire.ScopePartnerCenter},
-	}
 	refresh := c.cfg.RefreshToken
 	return func(ctx context.Context) (*oauth2.Token, error) {
-		tok, err := conf.TokenSource(c.oauthContext(ctx), &oauth2.Token{RefreshToken: refresh}).Token()
+		cc := &clientcredentials.Config{
+			ClientID:     c.cfg.ClientID,
+			ClientSecret: c.cfg.ClientSecret,
+			TokenURL:     c.tokenURL(c.cfg.PartnerTenantID),
+			Scopes:       []string{wire.ScopePartnerCenter},
+			AuthStyle:    oauth2.AuthStyleInParams,
+			EndpointParams: url.Values{
+				"grant_type":    {"refresh_token"},
+				"refresh_token": {refresh},
+			},
+		}
+		tok, err := cc.Token(c.oauthContext(ctx))
 		if err != nil {
 			return nil, err
 		}
