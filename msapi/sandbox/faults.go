@@ -1,0 +1,96 @@
+package sandbox
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"onboard/msapi/wire"
+)
+
+// SetFaults replaces the injected faults and reseeds their random source, so
+// the same Faults give the same sequence of outcomes.
+func (s *Sandbox) SetFaults(f Faults) {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	s.faults = f
+	seed := uint64(f.Seed)
+	s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+type faultKind int
+
+const (
+	faultNone faultKind = iota
+	faultThrottle
+	faultUnavailable // 503 with Retry-After
+	faultInternal    // 500
+)
+
+// drawFault picks this request's fault. Both draws happen for every request
+// so outcomes depend only on the seed and the request's position.
+func (s *Sandbox) drawFault() (faultKind, Faults) {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	f := s.faults
+	p, q := s.rng.Float64(), s.rng.Float64()
+	switch {
+	case p < f.ThrottleRate:
+		return faultThrottle, f
+	case p < f.ThrottleRate+f.ErrorRate && q < 0.5:
+		return faultUnavailable, f
+	case p < f.ThrottleRate+f.ErrorRate:
+		return faultInternal, f
+	}
+	return faultNone, f
+}
+
+// retryAfterSeconds rounds d up to whole seconds, as Retry-After carries.
+func retryAfterSeconds(d time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int((d + time.Second - 1) / time.Second)
+}
+
+// injectFault delays the request and may answer it with a fault; it reports
+// whether it wrote a response. graph selects the error body dialect.
+func (s *Sandbox) injectFault(w http.ResponseWriter, r *http.Request, graph bool) bool {
+	kind, f := s.drawFault()
+	if f.Latency > 0 {
+		t := time.NewTimer(f.Latency)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return true // the client is gone; nobody reads an answer
+		}
+	}
+	secs := retryAfterSeconds(f.RetryAfter)
+	switch kind {
+	case faultThrottle:
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeJSON(w, http.StatusTooManyRequests, wire.ThrottleError{
+			StatusCode: http.StatusTooManyRequests,
+			Message:    fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs),
+		})
+	case faultUnavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if graph {
+			writeGraphError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.")
+		} else {
+			writePCError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.")
+		}
+	case faultInternal:
+		if graph {
+			writeGraphError(w, http.StatusInternalServerError, "generalException", "An internal server error occurred.")
+		} else {
+			writePCError(w, http.StatusInternalServerError, 500000, "An unexpected error occurred. Please try again later.")
+		}
+	default:
+		return false
+	}
+	return true
+}

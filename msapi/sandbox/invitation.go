@@ -1,0 +1,184 @@
+package sandbox
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Outcomes of accepting the invitation.
+var (
+	ErrInvalidCredentials = errors.New("wrong login or password")
+	ErrNotGlobalAdmin     = errors.New("user is not a Global administrator")
+	ErrAlreadyAccepted    = errors.New("invitation already accepted")
+)
+
+const csrfCookie = "sandbox_invite"
+
+//go:embed invitation.html
+var invitationHTML string
+
+var invitationPage = template.Must(template.New("invitation").Parse(invitationHTML))
+
+// invitationView is what the template draws.
+type invitationView struct {
+	Partner  string
+	Action   string // the form's own URL (no secrets: only the partner id)
+	CSRF     string
+	Login    string // kept after a failed attempt; the password never is
+	Outcome  string // "", "accepted", "already", "credentials", "notadmin", "invalid", "forbidden"
+	Company  string
+	Mistaken bool // show the error banner above the form
+}
+
+func (s *Sandbox) invitationRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /invite/partner-invitation", s.getInvitation)
+	m.HandleFunc("POST /invite/partner-invitation", s.postInvitation)
+}
+
+// AcceptInvitation does what the invitation page does when login signs in
+// with password: only a Global administrator of the login's tenant can
+// accept, and acceptance creates the reseller relationship. MFA accounts can
+// accept, as the page is interactive.
+func (s *Sandbox) AcceptInvitation(login, password string) error {
+	_, dom, _ := strings.Cut(login, "@")
+	t, ok := s.catalog.tenantByDomain(dom)
+	if !ok {
+		return ErrInvalidCredentials
+	}
+	u, ok := t.Dir.byUPN(login)
+	if !ok || u.Password == "" || !u.Active || !equalSecret(password, u.Password) {
+		return ErrInvalidCredentials
+	}
+	if !u.GlobalAdmin {
+		return fmt.Errorf("%s in %s: %w", u.UPN, t.Name, ErrNotGlobalAdmin)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.hasRelationship(t.ID) {
+		return fmt.Errorf("%s: %w", t.Name, ErrAlreadyAccepted)
+	}
+	s.st.Relationships[t.ID] = relationship{AcceptedBy: u.UPN, AcceptedAt: s.now().UTC()}
+	if err := s.saveLocked(); err != nil {
+		delete(s.st.Relationships, t.ID)
+		return fmt.Errorf("accept invitation for %s: %w", t.Name, err)
+	}
+	return nil
+}
+
+func (s *Sandbox) renderInvitation(w http.ResponseWriter, status int, v invitationView) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	v.Partner = PartnerName
+	w.WriteHeader(status)
+	_ = invitationPage.Execute(w, v)
+}
+
+// invitationValid checks the link is this partner's reseller invitation.
+func invitationValid(q url.Values) bool {
+	return strings.EqualFold(q.Get("partnerId"), PartnerTenantID) &&
+		strings.EqualFold(q.Get("invType"), "ResellerRelationship")
+}
+
+func formAction(q url.Values) string {
+	return "/invite/partner-invitation?invType=ResellerRelationship&partnerId=" + url.QueryEscape(q.Get("partnerId")) + "&msppId=0&DAP=true"
+}
+
+func (s *Sandbox) getInvitation(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if !invitationValid(q) {
+		s.renderInvitation(w, http.StatusNotFound, invitationView{Outcome: "invalid"})
+		return
+	}
+	s.renderInvitation(w, http.StatusOK, invitationView{Action: formAction(q), CSRF: s.csrfToken(w, r)})
+}
+
+func (s *Sandbox) postInvitation(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if !invitationValid(q) {
+		s.renderInvitation(w, http.StatusNotFound, invitationView{Outcome: "invalid"})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil || !s.csrfValid(r) {
+		s.renderInvitation(w, http.StatusForbidden, invitationView{Outcome: "forbidden", Action: formAction(q)})
+		return
+	}
+	login := strings.TrimSpace(r.PostForm.Get("login"))
+	view := invitationView{Action: formAction(q), CSRF: s.csrfToken(w, r), Login: login}
+	err := s.AcceptInvitation(login, r.PostForm.Get("password"))
+	status := http.StatusOK
+	switch {
+	case err == nil:
+		view.Outcome = "accepted"
+	case errors.Is(err, ErrAlreadyAccepted):
+		view.Outcome, status = "already", http.StatusConflict
+	case errors.Is(err, ErrNotGlobalAdmin):
+		view.Outcome, view.Mistaken, status = "notadmin", true, http.StatusForbidden
+	case errors.Is(err, ErrInvalidCredentials):
+		view.Outcome, view.Mistaken, status = "credentials", true, http.StatusUnauthorized
+	default:
+		view.Outcome, view.Mistaken, status = "failed", true, http.StatusInternalServerError
+	}
+	if view.Outcome == "accepted" || view.Outcome == "already" {
+		_, dom, _ := strings.Cut(login, "@")
+		if t, ok := s.catalog.tenantByDomain(dom); ok {
+			view.Company = t.Name
+		}
+	}
+	s.renderInvitation(w, status, view)
+}
+
+// csrfToken returns the form token bound to the browser's cookie, setting a
+// fresh random cookie when there is none.
+func (s *Sandbox) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(csrfCookie)
+	val := ""
+	if err == nil && len(c.Value) >= 22 {
+		val = c.Value
+	} else {
+		b := make([]byte, 24)
+		_, _ = rand.Read(b) // crypto/rand.Read never fails
+		val = base64.RawURLEncoding.EncodeToString(b)
+		http.SetCookie(w, &http.Cookie{
+			Name: csrfCookie, Value: val, Path: "/invite", HttpOnly: true,
+			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((2 * time.Hour).Seconds()),
+		})
+	}
+	return base64.RawURLEncoding.EncodeToString(s.sign("csrf|" + val))
+}
+
+// csrfValid: the form token must match the cookie, and a present Origin or
+// Referer must be this host.
+func (s *Sandbox) csrfValid(r *http.Request) bool {
+	c, err := r.Cookie(csrfCookie)
+	if err != nil {
+		return false
+	}
+	got, err := base64.RawURLEncoding.DecodeString(r.PostForm.Get("csrf"))
+	if err != nil || !hmac.Equal(got, s.sign("csrf|"+c.Value)) {
+		return false
+	}
+	for _, h := range []string{"Origin", "Referer"} {
+		if v := r.Header.Get(h); v != "" {
+			u, err := url.Parse(v)
+			if err != nil || u.Host != r.Host {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,205 @@
+// Package sandbox is a fake Microsoft for demos and tests: one http.Handler
+// that serves the Entra ID token endpoint, Partner Center REST v1, Microsoft
+// Graph v1.0 and the partner invitation page with real, persisted state and
+// seeded demo tenants. It enforces Microsoft's rules (App+User tokens,
+// reseller relationships, free license units, idempotency by MS-RequestId)
+// and fails the way Microsoft fails (429 with Retry-After, 503, latency).
+package sandbox
+
+import (
+	crand "crypto/rand"
+	"fmt"
+	"html/template"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Options configure a Sandbox. The zero value is usable.
+type Options struct {
+	PageSize       int    // Partner Center and Graph page size when the caller asks for more or none (default 100)
+	Faults         Faults // injected failures of API requests
+	NorthwindUsers int    // users of the generated large tenant (default 100000)
+	// StatePath, when set, is a JSON file the state is loaded from at New and
+	// saved to (atomically, mode 0600) after every mutation.
+	StatePath string
+	Now       func() time.Time // default time.Now
+}
+
+// Faults are failures injected into Partner Center and Graph requests (never
+// into the token endpoint or the web pages).
+type Faults struct {
+	ThrottleRate float64       // share of API requests answered 429 with Retry-After
+	ErrorRate    float64       // share answered 503 (with Retry-After) or 500
+	RetryAfter   time.Duration // value sent in Retry-After (seconds, rounded up; 0 means "0")
+	Latency      time.Duration // added to every API request (honours request context)
+	Seed         int64         // faults drawn from math/rand/v2 seeded with this: reproducible
+}
+
+// URLs are the base URLs a client is configured with.
+type URLs struct{ PartnerCenter, Graph, Login, Invite string }
+
+// Credentials are the partner application's fixed sandbox credentials.
+type Credentials struct{ PartnerTenantID, ClientID, ClientSecret, RefreshToken, PublicClientID string }
+
+// Fixed sandbox credentials; documented so demos and READMEs can show them.
+const (
+	PartnerTenantID = "5a4d1b2e-7c3f-4e8a-9b6d-0f1e2d3c4b5a"
+	PartnerName     = "Sandbox Partner"
+	PartnerDomain   = "sandboxpartner.onmicrosoft.com"
+	ClientID        = "0b8e5c4a-3f2d-4a1b-8c9e-7d6f5e4a3b2c"
+	ClientSecret    = "sandbox-secret"
+	RefreshToken    = "sandbox-refresh-token"
+	PublicClientID  = "1950a258-227b-4e31-a9cf-717495945fc2" // like Azure PowerShell's public client
+)
+
+const (
+	defaultPageSize       = 100
+	defaultNorthwindUsers = 100000
+	serverID              = "sandbox-pc-01"
+)
+
+// Sandbox is the fake Microsoft. It is safe for concurrent use.
+type Sandbox struct {
+	opts    Options
+	now     func() time.Time
+	mux     *http.ServeMux
+	secret  []byte // signs continuation tokens and CSRF tokens
+	catalog *catalog
+
+	mu     sync.Mutex
+	st     *state
+	tokens map[string]token
+
+	faultMu sync.Mutex
+	faults  Faults
+	rng     *rand.Rand
+}
+
+// New builds a sandbox with the seeded demo tenants, or with the state saved
+// at opts.StatePath when that file exists.
+func New(opts Options) (*Sandbox, error) {
+	if opts.PageSize <= 0 {
+		opts.PageSize = defaultPageSize
+	}
+	if opts.NorthwindUsers <= 0 {
+		opts.NorthwindUsers = defaultNorthwindUsers
+	}
+	s := &Sandbox{opts: opts, now: opts.Now, tokens: map[string]token{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.secret = make([]byte, 32)
+	if _, err := crand.Read(s.secret); err != nil {
+		return nil, fmt.Errorf("sandbox secret: %w", err)
+	}
+	s.catalog = newCatalog(opts.NorthwindUsers)
+	st, err := s.loadState()
+	if err != nil {
+		return nil, err
+	}
+	s.st = st
+	s.SetFaults(opts.Faults)
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves every endpoint of the sandbox.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// URLs returns the base URLs of a sandbox served at base (e.g. "http://127.0.0.1:8099").
+func (s *Sandbox) URLs(base string) URLs {
+	return URLs{
+		PartnerCenter: base + "/pc",
+		Graph:         base + "/graph/v1.0",
+		Login:         base + "/login",
+		Invite:        base + "/invite",
+	}
+}
+
+// Credentials returns the partner application's fixed sandbox credentials.
+func (s *Sandbox) Credentials() Credentials {
+	return Credentials{
+		PartnerTenantID: PartnerTenantID,
+		ClientID:        ClientID,
+		ClientSecret:    ClientSecret,
+		RefreshToken:    RefreshToken,
+		PublicClientID:  PublicClientID,
+	}
+}
+
+// Reset puts the sandbox back into its seeded state (and saves it). Issued
+// tokens stay valid, as they would at Microsoft.
+func (s *Sandbox) Reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st = seedState(s.catalog)
+	return s.saveLocked()
+}
+
+func (s *Sandbox) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /{$}", s.serveIndex)
+	s.tokenRoutes(m)
+	s.partnerCenterRoutes(m)
+	s.graphRoutes(m)
+	s.invitationRoutes(m)
+	s.mux = m
+}
+
+func (s *Sandbox) partnerCenterRoutes(m *http.ServeMux) {
+	m.Handle("/pc/", s.pc(anyPC, func(w http.ResponseWriter, r *http.Request, _ token) {
+		writePCError(w, http.StatusNotFound, "NotFound", "The requested resource was not found.")
+	}))
+	m.Handle("GET /pc/v1/customers/relationshiprequests", s.pc(appUserPC, s.getRelationshipRequest))
+	m.Handle("GET /pc/v1/customers", s.pc(anyPC, s.searchCustomers))
+	m.Handle("GET /pc/v1/customers/{id}", s.pc(anyPC, s.getCustomer))
+	m.Handle("HEAD /pc/v1/domains/{domain}", s.pc(anyPC, s.headDomain))
+	m.Handle("GET /pc/v1/customers/{id}/users", s.pc(anyPC, s.listCustomerUsers))
+	m.Handle("GET /pc/v1/customers/{id}/users/{uid}/licenses", s.pc(anyPC, s.listUserLicenses))
+	m.Handle("GET /pc/v1/customers/{id}/subscriptions", s.pc(anyPC, s.listSubscriptions))
+	m.Handle("GET /pc/v1/customers/{id}/subscribedskus", s.pc(anyPC, s.listSubscribedSkus))
+	m.Handle("GET /pc/v1/customers/{id}/directoryroles", s.pc(anyPC, s.listDirectoryRoles))
+	m.Handle("GET /pc/v1/customers/{id}/directoryroles/{rid}/usermembers", s.pc(anyPC, s.listRoleMembers))
+	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.listConversions))
+	m.Handle("POST /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.postConversion))
+	m.Handle("POST /pc/v1/customers/{id}/orders", s.pc(anyPC, s.postOrder))
+}
+
+func (s *Sandbox) graphRoutes(m *http.ServeMux) {
+	m.Handle("/graph/", s.graph(func(w http.ResponseWriter, r *http.Request, _ token) {
+		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "Resource not found for the segment '"+r.URL.Path+"'.")
+	}))
+	m.Handle("GET /graph/v1.0/me", s.graph(s.getMe))
+	m.Handle("GET /graph/v1.0/me/memberOf", s.graph(s.getMemberOf))
+	m.Handle("GET /graph/v1.0/organization", s.graph(s.getOrganization))
+	m.Handle("GET /graph/v1.0/users", s.graph(s.listGraphUsers))
+	m.Handle("GET /graph/v1.0/users/{id}", s.graph(s.getGraphUser))
+	m.Handle("POST /graph/v1.0/users/{id}/assignLicense", s.graph(s.assignLicense))
+	m.Handle("GET /graph/v1.0/domains", s.graph(s.listGraphDomains))
+}
+
+var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sandbox Microsoft</title>
+<style>body{font-family:"Segoe UI",system-ui,sans-serif;max-width:42rem;margin:3rem auto;color:#1b1b1b}code{background:#f3f2f1;padding:0 .3em}</style>
+</head><body>
+<h1>Sandbox Microsoft</h1>
+<p>A fake Microsoft for onboard demos and tests. Partner: <strong>{{.Partner}}</strong>.</p>
+<ul>
+<li>Partner Center REST: <code>/pc/v1/…</code></li>
+<li>Microsoft Graph: <code>/graph/v1.0/…</code></li>
+<li>Entra ID token endpoint: <code>/login/{tenant}/oauth2/v2.0/token</code></li>
+<li>Invitation page: <code>/invite/partner-invitation</code></li>
+</ul>
+<h2>Demo accounts</h2>
+<table>{{range .Accounts}}<tr><td><code>{{.Login}}</code></td><td>{{.Role}}</td><td>{{.Note}}</td></tr>{{end}}</table>
+</body></html>`))
+
+func (s *Sandbox) serveIndex(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = indexPage.Execute(w, struct {
+		Partner  string
+		Accounts []DemoAccount
+	}{PartnerName, DemoAccounts()})
+}

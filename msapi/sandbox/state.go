@@ -1,0 +1,211 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"onboard/msapi/wire"
+)
+
+const stateVersion = 1
+
+// state is everything that changes. It is what StatePath persists; the
+// tenants' users are static (catalog) and never written.
+type state struct {
+	Version       int                     `json:"version"`
+	Relationships map[string]relationship `json:"relationships"` // tenant id → reseller relationship with us
+	Subscriptions []*subscription         `json:"subscriptions"`
+	Orders        map[string]wire.Order   `json:"orders"`        // order id → order
+	OrderRequests map[string]string       `json:"orderRequests"` // tenant|MS-RequestId → order id
+	Conversions   map[string]conversion   `json:"conversions"`   // tenant|subscription|MS-RequestId → result
+	// Assignments overrides the seeded license SKUs of a user: tenant → user → SKUs.
+	Assignments map[string]map[string][]string `json:"assignments"`
+	Seq         int                            `json:"seq"` // makes ids of new objects deterministic
+}
+
+type relationship struct {
+	AcceptedBy string    `json:"acceptedBy"`
+	AcceptedAt time.Time `json:"acceptedAt"`
+}
+
+// subscription is a subscription of a tenant from any source.
+type subscription struct {
+	ID           string    `json:"id"`
+	TenantID     string    `json:"tenantId"`
+	OfferID      string    `json:"offerId"`
+	SkuID        string    `json:"skuId"`
+	Quantity     int       `json:"quantity"`
+	Status       string    `json:"status"`
+	IsTrial      bool      `json:"isTrial"`
+	BillingCycle string    `json:"billingCycle"`
+	Partner      string    `json:"partner"` // partner tenant id billing it; "" for Microsoft (trials)
+	OrderID      string    `json:"orderId,omitempty"`
+	Created      time.Time `json:"created"`
+}
+
+type conversion struct {
+	Result wire.ConversionResult `json:"result"`
+}
+
+var seedTime = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+func seedState(c *catalog) *state {
+	st := &state{
+		Version:       stateVersion,
+		Relationships: map[string]relationship{},
+		Orders:        map[string]wire.Order{},
+		OrderRequests: map[string]string{},
+		Conversions:   map[string]conversion{},
+		Assignments:   map[string]map[string][]string{},
+	}
+	contoso, _ := c.tenant("contoso.onmicrosoft.com")
+	fabrikam, _ := c.tenant("fabrikam.onmicrosoft.com")
+	northwind, _ := c.tenant(northwindInitial)
+	st.Subscriptions = []*subscription{
+		{ID: deriveID("sub/contoso/e3"), TenantID: contoso.ID, OfferID: "796B6B5F-613C-4E24-A17C-EBA730D49C02", SkuID: skuE3,
+			Quantity: 25, Status: "active", BillingCycle: "monthly", Partner: otherPartnerID, Created: seedTime},
+		{ID: deriveID("sub/fabrikam/spb-trial"), TenantID: fabrikam.ID, OfferID: "6B2A8C57-0F4E-4C6B-9D0E-5C1F7E2A9B31", SkuID: skuSPB,
+			Quantity: 25, Status: "active", IsTrial: true, BillingCycle: "none", Created: seedTime},
+		{ID: deriveID("sub/northwind/e3"), TenantID: northwind.ID, OfferID: "796B6B5F-613C-4E24-A17C-EBA730D49C02", SkuID: skuE3,
+			Quantity: northwind.Dir.count(), Status: "active", BillingCycle: "annual", Partner: otherPartnerID, Created: seedTime},
+	}
+	return st
+}
+
+// nextID returns a new deterministic id for kind.
+func (st *state) nextID(kind string) string {
+	st.Seq++
+	return deriveID(fmt.Sprintf("%s/%d", kind, st.Seq))
+}
+
+func (st *state) hasRelationship(tenantID string) bool {
+	_, ok := st.Relationships[tenantID]
+	return ok
+}
+
+// skusOf is the user's current license SKUs.
+func (st *state) skusOf(t *tenant, u user) []string {
+	if ov, ok := st.Assignments[t.ID][u.ID]; ok {
+		return ov
+	}
+	return u.Skus
+}
+
+// consumed counts the users of t holding sku: the seeded count corrected by
+// the overrides, so Northwind's 100,000 users are never walked.
+func (st *state) consumed(t *tenant, sku string) int {
+	n := t.Dir.seededConsumed(sku)
+	for uid, skus := range st.Assignments[t.ID] {
+		u, ok := t.Dir.byID(uid)
+		if !ok {
+			continue
+		}
+		if containsFold(skus, sku) {
+			n++
+		}
+		if containsFold(u.Skus, sku) {
+			n--
+		}
+	}
+	return n
+}
+
+// loadState reads StatePath, or seeds when there is none (or no file yet).
+func (s *Sandbox) loadState() (*state, error) {
+	if s.opts.StatePath == "" {
+		return seedState(s.catalog), nil
+	}
+	b, err := os.ReadFile(s.opts.StatePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		st := seedState(s.catalog)
+		if err := writeStateFile(s.opts.StatePath, st); err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read sandbox state: %w", err)
+	}
+	st := seedState(s.catalog)
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, fmt.Errorf("decode sandbox state %s: %w", s.opts.StatePath, err)
+	}
+	if st.Version != stateVersion {
+		return nil, fmt.Errorf("sandbox state %s: version %d, want %d", s.opts.StatePath, st.Version, stateVersion)
+	}
+	st.fillMaps()
+	return st, nil
+}
+
+// fillMaps replaces maps a hand-edited or older file left out.
+func (st *state) fillMaps() {
+	if st.Relationships == nil {
+		st.Relationships = map[string]relationship{}
+	}
+	if st.Orders == nil {
+		st.Orders = map[string]wire.Order{}
+	}
+	if st.OrderRequests == nil {
+		st.OrderRequests = map[string]string{}
+	}
+	if st.Conversions == nil {
+		st.Conversions = map[string]conversion{}
+	}
+	if st.Assignments == nil {
+		st.Assignments = map[string]map[string][]string{}
+	}
+}
+
+// saveLocked persists the state; the caller holds s.mu.
+func (s *Sandbox) saveLocked() error {
+	if s.opts.StatePath == "" {
+		return nil
+	}
+	return writeStateFile(s.opts.StatePath, s.st)
+}
+
+// writeStateFile writes atomically: a temp file in the same directory,
+// synced, then renamed over the old one, so a crash never leaves half a file.
+func writeStateFile(path string, st *state) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode sandbox state: %w", err)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("sandbox state directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("save sandbox state: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("save sandbox state: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("save sandbox state: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("save sandbox state: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save sandbox state: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("save sandbox state: %w", err)
+	}
+	return nil
+}
+
+func key(parts ...string) string { return strings.Join(parts, "|") }

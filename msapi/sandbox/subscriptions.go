@@ -1,0 +1,179 @@
+package sandbox
+
+import (
+	"net/http"
+	"strings"
+
+	"onboard/msapi/wire"
+)
+
+// codeSubscriptionNotFound is the sandbox's code for an unknown subscription id.
+const codeSubscriptionNotFound = 800017
+
+func subscriptionJSON(sub *subscription) wire.Subscription {
+	p, _ := productByOffer(sub.OfferID)
+	name := p.Name
+	if sub.IsTrial {
+		name += " Trial"
+	}
+	return wire.Subscription{
+		ID:           sub.ID,
+		OfferID:      sub.OfferID,
+		OfferName:    name,
+		FriendlyName: name,
+		Quantity:     sub.Quantity,
+		UnitType:     "Licenses",
+		Status:       sub.Status,
+		IsTrial:      sub.IsTrial,
+		BillingCycle: sub.BillingCycle,
+		OrderID:      sub.OrderID,
+		Attributes:   wire.Attributes{ObjectType: "Subscription"},
+	}
+}
+
+// visibleToUs: our own subscriptions and the tenant's trials; other
+// partners' subscriptions are not the partner's business.
+func visibleToUs(sub *subscription) bool { return sub.Partner == PartnerTenantID || sub.IsTrial }
+
+// listSubscriptions is GET /v1/customers/{id}/subscriptions.
+func (s *Sandbox) listSubscriptions(w http.ResponseWriter, r *http.Request, _ token) {
+	t, ok := s.customerOf(w, r)
+	if !ok {
+		return
+	}
+	var items []wire.Subscription
+	s.mu.Lock()
+	for _, sub := range s.st.Subscriptions {
+		if sub.TenantID == t.ID && visibleToUs(sub) {
+			items = append(items, subscriptionJSON(sub))
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, collection("Collection", items))
+}
+
+// listSubscribedSkus is GET /v1/customers/{id}/subscribedskus: every SKU the
+// tenant holds, from any source, with its seat counts.
+func (s *Sandbox) listSubscribedSkus(w http.ResponseWriter, r *http.Request, _ token) {
+	t, ok := s.customerOf(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	totals := s.st.unitsBySku(t.ID)
+	var items []wire.SubscribedSku
+	for _, p := range products { // catalog order keeps the output stable
+		total, held := totals[p.SkuID]
+		if !held {
+			continue
+		}
+		consumed := s.st.consumed(t, p.SkuID)
+		items = append(items, wire.SubscribedSku{
+			AvailableUnits:   max(total-consumed, 0),
+			ActiveUnits:      total,
+			ConsumedUnits:    consumed,
+			TotalUnits:       total,
+			ProductSku:       productSkuJSON(p.SkuID),
+			CapabilityStatus: "Enabled",
+			Attributes:       wire.Attributes{ObjectType: "SubscribedSku"},
+		})
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, collection("Collection", items))
+}
+
+// unitsBySku sums the seats of the tenant's active subscriptions per SKU.
+func (st *state) unitsBySku(tenantID string) map[string]int {
+	totals := map[string]int{}
+	for _, sub := range st.Subscriptions {
+		if sub.TenantID == tenantID && sub.Status == "active" {
+			totals[sub.SkuID] += sub.Quantity
+		}
+	}
+	return totals
+}
+
+// subscriptionOf finds {sid} of tenant t among the subscriptions we may see.
+func (st *state) subscriptionOf(t *tenant, id string) (*subscription, bool) {
+	for _, sub := range st.Subscriptions {
+		if sub.TenantID == t.ID && strings.EqualFold(sub.ID, id) && visibleToUs(sub) {
+			return sub, true
+		}
+	}
+	return nil, false
+}
+
+// listConversions is GET …/subscriptions/{sid}/conversions: a trial's paid offer.
+func (s *Sandbox) listConversions(w http.ResponseWriter, r *http.Request, _ token) {
+	t, ok := s.customerOf(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	sub, found := s.st.subscriptionOf(t, r.PathValue("sid"))
+	var items []wire.Conversion
+	if found && sub.IsTrial {
+		p, _ := productByOffer(sub.OfferID)
+		items = append(items, wire.Conversion{OfferID: sub.OfferID, TargetOfferID: p.OfferID, Quantity: sub.Quantity, BillingCycle: "monthly"})
+	}
+	s.mu.Unlock()
+	if !found {
+		writePCError(w, http.StatusNotFound, codeSubscriptionNotFound, "Subscription "+r.PathValue("sid")+" was not found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, collection("Collection", items))
+}
+
+// postConversion converts a trial in place: same subscription id, the paid
+// offer, the asked quantity, billed by us; assignments (by SKU) are untouched.
+// Repeating the MS-RequestId returns the first result.
+func (s *Sandbox) postConversion(w http.ResponseWriter, r *http.Request, _ token) {
+	t, ok := s.customerOf(w, r)
+	if !ok {
+		return
+	}
+	var body wire.Conversion
+	if err := decodeBody(r, &body); err != nil || body.TargetOfferID == "" {
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "The request body must be a conversion with a targetOfferId.")
+		return
+	}
+	if body.Quantity < 1 {
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "The quantity must be at least 1.")
+		return
+	}
+	sid := strings.ToLower(r.PathValue("sid"))
+	reqID := r.Header.Get(wire.HeaderRequestID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if reqID != "" {
+		if prev, ok := s.st.Conversions[key(t.ID, sid, reqID)]; ok {
+			writeJSON(w, http.StatusOK, prev.Result)
+			return
+		}
+	}
+	sub, found := s.st.subscriptionOf(t, sid)
+	if !found {
+		writePCError(w, http.StatusNotFound, codeSubscriptionNotFound, "Subscription "+sid+" was not found.")
+		return
+	}
+	p, _ := productByOffer(sub.OfferID)
+	if !sub.IsTrial || !strings.EqualFold(body.TargetOfferID, p.OfferID) {
+		writePCError(w, http.StatusBadRequest, wire.CodeConversionIneligible, "Subscription "+sub.ID+" has no conversion to offer "+body.TargetOfferID+".")
+		return
+	}
+	trialOffer := sub.OfferID
+	sub.OfferID, sub.IsTrial, sub.Quantity = p.OfferID, false, body.Quantity
+	sub.Partner, sub.BillingCycle = PartnerTenantID, "monthly"
+	if body.BillingCycle != "" {
+		sub.BillingCycle = body.BillingCycle
+	}
+	res := wire.ConversionResult{OfferID: trialOffer, TargetOfferID: p.OfferID, SubscriptionID: sub.ID}
+	if reqID != "" {
+		s.st.Conversions[key(t.ID, sid, reqID)] = conversion{Result: res}
+	}
+	if err := s.saveLocked(); err != nil {
+		writePCError(w, http.StatusInternalServerError, 500000, "The conversion could not be saved.")
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,309 @@
+package sandbox
+
+import (
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// product is a Microsoft offer the sandbox sells. Ids match the provider
+// catalog so orders placed from it resolve.
+type product struct {
+	Name          string
+	OfferID       string // paid offer
+	TrialOfferID  string // trial offer, if the product has one
+	SkuID         string
+	SkuPartNumber string
+}
+
+var products = []product{
+	{"Microsoft 365 Business Basic", "3B555118-DA6A-4418-894F-7DF1E2096870", "", "3b555118-da6a-4418-894f-7df1e2096870", "O365_BUSINESS_ESSENTIALS"},
+	{"Microsoft 365 Business Standard", "F245ECC8-75AF-4F8E-B61F-27D8114DE5F3", "", "f245ecc8-75af-4f8e-b61f-27d8114de5f3", "O365_BUSINESS_PREMIUM"},
+	{"Microsoft 365 Business Premium", "CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46", "6B2A8C57-0F4E-4C6B-9D0E-5C1F7E2A9B31", "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", "SPB"},
+	{"Office 365 E3", "796B6B5F-613C-4E24-A17C-EBA730D49C02", "", "6fd2c87f-b296-42f0-b197-1e91e994b900", "ENTERPRISEPACK"},
+	{"Exchange Online (Plan 1)", "4B9405B0-7788-4568-ADD1-99614E613B69", "", "4b9405b0-7788-4568-add1-99614e613b69", "EXCHANGESTANDARD"},
+}
+
+const (
+	skuE3  = "6fd2c87f-b296-42f0-b197-1e91e994b900"
+	skuSPB = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"
+
+	otherPartnerID   = "9c2e7f1a-4b3d-4e5f-8a6b-1c2d3e4f5a6b"
+	otherPartnerName = "Other Provider Ltd"
+)
+
+// productByOffer finds a product by its paid or trial offer id (case-insensitive).
+func productByOffer(offerID string) (product, bool) {
+	for _, p := range products {
+		if strings.EqualFold(p.OfferID, offerID) || (p.TrialOfferID != "" && strings.EqualFold(p.TrialOfferID, offerID)) {
+			return p, true
+		}
+	}
+	return product{}, false
+}
+
+func productBySku(skuID string) (product, bool) {
+	for _, p := range products {
+		if strings.EqualFold(p.SkuID, skuID) {
+			return p, true
+		}
+	}
+	return product{}, false
+}
+
+// idSpace is the UUIDv5 namespace of every sandbox id: ids are derived from
+// names so a reset or a restart gives identical ids.
+var idSpace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://sandbox.onboard.invalid/"))
+
+func deriveID(name string) string { return uuid.NewSHA1(idSpace, []byte(name)).String() }
+
+// domain is a domain of a tenant.
+type domain struct {
+	Name     string
+	Default  bool
+	Verified bool
+}
+
+// tenant is a customer tenant. Its users live in a directory; everything
+// that changes (relationship, subscriptions, assignments) lives in state.
+type tenant struct {
+	ID      string
+	Name    string
+	Country string
+	Domains []domain // Domains[0] is the initial *.onmicrosoft.com domain
+	Dir     directory
+}
+
+func (t *tenant) initial() string { return t.Domains[0].Name }
+
+func (t *tenant) hasDomain(name string) bool {
+	for _, d := range t.Domains {
+		if strings.EqualFold(d.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// user is a user of a tenant. Password is empty for users nobody signs in as.
+type user struct {
+	ID            string
+	UPN           string
+	First, Last   string
+	UsageLocation string
+	Active        bool
+	GlobalAdmin   bool
+	MFA           bool
+	Password      string
+	Skus          []string // seeded license assignments (overridden by state)
+}
+
+func (u user) displayName() string { return strings.TrimSpace(u.First + " " + u.Last) }
+
+// directory holds the users of a tenant. It is read-only: assignments made
+// later are overrides in state.
+type directory interface {
+	count() int
+	at(i int) user
+	byID(id string) (user, bool)
+	byUPN(upn string) (user, bool)
+	admins() []user
+	// seededConsumed is how many users hold sku in the seeded assignments.
+	seededConsumed(sku string) int
+}
+
+// listDirectory is a small, fully materialised directory.
+type listDirectory struct {
+	users []user
+	ids   map[string]int
+	upns  map[string]int
+}
+
+func newListDirectory(users []user) *listDirectory {
+	d := &listDirectory{users: users, ids: map[string]int{}, upns: map[string]int{}}
+	for i, u := range users {
+		d.ids[u.ID] = i
+		d.upns[strings.ToLower(u.UPN)] = i
+	}
+	return d
+}
+
+func (d *listDirectory) count() int     { return len(d.users) }
+func (d *listDirectory) at(i int) user  { return d.users[i] }
+func (d *listDirectory) admins() []user { return adminsOf(d.users) }
+
+func (d *listDirectory) byID(id string) (user, bool) {
+	i, ok := d.ids[strings.ToLower(id)]
+	if !ok {
+		return user{}, false
+	}
+	return d.users[i], true
+}
+
+func (d *listDirectory) byUPN(upn string) (user, bool) {
+	i, ok := d.upns[strings.ToLower(upn)]
+	if !ok {
+		return user{}, false
+	}
+	return d.users[i], true
+}
+
+func (d *listDirectory) seededConsumed(sku string) int {
+	n := 0
+	for _, u := range d.users {
+		if containsFold(u.Skus, sku) {
+			n++
+		}
+	}
+	return n
+}
+
+func adminsOf(users []user) []user {
+	var out []user
+	for _, u := range users {
+		if u.GlobalAdmin {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// catalog is the static world: partners' domains and the customer tenants.
+type catalog struct {
+	tenants []*tenant
+	byID    map[string]*tenant
+}
+
+func newCatalog(northwindUsers int) *catalog {
+	c := &catalog{byID: map[string]*tenant{}}
+	for _, t := range []*tenant{contoso(), fabrikam(), northwind(northwindUsers)} {
+		c.tenants = append(c.tenants, t)
+		c.byID[t.ID] = t
+	}
+	return c
+}
+
+// tenant finds a tenant by id or by any of its domains.
+func (c *catalog) tenant(idOrDomain string) (*tenant, bool) {
+	if t, ok := c.byID[strings.ToLower(idOrDomain)]; ok {
+		return t, true
+	}
+	return c.tenantByDomain(idOrDomain)
+}
+
+func (c *catalog) tenantByDomain(name string) (*tenant, bool) {
+	for _, t := range c.tenants {
+		if t.hasDomain(name) {
+			return t, true
+		}
+	}
+	return nil, false
+}
+
+// domainTaken reports whether any tenant, partners included, has name.
+func (c *catalog) domainTaken(name string) bool {
+	if strings.EqualFold(name, PartnerDomain) || strings.EqualFold(name, "otherprovider.onmicrosoft.com") {
+		return true
+	}
+	_, ok := c.tenantByDomain(name)
+	return ok
+}
+
+func seededUsers(tenantKey, dom, country string, names [][2]string) []user {
+	users := make([]user, len(names))
+	for i, n := range names {
+		local := strings.ToLower(n[0])
+		users[i] = user{
+			ID:            deriveID(tenantKey + "/user/" + local),
+			UPN:           local + "@" + dom,
+			First:         n[0],
+			Last:          n[1],
+			UsageLocation: country,
+			Active:        true,
+		}
+	}
+	return users
+}
+
+func contoso() *tenant {
+	names := [][2]string{
+		{"Admin", "Contoso"}, {"Megan", "Bowen"}, {"Mfa.Admin", ""},
+		{"Alex", "Wilber"}, {"Adele", "Vance"}, {"Allan", "Deyoung"}, {"Christie", "Cline"},
+		{"Debra", "Berger"}, {"Diego", "Siciliani"}, {"Emily", "Braun"}, {"Enrico", "Cattaneo"},
+		{"Grady", "Archie"}, {"Henrietta", "Mueller"}, {"Irvin", "Sayers"}, {"Isaiah", "Langer"},
+		{"Johanna", "Lorenz"}, {"Joni", "Sherman"}, {"Lee", "Gu"}, {"Lidia", "Holloway"},
+		{"Lynne", "Robbins"}, {"Miriam", "Graham"}, {"Nestor", "Wilke"}, {"Patti", "Fernandez"},
+		{"Pradeep", "Gupta"}, {"Raul", "Razo"},
+	}
+	users := seededUsers("contoso", "contoso.onmicrosoft.com", "US", names)
+	users[0].First, users[0].Last = "Contoso", "Administrator"
+	users[0].GlobalAdmin, users[0].Password = true, "Contoso-Admin-1"
+	users[1].Password = "Contoso-User-1"
+	users[2].First, users[2].Last = "Morgan", "Ashby"
+	users[2].GlobalAdmin, users[2].MFA, users[2].Password = true, true, "Contoso-Mfa-1"
+	users[24].Active = false // a leaver: imported as inactive
+	for i := range 20 {
+		users[i].Skus = []string{skuE3}
+	}
+	return &tenant{
+		ID:      deriveID("tenant/contoso"),
+		Name:    "Contoso Ltd",
+		Country: "US",
+		Domains: []domain{
+			{"contoso.onmicrosoft.com", false, true},
+			{"contoso.com", true, true},
+			{"contoso.co.uk", false, true},
+		},
+		Dir: newListDirectory(users),
+	}
+}
+
+func fabrikam() *tenant {
+	names := [][2]string{
+		{"Admin", "Fabrikam"}, {"Alex", "Darrow"}, {"Ana", "Bowman"}, {"Brian", "Johnson"},
+		{"Carlos", "Grilo"}, {"Dana", "Birkby"}, {"Ebru", "Ersan"}, {"Filip", "Rehorik"},
+		{"Gabriele", "Cannata"}, {"Hanna", "Moos"}, {"Ivan", "Komashinsky"}, {"Julia", "Ilyiana"},
+	}
+	users := seededUsers("fabrikam", "fabrikam.onmicrosoft.com", "GB", names)
+	users[0].First, users[0].Last = "Fabrikam", "Administrator"
+	users[0].GlobalAdmin, users[0].Password = true, "Fabrikam-Admin-1"
+	users[1].Password = "Fabrikam-User-1"
+	for i := range 8 {
+		users[i].Skus = []string{skuSPB}
+	}
+	return &tenant{
+		ID:      deriveID("tenant/fabrikam"),
+		Name:    "Fabrikam Inc",
+		Country: "GB",
+		Domains: []domain{
+			{"fabrikam.onmicrosoft.com", false, true},
+			{"fabrikam.com", true, true},
+		},
+		Dir: newListDirectory(users),
+	}
+}
+
+// DemoAccount is a sign-in of a seeded demo tenant.
+type DemoAccount struct{ Tenant, Login, Password, Role, Note string }
+
+// DemoAccounts lists the seeded demo sign-ins, for the README and the
+// wizard's "demo accounts" panel.
+func DemoAccounts() []DemoAccount {
+	return []DemoAccount{
+		{"contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", "Global administrator", "Buys Office 365 E3 from another partner: new subscriptions are bought"},
+		{"contoso.onmicrosoft.com", "megan@contoso.onmicrosoft.com", "Contoso-User-1", "User", "Not an administrator: verification is refused"},
+		{"contoso.onmicrosoft.com", "mfa.admin@contoso.onmicrosoft.com", "Contoso-Mfa-1", "Global administrator (MFA)", "Password sign-in is refused: MFA required"},
+		{"fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "Global administrator", "Has a Business Premium trial: it is converted"},
+		{"fabrikam.onmicrosoft.com", "alex@fabrikam.onmicrosoft.com", "Fabrikam-User-1", "User", "Not an administrator"},
+		{"northwind.onmicrosoft.com", "admin@northwind.onmicrosoft.com", "Northwind-Admin-1", "Global administrator", "Large tenant (100,000 users by default, 50 domains): paging"},
+	}
+}
