@@ -65,8 +65,8 @@ type Server struct {
 	byKey     map[string]string // idempotency key → checkout id
 }
 
-// NewServer makes a Server. A state file that cannot be read is moved aside
-// (to StatePath+".corrupt") and the sandbox starts empty, so a demo always
+// NewServer makes a Server. A corrupt state file is moved aside (to
+// StatePath+".corrupt") and the sandbox starts empty, so a demo always
 // starts; the problem is logged with slog.
 func NewServer(opts Options) *Server {
 	if opts.Now == nil {
@@ -94,12 +94,17 @@ func (s *Server) load() {
 		return
 	}
 	checkouts, err := loadState(s.opts.StatePath)
-	if err != nil {
+	if errors.Is(err, errCorruptState) {
 		aside := s.opts.StatePath + ".corrupt"
 		slog.Warn("payment sandbox: starting empty, state unreadable", "err", err, "moved_to", aside)
 		if rerr := moveAside(s.opts.StatePath, aside); rerr != nil {
 			slog.Warn("payment sandbox: could not move state aside", "err", rerr)
 		}
+		return
+	}
+	if err != nil {
+		// Left in place: saves will fail too, and say so to the API caller.
+		slog.Warn("payment sandbox: starting empty", "err", err)
 		return
 	}
 	s.checkouts = checkouts

@@ -64,6 +64,9 @@ type stateFile struct {
 
 const stateVersion = 1
 
+// errCorruptState is a state file that was read but cannot be used.
+var errCorruptState = errors.New("corrupt payment sandbox state")
+
 // loadState reads the checkouts saved at path; a missing file is an empty
 // sandbox.
 func loadState(path string) (map[string]*checkout, error) {
@@ -77,14 +80,14 @@ func loadState(path string) (map[string]*checkout, error) {
 	}
 	var f stateFile
 	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("parse payment sandbox state %s: %w", path, err)
+		return nil, fmt.Errorf("%w %s: %v", errCorruptState, path, err)
 	}
 	if f.Version != stateVersion {
-		return nil, fmt.Errorf("payment sandbox state %s: unsupported version %d", path, f.Version)
+		return nil, fmt.Errorf("%w %s: unsupported version %d", errCorruptState, path, f.Version)
 	}
 	for _, c := range f.Checkouts {
 		if c == nil || c.ID == "" {
-			return nil, fmt.Errorf("payment sandbox state %s: checkout without id", path)
+			return nil, fmt.Errorf("%w %s: checkout without id", errCorruptState, path)
 		}
 		out[c.ID] = c
 	}
