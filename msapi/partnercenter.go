@@ -231,6 +231,13 @@ func (c *Client) ConvertTrial(ctx context.Context, tenantID, subscriptionID, tar
 		return Conversion{}, err
 	}
 	chosen, err := chooseConversion(op, conversions, targetOfferID)
+	if errors.Is(err, ErrConversionIneligible) {
+		// A repeat after a successful conversion finds no conversions left:
+		// the trial already is the target offer, which is success.
+		if done, ok := c.alreadyConverted(ctx, tenantID, subscriptionID, targetOfferID); ok {
+			return done, nil
+		}
+	}
 	if err != nil {
 		return Conversion{}, err
 	}
@@ -247,6 +254,21 @@ func (c *Client) ConvertTrial(ctx context.Context, tenantID, subscriptionID, tar
 		return Conversion{}, conversionFailure(op, requestID, res.Error)
 	}
 	return conversionFromWire(res, chosen, subscriptionID), nil
+}
+
+// alreadyConverted reports the paid subscription when subscriptionID is no
+// longer a trial and already carries targetOfferID.
+func (c *Client) alreadyConverted(ctx context.Context, tenantID, subscriptionID, targetOfferID string) (Conversion, bool) {
+	subs, err := c.Subscriptions(ctx, tenantID)
+	if err != nil {
+		return Conversion{}, false
+	}
+	for _, s := range subs {
+		if s.ID == subscriptionID && !s.IsTrial && strings.EqualFold(s.OfferID, targetOfferID) {
+			return Conversion{SubscriptionID: s.ID, TargetOfferID: s.OfferID, Quantity: s.Quantity}, true
+		}
+	}
+	return Conversion{}, false
 }
 
 func chooseConversion(op string, conversions []wire.Conversion, targetOfferID string) (wire.Conversion, error) {

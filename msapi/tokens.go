@@ -203,7 +203,7 @@ func (c *Client) retrieveFailure(op string, re *oauth2.RetrieveError, passwordGr
 		code = "AADSTS" + m[1]
 		sentinel = aadstsSentinel(m[1], sentinel)
 	}
-	if passwordGrant && sentinel == ErrInvalidRequest && re.ErrorCode == "invalid_grant" {
+	if passwordGrant && sentinel == ErrInvalidRequest && (re.ErrorCode == "invalid_grant" || code == aadstsTenantNotFound) {
 		sentinel = ErrBadCredentials
 	}
 	if msg == "" {
@@ -227,6 +227,10 @@ func aadstsSentinel(code string, fallback error) error {
 	}
 	return fallback
 }
+
+// aadstsTenantNotFound is "AADSTS90002: Tenant not found": for a sign-in,
+// the login's domain belongs to no Microsoft tenant.
+const aadstsTenantNotFound = "AADSTS90002"
 
 // aadstsMFAEnrollment is "AADSTS50079: the user must enroll in MFA".
 const aadstsMFAEnrollment = 50079
