@@ -22,9 +22,11 @@ func (s *Service) StartPayment(ctx context.Context, orderID string) (payment.Ses
 		return payment.Session{}, err
 	}
 	if o.Status != StatusAwaitingPayment {
-		if o.Status == StatusPaid || o.Status == StatusProvisioning || o.Status == StatusCompleted {
+		if o.Policy != PolicyProcessImmediately &&
+			(o.Status == StatusPaid || o.Status == StatusProvisioning || o.Status == StatusCompleted) {
 			return payment.Session{}, fmt.Errorf("pay order %s: %w", o.Number, ErrAlreadyPaid)
 		}
+		// Post-paid orders are invoiced; others are not at the payment step.
 		return payment.Session{}, fmt.Errorf("pay order %s (%s): %w", o.Number, o.Status, ErrNotPayable)
 	}
 	cust, err := s.Store.GetCustomer(ctx, o.CustomerID)
