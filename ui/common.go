@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+// Layout: a header line and a blank line above the body, a blank line and
+// the key help below it.
+const (
+	headerHeight = 2
+	footerHeight = 2
+	minWidth     = 80
+	minHeight    = 24
+)
+
+// common is what every screen shares: size, styles, keys, the backend and
+// the answers collected so far (one copy, so going back keeps them).
+type common struct {
+	ctx      context.Context
+	width    int
+	height   int
+	styles   Styles
+	keys     KeyMap
+	backend  Backend
+	browser  Browser
+	catalog  flow.Catalog
+	provider string
+	terminal string
+	now      func() time.Time
+	poll     time.Duration
+
+	answers flow.Answers
+	order   flow.Order
+	result  flow.Result
+}
+
+// bodyWidth and bodyHeight are the space a screen may draw in.
+func (c *common) bodyWidth() int  { return max(c.width-2, 0) }
+func (c *common) bodyHeight() int { return max(c.height-headerHeight-footerHeight, 0) }
+
+// screen is one step of the wizard.
+type screen interface {
+	// enter is called each time the screen becomes the active one.
+	enter() tea.Cmd
+	update(msg tea.Msg) tea.Cmd
+	view() string
+	help() []key.Binding
+	// step is the flow step the header counts ("Step n of m").
+	step() flow.StepID
+	title() string
+}
+
+// goMsg asks the root to move to another screen; forward moves save a draft.
+type goMsg struct {
+	to      state
+	forward bool
+}
+
+func goTo(s state, forward bool) tea.Cmd {
+	return func() tea.Msg { return goMsg{to: s, forward: forward} }
+}

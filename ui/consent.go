@@ -1,0 +1,335 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+	"onboard/msapi"
+)
+
+type (
+	inviteURLMsg struct {
+		gen int
+		url string
+		err error
+	}
+	orderCreatedMsg struct {
+		gen   int
+		order flow.Order
+		err   error
+	}
+	consentPollMsg    struct{ gen int }
+	consentCheckedMsg struct {
+		gen      int
+		customer msapi.Customer
+		accepted bool
+		err      error
+	}
+	consentAcceptedMsg struct {
+		gen   int
+		order flow.Order
+		err   error
+	}
+)
+
+// consentScreen sends the administrator to the partner's invitation page
+// and waits until Microsoft shows the invitation accepted. The order is
+// created on arrival (idempotently: a resumed sign-up keeps its order).
+type consentScreen struct {
+	c       *common
+	link    link
+	spin    spinner.Model
+	ctx     context.Context
+	cancel  context.CancelFunc
+	gen     int
+	waiting bool
+	started time.Time
+	note    string // transient trouble while waiting
+	err     string // stops progress until the customer acts
+}
+
+func newConsentScreen(c *common) *consentScreen {
+	return &consentScreen{c: c, link: link{c: c}, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), cancel: func() {}}
+}
+
+func (s *consentScreen) step() flow.StepID { return flow.StepConsent }
+func (s *consentScreen) title() string     { return "Accept the invitation" }
+func (s *consentScreen) help() []key.Binding {
+	k := s.c.keys
+	keys := []key.Binding{k.Open, k.Reopen, k.Copy, k.QR}
+	if s.waiting {
+		keys = append(keys, k.Cancel)
+	}
+	return append(keys, k.Back, k.Quit)
+}
+
+func (s *consentScreen) enter() tea.Cmd {
+	s.link.set("")
+	s.note, s.err = "", ""
+	return tea.Batch(s.fetchURL(), s.startWaiting(), s.createOrder())
+}
+
+// startWaiting begins a new round of polling; older rounds' messages are
+// ignored by generation.
+func (s *consentScreen) startWaiting() tea.Cmd {
+	s.cancel()
+	s.ctx, s.cancel = context.WithCancel(s.c.ctx)
+	s.gen++
+	s.waiting, s.started, s.err = true, s.c.now(), ""
+	return tea.Batch(s.spin.Tick, s.pollLater())
+}
+
+func (s *consentScreen) stopWaiting() {
+	s.cancel()
+	s.waiting = false
+	s.gen++
+}
+
+func (s *consentScreen) pollLater() tea.Cmd {
+	gen := s.gen
+	return tea.Tick(s.c.poll, func(time.Time) tea.Msg { return consentPollMsg{gen: gen} })
+}
+
+func (s *consentScreen) fetchURL() tea.Cmd {
+	ctx, gen, b := s.c.ctx, s.gen+1, s.c.backend // +1: the round startWaiting opens
+	return func() tea.Msg {
+		u, err := b.InvitationURL(ctx)
+		return inviteURLMsg{gen: gen, url: u, err: err}
+	}
+}
+
+func (s *consentScreen) createOrder() tea.Cmd {
+	ctx, gen, b, a := s.c.ctx, s.gen+1, s.c.backend, s.c.answers
+	if s.ctx != nil && s.waiting {
+		ctx, gen = s.ctx, s.gen
+	}
+	return func() tea.Msg {
+		o, err := b.CreateOrder(ctx, a)
+		return orderCreatedMsg{gen: gen, order: o, err: err}
+	}
+}
+
+func (s *consentScreen) check() tea.Cmd {
+	ctx, gen, b, domain := s.ctx, s.gen, s.c.backend, consentDomain(s.c.answers)
+	return func() tea.Msg {
+		cust, ok, err := b.CheckConsent(ctx, domain)
+		return consentCheckedMsg{gen: gen, customer: cust, accepted: ok, err: err}
+	}
+}
+
+func (s *consentScreen) accept(cust msapi.Customer) tea.Cmd {
+	ctx, gen, b, id := s.ctx, s.gen, s.c.backend, s.c.answers.OrderID
+	return func() tea.Msg {
+		o, err := b.ConsentAccepted(ctx, id, cust)
+		return consentAcceptedMsg{gen: gen, order: o, err: err}
+	}
+}
+
+func (s *consentScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	case spinner.TickMsg:
+		if !s.waiting {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case browserOpenedMsg:
+		s.link.opened(msg)
+	case inviteURLMsg:
+		if msg.err != nil {
+			s.err = "The invitation link could not be loaded (" + sanitize(msg.err.Error()) + "). Press r to try again."
+			return nil
+		}
+		s.err = ""
+		s.link.set(msg.url)
+	case orderCreatedMsg:
+		return s.orderCreated(msg)
+	case consentPollMsg:
+		if msg.gen != s.gen || !s.waiting {
+			return nil
+		}
+		if s.c.answers.OrderID == "" {
+			return s.createOrder()
+		}
+		return s.check()
+	case consentCheckedMsg:
+		return s.checked(msg)
+	case consentAcceptedMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
+		if msg.err != nil {
+			return s.acceptFailed(msg.err)
+		}
+		return s.orderMovedOn(msg.order)
+	}
+	return nil
+}
+
+func (s *consentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		return s.back()
+	case key.Matches(msg, k.QR):
+		s.link.bigQR = !s.link.bigQR && s.link.qr != ""
+	case s.link.url == "" && key.Matches(msg, k.Reopen):
+		s.err = ""
+		return s.fetchURL()
+	case s.link.url == "":
+	case key.Matches(msg, k.Open), key.Matches(msg, k.Reopen):
+		if !s.waiting {
+			return tea.Batch(s.link.open(), s.startWaiting())
+		}
+		return s.link.open()
+	case key.Matches(msg, k.Copy):
+		return s.link.copy()
+	case key.Matches(msg, k.Cancel):
+		s.stopWaiting()
+	}
+	return nil
+}
+
+// back leaves the invitation: the order made for these answers is
+// cancelled so changed answers make a new one.
+func (s *consentScreen) back() tea.Cmd {
+	s.stopWaiting()
+	id := s.c.answers.OrderID
+	s.c.answers.OrderID = ""
+	s.c.order = flow.Order{}
+	cmds := []tea.Cmd{goTo(stateAdmin, false)}
+	if oc, ok := s.c.backend.(orderCanceller); ok && id != "" {
+		ctx := s.c.ctx
+		cmds = append(cmds, func() tea.Msg {
+			_, _ = oc.Cancel(ctx, id, "customer went back before accepting the invitation")
+			return nil
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+func (s *consentScreen) orderCreated(msg orderCreatedMsg) tea.Cmd {
+	if msg.err != nil {
+		if errors.Is(msg.err, context.Canceled) {
+			return nil
+		}
+		s.note = "The order could not be created yet (" + sanitize(msg.err.Error()) + "); trying again."
+		if msg.gen == s.gen && s.waiting {
+			return s.pollLater()
+		}
+		return nil
+	}
+	s.note = ""
+	s.c.order = msg.order
+	s.c.answers.OrderID = msg.order.ID
+	return tea.Batch(saveDraftCmd(flow.StepConsent), s.orderMovedOn(msg.order))
+}
+
+func (s *consentScreen) checked(msg consentCheckedMsg) tea.Cmd {
+	if msg.gen != s.gen || !s.waiting {
+		return nil
+	}
+	switch {
+	case msg.err != nil:
+		s.note = "Microsoft could not be asked just now; still trying."
+	case msg.accepted:
+		s.note = ""
+		return s.accept(msg.customer)
+	default:
+		s.note = ""
+	}
+	return s.pollLater()
+}
+
+func (s *consentScreen) acceptFailed(err error) tea.Cmd {
+	if errors.Is(err, flow.ErrTenantMismatch) {
+		s.stopWaiting()
+		s.err = "The invitation was accepted for a different Microsoft account than the administrator's. " +
+			"Sign in with the administrator you entered and accept it again, then press Enter."
+		return nil
+	}
+	s.note = "Recording the acceptance failed (" + sanitize(err.Error()) + "); trying again."
+	return s.pollLater()
+}
+
+// orderMovedOn continues once the order no longer waits for the invitation.
+func (s *consentScreen) orderMovedOn(o flow.Order) tea.Cmd {
+	s.c.order = o
+	if o.Status == flow.StatusAwaitingConsent || o.Status == "" {
+		return nil
+	}
+	s.stopWaiting()
+	return goTo(stateAfterConsent(o), true)
+}
+
+// stateAfterConsent is where an order goes once the invitation is accepted,
+// which the provider's order flow decides.
+func stateAfterConsent(o flow.Order) state {
+	switch o.Status {
+	case flow.StatusAwaitingPayment:
+		return stateReview
+	case flow.StatusPaid, flow.StatusProvisioning, flow.StatusFailed:
+		return stateProcessing
+	}
+	return stateDone
+}
+
+// consentDomain is the domain Microsoft is asked about: the tenant's
+// initial domain when known, else the administrator's login domain.
+func consentDomain(a flow.Answers) string {
+	if a.Domain != "" {
+		return a.Domain
+	}
+	for _, login := range []string{a.AdminUPN, a.AdminLogin} {
+		for i := len(login) - 1; i >= 0; i-- {
+			if login[i] == '@' {
+				return login[i+1:]
+			}
+		}
+	}
+	return ""
+}
+
+func (s *consentScreen) view() string {
+	st := s.c.styles
+	text := st.Title.Render("Accept our invitation as the administrator") + "\n\n" +
+		"Press Enter to open the invitation page in your browser. Sign in there as " +
+		sanitizeN(s.c.answers.AdminUPN, 80) + " and accept the invitation."
+	if s.err != "" {
+		text += "\n\n" + st.Error.Render(s.err)
+	}
+	var wait string
+	if s.waiting {
+		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
+		wait = fmt.Sprintf("\n\n%s Waiting for Microsoft to confirm… %s", s.spin.View(), formatElapsed(elapsed))
+	} else if s.link.url != "" {
+		wait = "\n\n" + st.Subtle.Render("Not waiting. Press Enter once you have accepted the invitation.")
+	}
+	if s.note != "" {
+		wait += "\n" + st.Warning.Render(s.note)
+	}
+	if s.link.url == "" {
+		if s.err == "" {
+			text += "\n\n" + st.Subtle.Render("Loading the invitation link…")
+		}
+		return wrapText(text, s.c.bodyWidth())
+	}
+	return s.link.view(text + wait)
+}
+
+func formatElapsed(d time.Duration) string {
+	d = max(d, 0)
+	m := int(d / time.Minute)
+	sec := int((d % time.Minute) / time.Second)
+	return fmt.Sprintf("%d:%02d", m, sec)
+}

@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"onboard/flow"
+)
+
+// detailsScreen is the customer details form. Its fields are bound to the
+// shared answers, so going back and forth keeps what was typed.
+type detailsScreen struct {
+	c    *common
+	form *huh.Form
+}
+
+func (s *detailsScreen) step() flow.StepID { return flow.StepDetails }
+func (s *detailsScreen) title() string     { return "Your details" }
+func (s *detailsScreen) help() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
+		k.Back, k.Quit,
+	}
+}
+
+func (s *detailsScreen) enter() tea.Cmd {
+	a := &s.c.answers
+	if a.PhoneCountry == "" {
+		a.PhoneCountry = a.Address.Country
+	}
+	addrField := func(field string) func(string) error {
+		return func(string) error { return fieldError(flow.ValidateAddress(a.Address), field) }
+	}
+	s.form = s.c.newForm(
+		huh.NewGroup(
+			huh.NewInput().Title("Company name").Value(&a.Company).Validate(flow.ValidateCompanyName),
+			huh.NewInput().Title("First name").Value(&a.FirstName).Validate(flow.ValidatePersonName),
+			huh.NewInput().Title("Last name").Value(&a.LastName).Validate(flow.ValidatePersonName),
+			huh.NewInput().Title("E-mail").Description("Order confirmations go here.").
+				Value(&a.Email).Validate(flow.ValidateEmail),
+		),
+		huh.NewGroup(
+			huh.NewSelect[string]().Title("Country").Description("Type / to search.").
+				Options(countryOptions()...).Height(8).Value(&a.Address.Country).
+				Validate(func(string) error { return fieldError(flow.ValidateAddress(a.Address), "Country") }),
+			huh.NewInput().Title("Phone").Description("With the country code, or a national number of the country above.").
+				Value(&a.Phone).Validate(func(p string) error {
+				_, err := flow.ValidatePhone(p, a.Address.Country)
+				return err
+			}),
+		),
+		huh.NewGroup(
+			huh.NewInput().Title("Street and number").Value(&a.Address.Line1).Validate(addrField("Line1")),
+			huh.NewInput().Title("City").Value(&a.Address.City).Validate(addrField("City")),
+			huh.NewInput().Title("Postal code").Value(&a.Address.PostalCode).Validate(addrField("PostalCode")),
+			huh.NewInput().Title("State or province").Description("Only for the US, Canada and Australia.").
+				Value(&a.Address.State).Validate(addrField("State")),
+		),
+	)
+	return s.form.Init()
+}
+
+func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
+	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.c.keys.Back) {
+		return goTo(stateAccount, false)
+	}
+	var cmd tea.Cmd
+	s.form, cmd = updateForm(s.form, msg)
+	if s.form.State != huh.StateCompleted {
+		return cmd
+	}
+	a := &s.c.answers
+	a.PhoneCountry = a.Address.Country
+	if e164, err := flow.ValidatePhone(a.Phone, a.PhoneCountry); err == nil {
+		a.Phone = e164
+	}
+	a.Address.State = strings.TrimSpace(a.Address.State)
+	return goTo(stateAdmin, true)
+}
+
+func (s *detailsScreen) view() string {
+	return s.form.View()
+}

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"onboard/flow"
+)
+
+func (m *Model) render() string {
+	c := m.c
+	if m.tooSmall() {
+		return fmt.Sprintf("Terminal too small: need at least %dx%d (now %dx%d)\n\nMake the window larger to continue.",
+			minWidth, minHeight, c.width, c.height)
+	}
+	scr := m.active()
+	body, keys := scr.view(), scr.help()
+	if m.showDemo {
+		body, keys = m.demoPanel(), []key.Binding{c.keys.Demo, c.keys.Back, c.keys.Quit}
+	} else if m.draftWarn != "" {
+		body += "\n\n" + c.styles.Warning.Render(m.draftWarn)
+	}
+	if m.demoAvailable() && !m.showDemo {
+		keys = append(keys, c.keys.Demo)
+	}
+	lines := []string{m.header(scr), ""}
+	lines = append(lines, fitLines(body, c.bodyWidth(), c.bodyHeight())...)
+	lines = append(lines, "", m.footer(keys))
+	return c.styles.App.Render(strings.Join(lines, "\n"))
+}
+
+// fitLines cuts or pads s to exactly h lines of at most w cells, so a
+// screen can never push the header or footer off.
+func fitLines(s string, w, h int) []string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "…")
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+func (m *Model) header(scr screen) string {
+	c := m.c
+	st := c.styles
+	left := st.Provider.Render(sanitizeN(c.provider, 30))
+	if n, of := flow.Number(c.answers.Mode, scr.step()); n > 0 {
+		left += st.Step.Render(fmt.Sprintf("  Step %d of %d", n, of))
+	}
+	left += st.Step.Render("  ") + st.Title.Render(scr.title())
+	if !m.sandbox {
+		return left
+	}
+	badge := st.Badge.Render("SANDBOX")
+	gap := max(c.bodyWidth()-lipgloss.Width(left)-lipgloss.Width(badge), 1)
+	return left + strings.Repeat(" ", gap) + badge
+}
+
+func (m *Model) footer(keys []key.Binding) string {
+	h := help.New()
+	h.SetWidth(m.c.bodyWidth())
+	h.Styles.ShortKey = m.c.styles.Footer.Bold(true)
+	h.Styles.ShortDesc = m.c.styles.Footer
+	h.Styles.ShortSeparator = m.c.styles.Footer
+	h.Styles.Ellipsis = m.c.styles.Footer
+	return h.ShortHelpView(keys)
+}
+
+// demoPanel lists the sandbox's demo sign-ins for sales staff.
+func (m *Model) demoPanel() string {
+	st := m.c.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Demo accounts (sandbox only)") + "\n\n")
+	for _, d := range m.demo {
+		fmt.Fprintf(&b, "%s  %s\n", st.Text.Bold(true).Render(sanitizeN(d.Tenant, 30)), st.Subtle.Render(sanitizeN(d.Role, 30)))
+		fmt.Fprintf(&b, "  login     %s\n  password  %s\n", sanitizeN(d.Login, 60), sanitizeN(d.Password, 40))
+		if d.Note != "" {
+			fmt.Fprintf(&b, "  %s\n", st.Subtle.Render(sanitizeN(d.Note, 70)))
+		}
+	}
+	return st.Panel.Width(m.c.bodyWidth()).Render(strings.TrimRight(b.String(), "\n"))
+}

@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"onboard/flow"
+)
+
+// licensesScreen is the catalog as a table: seats per offer with +/- or
+// typed digits, and the running total.
+type licensesScreen struct {
+	c      *common
+	cursor int
+	seats  []int
+	typing bool // digits typed since the cursor moved replace the count
+	err    string
+}
+
+func newLicensesScreen(c *common) *licensesScreen {
+	return &licensesScreen{c: c, seats: make([]int, len(c.catalog.Offers))}
+}
+
+func (s *licensesScreen) step() flow.StepID { return flow.StepLicenses }
+func (s *licensesScreen) title() string     { return "Choose licenses" }
+func (s *licensesScreen) help() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Up, k.Down, k.Inc, k.Dec, k.Next, k.Quit}
+}
+
+// enter loads the seat counts from the answers (a resumed draft or a
+// return from a later step).
+func (s *licensesScreen) enter() tea.Cmd {
+	s.typing, s.err = false, ""
+	for i, o := range s.c.catalog.Offers {
+		s.seats[i] = 0
+		for _, l := range s.c.answers.Lines {
+			if l.OfferID == o.ID {
+				s.seats[i] = l.Seats
+			}
+		}
+	}
+	return nil
+}
+
+func (s *licensesScreen) update(msg tea.Msg) tea.Cmd {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok || len(s.seats) == 0 {
+		return nil
+	}
+	k := s.c.keys
+	switch {
+	case key.Matches(kp, k.Up):
+		s.move(-1)
+	case key.Matches(kp, k.Down):
+		s.move(1)
+	case key.Matches(kp, k.Inc):
+		s.set(s.seats[s.cursor] + 1)
+	case key.Matches(kp, k.Dec):
+		s.set(s.seats[s.cursor] - 1)
+	case kp.Code == tea.KeyBackspace:
+		s.set(s.seats[s.cursor] / 10)
+		s.typing = true
+	case len(kp.Text) == 1 && kp.Text[0] >= '0' && kp.Text[0] <= '9':
+		s.typeDigit(int(kp.Text[0] - '0'))
+	case key.Matches(kp, k.Next):
+		return s.submit()
+	}
+	return nil
+}
+
+func (s *licensesScreen) move(d int) {
+	s.cursor = min(max(s.cursor+d, 0), len(s.seats)-1)
+	s.typing = false
+}
+
+func (s *licensesScreen) typeDigit(d int) {
+	n := d
+	if s.typing {
+		n = s.seats[s.cursor]*10 + d
+	}
+	s.typing = true
+	s.set(n)
+}
+
+// set clamps n to 0..MaxSeats (0 means "not chosen") and stores it.
+func (s *licensesScreen) set(n int) {
+	o := s.c.catalog.Offers[s.cursor]
+	if o.MaxSeats > 0 && n > o.MaxSeats {
+		n = o.MaxSeats
+	}
+	s.seats[s.cursor] = max(n, 0)
+	s.err = ""
+	s.c.answers.Lines = s.lines()
+}
+
+func (s *licensesScreen) lines() []flow.LineChoice {
+	var out []flow.LineChoice
+	for i, n := range s.seats {
+		if n > 0 {
+			out = append(out, flow.LineChoice{OfferID: s.c.catalog.Offers[i].ID, Seats: n})
+		}
+	}
+	return out
+}
+
+func (s *licensesScreen) submit() tea.Cmd {
+	s.c.answers.Lines = s.lines()
+	if len(s.c.answers.Lines) == 0 {
+		s.err = "Choose at least one license: move to a product and press + or type a number."
+		return nil
+	}
+	for i, n := range s.seats {
+		o := s.c.catalog.Offers[i]
+		if err := flow.ValidateSeats(o, n); n > 0 && err != nil {
+			s.err = fmt.Sprintf("%s: %v.", sanitizeN(o.Name, 40), err)
+			s.cursor = i
+			return nil
+		}
+	}
+	return goTo(stateAccount, true)
+}
+
+func (s *licensesScreen) view() string {
+	st := s.c.styles
+	cat := s.c.catalog
+	if len(cat.Offers) == 0 {
+		return st.Error.Render("No licenses are on offer. Ask " + sanitizeN(s.c.provider, 40) + " to set up the catalog.")
+	}
+	nameW := max(s.c.bodyWidth()-44, 20)
+	row := func(name, price, seats, total string) string {
+		return fmt.Sprintf("  %-*s %14s %8s %16s", nameW, ansi.Truncate(name, nameW, "…"), price, seats, total)
+	}
+	var b strings.Builder
+	b.WriteString("How many seats of each product do you need? Prices are per seat and month.\n\n")
+	b.WriteString(st.TableHead.Render(row("Product", "Price/seat", "Seats", "Total")) + "\n")
+	first, last := s.window()
+	for i := first; i < last; i++ {
+		o := cat.Offers[i]
+		cur := offerCurrency(o, cat)
+		seats := strconv.Itoa(s.seats[i])
+		if i == s.cursor {
+			seats = "‹" + seats + "›"
+		}
+		line := row(sanitize(o.Name), formatMoney(o.UnitPrice, cur), seats,
+			formatMoney(o.UnitPrice*int64(s.seats[i]), cur))
+		switch {
+		case i == s.cursor:
+			line = st.Cursor.Render("›" + line[1:])
+		case s.seats[i] > 0:
+			line = st.Selected.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	if last < len(cat.Offers) || first > 0 {
+		b.WriteString(st.Subtle.Render(fmt.Sprintf("  %d–%d of %d products", first+1, last, len(cat.Offers))) + "\n")
+	}
+	total := s.c.answers.Total(cat)
+	b.WriteString("\n" + st.Total.Render(fmt.Sprintf("  Total per month: %s", formatMoney(total, cat.Currency))) + "\n")
+	o := cat.Offers[s.cursor]
+	if o.Description != "" {
+		b.WriteString("\n" + st.Subtle.Render(sanitize(o.Description)) + "\n")
+	}
+	b.WriteString(st.Subtle.Render(fmt.Sprintf("%s: %d to %d seats.", sanitizeN(o.Name, 40), o.MinSeats, o.MaxSeats)))
+	if s.err != "" {
+		b.WriteString("\n\n" + st.Error.Render(s.err))
+	}
+	return b.String()
+}
+
+// window is the range of offers shown, keeping the cursor visible.
+func (s *licensesScreen) window() (first, last int) {
+	rows := max(s.c.bodyHeight()-12, 3)
+	n := len(s.c.catalog.Offers)
+	if n <= rows {
+		return 0, n
+	}
+	first = min(max(s.cursor-rows/2, 0), n-rows)
+	return first, first + rows
+}
+
+func offerCurrency(o flow.Offer, cat flow.Catalog) string {
+	if o.Currency != "" {
+		return o.Currency
+	}
+	return cat.Currency
+}

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+// state is the screen the wizard shows.
+type state int
+
+const (
+	stateLoading state = iota // looking for a draft to resume
+	stateResume
+	stateLicenses
+	stateAccount
+	stateDetails
+	stateAdmin
+	stateConsent
+	stateReview // review and pay
+	stateProcessing
+	stateDone
+	stateAssign
+)
+
+// Model is the root model of the wizard.
+type Model struct {
+	c         *common
+	state     state
+	screens   map[state]screen
+	sandbox   bool
+	demo      []DemoAccount
+	showDemo  bool
+	draftCode string
+	draftWarn string
+}
+
+// New builds the wizard. Use Run to show it in a terminal; tests drive the
+// model directly.
+func New(opts Options) *Model {
+	c := &common{
+		ctx:      context.Background(),
+		styles:   NewStyles(opts.NoColor),
+		keys:     DefaultKeyMap(),
+		backend:  opts.Backend,
+		browser:  opts.Browser,
+		catalog:  opts.Catalog,
+		provider: opts.Provider,
+		terminal: opts.Terminal,
+		now:      opts.Now,
+		poll:     opts.PollInterval,
+		width:    minWidth,
+		height:   minHeight,
+	}
+	if c.browser == nil {
+		c.browser = systemBrowser{}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.poll <= 0 {
+		c.poll = 2 * time.Second
+	}
+	if c.provider == "" {
+		c.provider = opts.Catalog.Provider
+	}
+	c.answers.Mode = flow.ModeCustomer
+	c.answers.Account = flow.AccountExisting
+	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts}
+	m.screens = map[state]screen{
+		stateLoading:    &loadingScreen{c: c},
+		stateResume:     &resumeScreen{c: c},
+		stateLicenses:   newLicensesScreen(c),
+		stateAccount:    &accountScreen{c: c},
+		stateDetails:    &detailsScreen{c: c},
+		stateAdmin:      newAdminScreen(c),
+		stateConsent:    newConsentScreen(c),
+		stateReview:     newReviewScreen(c),
+		stateProcessing: &processingScreen{c: c},
+		stateDone:       &doneScreen{c: c},
+		stateAssign:     newAssignScreen(c),
+	}
+	return m
+}
+
+func (m *Model) active() screen { return m.screens[m.state] }
+
+// Init looks for a draft this terminal left behind.
+func (m *Model) Init() tea.Cmd {
+	c := m.c
+	return func() tea.Msg {
+		d, ok, err := c.backend.LatestDraft(c.ctx, c.terminal)
+		return draftFoundMsg{draft: d, found: ok, err: err}
+	}
+}
+
+// Update routes a message: global keys first, then the active screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+	case tea.KeyPressMsg:
+		if cmd, handled := m.globalKey(msg); handled {
+			return m, cmd
+		}
+	case draftFoundMsg:
+		return m, m.draftFound(msg)
+	case saveDraftMsg:
+		return m, m.saveDraft(msg.step)
+	case draftSavedMsg:
+		m.draftSaved(msg)
+		return m, nil
+	case goMsg:
+		return m, m.goTo(msg)
+	}
+	return m, m.active().update(msg)
+}
+
+func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Interrupt, true
+	case m.demoAvailable() && key.Matches(msg, k.Demo):
+		m.showDemo = !m.showDemo
+		return nil, true
+	case m.showDemo && key.Matches(msg, k.Back):
+		m.showDemo = false
+		return nil, true
+	case m.tooSmall() || m.showDemo:
+		return nil, true // nothing to act on is visible
+	}
+	return nil, false
+}
+
+func (m *Model) demoAvailable() bool { return m.sandbox && len(m.demo) > 0 }
+
+func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
+
+// goTo switches screens. Moving forward saves a draft of the answers (never
+// the password, which is not part of them) while the order does not exist
+// yet or is waiting for the invitation.
+func (m *Model) goTo(msg goMsg) tea.Cmd {
+	m.state = msg.to
+	cmd := m.active().enter()
+	if msg.forward && m.state <= stateConsent && m.state >= stateAccount {
+		return tea.Batch(cmd, m.saveDraft(m.active().step()))
+	}
+	return cmd
+}
+
+// View draws header, body and footer, or the too-small notice.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.c.provider
+	return v
+}

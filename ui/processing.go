@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+type (
+	progressMsg struct {
+		gen int
+		p   flow.Progress
+		ch  <-chan tea.Msg
+	}
+	processedMsg struct {
+		gen int
+		res flow.Result
+		err error
+	}
+)
+
+// stepProgress is one pipeline step as last reported.
+type stepProgress struct {
+	flow.Progress
+	bar progress.Model
+}
+
+// processingScreen runs the order's pipeline and shows a bar per step.
+// Process runs in a goroutine; its progress comes through a channel that a
+// command reads one message at a time, so Update never blocks.
+type processingScreen struct {
+	c       *common
+	spin    spinner.Model
+	steps   []*stepProgress
+	index   map[string]int
+	running bool
+	cancel  context.CancelFunc
+	gen     int
+	err     error
+}
+
+func (s *processingScreen) step() flow.StepID { return flow.StepProcessing }
+func (s *processingScreen) title() string     { return "Setting up your licenses" }
+func (s *processingScreen) help() []key.Binding {
+	if s.err != nil {
+		return []key.Binding{s.c.keys.Retry, s.c.keys.Quit}
+	}
+	return []key.Binding{s.c.keys.Quit}
+}
+
+func (s *processingScreen) enter() tea.Cmd {
+	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	return s.start()
+}
+
+func (s *processingScreen) start() tea.Cmd {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	ctx, cancel := context.WithCancel(s.c.ctx)
+	s.cancel, s.running, s.err = cancel, true, nil
+	s.steps, s.index = nil, map[string]int{}
+	s.gen++
+	gen, b, id := s.gen, s.c.backend, s.c.order.ID
+	if id == "" {
+		id = s.c.answers.OrderID
+	}
+	ch := make(chan tea.Msg, 64)
+	go func() {
+		defer close(ch)
+		res, err := b.Process(ctx, id, func(p flow.Progress) {
+			select {
+			case ch <- progressMsg{gen: gen, p: p, ch: ch}:
+			case <-ctx.Done():
+			}
+		})
+		ch <- processedMsg{gen: gen, res: res, err: err}
+	}()
+	return tea.Batch(s.spin.Tick, readChan(ch))
+}
+
+// readChan waits for the pipeline's next message.
+func readChan(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func (s *processingScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if !s.running {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case progressMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
+		s.report(msg.p)
+		return readChan(msg.ch)
+	case processedMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
+		s.running = false
+		s.cancel()
+		if msg.err != nil {
+			s.err = msg.err
+			return nil
+		}
+		s.c.result = msg.res
+		s.c.order = msg.res.Order
+		return goTo(stateDone, true)
+	case tea.KeyPressMsg:
+		if s.err != nil && key.Matches(msg, s.c.keys.Retry) {
+			return s.start()
+		}
+	}
+	return nil
+}
+
+func (s *processingScreen) report(p flow.Progress) {
+	i, ok := s.index[p.Step]
+	if !ok {
+		bar := progress.New(progress.WithWidth(30), progress.WithoutPercentage())
+		if s.c.styles.noColor {
+			bar = progress.New(progress.WithWidth(30), progress.WithoutPercentage(), progress.WithFillCharacters('#', '.'))
+		}
+		s.steps = append(s.steps, &stepProgress{bar: bar})
+		i = len(s.steps) - 1
+		s.index[p.Step] = i
+	}
+	s.steps[i].Progress = p
+}
+
+func (s *processingScreen) view() string {
+	st := s.c.styles
+	var b strings.Builder
+	fmt.Fprintf(&b, "Order %s: we are linking your Microsoft account and setting up the licenses.\n\n",
+		sanitizeN(s.c.order.Number, 30))
+	rows := max(s.c.bodyHeight()-8, 1)
+	first := max(len(s.steps)-rows, 0) // the latest steps matter most
+	for _, sp := range s.steps[first:] {
+		b.WriteString(s.stepLine(sp) + "\n")
+	}
+	if len(s.steps) == 0 && s.running {
+		b.WriteString(s.spin.View() + " Starting…\n")
+	}
+	if s.err != nil {
+		b.WriteString("\n" + st.Error.Width(s.c.bodyWidth()).Render(s.errorText()))
+	}
+	return b.String()
+}
+
+func (s *processingScreen) stepLine(sp *stepProgress) string {
+	p := sp.Progress
+	label := sanitizeN(p.Label, 40)
+	var pct float64
+	count := ""
+	switch {
+	case p.Total > 0:
+		pct = float64(p.Done) / float64(p.Total)
+		count = fmt.Sprintf("%s of %s", groupThousands(int64(p.Done)), groupThousands(int64(p.Total)))
+	case p.Done > 0:
+		count = groupThousands(int64(p.Done))
+	}
+	done := p.Total > 0 && p.Done >= p.Total
+	mark := "  "
+	if done {
+		mark = s.c.styles.Success.Render("✓ ")
+	} else if s.running {
+		mark = s.spin.View() + " "
+	}
+	if !done && p.Total == 0 {
+		pct = 0
+	}
+	return fmt.Sprintf("%s%-34s %s %s", mark, strings.TrimSpace(label+" "+count), sp.bar.ViewAs(min(pct, 1)), "")
+}
+
+func (s *processingScreen) errorText() string {
+	num := sanitizeN(s.c.order.Number, 30)
+	if errors.Is(s.err, flow.ErrNotReady) {
+		return fmt.Sprintf("Order %s waits for approval by %s. You will get an e-mail when it is set up; you can close this window.",
+			num, sanitizeN(s.c.provider, 40))
+	}
+	return fmt.Sprintf("Setting up stopped: %s.\n\nPress r to try again; finished steps are not repeated. "+
+		"Or come back later and continue with order number %s.", sanitize(s.err.Error()), num)
+}

@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"rsc.io/qr"
+)
+
+// qrQuiet is the quiet zone in modules. One module is enough for phone
+// cameras when the terminal around it is dark, and keeps the code small.
+const qrQuiet = 1
+
+// renderQR draws text as a QR code with half blocks: one character cell
+// holds two modules stacked, so the code stays square and half as tall.
+// Light modules are drawn as blocks (terminal foreground), dark ones as
+// blanks, which reads correctly on the dark backgrounds kiosks use.
+func renderQR(text string) (string, error) {
+	code, err := qr.Encode(text, qr.L)
+	if err != nil {
+		return "", fmt.Errorf("encode QR code: %w", err)
+	}
+	light := func(x, y int) bool {
+		x, y = x-qrQuiet, y-qrQuiet
+		if x < 0 || y < 0 || x >= code.Size || y >= code.Size {
+			return true
+		}
+		return !code.Black(x, y)
+	}
+	size := code.Size + 2*qrQuiet
+	var b strings.Builder
+	for y := 0; y < size; y += 2 {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		for x := 0; x < size; x++ {
+			top := light(x, y)
+			bottom := y+1 < size && light(x, y+1)
+			b.WriteString(halfBlock(top, bottom))
+		}
+	}
+	return b.String(), nil
+}
+
+func halfBlock(top, bottom bool) string {
+	switch {
+	case top && bottom:
+		return "█"
+	case top:
+		return "▀"
+	case bottom:
+		return "▄"
+	}
+	return " "
+}

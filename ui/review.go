@@ -1,0 +1,265 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"onboard/flow"
+	"onboard/payment"
+)
+
+type (
+	paymentStartedMsg struct {
+		gen     int
+		session payment.Session
+		err     error
+	}
+	paymentPollMsg    struct{ gen int }
+	paymentCheckedMsg struct {
+		gen   int
+		state payment.State
+		order flow.Order
+		err   error
+	}
+)
+
+// payPhase is where the review screen is in paying.
+type payPhase int
+
+const (
+	payReview   payPhase = iota // showing the order, Enter pays
+	payStarting                 // asking the gateway for a checkout
+	payWaiting                  // checkout page open, polling
+	payDeclined                 // declined or expired: try again
+)
+
+// reviewScreen shows the order and takes the payment on the gateway's
+// hosted checkout page: the terminal never sees a card number.
+type reviewScreen struct {
+	c        *common
+	phase    payPhase
+	link     link
+	spin     spinner.Model
+	ctx      context.Context
+	cancel   context.CancelFunc
+	gen      int
+	checkout string
+	started  time.Time
+	note     string
+	err      string
+}
+
+func newReviewScreen(c *common) *reviewScreen {
+	return &reviewScreen{c: c, link: link{c: c}, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), cancel: func() {}}
+}
+
+func (s *reviewScreen) step() flow.StepID {
+	if s.phase == payReview {
+		return flow.StepReview
+	}
+	return flow.StepPay
+}
+
+func (s *reviewScreen) title() string {
+	if s.phase == payReview {
+		return "Review your order"
+	}
+	return "Pay"
+}
+
+func (s *reviewScreen) help() []key.Binding {
+	k := s.c.keys
+	switch s.phase {
+	case payWaiting:
+		return []key.Binding{k.Reopen, k.Copy, k.QR, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop waiting")), k.Quit}
+	case payDeclined:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "try again")), k.Quit}
+	}
+	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pay")), k.Quit}
+}
+
+func (s *reviewScreen) enter() tea.Cmd {
+	s.phase, s.note, s.err = payReview, "", ""
+	return nil
+}
+
+func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	case spinner.TickMsg:
+		if s.phase != payWaiting && s.phase != payStarting {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case browserOpenedMsg:
+		s.link.opened(msg)
+	case paymentStartedMsg:
+		return s.onStarted(msg)
+	case paymentPollMsg:
+		if msg.gen != s.gen || s.phase != payWaiting {
+			return nil
+		}
+		return s.check()
+	case paymentCheckedMsg:
+		return s.checked(msg)
+	}
+	return nil
+}
+
+func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.keys
+	switch s.phase {
+	case payReview, payDeclined:
+		if key.Matches(msg, k.Next) {
+			return s.pay()
+		}
+	case payStarting:
+		if key.Matches(msg, k.Back) {
+			s.stop()
+		}
+	case payWaiting:
+		switch {
+		case key.Matches(msg, k.Back):
+			s.stop()
+		case key.Matches(msg, k.Reopen):
+			return s.link.open()
+		case key.Matches(msg, k.Copy):
+			return s.link.copy()
+		case key.Matches(msg, k.QR):
+			s.link.bigQR = !s.link.bigQR && s.link.qr != ""
+		}
+	}
+	return nil
+}
+
+// stop cancels the wait; the checkout stays open on the gateway and paying
+// again starts a new one (the flow's idempotency keeps one payment).
+func (s *reviewScreen) stop() {
+	s.cancel()
+	s.gen++
+	s.phase = payReview
+	s.note = "Stopped waiting for the payment. Press Enter to pay."
+}
+
+func (s *reviewScreen) pay() tea.Cmd {
+	s.cancel()
+	s.ctx, s.cancel = context.WithCancel(s.c.ctx)
+	s.gen++
+	s.phase, s.note, s.err = payStarting, "", ""
+	ctx, gen, b, id := s.ctx, s.gen, s.c.backend, s.c.order.ID
+	return tea.Batch(s.spin.Tick, func() tea.Msg {
+		sess, err := b.StartPayment(ctx, id)
+		return paymentStartedMsg{gen: gen, session: sess, err: err}
+	})
+}
+
+func (s *reviewScreen) onStarted(msg paymentStartedMsg) tea.Cmd {
+	if msg.gen != s.gen || s.phase != payStarting {
+		return nil
+	}
+	if msg.err != nil {
+		s.phase = payReview
+		if errors.Is(msg.err, flow.ErrAlreadyPaid) {
+			return goTo(stateProcessing, true)
+		}
+		s.err = "The payment could not be started (" + sanitize(msg.err.Error()) + "). Press Enter to try again."
+		return nil
+	}
+	s.phase, s.checkout, s.started = payWaiting, msg.session.ID, s.c.now()
+	s.link.set(msg.session.URL)
+	return tea.Batch(s.link.open(), s.pollLater())
+}
+
+func (s *reviewScreen) pollLater() tea.Cmd {
+	gen := s.gen
+	return tea.Tick(s.c.poll, func(time.Time) tea.Msg { return paymentPollMsg{gen: gen} })
+}
+
+func (s *reviewScreen) check() tea.Cmd {
+	ctx, gen, b, id, co := s.ctx, s.gen, s.c.backend, s.c.order.ID, s.checkout
+	return func() tea.Msg {
+		st, o, err := b.CheckPayment(ctx, id, co)
+		return paymentCheckedMsg{gen: gen, state: st, order: o, err: err}
+	}
+}
+
+func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
+	if msg.gen != s.gen || s.phase != payWaiting {
+		return nil
+	}
+	if msg.err != nil {
+		s.note = "The payment status could not be checked just now; still trying."
+		return s.pollLater()
+	}
+	s.note = ""
+	switch msg.state {
+	case payment.StatePaid:
+		s.cancel()
+		s.c.order = msg.order
+		return goTo(stateProcessing, true)
+	case payment.StateDeclined:
+		s.phase = payDeclined
+		s.err = "The payment was declined. Nothing was charged. Press Enter to try again, with the same or another card."
+		return nil
+	case payment.StateExpired:
+		s.phase = payDeclined
+		s.err = "The payment page expired before it was paid. Press Enter to open a new one."
+		return nil
+	}
+	return s.pollLater()
+}
+
+func (s *reviewScreen) view() string {
+	st := s.c.styles
+	if s.phase == payWaiting {
+		text := st.Title.Render(fmt.Sprintf("Pay %s on the payment page", formatMoney(s.c.order.Total(), s.c.order.Currency))) + "\n\n" +
+			"The payment page opens in your browser. Card details are entered there, never here."
+		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
+		text += fmt.Sprintf("\n\n%s Waiting for the payment… %s", s.spin.View(), formatElapsed(elapsed))
+		if s.note != "" {
+			text += "\n" + st.Warning.Render(s.note)
+		}
+		return s.link.view(text)
+	}
+	out := s.orderTable()
+	switch {
+	case s.phase == payStarting:
+		out += "\n\n" + s.spin.View() + " Opening the payment page…"
+	case s.err != "":
+		out += "\n\n" + st.Error.Width(s.c.bodyWidth()).Render(s.err)
+	case s.note != "":
+		out += "\n\n" + st.Subtle.Render(s.note)
+	default:
+		out += "\n\n" + "Press Enter to pay on a secure payment page."
+	}
+	return out
+}
+
+func (s *reviewScreen) orderTable() string {
+	st, o := s.c.styles, s.c.order
+	nameW := max(s.c.bodyWidth()-50, 20)
+	row := func(name, seats, price, total string) string {
+		return fmt.Sprintf("%-*s %7s %18s %18s", nameW, ansi.Truncate(name, nameW, "…"), seats, price, total)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Order %s for %s\n\n", sanitizeN(o.Number, 30), sanitizeN(s.c.answers.Company, 60))
+	b.WriteString(st.TableHead.Render(row("Product", "Seats", "Price/seat", "Per month")) + "\n")
+	for _, l := range o.Lines {
+		b.WriteString(row(sanitize(l.Name), fmt.Sprint(l.Quantity), formatMoney(l.UnitPrice, o.Currency),
+			formatMoney(l.UnitPrice*int64(l.Quantity), o.Currency)) + "\n")
+	}
+	b.WriteString("\n" + st.Total.Render(row("Total per month", "", "", formatMoney(o.Total(), o.Currency))))
+	fmt.Fprintf(&b, "\n\nMicrosoft account: %s", sanitizeN(o.TenantDomain, 80))
+	return b.String()
+}
