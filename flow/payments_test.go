@@ -1,0 +1,108 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"onboard/payment"
+)
+
+func TestDoublePaymentChargesOnce(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o, err := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, err := e.s.StartPayment(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := e.s.StartPayment(ctx, o.ID) // a repeated click
+	if err != nil || s2.ID != s1.ID || e.pay.starts != 1 {
+		t.Fatalf("second click: %v, sessions %s/%s, %d checkouts", err, s1.ID, s2.ID, e.pay.starts)
+	}
+	if st := e.pay.sessions[s1.ID]; st.Amount != 3*560 || st.Currency != "EUR" {
+		t.Fatalf("checkout of %d %s", st.Amount, st.Currency)
+	}
+	e.pay.settle(s1.ID, payment.StatePaid)
+	for range 2 { // two polls (or two kiosks) see the capture
+		if st, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || st != payment.StatePaid || got.Status != StatusPaid {
+			t.Fatalf("poll: %v %v %v", st, got.Status, err)
+		}
+	}
+	if _, err := e.s.StartPayment(ctx, o.ID); !errors.Is(err, ErrAlreadyPaid) {
+		t.Fatalf("pay again: %v", err)
+	}
+	if e.pay.paidCount() != 1 || e.pay.starts != 1 {
+		t.Fatalf("%d captures, %d checkouts", e.pay.paidCount(), e.pay.starts)
+	}
+	trail, _ := e.st.AuditTrail(ctx, o.ID)
+	paid := 0
+	for _, ev := range trail {
+		if ev.Action == "payment.paid" {
+			paid++
+		}
+	}
+	if paid != 1 {
+		t.Fatalf("%d payment.paid events", paid)
+	}
+}
+
+func TestDeclinedPaymentStartsNewCheckout(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o, _ := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	s1, _ := e.s.StartPayment(ctx, o.ID)
+	e.pay.settle(s1.ID, payment.StateDeclined)
+	if st, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || st != payment.StateDeclined || got.Status != StatusAwaitingPayment {
+		t.Fatalf("declined poll: %v %v %v", st, got.Status, err)
+	}
+	s2, err := e.s.StartPayment(ctx, o.ID)
+	if err != nil || s2.ID == s1.ID {
+		t.Fatalf("retry after decline reused the checkout: %v", err)
+	}
+	// A decline nobody polled still gives the next attempt a new checkout.
+	e.pay.settle(s2.ID, payment.StateExpired)
+	s3, err := e.s.StartPayment(ctx, o.ID)
+	if err != nil || s3.ID == s2.ID || e.pay.starts != 3 {
+		t.Fatalf("after an unpolled expiry: %v, %d checkouts", err, e.pay.starts)
+	}
+	if _, _, err := e.s.CheckPayment(ctx, o.ID, "cs_foreign"); !errors.Is(err, ErrUnknownCheckout) {
+		t.Fatalf("foreign checkout: %v", err)
+	}
+}
+
+func TestPaymentAmountMismatchIsNotPaid(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o, _ := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	s, _ := e.s.StartPayment(ctx, o.ID)
+	e.pay.sessions[s.ID].Amount = 1
+	e.pay.settle(s.ID, payment.StatePaid)
+	if _, _, err := e.s.CheckPayment(ctx, o.ID, s.ID); !errors.Is(err, ErrAmountMismatch) {
+		t.Fatalf("mismatch: %v", err)
+	}
+	wantStatus(t, e.st, o.ID, StatusAwaitingPayment)
+}
+
+func TestFindOrderForPaymentDoesNotLeak(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o, _ := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	tests := []struct{ number, email string }{
+		{o.Number, "someone@else.com"},
+		{"ORD-999999", "anna@contoso.de"},
+		{"", ""},
+		{o.Number + "\x1b", "anna@contoso.de"},
+	}
+	for _, tt := range tests {
+		if _, err := e.s.FindOrderForPayment(ctx, tt.number, tt.email); err != ErrNotFound {
+			t.Errorf("FindOrderForPayment(%q, %q) = %v, want exactly ErrNotFound", tt.number, tt.email, err)
+		}
+	}
+	if got, err := e.s.FindOrderForPayment(ctx, " "+o.Number+" ", "Anna@Contoso.de"); err != nil || got.ID != o.ID {
+		t.Fatalf("right number and e-mail: %v", err)
+	}
+}
