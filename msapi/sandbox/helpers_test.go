@@ -16,14 +16,14 @@ import (
 )
 
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	sb   *sandbox.Sandbox
 	srv  *httptest.Server
 	urls sandbox.URLs
 	cred sandbox.Credentials
 }
 
-func newEnv(t *testing.T, opts sandbox.Options) *env {
+func newEnv(t testing.TB, opts sandbox.Options) *env {
 	t.Helper()
 	if opts.NorthwindUsers == 0 {
 		opts.NorthwindUsers = 1000
@@ -124,7 +124,7 @@ func (e *env) call(method, rawURL, tok string, body any, hdr map[string]string, 
 	return resp.StatusCode, b, resp.Header
 }
 
-func mustDecode(t *testing.T, b []byte, v any) {
+func mustDecode(t testing.TB, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
