@@ -34,6 +34,7 @@ const (
 	codeUnauthorized        = "unauthorized"
 	codeNotFound            = "not_found"
 	codeIdempotencyConflict = "idempotency_conflict"
+	codeMethodNotAllowed    = "method_not_allowed"
 	codeInternal            = "internal_error"
 )
 
@@ -122,7 +123,20 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// handleNoEndpoint answers API paths no route took, in the API's JSON.
 func (s *Server) handleNoEndpoint(w http.ResponseWriter, r *http.Request) {
+	allow := ""
+	switch rest, ok := strings.CutPrefix(r.URL.Path, "/v1/checkouts"); {
+	case ok && rest == "":
+		allow = http.MethodPost
+	case ok && strings.Count(rest, "/") == 1 && len(rest) > 1:
+		allow = http.MethodGet
+	}
+	if allow != "" {
+		w.Header().Set("Allow", allow)
+		writeError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed, fmt.Sprintf("%s %s is not supported; use %s", r.Method, r.URL.Path, allow))
+		return
+	}
 	writeError(w, http.StatusNotFound, codeNotFound, fmt.Sprintf("no endpoint %s %s", r.Method, r.URL.Path))
 }
 

@@ -47,6 +47,11 @@ func TestAPIErrors(t *testing.T) {
 		t.Errorf("wrong API key: HTTP %d, want 401", resp.StatusCode)
 	}
 
+	code, body = f.api(http.MethodDelete, "/v1/checkouts/cs_x", "", nil)
+	assertAPIError(t, code, body, http.StatusMethodNotAllowed, codeMethodNotAllowed)
+	code, body = f.api(http.MethodGet, "/v1/refunds", "", nil)
+	assertAPIError(t, code, body, http.StatusNotFound, codeNotFound)
+
 	code, body = f.api(http.MethodPost, "/v1/checkouts", "", sampleRequest())
 	assertAPIError(t, code, body, http.StatusBadRequest, codeInvalidRequest)
 	if !strings.Contains(string(body), "Idempotency-Key") {
