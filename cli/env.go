@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/adrg/xdg"
+	"github.com/google/uuid"
+
+	"onboard/config"
+	"onboard/flow"
+	"onboard/msapi"
+	"onboard/msapi/sandbox"
+	"onboard/payment"
+	paysandbox "onboard/payment/sandbox"
+	"onboard/store"
+)
+
+// env is everything a command needs, wired from the configuration.
+type env struct {
+	cfg *config.Config
+	db  *store.DB
+	svc *flow.Service
+	sb  *sandboxes // nil when neither Microsoft nor payments are the sandbox
+}
+
+// sandboxes holds the in-process fake Microsoft and payment provider, mounted
+// side by side on one loopback listener.
+type sandboxes struct {
+	ms   *sandbox.Sandbox
+	pay  *paysandbox.Server
+	base string
+	srv  *http.Server
+}
+
+// sandboxDir is where the sandboxes keep their state between demo runs.
+func sandboxDir() (string, error) {
+	p, err := xdg.DataFile(filepath.Join("onboard", "sandbox", "x"))
+	if err != nil {
+		return "", fmt.Errorf("sandbox state directory: %w", err)
+	}
+	return filepath.Dir(p), nil
+}
+
+// newSandboxes builds both sandboxes with their state files (none when
+// stateDir is empty).
+func newSandboxes(stateDir string, opts sandbox.Options) (*sandboxes, error) {
+	if stateDir != "" {
+		opts.StatePath = filepath.Join(stateDir, "microsoft.json")
+	}
+	ms, err := sandbox.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("start sandbox Microsoft: %w", err)
+	}
+	popts := paysandbox.Options{}
+	if stateDir != "" {
+		popts.StatePath = filepath.Join(stateDir, "payments.json")
+	}
+	return &sandboxes{ms: ms, pay: paysandbox.NewServer(popts)}, nil
+}
+
+// handler mounts the payment sandbox under /pay and Microsoft everywhere else.
+func (s *sandboxes) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/pay/", http.StripPrefix("/pay", s.pay))
+	mux.Handle("/", s.ms)
+	return mux
+}
+
+// serve listens on addr (loopback by default) and serves in the background.
+func (s *sandboxes) serve(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("sandbox listen on %s: %w", addr, err)
+	}
+	s.base = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return nil
+}
+
+func (s *sandboxes) close() {
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = s.srv.Shutdown(ctx)
+	}
+}
+
+// openEnv wires the configuration into a working service.
+func openEnv(ctx context.Context, cfg *config.Config) (*env, error) {
+	e := &env{cfg: cfg}
+	path := cfg.Get("db")
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	e.db = db
+	ms, gw, err := e.connect(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	cat, err := loadCatalog(cfg.Get("catalog"))
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	e.svc = &flow.Service{
+		MS:                    ms,
+		Store:                 db,
+		Pay:                   gw,
+		Catalog:               cat,
+		Policy:                flow.Policy(cfg.Get("order_flow")),
+		Actor:                 actor(cfg),
+		DraftTTL:              cfg.Duration("draft_ttl"),
+		InvitationURLOverride: cfg.Get("invitation_url"),
+		SkipAdminVerification: !cfg.Bool("verify_admin"),
+	}
+	return e, nil
+}
+
+// connect builds the Microsoft client and the payment gateway, starting the
+// in-process sandboxes when configured.
+func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, error) {
+	mcfg := msapi.Config{
+		PartnerCenterURL: cfg.Get("partner_center_url"),
+		GraphURL:         cfg.Get("graph_url"),
+		LoginURL:         cfg.Get("login_url"),
+		PartnerTenantID:  cfg.Get("partner_tenant_id"),
+		ClientID:         cfg.Get("client_id"),
+		ClientSecret:     cfg.Get("client_secret"),
+		RefreshToken:     cfg.Get("refresh_token"),
+		PublicClientID:   cfg.Get("public_client_id"),
+		CorrelationID:    uuid.NewString(),
+	}
+	payURL, payKey := cfg.Get("payment_url"), cfg.Get("payment_api_key")
+	if cfg.Get("microsoft") == "sandbox" || payURL == "" {
+		dir, err := sandboxDir()
+		if err != nil {
+			return nil, nil, err
+		}
+		sb, err := newSandboxes(dir, sandbox.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := sb.serve(cfg.Get("sandbox_addr")); err != nil {
+			return nil, nil, err
+		}
+		e.sb = sb
+		if cfg.Get("microsoft") == "sandbox" {
+			u, cr := sb.ms.URLs(sb.base), sb.ms.Credentials()
+			mcfg.PartnerCenterURL, mcfg.GraphURL, mcfg.LoginURL = u.PartnerCenter, u.Graph, u.Login
+			mcfg.PartnerTenantID, mcfg.ClientID, mcfg.ClientSecret = cr.PartnerTenantID, cr.ClientID, cr.ClientSecret
+			mcfg.RefreshToken, mcfg.PublicClientID = cr.RefreshToken, cr.PublicClientID
+		}
+		if payURL == "" {
+			payURL = sb.base + "/pay"
+			if payKey == "" {
+				payKey = paysandbox.DefaultAPIKey
+			}
+		}
+	}
+	client, err := msapi.New(mcfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("Microsoft client: %w", err)
+	}
+	return client, paysandbox.NewClient(payURL, payKey, nil), nil
+}
+
+func (e *env) close() {
+	if e.sb != nil {
+		e.sb.close()
+	}
+	if e.db != nil {
+		_ = e.db.Close()
+	}
+}
+
+func loadCatalog(path string) (flow.Catalog, error) {
+	if path == "" {
+		return flow.DefaultCatalog(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return flow.Catalog{}, fmt.Errorf("catalog: %w", err)
+	}
+	defer f.Close()
+	cat, err := flow.LoadCatalog(f)
+	if err != nil {
+		return flow.Catalog{}, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	return cat, nil
+}
+
+// actor is who the audit trail names for this process.
+func actor(cfg *config.Config) flow.Actor {
+	if cfg.Get("mode") != "agent" {
+		return flow.Actor{Kind: flow.ActorCustomer, Name: "wizard"}
+	}
+	name := cfg.Get("agent")
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
+	}
+	if name == "" {
+		name = "unknown agent"
+	}
+	return flow.Actor{Kind: flow.ActorAgent, Name: name}
+}
+
+var errNoSandbox = errors.New("this command needs the built-in sandbox (microsoft = sandbox)")

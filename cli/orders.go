@@ -1,0 +1,432 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"onboard/flow"
+	"onboard/internal/safetext"
+	"onboard/payment"
+)
+
+// withEnv opens the configured environment for one command.
+func (g *globals) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
+	cfg, err := g.config(cmd)
+	if err != nil {
+		return err
+	}
+	e, err := openEnv(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	return fn(e)
+}
+
+func newOrdersCmd(g *globals) *cobra.Command {
+	orders := &cobra.Command{Use: "orders", Short: "List, show, pay, approve, cancel and retry orders"}
+	orders.AddCommand(newOrdersList(g), newOrdersShow(g), newOrdersPay(g), newOrdersApprove(g),
+		newOrdersCancel(g), newOrdersRetry(g))
+	return orders
+}
+
+func newOrdersList(g *globals) *cobra.Command {
+	var status, since string
+	var asJSON bool
+	var limit int
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List orders, newest first",
+		Example: "  onboard orders list --status awaiting_payment\n  onboard orders list --since 24h --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := flow.OrderFilter{Status: flow.OrderStatus(status), Limit: limit}
+			if status != "" && !f.Status.Known() {
+				return usageError{fmt.Errorf("--status %q: use one of %s", status, strings.Join(flow.StatusNames(), ", "))}
+			}
+			if since != "" {
+				t, err := parseSince(since, time.Now())
+				if err != nil {
+					return usageError{err}
+				}
+				f.Since = t
+			}
+			return g.withEnv(cmd, func(e *env) error {
+				list, err := e.db.ListOrders(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				rows := make([]orderRow, 0, len(list))
+				for _, o := range list {
+					rows = append(rows, e.orderRow(cmd.Context(), o))
+				}
+				if asJSON {
+					return writeJSON(cmd.OutOrStdout(), rows)
+				}
+				return writeOrderTable(cmd.OutOrStdout(), rows)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&status, "status", "", "only orders in this state")
+	cmd.Flags().StringVar(&since, "since", "", "only orders created since a duration ago (24h) or a date (2026-11-01)")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// parseSince accepts a duration ("24h", "7d") or a date / RFC 3339 time.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if strings.HasSuffix(s, "d") {
+		var n int
+		if _, err := fmt.Sscanf(s, "%dd", &n); err == nil && n >= 0 {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--since %q: use a duration such as 24h or 7d, or a date such as 2026-11-01", s)
+}
+
+// orderRow is an order as the list and show commands print it.
+type orderRow struct {
+	Number     string           `json:"number"`
+	ID         string           `json:"id"`
+	Status     flow.OrderStatus `json:"status"`
+	Customer   string           `json:"customer"`
+	Email      string           `json:"email"`
+	Tenant     string           `json:"tenant,omitempty"`
+	Total      int64            `json:"total_minor"`
+	Currency   string           `json:"currency"`
+	Policy     flow.Policy      `json:"order_flow"`
+	FailReason string           `json:"fail_reason,omitempty"`
+	CreatedAt  time.Time        `json:"created_at"`
+	CreatedBy  string           `json:"created_by"`
+	Lines      []lineRow        `json:"lines"`
+}
+
+type lineRow struct {
+	Offer          string `json:"offer"`
+	OfferID        string `json:"offer_id"`
+	Seats          int    `json:"seats"`
+	UnitPrice      int64  `json:"unit_price_minor"`
+	SubscriptionID string `json:"subscription_id,omitempty"`
+	Converted      bool   `json:"converted_trial"`
+}
+
+func (e *env) orderRow(ctx context.Context, o flow.Order) orderRow {
+	r := orderRow{Number: o.Number, ID: o.ID, Status: o.Status, Tenant: o.TenantDomain, Total: o.Total(),
+		Currency: o.Currency, Policy: o.Policy, FailReason: o.FailReason, CreatedAt: o.CreatedAt.UTC(),
+		CreatedBy: string(o.CreatedBy.Kind) + ":" + o.CreatedBy.Name}
+	if c, err := e.db.GetCustomer(ctx, o.CustomerID); err == nil {
+		r.Customer, r.Email = c.CompanyName, c.Email
+	}
+	for _, l := range o.Lines {
+		r.Lines = append(r.Lines, lineRow{Offer: l.Name, OfferID: l.OfferID, Seats: l.Quantity, UnitPrice: l.UnitPrice,
+			SubscriptionID: l.SubscriptionID, Converted: l.Converted})
+	}
+	return r
+}
+
+func writeOrderTable(w io.Writer, rows []orderRow) error {
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(w, "No orders.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ORDER\tSTATUS\tCUSTOMER\tTENANT\tTOTAL\tCREATED")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Number, r.Status, clip(r.Customer, 28), orDash(r.Tenant),
+			flow.FormatMoney(r.Total, r.Currency), r.CreatedAt.Format("2006-01-02 15:04"))
+	}
+	return tw.Flush()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// clip shortens s to n runes for a table cell, after neutralising control
+// characters: customer names come from people.
+func clip(s string, n int) string {
+	s = safetext.Clean(s)
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// findOrder accepts an order number (ORD-000001) or an internal id.
+func (e *env) findOrder(ctx context.Context, ref string) (flow.Order, error) {
+	o, err := e.db.GetOrderByNumber(ctx, strings.ToUpper(ref))
+	if errors.Is(err, flow.ErrNotFound) {
+		o, err = e.db.GetOrder(ctx, ref)
+	}
+	if errors.Is(err, flow.ErrNotFound) {
+		return o, fmt.Errorf("order %s: %w", ref, flow.ErrNotFound)
+	}
+	return o, err
+}
+
+func newOrdersShow(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ORDER",
+		Short: "Show an order: lines, payments and its audit trail",
+		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.withEnv(cmd, func(e *env) error {
+				ctx := cmd.Context()
+				o, err := e.findOrder(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				pays, err := e.db.Payments(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				trail, err := e.db.AuditTrail(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				d := orderDetail{orderRow: e.orderRow(ctx, o), Payments: pays, Audit: trail}
+				if asJSON {
+					return writeJSON(cmd.OutOrStdout(), d)
+				}
+				return d.write(cmd.OutOrStdout())
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+type orderDetail struct {
+	orderRow
+	Payments []flow.Payment    `json:"payments"`
+	Audit    []flow.AuditEvent `json:"audit"`
+}
+
+func (d orderDetail) write(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Order\t%s\n", d.Number)
+	fmt.Fprintf(tw, "Status\t%s\n", d.Status)
+	if d.FailReason != "" {
+		fmt.Fprintf(tw, "Reason\t%s\n", safetext.Clean(d.FailReason))
+	}
+	fmt.Fprintf(tw, "Customer\t%s <%s>\n", safetext.Clean(d.Customer), safetext.Clean(d.Email))
+	fmt.Fprintf(tw, "Tenant\t%s\n", orDash(d.Tenant))
+	fmt.Fprintf(tw, "Order flow\t%s\n", d.Policy)
+	fmt.Fprintf(tw, "Created\t%s by %s\n", d.CreatedAt.Format(time.RFC3339), d.CreatedBy)
+	fmt.Fprintf(tw, "Total\t%s\n\n", flow.FormatMoney(d.Total, d.Currency))
+	fmt.Fprintln(tw, "OFFER\tSEATS\tUNIT\tSUBSCRIPTION")
+	for _, l := range d.Lines {
+		sub := orDash(l.SubscriptionID)
+		if l.Converted {
+			sub += " (trial converted)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", l.Offer, l.Seats, flow.FormatMoney(l.UnitPrice, d.Currency), sub)
+	}
+	if len(d.Payments) > 0 {
+		fmt.Fprintln(tw, "\nCHECKOUT\tSTATE\tAMOUNT\tUPDATED")
+		for _, p := range d.Payments {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.CheckoutID, p.State, flow.FormatMoney(p.Amount, p.Currency), p.UpdatedAt.UTC().Format(time.RFC3339))
+		}
+	}
+	fmt.Fprintln(tw, "\nWHEN\tWHO\tWHAT\tDETAIL")
+	for _, a := range d.Audit {
+		what := a.Action
+		if a.From != "" || a.To != "" {
+			what += " " + a.From + "→" + a.To
+		}
+		fmt.Fprintf(tw, "%s\t%s:%s\t%s\t%s\n", a.At.UTC().Format(time.RFC3339), a.Actor.Kind, a.Actor.Name, what, safetext.Clean(a.Detail))
+	}
+	return tw.Flush()
+}
+
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), what)}
+		}
+		return nil
+	}
+}
+
+func newOrdersPay(g *globals) *cobra.Command {
+	var noBrowser bool
+	cmd := &cobra.Command{
+		Use:   "pay ORDER",
+		Short: "Pay an order on the hosted checkout page, then process it",
+		Long: "Starts a checkout for the order's total, opens the hosted checkout page (or prints its\n" +
+			"URL), waits until it is paid or declined, and processes the order when the order flow allows.",
+		Args: exactArgs(1, "the order number, e.g. ORD-000001"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.withEnv(cmd, func(e *env) error {
+				ctx := cmd.Context()
+				o, err := e.findOrder(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if err := e.payOrder(ctx, cmd.ErrOrStderr(), o, !noBrowser); err != nil {
+					return err
+				}
+				return e.processIfReady(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the checkout URL instead of opening a browser")
+	return cmd
+}
+
+// payOrder runs one checkout for the order and waits for its outcome.
+func (e *env) payOrder(ctx context.Context, w io.Writer, o flow.Order, openBrowser bool) error {
+	if o.Status != flow.StatusAwaitingPayment {
+		return fmt.Errorf("order %s is %s, not awaiting payment: %w", o.Number, o.Status, flow.ErrIllegalTransition)
+	}
+	sess, err := e.svc.StartPayment(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Pay %s for order %s at:\n  %s\n", flow.FormatMoney(o.Total(), o.Currency), o.Number, sess.URL)
+	if openBrowser {
+		if err := openURL(sess.URL); err != nil {
+			fmt.Fprintf(w, "Could not open a browser (%v): open the address above by hand.\n", err)
+		}
+	}
+	fmt.Fprintln(w, "Waiting for the payment… (Ctrl+C stops waiting; the order keeps waiting for payment)")
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		state, _, err := e.svc.CheckPayment(ctx, o.ID, sess.ID)
+		if err != nil {
+			return err
+		}
+		switch state {
+		case payment.StatePaid:
+			fmt.Fprintf(w, "Paid: order %s.\n", o.Number)
+			return nil
+		case payment.StateDeclined:
+			return fmt.Errorf("the payment for %s was declined: run `onboard orders pay %s` to try again", o.Number, o.Number)
+		case payment.StateExpired:
+			return fmt.Errorf("the checkout for %s expired: run `onboard orders pay %s` again", o.Number, o.Number)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// processIfReady runs the pipeline when the order flow lets the order go on.
+func (e *env) processIfReady(ctx context.Context, out, log io.Writer, orderID string) error {
+	o, err := e.db.GetOrder(ctx, orderID)
+	if err != nil {
+		return err
+	}
+	if !o.ReadyToProcess() {
+		fmt.Fprintf(out, "Order %s is %s.\n", o.Number, o.Status)
+		return nil
+	}
+	last := ""
+	res, err := e.svc.Process(ctx, orderID, func(p flow.Progress) {
+		if p.Label != last {
+			fmt.Fprintf(log, "%s…\n", p.Label)
+			last = p.Label
+		}
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Order %s completed. %s\n", res.Order.Number, res.Summary())
+	return nil
+}
+
+func newOrdersApprove(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "approve ORDER",
+		Short: "Approve an order (manual-approval order flow), then process it when paid",
+		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.withEnv(cmd, func(e *env) error {
+				o, err := e.findOrder(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				if _, err := e.svc.Approve(cmd.Context(), o.ID); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "Approved %s.\n", o.Number)
+				return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+			})
+		},
+	}
+}
+
+func newOrdersCancel(g *globals) *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "cancel ORDER",
+		Short: "Cancel an order that is not completed",
+		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.withEnv(cmd, func(e *env) error {
+				o, err := e.findOrder(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				if _, err := e.svc.Cancel(cmd.Context(), o.ID, reason); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Order %s cancelled.\n", o.Number)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "cancelled by an agent", "why (kept in the audit trail)")
+	return cmd
+}
+
+func newOrdersRetry(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "retry ORDER",
+		Short: "Retry a failed order from where it stopped",
+		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.withEnv(cmd, func(e *env) error {
+				o, err := e.findOrder(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				if _, err := e.svc.Retry(cmd.Context(), o.ID); err != nil {
+					return err
+				}
+				return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+			})
+		},
+	}
+}

@@ -1,0 +1,96 @@
+// Package cli is onboard's command line: flags, configuration and the wiring
+// of Microsoft, payments, storage and the terminal UI. It holds no business
+// rules; those live in package flow.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/charmbracelet/fang"
+	"github.com/spf13/cobra"
+
+	"onboard/config"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	configFile string
+	flags      map[string]*string // config key → flag value, only those the user set count
+	cmd        *cobra.Command
+	stdout     io.Writer
+	stderr     io.Writer
+	version    string
+}
+
+// Main runs the command line and returns the exit code.
+func Main(ctx context.Context, version string, args []string) int {
+	g := &globals{flags: map[string]*string{}, stdout: os.Stdout, stderr: os.Stderr, version: version}
+	root := newRoot(g)
+	root.SetArgs(args)
+	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage())
+	return ExitCode(err)
+}
+
+func newRoot(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "onboard",
+		Short: "Register a customer's existing Microsoft 365 account with your CSP practice",
+		Long: "onboard is a terminal wizard: the customer picks licenses, proves they are a Global\n" +
+			"administrator, accepts your partner invitation in a browser and pays; the order is then\n" +
+			"processed: the tenant is linked, trials converted or subscriptions bought, users and domains imported.\n\n" +
+			"With no configuration it runs on a built-in sandbox Microsoft and sandbox payments.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runWizard(cmd, g)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.configFile, "config", "", "config file (default "+config.DefaultFile()+")")
+	g.bind(pf.StringP, "db", "", "SQLite database path (default: XDG data directory)")
+	g.bind(pf.StringP, "mode", "", "customer or agent")
+	g.bind(pf.StringP, "agent", "", "agent name for the audit trail (default: OS user)")
+	g.bind(pf.StringP, "order_flow", "", "pay-first, process-immediately or manual-approval")
+	g.bind(pf.StringP, "microsoft", "", "sandbox or partner-center")
+	g.bind(pf.StringP, "sandbox_addr", "", "address of the in-process sandbox (default 127.0.0.1:0)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g))
+	return root
+}
+
+type stringFlagFunc func(name, short, value, usage string) *string
+
+// bind declares a flag for a config key; only flags the user sets override.
+func (g *globals) bind(def stringFlagFunc, key, short, usage string) {
+	name := flagName(key)
+	g.flags[key] = def(name, short, "", usage)
+}
+
+func flagName(key string) string {
+	b := []byte(key)
+	for i := range b {
+		if b[i] == '_' {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
+
+// config resolves the configuration with the flags the user set.
+func (g *globals) config(cmd *cobra.Command) (*config.Config, error) {
+	set := map[string]string{}
+	for key, v := range g.flags {
+		if f := cmd.Flags().Lookup(flagName(key)); f != nil && f.Changed {
+			set[key] = *v
+		}
+	}
+	cfg, err := config.Load(g.configFile, os.Getenv, set)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return cfg, nil
+}

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"onboard/msapi/sandbox"
+	paysandbox "onboard/payment/sandbox"
+)
+
+func newSandboxCmd(g *globals) *cobra.Command {
+	var addr string
+	var users int
+	var persist bool
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve the sandbox Microsoft and sandbox payments over HTTP",
+		Long: "Serves a fake Microsoft (Partner Center, Entra ID token endpoint, Graph and the\n" +
+			"invitation page) and the sandbox hosted checkout, with the demo tenants.",
+		Example: "  onboard sandbox --addr 127.0.0.1:8099\n" +
+			"  curl -s -d grant_type=client_credentials ... http://127.0.0.1:8099/login/<partner>/oauth2/v2.0/token",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir := ""
+			if persist {
+				d, err := sandboxDir()
+				if err != nil {
+					return err
+				}
+				dir = d
+			}
+			sb, err := newSandboxes(dir, sandbox.Options{NorthwindUsers: users})
+			if err != nil {
+				return err
+			}
+			if err := sb.serve(addr); err != nil {
+				return err
+			}
+			defer sb.close()
+			printSandbox(cmd.OutOrStdout(), sb)
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			<-ctx.Done()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8099", "listen address (loopback by default; the sandbox has no real security)")
+	cmd.Flags().IntVar(&users, "northwind-users", 100000, "users of the generated large tenant northwind.onmicrosoft.com")
+	cmd.Flags().BoolVar(&persist, "persist", false, "keep state in the data directory (shared with the wizard's embedded sandbox)")
+	return cmd
+}
+
+func printSandbox(w io.Writer, sb *sandboxes) {
+	u, cr := sb.ms.URLs(sb.base), sb.ms.Credentials()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Sandbox Microsoft and payments on %s\n\n", sb.base)
+	fmt.Fprintf(tw, "partner_center_url\t%s\n", u.PartnerCenter)
+	fmt.Fprintf(tw, "graph_url\t%s\n", u.Graph)
+	fmt.Fprintf(tw, "login_url\t%s\n", u.Login)
+	fmt.Fprintf(tw, "payment_url\t%s/pay\n", sb.base)
+	fmt.Fprintf(tw, "partner_tenant_id\t%s\n", cr.PartnerTenantID)
+	fmt.Fprintf(tw, "client_id\t%s\n", cr.ClientID)
+	fmt.Fprintf(tw, "client_secret\t%s\n", cr.ClientSecret)
+	fmt.Fprintf(tw, "refresh_token\t%s\n", cr.RefreshToken)
+	fmt.Fprintf(tw, "public_client_id\t%s\n", cr.PublicClientID)
+	fmt.Fprintf(tw, "payment_api_key\t%s\n\n", paysandbox.DefaultAPIKey)
+	fmt.Fprintf(tw, "TENANT\tLOGIN\tPASSWORD\tROLE\n")
+	for _, a := range sandbox.DemoAccounts() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Tenant, a.Login, a.Password, a.Role)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")
+}
+
+func newDemoCmd(g *globals) *cobra.Command {
+	demo := &cobra.Command{Use: "demo", Short: "Demo helpers for the built-in sandbox"}
+	demo.AddCommand(&cobra.Command{
+		Use:   "reset",
+		Short: "Return the sandbox Microsoft, sandbox payments and the database to the seeded state",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.config(cmd)
+			if err != nil {
+				return err
+			}
+			if cfg.Get("microsoft") != "sandbox" {
+				return errNoSandbox
+			}
+			e, err := openEnv(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			defer e.close()
+			err = errors.Join(e.sb.ms.Reset(), e.sb.pay.Reset(), e.db.Reset(cmd.Context()))
+			if err != nil {
+				return fmt.Errorf("demo reset: %w", err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Demo reset: sandbox Microsoft, sandbox payments and %s are back to the seeded state.\n", e.db.Path())
+			return nil
+		},
+	})
+	return demo
+}
