@@ -1,0 +1,246 @@
+package flow_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onboard/flow"
+	"onboard/msapi"
+	"onboard/msapi/sandbox"
+	"onboard/payment"
+	paysandbox "onboard/payment/sandbox"
+	"onboard/store"
+)
+
+// world is the production wiring on loopback: the real Microsoft client
+// against the sandbox, the sandbox checkout through its HTTP client, and
+// SQLite in a temp directory.
+type world struct {
+	ms  *sandbox.Sandbox
+	pay *paysandbox.Server
+	cli *msapi.Client
+	db  *store.DB
+	svc *flow.Service
+}
+
+func newWorld(t *testing.T, policy flow.Policy) *world {
+	t.Helper()
+	ctx := context.Background()
+	ms, err := sandbox.New(sandbox.Options{PageSize: 5, NorthwindUsers: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msSrv := httptest.NewServer(ms)
+	t.Cleanup(msSrv.Close)
+	pay := paysandbox.NewServer(paysandbox.Options{})
+	paySrv := httptest.NewServer(pay)
+	t.Cleanup(paySrv.Close)
+	u, cr := ms.URLs(msSrv.URL), ms.Credentials()
+	cli, err := msapi.New(msapi.Config{
+		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
+		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
+		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID, PageSize: 4,
+		BaseBackoff: 1, MaxBackoff: 1, MaxAttempts: 8,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "onboard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := &flow.Service{MS: cli, Store: db, Pay: paysandbox.NewClient(paySrv.URL, "", paySrv.Client()),
+		Catalog: flow.DefaultCatalog(), Policy: policy, Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "test"}}
+	return &world{ms: ms, pay: pay, cli: cli, db: db, svc: svc}
+}
+
+func answers(domain, admin, offer string, seats int) flow.Answers {
+	return flow.Answers{
+		Mode: flow.ModeCustomer, Account: flow.AccountExisting,
+		Lines:   []flow.LineChoice{{OfferID: offer, Seats: seats}},
+		Company: "Test Co", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+		Phone: "+44 20 7946 0958", PhoneCountry: "GB",
+		Address:    flow.Address{Line1: "1 Main Street", City: "London", PostalCode: "SW1A 1AA", Country: "GB"},
+		AdminLogin: admin, Domain: domain,
+	}
+}
+
+// signUp runs the self-service flow up to a paid order.
+func (w *world) signUp(t *testing.T, a flow.Answers, password string) flow.Order {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := w.svc.VerifyAdmin(ctx, a.AdminLogin, password); err != nil {
+		t.Fatalf("verify admin: %v", err)
+	}
+	o, err := w.svc.CreateOrder(ctx, a)
+	if err != nil {
+		t.Fatalf("create order: %v", err)
+	}
+	if _, ok, err := w.svc.CheckConsent(ctx, a.Domain); err != nil || ok {
+		t.Fatalf("consent before the invitation was accepted: ok=%v err=%v", ok, err)
+	}
+	if err := w.ms.AcceptInvitation(a.AdminLogin, password); err != nil {
+		t.Fatal(err)
+	}
+	c, ok, err := w.svc.CheckConsent(ctx, a.Domain)
+	if err != nil || !ok {
+		t.Fatalf("consent after acceptance: ok=%v err=%v", ok, err)
+	}
+	if o, err = w.svc.ConsentAccepted(ctx, o.ID, c); err != nil {
+		t.Fatal(err)
+	}
+	if o.Status != flow.StatusAwaitingPayment {
+		t.Fatalf("after consent: %s", o.Status)
+	}
+	sess, err := w.svc.StartPayment(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.pay.Pay(sess.ID, "4242424242424242"); err != nil {
+		t.Fatal(err)
+	}
+	st, o, err := w.svc.CheckPayment(ctx, o.ID, sess.ID)
+	if err != nil || st != payment.StatePaid || o.Status != flow.StatusPaid {
+		t.Fatalf("payment: %s %s %v", st, o.Status, err)
+	}
+	return o
+}
+
+func TestTrialConvertedWithAssignmentsKept(t *testing.T) {
+	w := newWorld(t, flow.PolicyPayFirst)
+	ctx := context.Background()
+	o := w.signUp(t, answers("fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "m365-business-premium", 10), "Fabrikam-Admin-1")
+	res, err := w.svc.Process(ctx, o.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Converted) != 1 || len(res.Bought) != 0 || res.AssignmentsKept != 8 {
+		t.Fatalf("result: converted %d bought %d kept %d", len(res.Converted), len(res.Bought), res.AssignmentsKept)
+	}
+	if !strings.Contains(res.Summary(), "8 users keep their licenses") {
+		t.Errorf("summary: %q", res.Summary())
+	}
+	subs, err := w.cli.Subscriptions(ctx, res.Order.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subs) != 1 || subs[0].IsTrial || subs[0].ID != res.Converted[0].SubscriptionID || subs[0].Quantity != 10 {
+		t.Fatalf("subscriptions after conversion: %+v", subs)
+	}
+	users, err := w.db.ListUsers(ctx, res.Order.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	licensed := 0
+	for _, u := range users {
+		licensed += len(u.SkuIDs)
+	}
+	if len(users) != 12 || licensed != 8 {
+		t.Fatalf("imported %d users with %d licenses, want 12 and 8", len(users), licensed)
+	}
+	if n, _ := w.db.CountDomains(ctx, res.Order.TenantID); n != 2 {
+		t.Fatalf("domains: %d", n)
+	}
+}
+
+func TestOtherProviderLeftAloneNewSubscriptionBought(t *testing.T) {
+	w := newWorld(t, flow.PolicyPayFirst)
+	ctx := context.Background()
+	o := w.signUp(t, answers("contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "m365-business-premium", 5), "Contoso-Admin-1")
+	res, err := w.svc.Process(ctx, o.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Bought) != 1 || len(res.Converted) != 0 {
+		t.Fatalf("result: %+v", res)
+	}
+	users, err := w.db.ListUsers(ctx, res.Order.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if len(u.SkuIDs) != 0 {
+			t.Fatalf("a license bought elsewhere was imported: %+v", u)
+		}
+	}
+	if len(users) != 25 {
+		t.Fatalf("users: %d", len(users))
+	}
+	skus, err := w.cli.SubscribedSKUs(ctx, res.Order.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e3 := 0
+	for _, s := range skus {
+		if s.SkuPartNumber == "ENTERPRISEPACK" {
+			e3 = s.ConsumedUnits
+		}
+	}
+	if e3 != 20 {
+		t.Fatalf("the other provider's E3 assignments changed: %d consumed", e3)
+	}
+	// Then the customer assigns the new licenses to two users.
+	line := res.Bought[0]
+	if err := w.svc.AssignLicenses(ctx, o.ID, line.SkuID, []string{users[0].ID, users[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	lic, err := w.cli.UserLicenses(ctx, res.Order.TenantID, users[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range lic {
+		found = found || strings.EqualFold(l.SkuID, line.SkuID)
+	}
+	if !found {
+		t.Fatalf("license not assigned at Microsoft: %+v", lic)
+	}
+}
+
+// TestResumesUnderFaultsWithoutDuplicates processes through a Microsoft that
+// throttles and fails often: whatever fails is retried and resumed, and the
+// tenant ends with one subscription and every user once.
+func TestResumesUnderFaultsWithoutDuplicates(t *testing.T) {
+	w := newWorld(t, flow.PolicyPayFirst)
+	ctx := context.Background()
+	o := w.signUp(t, answers("contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "o365-e3", 3), "Contoso-Admin-1")
+	w.ms.SetFaults(sandbox.Faults{ThrottleRate: 0.3, ErrorRate: 0.3, Seed: 7})
+	var res flow.Result
+	var err error
+	for attempt := 0; attempt < 50; attempt++ {
+		res, err = w.svc.Process(ctx, o.ID, nil)
+		if err == nil {
+			break
+		}
+		cur, gerr := w.db.GetOrder(ctx, o.ID)
+		if gerr != nil {
+			t.Fatal(gerr)
+		}
+		if cur.Status == flow.StatusFailed {
+			if _, err := w.svc.Retry(ctx, o.ID); err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+		}
+	}
+	if err != nil {
+		t.Fatalf("never completed: %v", err)
+	}
+	w.ms.SetFaults(sandbox.Faults{})
+	subs, err := w.cli.Subscriptions(ctx, res.Order.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subs) != 1 {
+		t.Fatalf("subscriptions: %d, want 1: %+v", len(subs), subs)
+	}
+	if n, _ := w.db.CountUsers(ctx, res.Order.TenantID); n != 25 {
+		t.Fatalf("users stored: %d", n)
+	}
+	if n, _ := w.db.CountDomains(ctx, res.Order.TenantID); n != 3 {
+		t.Fatalf("domains stored: %d", n)
+	}
+}
