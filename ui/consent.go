@@ -63,11 +63,11 @@ func (s *consentScreen) step() flow.StepID { return flow.StepConsent }
 func (s *consentScreen) title() string     { return "Accept the invitation" }
 func (s *consentScreen) help() []key.Binding {
 	k := s.c.keys
-	keys := []key.Binding{k.Open, k.Reopen, k.Copy, k.QR}
+	keys := []key.Binding{k.Open, k.Reopen, k.Copy}
 	if s.waiting {
 		keys = append(keys, k.Cancel)
 	}
-	return append(keys, k.Back, k.Quit)
+	return append(keys, k.Back, k.Quit, k.QR)
 }
 
 func (s *consentScreen) enter() tea.Cmd {

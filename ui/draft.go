@@ -83,12 +83,12 @@ func stateOfStep(s flow.StepID) state {
 // loadingScreen shows while the wizard looks for a draft.
 type loadingScreen struct{ c *common }
 
-func (s *loadingScreen) enter() tea.Cmd            { return nil }
-func (s *loadingScreen) update(tea.Msg) tea.Cmd    { return nil }
-func (s *loadingScreen) view() string              { return s.c.styles.Subtle.Render("Starting…") }
-func (s *loadingScreen) help() []key.Binding       { return []key.Binding{s.c.keys.Quit} }
-func (s *loadingScreen) step() flow.StepID         { return flow.StepLicenses }
-func (s *loadingScreen) title() string             { return "Welcome" }
+func (s *loadingScreen) enter() tea.Cmd         { return nil }
+func (s *loadingScreen) update(tea.Msg) tea.Cmd { return nil }
+func (s *loadingScreen) view() string           { return s.c.styles.Subtle.Render("Starting…") }
+func (s *loadingScreen) help() []key.Binding    { return []key.Binding{s.c.keys.Quit} }
+func (s *loadingScreen) step() flow.StepID      { return flow.StepLicenses }
+func (s *loadingScreen) title() string          { return "Welcome" }
 
 // resumeScreen offers to continue an unfinished sign-up of this terminal.
 type resumeScreen struct {
@@ -98,10 +98,12 @@ type resumeScreen struct {
 	err     string
 }
 
-func (s *resumeScreen) enter() tea.Cmd      { s.loading, s.err = false, ""; return nil }
-func (s *resumeScreen) step() flow.StepID   { return flow.StepLicenses }
-func (s *resumeScreen) title() string       { return "Welcome back" }
-func (s *resumeScreen) help() []key.Binding { return []key.Binding{s.c.keys.Resume, s.c.keys.StartNew, s.c.keys.Quit} }
+func (s *resumeScreen) enter() tea.Cmd    { s.loading, s.err = false, ""; return nil }
+func (s *resumeScreen) step() flow.StepID { return flow.StepLicenses }
+func (s *resumeScreen) title() string     { return "Welcome back" }
+func (s *resumeScreen) help() []key.Binding {
+	return []key.Binding{s.c.keys.Resume, s.c.keys.StartNew, s.c.keys.Quit}
+}
 
 func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {

@@ -30,7 +30,7 @@ func (m *Model) render() string {
 	}
 	lines := []string{m.header(scr), ""}
 	lines = append(lines, fitLines(body, c.bodyWidth(), c.bodyHeight())...)
-	lines = append(lines, "", m.footer(keys))
+	lines = append(lines, "", ansi.Truncate(m.footer(keys), c.bodyWidth(), "…"))
 	return c.styles.App.Render(strings.Join(lines, "\n"))
 }
 
@@ -59,7 +59,7 @@ func (m *Model) header(scr screen) string {
 	}
 	left += st.Step.Render("  ") + st.Title.Render(scr.title())
 	if !m.sandbox {
-		return left
+		return ansi.Truncate(left, c.bodyWidth(), "…")
 	}
 	badge := st.Badge.Render("SANDBOX")
 	gap := max(c.bodyWidth()-lipgloss.Width(left)-lipgloss.Width(badge), 1)
