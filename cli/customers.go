@@ -53,7 +53,7 @@ func newCustomersList(g *globals) *cobra.Command {
 				}
 				from = t
 			}
-			return g.withEnv(cmd, func(e *env) error {
+			return g.withStore(cmd, func(e *env) error {
 				list, err := e.db.ListCustomers(cmd.Context(), from, limit)
 				if err != nil {
 					return err
@@ -92,7 +92,7 @@ func newCustomersShow(g *globals) *cobra.Command {
 		Short: "Show a customer and their orders",
 		Args:  exactArgs(1, "the customer id (see onboard customers list --json)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.withEnv(cmd, func(e *env) error {
+			return g.withStore(cmd, func(e *env) error {
 				ctx := cmd.Context()
 				c, err := e.db.GetCustomer(ctx, args[0])
 				if err != nil {

@@ -94,9 +94,8 @@ func (s *sandboxes) close() {
 	}
 }
 
-// openEnv wires the configuration into a working service.
-func openEnv(ctx context.Context, cfg *config.Config) (*env, error) {
-	e := &env{cfg: cfg}
+// openStore opens the configured database.
+func openStore(ctx context.Context, cfg *config.Config) (*env, error) {
 	path := cfg.Get("db")
 	if path == "" {
 		p, err := store.DefaultPath()
@@ -109,10 +108,18 @@ func openEnv(ctx context.Context, cfg *config.Config) (*env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	e.db = db
+	return &env{cfg: cfg, db: db}, nil
+}
+
+// openEnv wires the configuration into a working service.
+func openEnv(ctx context.Context, cfg *config.Config) (*env, error) {
+	e, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	ms, gw, err := e.connect(cfg)
 	if err != nil {
-		db.Close()
+		e.close()
 		return nil, err
 	}
 	cat, err := loadCatalog(cfg.Get("catalog"))
@@ -122,7 +129,7 @@ func openEnv(ctx context.Context, cfg *config.Config) (*env, error) {
 	}
 	e.svc = &flow.Service{
 		MS:                    ms,
-		Store:                 db,
+		Store:                 e.db,
 		Pay:                   gw,
 		Catalog:               cat,
 		Policy:                flow.Policy(cfg.Get("order_flow")),

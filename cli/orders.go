@@ -17,7 +17,21 @@ import (
 	"onboard/payment"
 )
 
-// withEnv opens the configured environment for one command.
+// withStore opens the database only, for commands that just read it.
+func (g *globals) withStore(cmd *cobra.Command, fn func(e *env) error) error {
+	cfg, err := g.config(cmd)
+	if err != nil {
+		return err
+	}
+	e, err := openStore(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	return fn(e)
+}
+
+// withEnv opens the whole environment: database, Microsoft and payments.
 func (g *globals) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
 	cfg, err := g.config(cmd)
 	if err != nil {
@@ -59,7 +73,7 @@ func newOrdersList(g *globals) *cobra.Command {
 				}
 				f.Since = t
 			}
-			return g.withEnv(cmd, func(e *env) error {
+			return g.withStore(cmd, func(e *env) error {
 				list, err := e.db.ListOrders(cmd.Context(), f)
 				if err != nil {
 					return err
@@ -198,7 +212,7 @@ func newOrdersShow(g *globals) *cobra.Command {
 		Short: "Show an order: lines, payments and its audit trail",
 		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.withEnv(cmd, func(e *env) error {
+			return g.withStore(cmd, func(e *env) error {
 				ctx := cmd.Context()
 				o, err := e.findOrder(ctx, args[0])
 				if err != nil {

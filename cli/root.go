@@ -19,17 +19,22 @@ import (
 type globals struct {
 	configFile string
 	flags      map[string]*string // config key → flag value, only those the user set count
-	cmd        *cobra.Command
-	stdout     io.Writer
-	stderr     io.Writer
 	version    string
 }
 
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, version string, args []string) int {
-	g := &globals{flags: map[string]*string{}, stdout: os.Stdout, stderr: os.Stderr, version: version}
+	return Run(ctx, version, args, os.Stdout, os.Stderr)
+}
+
+// Run runs the command line with the given output streams: results and
+// machine-readable output on stdout, messages on stderr.
+func Run(ctx context.Context, version string, args []string, stdout, stderr io.Writer) int {
+	g := &globals{flags: map[string]*string{}, version: version}
 	root := newRoot(g)
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage())
 	return ExitCode(err)
 }

@@ -53,18 +53,18 @@ const (
 
 // Actor is who made a change (for the audit trail).
 type Actor struct {
-	Kind ActorKind
-	Name string
+	Kind ActorKind `json:"kind"`
+	Name string    `json:"name"`
 }
 
 // Address is a postal address.
 type Address struct {
-	Line1      string
-	Line2      string
-	City       string
-	State      string
-	PostalCode string
-	Country    string // ISO 3166-1 alpha-2
+	Line1      string `json:"line1"`
+	Line2      string `json:"line2,omitempty"`
+	City       string `json:"city"`
+	State      string `json:"state,omitempty"`
+	PostalCode string `json:"postal_code"`
+	Country    string `json:"country"` // ISO 3166-1 alpha-2
 }
 
 // Customer is the provider's customer.
@@ -125,15 +125,15 @@ type OrderLine struct {
 
 // Payment is one checkout attempt for an order.
 type Payment struct {
-	CheckoutID string
-	OrderID    string
-	Amount     int64
-	Currency   string
-	State      string // payment.State
-	PaymentID  string
-	Reason     string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	CheckoutID string    `json:"checkout_id"`
+	OrderID    string    `json:"order_id"`
+	Amount     int64     `json:"amount_minor"`
+	Currency   string    `json:"currency"`
+	State      string    `json:"state"` // payment.State
+	PaymentID  string    `json:"payment_id,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // User and Domain are what is imported from the tenant.
@@ -155,14 +155,14 @@ type Draft struct {
 
 // AuditEvent is one entry of the audit trail. Never holds a secret.
 type AuditEvent struct {
-	ID      int64
-	At      time.Time
-	Actor   Actor
-	OrderID string
-	Action  string // e.g. "order.transition", "payment.paid", "step.done"
-	From    string
-	To      string
-	Detail  string
+	ID      int64     `json:"id"`
+	At      time.Time `json:"at"`
+	Actor   Actor     `json:"actor"`
+	OrderID string    `json:"order_id"`
+	Action  string    `json:"action"` // e.g. "order.transition", "payment.paid", "step.done"
+	From    string    `json:"from,omitempty"`
+	To      string    `json:"to,omitempty"`
+	Detail  string    `json:"detail,omitempty"`
 }
 
 // OrderFilter selects orders.
