@@ -63,9 +63,11 @@ func seedOrders(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	db.SetClock(func() time.Time { return fixedNow })
+	now := fixedNow // the contoso order comes an hour later, so lists have one order
+	clock := func() time.Time { return now }
+	db.SetClock(clock)
 	svc := &flow.Service{MS: cli, Store: db, Pay: paysandbox.NewClient(psrv.URL, "", nil), Catalog: flow.DefaultCatalog(),
-		Actor: flow.Actor{Kind: flow.ActorAgent, Name: "alice"}, Now: func() time.Time { return fixedNow }}
+		Actor: flow.Actor{Kind: flow.ActorAgent, Name: "alice"}, Now: clock}
 	order := func(domain, company, login, password, offer string, seats int) flow.Order {
 		a := flow.Answers{Mode: flow.ModeCustomer, Account: flow.AccountExisting,
 			Lines: []flow.LineChoice{{OfferID: offer, Seats: seats}}, Company: company, FirstName: "Ada",
@@ -102,6 +104,7 @@ func seedOrders(t *testing.T, path string) {
 	if _, err := svc.Process(ctx, fab.ID, nil); err != nil {
 		t.Fatal(err)
 	}
+	now = fixedNow.Add(time.Hour)
 	order("contoso.onmicrosoft.com", "Contoso Ltd", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", "o365-e3", 5)
 }
 
