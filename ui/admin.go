@@ -43,7 +43,7 @@ type adminScreen struct {
 }
 
 func newAdminScreen(c *common) *adminScreen {
-	return &adminScreen{c: c, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return &adminScreen{c: c, spin: newSpinner()}
 }
 
 func (s *adminScreen) step() flow.StepID { return flow.StepAdmin }
@@ -178,7 +178,7 @@ func (s *adminScreen) view() string {
 	st := s.c.styles
 	intro := "Sign in as a Global administrator of your Microsoft 365 account, so we can\ncheck it is yours.\n\n"
 	if s.verifying {
-		return intro + s.spin.View() + " Checking the account with Microsoft…"
+		return intro + strings.TrimSpace(s.spin.View()) + " Checking the account with Microsoft…"
 	}
 	if s.err != "" {
 		intro += st.Error.Width(s.c.bodyWidth()).Render(s.err) + "\n\n"

@@ -325,11 +325,11 @@ func (s *assignScreen) view() string {
 	}
 	l := s.lines[s.line]
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d chosen, %d of %d licenses free",
-		st.Title.Render(sanitizeN(l.Name, 40)), len(s.selected[s.line]), s.limit()-len(s.selected[s.line]), l.Quantity)
 	if len(s.lines) > 1 {
-		fmt.Fprintf(&b, "  (product %d of %d)", s.line+1, len(s.lines))
+		fmt.Fprintf(&b, "%d/%d ", s.line+1, len(s.lines))
 	}
+	fmt.Fprintf(&b, "%s: %d chosen, %d of %d free",
+		st.Title.Render(sanitizeN(l.Name, 40)), len(s.selected[s.line]), s.limit()-len(s.selected[s.line]), l.Quantity)
 	b.WriteString("\n\n" + s.search.View() + "\n\n")
 	switch {
 	case s.loading:

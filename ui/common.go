@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"onboard/flow"
@@ -65,3 +66,5 @@ type goMsg struct {
 func goTo(s state, forward bool) tea.Cmd {
 	return func() tea.Msg { return goMsg{to: s, forward: forward} }
 }
+
+func newSpinner() spinner.Model { return spinner.New(spinner.WithSpinner(spinner.Dot)) }

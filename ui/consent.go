@@ -56,7 +56,7 @@ type consentScreen struct {
 }
 
 func newConsentScreen(c *common) *consentScreen {
-	return &consentScreen{c: c, link: link{c: c}, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), cancel: func() {}}
+	return &consentScreen{c: c, link: link{c: c}, spin: newSpinner(), cancel: func() {}}
 }
 
 func (s *consentScreen) step() flow.StepID { return flow.StepConsent }
@@ -311,7 +311,7 @@ func (s *consentScreen) view() string {
 	var wait string
 	if s.waiting {
 		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		wait = fmt.Sprintf("\n\n%s Waiting for Microsoft to confirm… %s", s.spin.View(), formatElapsed(elapsed))
+		wait = fmt.Sprintf("\n\n%s Waiting for Microsoft to confirm… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
 	} else if s.link.url != "" {
 		wait = "\n\n" + st.Subtle.Render("Not waiting. Press Enter once you have accepted the invitation.")
 	}

@@ -166,8 +166,14 @@ func (h *harness) key(keys ...string) {
 	}
 }
 
+// typeText types s; longer text arrives as a paste (one message instead of
+// one per key, which keeps form-heavy tests fast).
 func (h *harness) typeText(s string) {
 	h.t.Helper()
+	if len(s) > 1 && !strings.HasPrefix(s, "/") {
+		h.send(tea.PasteMsg{Content: s})
+		return
+	}
 	for _, r := range s {
 		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}

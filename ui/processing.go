@@ -57,7 +57,7 @@ func (s *processingScreen) help() []key.Binding {
 }
 
 func (s *processingScreen) enter() tea.Cmd {
-	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	s.spin = newSpinner()
 	return s.start()
 }
 
@@ -151,7 +151,7 @@ func (s *processingScreen) report(p flow.Progress) {
 func (s *processingScreen) view() string {
 	st := s.c.styles
 	var b strings.Builder
-	fmt.Fprintf(&b, "Order %s: we are linking your Microsoft account and setting up the licenses.\n\n",
+	fmt.Fprintf(&b, "Order %s: linking your Microsoft account and setting up licenses.\n\n",
 		sanitizeN(s.c.order.Number, 30))
 	rows := max(s.c.bodyHeight()-8, 1)
 	first := max(len(s.steps)-rows, 0) // the latest steps matter most
@@ -159,7 +159,7 @@ func (s *processingScreen) view() string {
 		b.WriteString(s.stepLine(sp) + "\n")
 	}
 	if len(s.steps) == 0 && s.running {
-		b.WriteString(s.spin.View() + " Starting…\n")
+		b.WriteString(strings.TrimSpace(s.spin.View()) + " Starting…\n")
 	}
 	if s.err != nil {
 		b.WriteString("\n" + st.Error.Width(s.c.bodyWidth()).Render(s.errorText()))
@@ -184,12 +184,12 @@ func (s *processingScreen) stepLine(sp *stepProgress) string {
 	if done {
 		mark = s.c.styles.Success.Render("✓ ")
 	} else if s.running {
-		mark = s.spin.View() + " "
+		mark = strings.TrimSpace(s.spin.View()) + " "
 	}
 	if !done && p.Total == 0 {
 		pct = 0
 	}
-	return fmt.Sprintf("%s%-34s %s %s", mark, strings.TrimSpace(label+" "+count), sp.bar.ViewAs(min(pct, 1)), "")
+	return fmt.Sprintf("%s%-34s %s", mark, strings.TrimSpace(label+" "+count), sp.bar.ViewAs(min(pct, 1)))
 }
 
 func (s *processingScreen) errorText() string {

@@ -58,7 +58,7 @@ type reviewScreen struct {
 }
 
 func newReviewScreen(c *common) *reviewScreen {
-	return &reviewScreen{c: c, link: link{c: c}, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), cancel: func() {}}
+	return &reviewScreen{c: c, link: link{c: c}, spin: newSpinner(), cancel: func() {}}
 }
 
 func (s *reviewScreen) step() flow.StepID {
@@ -226,7 +226,7 @@ func (s *reviewScreen) view() string {
 		text := st.Title.Render(fmt.Sprintf("Pay %s on the payment page", formatMoney(s.c.order.Total(), s.c.order.Currency))) + "\n\n" +
 			"The payment page opens in your browser. Card details are entered there, never here."
 		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		text += fmt.Sprintf("\n\n%s Waiting for the payment… %s", s.spin.View(), formatElapsed(elapsed))
+		text += fmt.Sprintf("\n\n%s Waiting for the payment… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
 		if s.note != "" {
 			text += "\n" + st.Warning.Render(s.note)
 		}
@@ -235,7 +235,7 @@ func (s *reviewScreen) view() string {
 	out := s.orderTable()
 	switch {
 	case s.phase == payStarting:
-		out += "\n\n" + s.spin.View() + " Opening the payment page…"
+		out += "\n\n" + strings.TrimSpace(s.spin.View()) + " Opening the payment page…"
 	case s.err != "":
 		out += "\n\n" + st.Error.Width(s.c.bodyWidth()).Render(s.err)
 	case s.note != "":
