@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,4 +187,24 @@ func TestConfigCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	golden.RequireEqual(t, regexp.MustCompile(`/tmp/\S+`).ReplaceAll([]byte(out), []byte("<tmp>")))
+}
+
+func TestDoctor(t *testing.T) {
+	db := isolate(t)
+	t.Setenv("BROWSER", "true")
+	out, errOut, code := run(t, "doctor", "--db", db)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"ok    database", "schema version", "ok    microsoft", "ok    browser"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+	t.Setenv("BROWSER", "")
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	if out, _, code := run(t, "doctor", "--db", db); code != ExitError || !strings.Contains(out, "FAIL  browser") {
+		t.Fatalf("no display: exit %d\n%s", code, out)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/charmbracelet/fang"
@@ -20,6 +21,7 @@ type globals struct {
 	configFile string
 	flags      map[string]*string // config key → flag value, only those the user set count
 	version    string
+	logCloser  io.Closer
 }
 
 // Main runs the command line and returns the exit code.
@@ -36,6 +38,12 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage())
+	if g.logCloser != nil {
+		if err != nil {
+			slog.Error("exit", "error", err.Error(), "code", ExitCode(err))
+		}
+		g.logCloser.Close()
+	}
 	return ExitCode(err)
 }
 
@@ -63,7 +71,7 @@ func newRoot(g *globals) *cobra.Command {
 	g.bind(pf.StringP, "microsoft", "", "sandbox or partner-center")
 	g.bind(pf.StringP, "sandbox_addr", "", "address of the in-process sandbox (default 127.0.0.1:0)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g))
+	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g))
 	return root
 }
 
@@ -96,6 +104,14 @@ func (g *globals) config(cmd *cobra.Command) (*config.Config, error) {
 	cfg, err := config.Load(g.configFile, os.Getenv, set)
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if g.logCloser == nil {
+		lc, err := openLog(cfg)
+		if err != nil {
+			return nil, err
+		}
+		g.logCloser = lc
+		slog.Info("start", "command", cmd.CommandPath(), "version", g.version)
 	}
 	return cfg, nil
 }
