@@ -114,7 +114,7 @@ func insertAssignments(ctx context.Context, tx *sql.Tx, triples []any) error {
 		suffix: ` ON CONFLICT (tenant_id, user_id, sku_id) DO NOTHING`}
 	defer ins.close()
 	if err := ins.exec(ctx, triples); err != nil {
-		return fmt.Errorf("insert assignments: %w", mapForeignKey(err))
+		return fmt.Errorf("insert assignments: %w", err)
 	}
 	return nil
 }
@@ -161,6 +161,9 @@ func (db *DB) AddAssignments(ctx context.Context, tenantID, skuID string, userID
 		ev.Detail = fmt.Sprintf("%s to %d users of %s", skuID, len(triples)/3, tenantID)
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
+		if err := checkUsersExist(ctx, tx, tenantID, triples); err != nil {
+			return err
+		}
 		if err := insertAssignments(ctx, tx, triples); err != nil {
 			return err
 		}
@@ -168,6 +171,28 @@ func (db *DB) AddAssignments(ctx context.Context, tenantID, skuID string, userID
 	})
 	if err != nil {
 		return fmt.Errorf("assign %s to users of %s: %w", skuID, tenantID, err)
+	}
+	return nil
+}
+
+// checkUsersExist fails with flow.ErrNotFound unless every user of the
+// (tenant, user, sku) triples is stored.
+func checkUsersExist(ctx context.Context, tx *sql.Tx, tenantID string, triples []any) error {
+	for len(triples) > 0 {
+		n := min(len(triples)/3, batchRows)
+		args := []any{tenantID}
+		for i := 0; i < n; i++ {
+			args = append(args, triples[3*i+1])
+		}
+		var found int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tenant_users
+			WHERE tenant_id = ? AND user_id IN (`+placeholders(n)+`)`, args...).Scan(&found); err != nil {
+			return fmt.Errorf("check users: %w", err)
+		}
+		if found != n {
+			return fmt.Errorf("%d of %d users not imported: %w", n-found, n, flow.ErrNotFound)
+		}
+		triples = triples[3*n:]
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ func makeUsers(n int) []flow.User {
 	us := make([]flow.User, n)
 	for i := range us {
 		us[i] = flow.User{
-			ID: fmt.Sprintf("00000000-0000-0000-0000-%012d", i), UPN: fmt.Sprintf("user%06d@contoso.example", i),
+			ID: fmt.Sprintf("%08x-0000-4000-8000-%012d", i, i), UPN: fmt.Sprintf("user%06d@contoso.example", i),
 			FirstName: "First", LastName: fmt.Sprintf("Last%d", i), DisplayName: fmt.Sprintf("User %d", i),
 			UsageLocation: "GB", Active: true, SkuIDs: []string{"sku-e3", "sku-teams"},
 		}

@@ -34,11 +34,19 @@ var _ flow.Store = (*DB)(nil)
 // other connections and processes wait instead of failing, and _txlock makes
 // every transaction BEGIN IMMEDIATE: a writer takes the write lock up front,
 // so two transactions never deadlock upgrading a read lock ("database is
-// locked" despite busy_timeout).
+// locked" despite busy_timeout). The last three are for imports, measured
+// with 100,000 users in random key order: statement journals of multi-row
+// upserts stay in memory instead of a temp file, a 16 MiB page cache holds
+// the indexes being filled, and checkpointing every 10,000 WAL pages instead
+// of 1,000 copies pages rewritten by successive batches once (together
+// 11 s → 4.6 s CPU).
 const dsnParams = "_pragma=busy_timeout(10000)" +
 	"&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)" +
+	"&_pragma=temp_store(MEMORY)" +
+	"&_pragma=cache_size(-16384)" +
+	"&_pragma=wal_autocheckpoint(10000)" +
 	"&_txlock=immediate"
 
 // DefaultPath is $XDG_DATA_HOME/onboard/onboard.db; its directory is created

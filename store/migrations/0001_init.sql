@@ -104,13 +104,17 @@ CREATE TABLE tenant_domains (
     PRIMARY KEY (tenant_id, name)
 );
 
+-- WITHOUT ROWID (SQLite only; a plain table elsewhere): every column is in
+-- the key, so one B-tree holds it instead of a table plus an index. No
+-- foreign key to tenant_users: SaveUsers writes both in one transaction and
+-- AddAssignments checks the users, and a per-row parent lookup would slow
+-- imports of 100,000 users.
 CREATE TABLE license_assignments (
     tenant_id TEXT NOT NULL,
     user_id   TEXT NOT NULL,
     sku_id    TEXT NOT NULL,
-    PRIMARY KEY (tenant_id, user_id, sku_id),
-    FOREIGN KEY (tenant_id, user_id) REFERENCES tenant_users (tenant_id, user_id) ON DELETE CASCADE
-);
+    PRIMARY KEY (tenant_id, user_id, sku_id)
+) WITHOUT ROWID;
 
 CREATE TABLE drafts (
     code       TEXT PRIMARY KEY,
