@@ -71,7 +71,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 		}
 		conns = append(conns, c)
 		var mode string
-		var fk, busy, sync int
+		var fk, busy, sync, temp int
 		if err := c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 			t.Fatal(err)
 		}
@@ -84,8 +84,12 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 		if err := c.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
 			t.Fatal(err)
 		}
-		if mode != "wal" || fk != 1 || busy != 10000 || sync != 1 {
-			t.Errorf("conn %d: journal_mode=%s foreign_keys=%d busy_timeout=%d synchronous=%d", i, mode, fk, busy, sync)
+		if err := c.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "wal" || fk != 1 || busy != 10000 || sync != 1 || temp != 2 {
+			t.Errorf("conn %d: journal_mode=%s foreign_keys=%d busy_timeout=%d synchronous=%d temp_store=%d",
+				i, mode, fk, busy, sync, temp)
 		}
 	}
 	for _, c := range conns {
