@@ -42,7 +42,7 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 	case key.Matches(kp, k.Down):
 		s.cursor, s.err = 1, ""
 	case key.Matches(kp, k.Back):
-		return goTo(stateLicenses, false)
+		return s.c.goTo(stateLicenses, false)
 	case key.Matches(kp, k.Next):
 		if s.cursor == 1 {
 			s.err = "Creating a new Microsoft account is coming soon. Choose \"Use existing Microsoft account\", or ask " +
@@ -50,7 +50,7 @@ func (s *accountScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.c.answers.Account = flow.AccountExisting
-		return goTo(stateDetails, true)
+		return s.c.goTo(stateDetails, true)
 	}
 	return nil
 }

@@ -102,13 +102,13 @@ func (s *adminScreen) update(msg tea.Msg) tea.Cmd {
 				s.verifying = false
 				return s.newForm()
 			}
-			return goTo(stateDetails, false)
+			return s.c.goTo(stateDetails, false)
 		}
 		if s.verifying {
 			return nil
 		}
 	}
-	if s.verifying {
+	if s.verifying || s.form == nil {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -155,7 +155,7 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 			a.Domain = strings.ToLower(d)
 		}
 	}
-	return goTo(stateConsent, true)
+	return s.c.goTo(stateConsent, true)
 }
 
 func adminErrorText(err error, provider string) string {

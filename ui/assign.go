@@ -195,7 +195,7 @@ func (s *assignScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		s.cancel()
-		return goTo(stateDone, false)
+		return s.c.goTo(stateDone, false)
 	case s.loading || s.saving || s.finished:
 		return nil
 	case key.Matches(msg, k.Up):

@@ -39,6 +39,8 @@ type common struct {
 	answers flow.Answers
 	order   flow.Order
 	result  flow.Result
+
+	next *goMsg // a screen change asked for during this Update
 }
 
 // bodyWidth and bodyHeight are the space a screen may draw in.
@@ -57,14 +59,17 @@ type screen interface {
 	title() string
 }
 
-// goMsg asks the root to move to another screen; forward moves save a draft.
+// goMsg is a move to another screen; forward moves save a draft.
 type goMsg struct {
 	to      state
 	forward bool
 }
 
-func goTo(s state, forward bool) tea.Cmd {
-	return func() tea.Msg { return goMsg{to: s, forward: forward} }
+// goTo asks the root to switch screens as soon as the current Update
+// returns, so no message reaches a screen that is already done.
+func (c *common) goTo(s state, forward bool) tea.Cmd {
+	c.next = &goMsg{to: s, forward: forward}
+	return nil
 }
 
 func newSpinner() spinner.Model { return spinner.New(spinner.WithSpinner(spinner.Dot)) }

@@ -208,7 +208,7 @@ func (s *consentScreen) back() tea.Cmd {
 	id := s.c.answers.OrderID
 	s.c.answers.OrderID = ""
 	s.c.order = flow.Order{}
-	cmds := []tea.Cmd{goTo(stateAdmin, false)}
+	cmds := []tea.Cmd{s.c.goTo(stateAdmin, false)}
 	if oc, ok := s.c.backend.(orderCanceller); ok && id != "" {
 		ctx := s.c.ctx
 		cmds = append(cmds, func() tea.Msg {
@@ -270,7 +270,7 @@ func (s *consentScreen) orderMovedOn(o flow.Order) tea.Cmd {
 		return nil
 	}
 	s.stopWaiting()
-	return goTo(stateAfterConsent(o), true)
+	return s.c.goTo(stateAfterConsent(o), true)
 }
 
 // stateAfterConsent is where an order goes once the invitation is accepted,

@@ -67,7 +67,7 @@ func (s *detailsScreen) enter() tea.Cmd {
 
 func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.c.keys.Back) {
-		return goTo(stateAccount, false)
+		return s.c.goTo(stateAccount, false)
 	}
 	var cmd tea.Cmd
 	s.form, cmd = updateForm(s.form, msg)
@@ -80,7 +80,7 @@ func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 		a.Phone = e164
 	}
 	a.Address.State = strings.TrimSpace(a.Address.State)
-	return goTo(stateAdmin, true)
+	return s.c.goTo(stateAdmin, true)
 }
 
 func (s *detailsScreen) view() string {

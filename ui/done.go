@@ -39,7 +39,7 @@ func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case s.canAssign() && key.Matches(kp, s.c.keys.Assign):
-		return goTo(stateAssign, false)
+		return s.c.goTo(stateAssign, false)
 	case key.Matches(kp, s.c.keys.Finish), !s.canAssign() && key.Matches(kp, s.c.keys.Next):
 		return tea.Quit
 	}

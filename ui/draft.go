@@ -57,11 +57,11 @@ func (m *Model) draftSaved(msg draftSavedMsg) {
 
 func (m *Model) draftFound(msg draftFoundMsg) tea.Cmd {
 	if msg.err != nil || !msg.found {
-		return goTo(stateLicenses, false)
+		return m.c.goTo(stateLicenses, false)
 	}
 	r := m.screens[stateResume].(*resumeScreen)
 	r.draft = msg.draft
-	return goTo(stateResume, false)
+	return m.c.goTo(stateResume, false)
 }
 
 // stateOfStep is where a resumed draft continues. Steps after the
@@ -120,7 +120,7 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 				return draftLoadedMsg{step: step, answers: a, err: err}
 			}
 		case key.Matches(msg, s.c.keys.StartNew):
-			return goTo(stateLicenses, false)
+			return s.c.goTo(stateLicenses, false)
 		}
 	case draftLoadedMsg:
 		s.loading = false
@@ -130,7 +130,7 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		s.c.answers = msg.answers
 		s.c.answers.Mode = flow.ModeCustomer
-		return goTo(stateOfStep(msg.step), false)
+		return s.c.goTo(stateOfStep(msg.step), false)
 	}
 	return nil
 }

@@ -256,7 +256,7 @@ func (h *harness) fillDetails() {
 		h.key("enter")
 	}
 	h.typeText("/Germ")
-	h.key("enter", "enter")
+	h.key("enter")
 	h.typeText("030 1234567")
 	h.key("enter")
 	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117", ""} {

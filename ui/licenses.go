@@ -123,7 +123,7 @@ func (s *licensesScreen) submit() tea.Cmd {
 			return nil
 		}
 	}
-	return goTo(stateAccount, true)
+	return s.c.goTo(stateAccount, true)
 }
 
 func (s *licensesScreen) view() string {

@@ -108,16 +108,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case draftFoundMsg:
-		return m, m.draftFound(msg)
+		return m, m.switchScreens(m.draftFound(msg))
 	case saveDraftMsg:
 		return m, m.saveDraft(msg.step)
 	case draftSavedMsg:
 		m.draftSaved(msg)
 		return m, nil
-	case goMsg:
-		return m, m.goTo(msg)
 	}
-	return m, m.active().update(msg)
+	return m, m.switchScreens(m.active().update(msg))
+}
+
+// switchScreens performs the screen changes asked for while handling a
+// message (entering a screen may itself move on, e.g. a resumed order).
+func (m *Model) switchScreens(cmd tea.Cmd) tea.Cmd {
+	for i := 0; m.c.next != nil && i < 8; i++ {
+		next := *m.c.next
+		m.c.next = nil
+		cmd = tea.Batch(cmd, m.goTo(next))
+	}
+	return cmd
 }
 
 func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {

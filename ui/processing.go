@@ -125,7 +125,7 @@ func (s *processingScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		s.c.result = msg.res
 		s.c.order = msg.res.Order
-		return goTo(stateDone, true)
+		return s.c.goTo(stateDone, true)
 	case tea.KeyPressMsg:
 		if s.err != nil && key.Matches(msg, s.c.keys.Retry) {
 			return s.start()

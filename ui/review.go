@@ -171,7 +171,7 @@ func (s *reviewScreen) onStarted(msg paymentStartedMsg) tea.Cmd {
 	if msg.err != nil {
 		s.phase = payReview
 		if errors.Is(msg.err, flow.ErrAlreadyPaid) {
-			return goTo(stateProcessing, true)
+			return s.c.goTo(stateProcessing, true)
 		}
 		s.err = "The payment could not be started (" + sanitize(msg.err.Error()) + "). Press Enter to try again."
 		return nil
@@ -207,7 +207,7 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 	case payment.StatePaid:
 		s.cancel()
 		s.c.order = msg.order
-		return goTo(stateProcessing, true)
+		return s.c.goTo(stateProcessing, true)
 	case payment.StateDeclined:
 		s.phase = payDeclined
 		s.err = "The payment was declined. Nothing was charged. Press Enter to try again, with the same or another card."
