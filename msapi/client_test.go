@@ -113,6 +113,16 @@ func (e *env) linked(t testing.TB, login, password string) msapi.Customer {
 	return cust
 }
 
+// agree attests the Microsoft Customer Agreement, which purchases need.
+func (e *env) agree(t testing.TB, tenantID string) {
+	t.Helper()
+	a := msapi.AgreementAcceptance{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+		Phone: "+442079460958", DateAgreed: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}
+	if err := e.c.AcceptAgreement(context.Background(), tenantID, a); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestSandboxInvitationURL(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	u, err := e.c.InvitationURL(context.Background())
@@ -285,6 +295,7 @@ func TestSandboxConvertTrial(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	ctx := context.Background()
 	cust := e.linked(t, "admin@"+fabrikam, "Fabrikam-Admin-1")
+	e.agree(t, cust.TenantID)
 	subs, err := e.c.Subscriptions(ctx, cust.TenantID)
 	if err != nil {
 		t.Fatal(err)
@@ -327,6 +338,7 @@ func TestSandboxIdempotentOrderAndLicenses(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	ctx := context.Background()
 	cust := e.linked(t, "admin@"+contoso, "Contoso-Admin-1")
+	e.agree(t, cust.TenantID)
 	before, err := e.c.Subscriptions(ctx, cust.TenantID)
 	if err != nil {
 		t.Fatal(err)

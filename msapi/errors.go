@@ -177,6 +177,8 @@ func sentinelFor(status int, code string) error {
 		return ErrAgreementMissing
 	case strconv.Itoa(wire.CodeConversionIneligible):
 		return ErrConversionIneligible
+	case strconv.Itoa(wire.CodeDomainTaken):
+		return ErrDomainTaken
 	}
 	switch {
 	case status == http.StatusNotFound:

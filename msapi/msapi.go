@@ -24,6 +24,7 @@ var (
 	ErrUnavailable          = errors.New("Microsoft is unavailable")
 	ErrInvalidRequest       = errors.New("request rejected by Microsoft")
 	ErrConversionIneligible = errors.New("trial cannot be converted to that offer")
+	ErrDomainTaken          = errors.New("the domain name is already taken")
 )
 
 // GlobalAdminRoleTemplateID is the role template id of "Global Administrator"
@@ -143,6 +144,49 @@ type Conversion struct {
 	Quantity       int
 }
 
+// NewCustomer is a customer (and a new tenant) to create. The billing
+// profile fields are the customer's contact and address.
+type NewCustomer struct {
+	// DomainPrefix is the wanted initial domain: "contoso" for
+	// contoso.onmicrosoft.com (a full initial domain is accepted too).
+	DomainPrefix string
+	CompanyName  string
+	FirstName    string
+	LastName     string
+	Email        string
+	Phone        string
+	AddressLine1 string
+	AddressLine2 string
+	City         string
+	State        string
+	PostalCode   string
+	Country      string // ISO 3166-1 alpha-2
+	Culture      string // e.g. "en-US"; default "en-US"
+	Language     string // e.g. "en"; default "en"
+	// RequestID is the idempotency key (MS-RequestId), stable across retries.
+	RequestID string
+}
+
+// CreatedCustomer is a customer just created. AdminPassword is the first
+// administrator's password: Microsoft returns it once; show it once and never
+// store or log it. It is empty when the customer was created earlier.
+type CreatedCustomer struct {
+	TenantID      string
+	Domain        string // the initial domain, name.onmicrosoft.com
+	AdminUserName string
+	AdminPassword string
+}
+
+// AgreementAcceptance is the attestation that a customer's contact accepted
+// the Microsoft Customer Agreement on DateAgreed.
+type AgreementAcceptance struct {
+	FirstName  string
+	LastName   string
+	Email      string
+	Phone      string
+	DateAgreed time.Time
+}
+
 // Microsoft is what the onboarding flow needs from Microsoft. Every call
 // takes a context first and honours its deadline.
 type Microsoft interface {
@@ -172,6 +216,15 @@ type Microsoft interface {
 	PlaceOrder(ctx context.Context, tenantID string, req OrderRequest) (Order, error)
 	// AssignLicenses adds (and removes) license SKUs of a user.
 	AssignLicenses(ctx context.Context, tenantID, userID string, add, remove []string) error
+	// CreateCustomer creates a new tenant as a customer of the partner.
+	// ErrDomainTaken when the domain prefix is taken.
+	CreateCustomer(ctx context.Context, c NewCustomer) (CreatedCustomer, error)
+	// AcceptAgreement records the customer's acceptance of the Microsoft
+	// Customer Agreement (App+User); nil when it is already accepted.
+	AcceptAgreement(ctx context.Context, tenantID string, a AgreementAcceptance) error
+	// HasAgreement reports whether the customer accepted the Microsoft
+	// Customer Agreement.
+	HasAgreement(ctx context.Context, tenantID string) (bool, error)
 }
 
 // Defaults for the real client.

@@ -64,7 +64,7 @@ func (s *Sandbox) searchCustomers(w http.ResponseWriter, r *http.Request, _ toke
 	prefix := strings.ToLower(strings.TrimSpace(f.Value))
 	var items []wire.Customer
 	s.mu.Lock()
-	for _, t := range s.catalog.tenants {
+	for _, t := range s.catalog.all() {
 		if s.st.hasRelationship(t.ID) && domainStartsWith(t, prefix) {
 			items = append(items, customerJSON(t))
 		}
@@ -86,7 +86,7 @@ func domainStartsWith(t *tenant, prefix string) bool {
 // sandbox does not know, 403 (no relationship) for one that is not ours.
 func (s *Sandbox) customerOf(w http.ResponseWriter, r *http.Request) (*tenant, bool) {
 	id := strings.ToLower(r.PathValue("id"))
-	t, ok := s.catalog.byID[id]
+	t, ok := s.catalog.get(id)
 	if !ok {
 		writePCError(w, http.StatusNotFound, wire.CodeCustomerNotFound, "Customer "+id+" was not found.")
 		return nil, false
@@ -104,7 +104,7 @@ func (s *Sandbox) customerOf(w http.ResponseWriter, r *http.Request) (*tenant, b
 // getCustomer is GET /v1/customers/{id}: only the partner's own customers exist for it.
 func (s *Sandbox) getCustomer(w http.ResponseWriter, r *http.Request, _ token) {
 	id := strings.ToLower(r.PathValue("id"))
-	t, ok := s.catalog.byID[id]
+	t, ok := s.catalog.get(id)
 	s.mu.Lock()
 	linked := ok && s.st.hasRelationship(t.ID)
 	s.mu.Unlock()

@@ -15,7 +15,10 @@ import (
 const graphMaxTop = 999
 
 // graphTenant is the tenant of a Graph token (always one the catalog knows).
-func (s *Sandbox) graphTenant(tok token) *tenant { return s.catalog.byID[tok.TenantID] }
+func (s *Sandbox) graphTenant(tok token) *tenant {
+	t, _ := s.catalog.get(tok.TenantID)
+	return t
+}
 
 // me resolves the signed-in user of a delegated token.
 func (s *Sandbox) me(w http.ResponseWriter, tok token) (*tenant, user, bool) {

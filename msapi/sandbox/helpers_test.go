@@ -216,3 +216,16 @@ func (e *env) accept(login, password string) {
 		e.t.Fatalf("accept %s: %v", login, err)
 	}
 }
+
+// agree attests the customer's acceptance of the Microsoft Customer
+// Agreement, which purchases need.
+func (e *env) agree(tenantID string) {
+	e.t.Helper()
+	body := wire.CustomerAgreement{
+		PrimaryContact: wire.AgreementContact{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com", PhoneNumber: "+442079460958"},
+		TemplateID:     sandbox.MCATemplateID, DateAgreed: "2026-01-05T00:00:00Z", Type: wire.AgreementTypeMCA,
+	}
+	if status, b, _ := e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+tenantID+"/agreements", e.appUserToken(), body, nil, nil); status != http.StatusCreated {
+		e.t.Fatalf("agreement for %s: %d %s", tenantID, status, b)
+	}
+}

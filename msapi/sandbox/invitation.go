@@ -55,7 +55,7 @@ func (s *Sandbox) AcceptInvitation(login, password string) error {
 		return ErrInvalidCredentials
 	}
 	u, ok := t.Dir.byUPN(login)
-	if !ok || u.Password == "" || !u.Active || !equalSecret(password, u.Password) {
+	if !ok || !u.Active || !u.passwordMatches(password) {
 		return ErrInvalidCredentials
 	}
 	if !u.GlobalAdmin {

@@ -29,6 +29,9 @@ func (s *Sandbox) postOrder(w http.ResponseWriter, r *http.Request, _ token) {
 	reqID := r.Header.Get(wire.HeaderRequestID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.agreementRequired(w, t) {
+		return
+	}
 	if reqID != "" {
 		if id, ok := s.st.OrderRequests[key(t.ID, reqID)]; ok {
 			writeJSON(w, http.StatusCreated, s.st.Orders[id])

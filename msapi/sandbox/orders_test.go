@@ -34,6 +34,7 @@ func TestOrderIsIdempotentByRequestID(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	e.accept("admin@contoso.onmicrosoft.com", "Contoso-Admin-1")
 	id := tenantID(t, e, "contoso")
+	e.agree(id)
 	tok := e.appOnlyToken()
 	u := e.urls.PartnerCenter + "/v1/customers/" + id + "/orders"
 	hdr := map[string]string{wire.HeaderRequestID: "6f1c8a52-0000-4000-8000-000000000001"}
@@ -99,6 +100,7 @@ func TestTrialConversionKeepsIDAndAssignments(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	e.accept("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
 	id := tenantID(t, e, "fabrikam")
+	e.agree(id)
 	tok := e.appUserToken()
 	base := e.urls.PartnerCenter + "/v1/customers/" + id
 	var subs wire.Collection[wire.Subscription]
@@ -191,6 +193,7 @@ func TestAssignLicenseRefusedWhenFull(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	e.accept("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
 	id := tenantID(t, e, "fabrikam")
+	e.agree(id)
 	var o wire.Order
 	e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+id+"/orders", e.appOnlyToken(), order(offerBasic, 1), nil, &o)
 	tok := e.graphAppToken(id)

@@ -100,6 +100,7 @@ func New(opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	s.st = st
+	s.catalog.setCreated(st.createdTenants())
 	s.SetFaults(opts.Faults)
 	s.routes()
 	return s, nil
@@ -135,6 +136,7 @@ func (s *Sandbox) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st = seedState(s.catalog)
+	s.catalog.setCreated(nil)
 	return s.saveLocked()
 }
 
@@ -165,6 +167,10 @@ func (s *Sandbox) partnerCenterRoutes(m *http.ServeMux) {
 	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.listConversions))
 	m.Handle("POST /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.postConversion))
 	m.Handle("POST /pc/v1/customers/{id}/orders", s.pc(anyPC, s.postOrder))
+	m.Handle("POST /pc/v1/customers", s.pc(anyPC, s.postCustomer))
+	m.Handle("GET /pc/v1/agreements", s.pc(anyPC, s.listAgreementTemplates))
+	m.Handle("GET /pc/v1/customers/{id}/agreements", s.pc(appUserPC, s.listCustomerAgreements))
+	m.Handle("POST /pc/v1/customers/{id}/agreements", s.pc(appUserPC, s.postCustomerAgreement))
 }
 
 func (s *Sandbox) graphRoutes(m *http.ServeMux) {

@@ -26,7 +26,13 @@ type state struct {
 	Conversions   map[string]conversion   `json:"conversions"`   // tenant|subscription|MS-RequestId → result
 	// Assignments overrides the seeded license SKUs of a user: tenant → user → SKUs.
 	Assignments map[string]map[string][]string `json:"assignments"`
-	Seq         int                            `json:"seq"` // makes ids of new objects deterministic
+	// Created are the tenants created through POST /v1/customers;
+	// CustomerRequests maps an MS-RequestId of such a POST to the tenant id.
+	Created          []createdTenant   `json:"created,omitempty"`
+	CustomerRequests map[string]string `json:"customerRequests"`
+	// Agreements are the customers' Microsoft Customer Agreement acceptances.
+	Agreements map[string][]wire.CustomerAgreement `json:"agreements"` // tenant id → acceptances
+	Seq        int                                 `json:"seq"`        // makes ids of new objects deterministic
 }
 
 type relationship struct {
@@ -57,12 +63,14 @@ var seedTime = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 func seedState(c *catalog) *state {
 	st := &state{
-		Version:       stateVersion,
-		Relationships: map[string]relationship{},
-		Orders:        map[string]wire.Order{},
-		OrderRequests: map[string]string{},
-		Conversions:   map[string]conversion{},
-		Assignments:   map[string]map[string][]string{},
+		Version:          stateVersion,
+		Relationships:    map[string]relationship{},
+		Orders:           map[string]wire.Order{},
+		OrderRequests:    map[string]string{},
+		Conversions:      map[string]conversion{},
+		Assignments:      map[string]map[string][]string{},
+		CustomerRequests: map[string]string{},
+		Agreements:       map[string][]wire.CustomerAgreement{},
 	}
 	contoso, _ := c.tenant("contoso.onmicrosoft.com")
 	fabrikam, _ := c.tenant("fabrikam.onmicrosoft.com")
@@ -160,7 +168,15 @@ func (st *state) fillMaps() {
 	if st.Assignments == nil {
 		st.Assignments = map[string]map[string][]string{}
 	}
+	if st.CustomerRequests == nil {
+		st.CustomerRequests = map[string]string{}
+	}
+	if st.Agreements == nil {
+		st.Agreements = map[string][]wire.CustomerAgreement{}
+	}
 }
+
+func (st *state) hasAgreement(tenantID string) bool { return len(st.Agreements[tenantID]) > 0 }
 
 // saveLocked persists the state; the caller holds s.mu.
 func (s *Sandbox) saveLocked() error {

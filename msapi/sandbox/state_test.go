@@ -28,6 +28,7 @@ func TestStateSavedAndRestored(t *testing.T) {
 		t.Fatalf("assign: %d %s", status, b)
 	}
 	id := tenantID(t, e, "fabrikam")
+	e.agree(id)
 	var o wire.Order
 	hdr := map[string]string{wire.HeaderRequestID: "req-1"}
 	e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+id+"/orders", e.appOnlyToken(), order(offerBasic, 3), hdr, &o)

@@ -145,6 +145,9 @@ func (s *Sandbox) postConversion(w http.ResponseWriter, r *http.Request, _ token
 	reqID := r.Header.Get(wire.HeaderRequestID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.agreementRequired(w, t) {
+		return
+	}
 	if reqID != "" {
 		if prev, ok := s.st.Conversions[key(t.ID, sid, reqID)]; ok {
 			writeJSON(w, http.StatusOK, prev.Result)

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 )
@@ -85,7 +86,9 @@ func (t *tenant) hasDomain(name string) bool {
 	return false
 }
 
-// user is a user of a tenant. Password is empty for users nobody signs in as.
+// user is a user of a tenant. Password (seeded demo users) or PasswordHash
+// (administrators of created tenants, whose password the sandbox, like
+// Microsoft, keeps only hashed) is empty for users nobody signs in as.
 type user struct {
 	ID            string
 	UPN           string
@@ -95,7 +98,19 @@ type user struct {
 	GlobalAdmin   bool
 	MFA           bool
 	Password      string
+	PasswordHash  string
 	Skus          []string // seeded license assignments (overridden by state)
+}
+
+// passwordMatches checks password in constant time.
+func (u user) passwordMatches(password string) bool {
+	switch {
+	case u.Password != "":
+		return equalSecret(password, u.Password)
+	case u.PasswordHash != "":
+		return checkPasswordHash(u.PasswordHash, password)
+	}
+	return false
 }
 
 func (u user) displayName() string { return strings.TrimSpace(u.First + " " + u.Last) }
@@ -177,8 +192,12 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// catalog is the static world: partners' domains and the customer tenants.
+// catalog is the world: partners' domains, the seeded customer tenants and
+// the tenants created through POST /v1/customers (rebuilt from state on
+// load and reset). Its own lock lets handlers look tenants up without s.mu.
 type catalog struct {
+	mu      sync.RWMutex
+	seeded  int // tenants[:seeded] are the demo tenants
 	tenants []*tenant
 	byID    map[string]*tenant
 }
@@ -189,19 +208,57 @@ func newCatalog(northwindUsers int) *catalog {
 		c.tenants = append(c.tenants, t)
 		c.byID[t.ID] = t
 	}
+	c.seeded = len(c.tenants)
 	return c
+}
+
+// setCreated replaces the created tenants (after a load or a reset).
+func (c *catalog) setCreated(created []*tenant) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.tenants[c.seeded:] {
+		delete(c.byID, t.ID)
+	}
+	c.tenants = c.tenants[:c.seeded:c.seeded]
+	for _, t := range created {
+		c.tenants = append(c.tenants, t)
+		c.byID[t.ID] = t
+	}
+}
+
+// add adds a created tenant.
+func (c *catalog) add(t *tenant) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tenants = append(c.tenants, t)
+	c.byID[t.ID] = t
+}
+
+// get finds a tenant by id (any case).
+func (c *catalog) get(id string) (*tenant, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	t, ok := c.byID[strings.ToLower(id)]
+	return t, ok
+}
+
+// all is a snapshot of every tenant, seeded first.
+func (c *catalog) all() []*tenant {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return append([]*tenant(nil), c.tenants...)
 }
 
 // tenant finds a tenant by id or by any of its domains.
 func (c *catalog) tenant(idOrDomain string) (*tenant, bool) {
-	if t, ok := c.byID[strings.ToLower(idOrDomain)]; ok {
+	if t, ok := c.get(idOrDomain); ok {
 		return t, true
 	}
 	return c.tenantByDomain(idOrDomain)
 }
 
 func (c *catalog) tenantByDomain(name string) (*tenant, bool) {
-	for _, t := range c.tenants {
+	for _, t := range c.all() {
 		if t.hasDomain(name) {
 			return t, true
 		}

@@ -201,7 +201,7 @@ func (s *Sandbox) grantPassword(r *http.Request, scope string) (token, *tokenErr
 	if !ok {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", wire.AADSTSUserNotFound, "User account '" + login + "' does not exist in tenant '" + t.Name + "' and cannot access the application '" + PublicClientID + "' in that tenant."}
 	}
-	if u.Password == "" || !u.Active || !equalSecret(r.PostForm.Get("password"), u.Password) {
+	if !u.Active || !u.passwordMatches(r.PostForm.Get("password")) {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", wire.AADSTSInvalidPassword, "Error validating credentials due to invalid username or password."}
 	}
 	if u.MFA {

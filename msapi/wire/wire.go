@@ -9,7 +9,14 @@ const (
 	PathCustomers            = "/v1/customers"  // ?size=0&filter=<json>
 	PathDomains              = "/v1/domains/"   // HEAD /v1/domains/{domain}
 	PathCustomer             = "/v1/customers/" // /v1/customers/{id}[/users|/subscriptions|...]
+	// PathAgreements lists agreement templates: GET ?agreementType=MicrosoftCustomerAgreement.
+	// A customer's acceptances are under PathCustomer + {id} + "/agreements".
+	PathAgreements = "/v1/agreements"
 )
+
+// AgreementTypeMCA is the agreementType (query parameter and body field) of
+// the Microsoft Customer Agreement.
+const AgreementTypeMCA = "MicrosoftCustomerAgreement"
 
 // Headers.
 const (
@@ -151,7 +158,45 @@ type Customer struct {
 	CompanyProfile        CompanyProfile  `json:"companyProfile"`
 	BillingProfile        *BillingProfile `json:"billingProfile,omitempty"`
 	RelationshipToPartner string          `json:"relationshipToPartner"`
-	Attributes            Attributes      `json:"attributes"`
+	// UserCredentials is only in the response of POST /v1/customers: the
+	// new tenant's first administrator, whose password Microsoft shows once.
+	UserCredentials *UserCredentials `json:"userCredentials,omitempty"`
+	Attributes      Attributes       `json:"attributes"`
+}
+
+// UserCredentials is the first administrator of a created customer.
+type UserCredentials struct {
+	UserName string `json:"userName"`
+	Password string `json:"password"`
+}
+
+// AgreementTemplate is an item of GET /v1/agreements?agreementType=…: the
+// agreement's metadata, whose templateId an acceptance names.
+type AgreementTemplate struct {
+	TemplateID    string     `json:"templateId"`
+	AgreementType string     `json:"agreementType"`
+	AgreementLink string     `json:"agreementLink,omitempty"`
+	VersionRank   int        `json:"versionRank,omitempty"`
+	Attributes    Attributes `json:"attributes"`
+}
+
+// AgreementContact is the person who accepted an agreement.
+type AgreementContact struct {
+	FirstName   string `json:"firstName"`
+	LastName    string `json:"lastName"`
+	Email       string `json:"email"`
+	PhoneNumber string `json:"phoneNumber,omitempty"`
+}
+
+// CustomerAgreement is POST /v1/customers/{id}/agreements (request and
+// response) and an item of the GET of the same path. DateAgreed is RFC 3339.
+type CustomerAgreement struct {
+	PrimaryContact AgreementContact `json:"primaryContact"`
+	TemplateID     string           `json:"templateId"`
+	DateAgreed     string           `json:"dateAgreed"`
+	Type           string           `json:"type"`
+	UserID         string           `json:"userId,omitempty"`
+	Attributes     Attributes       `json:"attributes"`
 }
 
 // CustomerFilter is the JSON in GET /v1/customers?filter=.
@@ -350,6 +395,10 @@ const (
 	CodeInvalidInput         = 400000 // 400: bad request body or parameters
 	CodeConversionIneligible = 800010 // 400: trial has no conversion to that offer
 	CodeAppUserRequired      = 800001 // 403: the call needs an App+User token
+	// CodeDomainTaken is the sandbox's code for a 409 on POST /v1/customers
+	// whose domain prefix is taken (Microsoft's own code is unconfirmed; the
+	// client maps any 409 there to msapi.ErrDomainTaken).
+	CodeDomainTaken = 600045
 )
 
 // Entra ID error codes that appear as "AADSTSnnnnn:" at the start of

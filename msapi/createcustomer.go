@@ -1,0 +1,95 @@
+package msapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"onboard/msapi/wire"
+)
+
+// initialDomainSuffix ends every tenant's initial domain.
+const initialDomainSuffix = ".onmicrosoft.com"
+
+// CreateCustomer creates a new tenant as the partner's customer (POST
+// /v1/customers). The returned AdminPassword is Microsoft's only copy of the
+// first administrator's password: it is never logged or put in an error.
+func (c *Client) CreateCustomer(ctx context.Context, nc NewCustomer) (CreatedCustomer, error) {
+	prefix := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(nc.DomainPrefix)), initialDomainSuffix)
+	op := fmt.Sprintf("create customer %s", prefix+initialDomainSuffix)
+	if err := validateNewCustomer(prefix, nc); err != nil {
+		return CreatedCustomer{}, &APIError{Op: op, Err: ErrInvalidRequest, Message: err.Error()}
+	}
+	r := c.pcRequest(op, wire.PathCustomers)
+	r.method, r.body, r.requestID = http.MethodPost, newCustomerBody(prefix, nc), nc.RequestID
+	var created wire.Customer
+	err := c.send(ctx, r, decodeJSON(&created))
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict {
+		// Microsoft's code for a taken domain is not documented: any 409
+		// on a create is the domain.
+		apiErr.Err = ErrDomainTaken
+	}
+	if err != nil {
+		return CreatedCustomer{}, err
+	}
+	out := CreatedCustomer{TenantID: created.ID, Domain: strings.ToLower(created.CompanyProfile.Domain)}
+	if out.TenantID == "" {
+		out.TenantID = created.CompanyProfile.TenantID
+	}
+	if out.TenantID == "" {
+		return CreatedCustomer{}, &APIError{Op: op, Status: http.StatusCreated, RequestID: nc.RequestID, Err: ErrUnavailable,
+			Message: "Microsoft created the customer but returned no tenant id"}
+	}
+	if out.Domain == "" {
+		out.Domain = prefix + initialDomainSuffix
+	}
+	if uc := created.UserCredentials; uc != nil {
+		out.AdminUserName, out.AdminPassword = uc.UserName, uc.Password
+	}
+	return out, nil
+}
+
+func validateNewCustomer(prefix string, nc NewCustomer) error {
+	var problems []string
+	if prefix == "" || strings.Contains(prefix, ".") {
+		problems = append(problems, "the domain prefix is empty or not a single label")
+	}
+	for _, f := range []struct{ name, value string }{
+		{"company name", nc.CompanyName}, {"e-mail", nc.Email}, {"country", nc.Country},
+		{"first name", nc.FirstName}, {"last name", nc.LastName}, {"request id (the idempotency key)", nc.RequestID},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			problems = append(problems, f.name+" is empty")
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(problems, "; "))
+}
+
+func newCustomerBody(prefix string, nc NewCustomer) wire.Customer {
+	culture, language := nc.Culture, nc.Language
+	if culture == "" {
+		culture = "en-US"
+	}
+	if language == "" {
+		language = "en"
+	}
+	return wire.Customer{
+		CompanyProfile: wire.CompanyProfile{Domain: prefix, Attributes: wire.Attributes{ObjectType: "CustomerCompanyProfile"}},
+		BillingProfile: &wire.BillingProfile{
+			Email: nc.Email, Culture: culture, Language: language, CompanyName: nc.CompanyName,
+			DefaultAddress: &wire.Address{
+				Country: strings.ToUpper(nc.Country), City: nc.City, State: nc.State,
+				AddressLine1: nc.AddressLine1, AddressLine2: nc.AddressLine2, PostalCode: nc.PostalCode,
+				FirstName: nc.FirstName, LastName: nc.LastName, PhoneNumber: nc.Phone,
+			},
+			Attributes: wire.Attributes{ObjectType: "CustomerBillingProfile"},
+		},
+		Attributes: wire.Attributes{ObjectType: "Customer"},
+	}
+}
