@@ -52,10 +52,14 @@ func TestCustomerAgreementAttested(t *testing.T) {
 	}
 	bad := map[string]wire.CustomerAgreement{
 		"unknown template": func() wire.CustomerAgreement { a := mca("2026-01-05T00:00:00Z"); a.TemplateID = "nope"; return a }(),
-		"wrong type":       func() wire.CustomerAgreement { a := mca("2026-01-05T00:00:00Z"); a.Type = "MicrosoftCloudAgreement"; return a }(),
-		"no e-mail":        func() wire.CustomerAgreement { a := mca("2026-01-05T00:00:00Z"); a.PrimaryContact.Email = ""; return a }(),
-		"bad date":         mca("5 January 2026"),
-		"future date":      mca("2099-01-01T00:00:00Z"),
+		"wrong type": func() wire.CustomerAgreement {
+			a := mca("2026-01-05T00:00:00Z")
+			a.Type = "MicrosoftCloudAgreement"
+			return a
+		}(),
+		"no e-mail":   func() wire.CustomerAgreement { a := mca("2026-01-05T00:00:00Z"); a.PrimaryContact.Email = ""; return a }(),
+		"bad date":    mca("5 January 2026"),
+		"future date": mca("2099-01-01T00:00:00Z"),
 	}
 	for name, a := range bad {
 		if status, b, _ := e.call("POST", u, e.appUserToken(), a, nil, nil); status != http.StatusBadRequest || pcErrorCode(t, b) != wire.CodeInvalidInput {
