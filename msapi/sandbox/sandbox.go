@@ -21,6 +21,9 @@ type Options struct {
 	PageSize       int    // Partner Center and Graph page size when the caller asks for more or none (default 100)
 	Faults         Faults // injected failures of API requests
 	NorthwindUsers int    // users of the generated large tenant (default 100000)
+	// ExtraTenants adds that many generated customer tenants
+	// (see GeneratedTenant) for load tests and many-terminal demos.
+	ExtraTenants int
 	// StatePath, when set, is a JSON file the state is loaded from at New and
 	// saved to (atomically, mode 0600) after every mutation.
 	StatePath string
@@ -95,6 +98,7 @@ func New(opts Options) (*Sandbox, error) {
 		return nil, fmt.Errorf("sandbox secret: %w", err)
 	}
 	s.catalog = newCatalog(opts.NorthwindUsers)
+	s.catalog.addGenerated(opts.ExtraTenants)
 	st, err := s.loadState()
 	if err != nil {
 		return nil, err
