@@ -22,22 +22,27 @@ type fakeTenant struct {
 // fakeMS is a stateful msapi.Microsoft. failAt, when > 0, makes the failAt-th
 // call (counting every method) fail with failErr, once.
 type fakeMS struct {
-	mu         sync.Mutex
-	tenants    map[string]*fakeTenant // by tenant id
-	pageSize   int
-	calls      int
-	failAt     int
-	failErr    error
-	orders     map[string]msapi.Order      // by request id
-	converts   map[string]msapi.Conversion // by request id
-	placeCalls int                         // PlaceOrder calls that created an order
-	assigned   map[string][]string         // user id → skus assigned through AssignLicenses
-	passwords  []string                    // every password seen, to prove none is kept elsewhere
+	mu          sync.Mutex
+	tenants     map[string]*fakeTenant // by tenant id
+	pageSize    int
+	calls       int
+	failAt      int
+	failErr     error
+	orders      map[string]msapi.Order               // by request id
+	converts    map[string]msapi.Conversion          // by request id
+	placeCalls  int                                  // PlaceOrder calls that created an order
+	assigned    map[string][]string                  // user id → skus assigned through AssignLicenses
+	passwords   []string                             // every password seen, to prove none is kept elsewhere
+	agreements  map[string]msapi.AgreementAcceptance // tenant id → accepted MCA
+	acceptCalls int                                  // AcceptAgreement calls that recorded an acceptance
+	created     map[string]string                    // CreateCustomer request id → tenant id
+	createCalls int                                  // CreateCustomer calls that created a tenant
 }
 
 func newFakeMS() *fakeMS {
 	return &fakeMS{tenants: map[string]*fakeTenant{}, pageSize: 3, failErr: msapi.ErrUnavailable,
-		orders: map[string]msapi.Order{}, converts: map[string]msapi.Conversion{}, assigned: map[string][]string{}}
+		orders: map[string]msapi.Order{}, converts: map[string]msapi.Conversion{}, assigned: map[string][]string{},
+		agreements: map[string]msapi.AgreementAcceptance{}, created: map[string]string{}}
 }
 
 // call counts a call and injects the configured failure. Caller holds mu.
@@ -196,6 +201,9 @@ func (f *fakeMS) ConvertTrial(_ context.Context, tenantID, subID, target string,
 	if err != nil {
 		return msapi.Conversion{}, err
 	}
+	if _, ok := f.agreements[tenantID]; !ok {
+		return msapi.Conversion{}, msapi.ErrAgreementMissing
+	}
 	for i := range t.subs {
 		s := &t.subs[i]
 		if s.ID == subID && s.IsTrial {
@@ -224,6 +232,9 @@ func (f *fakeMS) PlaceOrder(_ context.Context, tenantID string, req msapi.OrderR
 	if t.customer.Relationship != msapi.RelationshipReseller {
 		return msapi.Order{}, msapi.ErrRelationshipMissing
 	}
+	if _, ok := f.agreements[tenantID]; !ok {
+		return msapi.Order{}, msapi.ErrAgreementMissing
+	}
 	f.placeCalls++
 	o := msapi.Order{ID: fmt.Sprintf("msorder-%d", f.placeCalls), Status: "completed"}
 	for _, l := range req.Lines {
@@ -243,6 +254,68 @@ func (f *fakeMS) AssignLicenses(_ context.Context, tenantID, userID string, add,
 	}
 	f.assigned[userID] = append(f.assigned[userID], add...)
 	return nil
+}
+
+// CreateCustomer creates a tenant like Partner Center: a taken domain is
+// ErrDomainTaken; a repeated request id is the same tenant without the password.
+func (f *fakeMS) CreateCustomer(_ context.Context, nc msapi.NewCustomer) (msapi.CreatedCustomer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return msapi.CreatedCustomer{}, err
+	}
+	domain := strings.TrimSuffix(strings.ToLower(nc.DomainPrefix), ".onmicrosoft.com") + ".onmicrosoft.com"
+	if id, ok := f.created[nc.RequestID]; ok {
+		return msapi.CreatedCustomer{TenantID: id, Domain: domain, AdminUserName: "admin@" + domain}, nil
+	}
+	for _, t := range f.tenants {
+		for _, d := range t.domains {
+			if strings.EqualFold(d.Name, domain) {
+				return msapi.CreatedCustomer{}, fmt.Errorf("create %s: %w", domain, msapi.ErrDomainTaken)
+			}
+		}
+	}
+	f.createCalls++
+	id := fmt.Sprintf("new-tenant-%d", f.createCalls)
+	admin, password := "admin@"+domain, fmt.Sprintf("Fake-Secret-%d-Xq", f.createCalls)
+	f.tenants[id] = &fakeTenant{
+		customer: msapi.Customer{TenantID: id, Domain: domain, CompanyName: nc.CompanyName, Relationship: msapi.RelationshipReseller},
+		admins:   map[string]string{admin: password},
+		users:    []msapi.User{{ID: id + "-admin", UPN: admin, Active: true}},
+		domains:  []msapi.Domain{{Name: domain, IsInitial: true, IsDefault: true, IsVerified: true}},
+	}
+	f.created[nc.RequestID] = id
+	return msapi.CreatedCustomer{TenantID: id, Domain: domain, AdminUserName: admin, AdminPassword: password}, nil
+}
+
+func (f *fakeMS) AcceptAgreement(_ context.Context, tenantID string, a msapi.AgreementAcceptance) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return err
+	}
+	if _, err := f.tenant(tenantID); err != nil {
+		return err
+	}
+	if _, ok := f.agreements[tenantID]; ok {
+		return nil
+	}
+	if a.FirstName == "" || a.LastName == "" || a.Email == "" || a.DateAgreed.IsZero() {
+		return fmt.Errorf("agreement %+v: %w", a, msapi.ErrInvalidRequest)
+	}
+	f.agreements[tenantID] = a
+	f.acceptCalls++
+	return nil
+}
+
+func (f *fakeMS) HasAgreement(_ context.Context, tenantID string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return false, err
+	}
+	_, ok := f.agreements[tenantID]
+	return ok, nil
 }
 
 var _ msapi.Microsoft = (*fakeMS)(nil)

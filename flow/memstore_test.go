@@ -247,6 +247,9 @@ func (m *memStore) MarkStepDone(_ context.Context, orderID, step string, ev Audi
 	if m.steps[orderID] == nil {
 		m.steps[orderID] = map[string]bool{}
 	}
+	if m.steps[orderID][step] {
+		return nil // as SQLite: a second mark writes no second event
+	}
 	m.steps[orderID][step] = true
 	m.auditLocked(ev)
 	return nil

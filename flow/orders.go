@@ -12,19 +12,24 @@ import (
 )
 
 // orderSteps are the wizard steps whose answers an order needs.
-func orderSteps(mode Mode) []StepID {
-	if mode == ModeAgent {
-		return []StepID{StepLicenses, StepSubdomain, StepDetails}
+func orderSteps(a Answers) []StepID {
+	switch {
+	case a.Mode == ModeAgent:
+		return []StepID{StepLicenses, StepSubdomain, StepDetails, StepAgreement}
+	case a.Account == AccountNew:
+		return []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement}
 	}
-	return []StepID{StepLicenses, StepDetails, StepAdmin}
+	return []StepID{StepLicenses, StepDetails, StepAgreement, StepAdmin}
 }
 
 // CreateOrder creates the customer and the order, its lines priced from the
-// catalog, in awaiting_consent, and moves it on when Microsoft already shows
-// the invitation accepted. With a.OrderID set it is idempotent: an existing
-// order is returned (and moved on if consent arrived meanwhile).
+// catalog, in awaiting_consent, records the Microsoft Customer Agreement
+// attestation, and moves the order on when Microsoft already shows the
+// invitation accepted. On the new-account path the order waits for
+// CreateMicrosoftAccount instead. With a.OrderID set it is idempotent: an
+// existing order is returned (and moved on if consent arrived meanwhile).
 func (s *Service) CreateOrder(ctx context.Context, a Answers) (Order, error) {
-	for _, step := range orderSteps(a.Mode) {
+	for _, step := range orderSteps(a) {
 		if err := a.Validate(step, s.Catalog); err != nil {
 			return Order{}, fmt.Errorf("%w: %w", ErrInvalidAnswers, err)
 		}
@@ -33,7 +38,13 @@ func (s *Service) CreateOrder(ctx context.Context, a Answers) (Order, error) {
 	if err != nil {
 		return Order{}, err
 	}
-	if o.Status != StatusAwaitingConsent || a.TenantID == "" {
+	if err := s.recordOrderKind(ctx, o, a); err != nil {
+		return Order{}, err
+	}
+	if _, err := s.AttestAgreement(ctx, o.ID, a.AgreementDate); err != nil {
+		return Order{}, err
+	}
+	if o.Status != StatusAwaitingConsent || a.TenantID == "" || a.Account == AccountNew {
 		return o, nil
 	}
 	c, accepted, err := s.CheckConsent(ctx, a.consentDomain())

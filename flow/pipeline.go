@@ -27,10 +27,16 @@ type Result struct {
 	UsersImported   int
 	DomainsImported int
 	AssignmentsKept int // license assignments of converted trials, kept on users
+	// NewAccount: the tenant was created for this order, so there was
+	// nothing to import (no users, no domains beyond the initial one).
+	NewAccount bool
 }
 
 // Summary says in plain words which scenario applied.
 func (r Result) Summary() string {
+	if r.NewAccount {
+		return r.newAccountSummary()
+	}
 	var parts []string
 	if n := len(r.Converted); n == 1 {
 		parts = append(parts, fmt.Sprintf("Your trial was converted; %s keep their licenses.", plural(r.AssignmentsKept, "user", "users")))
@@ -47,6 +53,18 @@ func (r Result) Summary() string {
 	parts = append(parts, fmt.Sprintf("Imported %s and %s.",
 		plural(r.UsersImported, "user", "users"), plural(r.DomainsImported, "domain", "domains")))
 	return strings.Join(parts, " ")
+}
+
+func (r Result) newAccountSummary() string {
+	seats := 0
+	for _, l := range append(r.Bought, r.Converted...) {
+		seats += l.Quantity
+	}
+	s := fmt.Sprintf("Your new Microsoft account %s is ready with %s.", r.Order.TenantDomain, plural(seats, "license", "licenses"))
+	if r.Order.AdminUPN != "" {
+		s += " Sign in as " + r.Order.AdminUPN + " to add users and assign them."
+	}
+	return s + " Nothing was imported: the account is new."
 }
 
 func plural(n int, one, many string) string {
@@ -150,10 +168,17 @@ func (r *run) steps(ctx context.Context) (string, error) {
 	if err := r.once(ctx, stepLink, "", r.link); err != nil {
 		return stepLink, err
 	}
+	if err := r.agreement(ctx); err != nil {
+		return stepAgreement, err
+	}
 	for i := range r.o.Lines {
 		if err := r.line(ctx, &r.o.Lines[i]); err != nil {
 			return lineStep(r.o.Lines[i].LineNo), err
 		}
+	}
+	if r.done[stepNewAccount] {
+		r.res.NewAccount = true // a new tenant: nothing to import
+		return "", nil
 	}
 	if err := r.once(ctx, stepDomains, "", r.domains); err != nil {
 		return stepDomains, err
@@ -213,6 +238,8 @@ func failReason(o Order, step string, err error) string {
 		return "Microsoft is unavailable; retry later with " + ref
 	case errors.Is(err, msapi.ErrRelationshipMissing):
 		return "The Microsoft account has not accepted the invitation; accept it, then retry " + ref
+	case errors.Is(err, ErrAgreementNotAttested):
+		return "The customer's acceptance of the Microsoft Customer Agreement is not recorded; record it, then retry " + ref
 	case errors.Is(err, msapi.ErrAgreementMissing):
 		return "The Microsoft Customer Agreement is not accepted; accept it, then retry " + ref
 	case errors.Is(err, msapi.ErrConversionIneligible):
@@ -231,6 +258,8 @@ func stepLabel(step string) string {
 		return "importing domains"
 	case step == stepUsers:
 		return "importing users"
+	case step == stepAgreement:
+		return "recording the Microsoft Customer Agreement"
 	case strings.HasPrefix(step, "line:"):
 		return "setting up the licenses"
 	}

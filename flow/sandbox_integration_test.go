@@ -65,7 +65,7 @@ func answers(domain, admin, offer string, seats int) flow.Answers {
 		Company: "Test Co", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
 		Phone: "+44 20 7946 0958", PhoneCountry: "GB",
 		Address:    flow.Address{Line1: "1 Main Street", City: "London", PostalCode: "SW1A 1AA", Country: "GB"},
-		AdminLogin: admin, Domain: domain,
+		AdminLogin: admin, Domain: domain, AgreementAccepted: true,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Mode is who drives the wizard.
@@ -22,6 +23,7 @@ const (
 	StepLicenses   StepID = "licenses"
 	StepAccount    StepID = "account"
 	StepDetails    StepID = "details"
+	StepAgreement  StepID = "agreement" // the Microsoft Customer Agreement, in every path
 	StepAdmin      StepID = "admin"
 	StepConsent    StepID = "consent"
 	StepReview     StepID = "review"
@@ -44,23 +46,35 @@ const (
 )
 
 var (
-	customerSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAdmin, StepConsent, StepReview, StepPay, StepProcessing, StepDone}
-	agentSteps    = []StepID{StepLicenses, StepSubdomain, StepDetails, StepInvitation, StepCreate, StepDone}
+	customerSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepReview, StepPay, StepProcessing, StepDone}
+	// newAccountSteps is the customer's path with "Create a new Microsoft
+	// account": no administrator to verify and no invitation to accept.
+	newAccountSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepReview, StepPay, StepProcessing, StepDone}
+	agentSteps      = []StepID{StepLicenses, StepSubdomain, StepDetails, StepAgreement, StepInvitation, StepCreate, StepDone}
 )
 
-// Steps lists the steps of mode in order (a copy); nil for an unknown mode.
-func Steps(mode Mode) []StepID {
-	switch mode {
-	case ModeCustomer:
+// Steps lists the steps of mode in order (a copy) on the "Use existing
+// Microsoft account" path; nil for an unknown mode. PathSteps knows the
+// new-account path too.
+func Steps(mode Mode) []StepID { return PathSteps(mode, AccountExisting) }
+
+// PathSteps lists the steps of mode for the account choice (AccountNew
+// takes the new-account path in customer mode; agents always use an
+// existing account; "" is the existing-account path).
+func PathSteps(mode Mode, account string) []StepID {
+	switch {
+	case mode == ModeCustomer && account == AccountNew:
+		return append([]StepID(nil), newAccountSteps...)
+	case mode == ModeCustomer:
 		return append([]StepID(nil), customerSteps...)
-	case ModeAgent:
+	case mode == ModeAgent:
 		return append([]StepID(nil), agentSteps...)
 	}
 	return nil
 }
 
-func stepIndex(mode Mode, step StepID) int {
-	for i, s := range Steps(mode) {
+func stepIndex(steps []StepID, step StepID) int {
+	for i, s := range steps {
 		if s == step {
 			return i
 		}
@@ -68,31 +82,43 @@ func stepIndex(mode Mode, step StepID) int {
 	return -1
 }
 
-// Next is the step after step; false at the end or for an unknown step.
-func Next(mode Mode, step StepID) (StepID, bool) {
-	steps, i := Steps(mode), stepIndex(mode, step)
+// Next is the step after step on the existing-account path; false at the end or for an unknown step.
+func Next(mode Mode, step StepID) (StepID, bool) { return PathNext(mode, AccountExisting, step) }
+
+// Prev is the step before step on the existing-account path; false at the start or for an unknown step.
+func Prev(mode Mode, step StepID) (StepID, bool) { return PathPrev(mode, AccountExisting, step) }
+
+// Number is step's position on the existing-account path for "step n of m"; 0, 0 when unknown.
+func Number(mode Mode, step StepID) (n, of int) { return PathNumber(mode, AccountExisting, step) }
+
+// PathNext is the step after step on the path of mode and account.
+func PathNext(mode Mode, account string, step StepID) (StepID, bool) {
+	steps := PathSteps(mode, account)
+	i := stepIndex(steps, step)
 	if i < 0 || i+1 >= len(steps) {
 		return "", false
 	}
 	return steps[i+1], true
 }
 
-// Prev is the step before step; false at the start or for an unknown step.
-func Prev(mode Mode, step StepID) (StepID, bool) {
-	steps, i := Steps(mode), stepIndex(mode, step)
+// PathPrev is the step before step on the path of mode and account.
+func PathPrev(mode Mode, account string, step StepID) (StepID, bool) {
+	steps := PathSteps(mode, account)
+	i := stepIndex(steps, step)
 	if i <= 0 {
 		return "", false
 	}
 	return steps[i-1], true
 }
 
-// Number is step's position for "step n of m"; 0, 0 when unknown.
-func Number(mode Mode, step StepID) (n, of int) {
-	i := stepIndex(mode, step)
+// PathNumber is step's position on the path of mode and account; 0, 0 when unknown.
+func PathNumber(mode Mode, account string, step StepID) (n, of int) {
+	steps := PathSteps(mode, account)
+	i := stepIndex(steps, step)
 	if i < 0 {
 		return 0, 0
 	}
-	return i + 1, len(Steps(mode))
+	return i + 1, len(steps)
 }
 
 // LineChoice is an offer of the catalog (by the provider's id) and a seat count.
@@ -114,11 +140,18 @@ type Answers struct {
 	Phone        string
 	PhoneCountry string // ISO alpha-2 for national numbers
 	Address      Address
-	AdminLogin   string // the Global administrator's login (UPN)
-	Domain       string // the initial domain, name.onmicrosoft.com
-	TenantID     string // set once the invitation was accepted
-	AdminUPN     string // the verified administrator
-	OrderID      string // set once the order exists
+	// AgreementAccepted is the attestation that the contact above (the
+	// customer, or the agent on their behalf) accepted the Microsoft
+	// Customer Agreement, on AgreementDate (zero: when the order is created).
+	AgreementAccepted bool
+	AgreementDate     time.Time
+	AdminLogin        string // the Global administrator's login (UPN)
+	// Domain is the tenant's initial domain, name.onmicrosoft.com: the
+	// existing account's, or on the new-account path the one wanted for it.
+	Domain   string
+	TenantID string // set once the invitation was accepted
+	AdminUPN string // the verified administrator
+	OrderID  string // set once the order exists
 }
 
 // Total is the monthly total of the chosen lines in the catalog's minor units.
@@ -152,8 +185,12 @@ func (a Answers) Validate(step StepID, cat Catalog) error {
 	case StepSubdomain:
 		_, err := ValidateInitialDomain(a.Domain)
 		fe.Add("Domain", err)
+	case StepAgreement:
+		if !a.AgreementAccepted {
+			fe.Add("AgreementAccepted", errors.New("the Microsoft Customer Agreement must be accepted before Microsoft licenses can be bought"))
+		}
 	case StepReview, StepCreate:
-		for _, s := range Steps(a.Mode) {
+		for _, s := range PathSteps(a.Mode, a.Account) {
 			if s == step {
 				break
 			}

@@ -7,13 +7,13 @@ import (
 )
 
 func TestStepsNavigation(t *testing.T) {
-	if got := Steps(ModeAgent); !reflect.DeepEqual(got, []StepID{"licenses", "subdomain", "details", "invitation", "create", "done"}) {
+	if got := Steps(ModeAgent); !reflect.DeepEqual(got, []StepID{"licenses", "subdomain", "details", "agreement", "invitation", "create", "done"}) {
 		t.Fatalf("agent steps %v", got)
 	}
-	if got := Steps(ModeCustomer); len(got) != 9 || got[0] != StepLicenses || got[8] != StepDone {
+	if got := Steps(ModeCustomer); !reflect.DeepEqual(got, []StepID{"licenses", "account", "details", "agreement", "admin", "consent", "review", "pay", "processing", "done"}) {
 		t.Fatalf("customer steps %v", got)
 	}
-	if n, of := Number(ModeCustomer, StepAdmin); n != 4 || of != 9 {
+	if n, of := Number(ModeCustomer, StepAdmin); n != 5 || of != 10 {
 		t.Fatalf("admin is step %d of %d", n, of)
 	}
 	if n, of := Number(ModeAgent, StepAdmin); n != 0 || of != 0 {
@@ -33,13 +33,44 @@ func TestStepsNavigation(t *testing.T) {
 	}
 }
 
+func TestNewAccountPath(t *testing.T) {
+	want := []StepID{"licenses", "account", "details", "agreement", "review", "pay", "processing", "done"}
+	if got := PathSteps(ModeCustomer, AccountNew); !reflect.DeepEqual(got, want) {
+		t.Fatalf("new-account steps %v", got)
+	}
+	if got := PathSteps(ModeAgent, AccountNew); !reflect.DeepEqual(got, Steps(ModeAgent)) {
+		t.Fatalf("agents have one path, got %v", got)
+	}
+	if !reflect.DeepEqual(PathSteps(ModeCustomer, ""), Steps(ModeCustomer)) || PathSteps("kiosk", AccountNew) != nil {
+		t.Fatal("an unchosen account is the existing-account path; an unknown mode has no steps")
+	}
+	if s, ok := PathNext(ModeCustomer, AccountNew, StepAgreement); !ok || s != StepReview {
+		t.Fatalf("after the agreement on the new path: %v %v", s, ok)
+	}
+	if s, ok := PathPrev(ModeCustomer, AccountNew, StepReview); !ok || s != StepAgreement {
+		t.Fatalf("before review on the new path: %v %v", s, ok)
+	}
+	if n, of := PathNumber(ModeCustomer, AccountNew, StepPay); n != 6 || of != 8 {
+		t.Fatalf("pay is %d of %d on the new path", n, of)
+	}
+	if n, _ := PathNumber(ModeCustomer, AccountNew, StepAdmin); n != 0 {
+		t.Fatal("the new path has no administrator step")
+	}
+	// Review on the new path needs neither an administrator nor consent.
+	a := validAnswers(ModeCustomer)
+	a.Account, a.Domain, a.AdminLogin = AccountNew, "tailspin", ""
+	if err := a.Validate(StepReview, DefaultCatalog()); err != nil {
+		t.Fatalf("review of the new path: %v", err)
+	}
+}
+
 func validAnswers(mode Mode) Answers {
 	return Answers{
 		Mode: mode, Lines: []LineChoice{{OfferID: "m365-business-premium", Seats: 10}}, Account: AccountExisting,
 		Company: "Contoso GmbH", FirstName: "Anna", LastName: "Berg", Email: "anna@contoso.de",
 		Phone: "030 1234567", PhoneCountry: "DE",
 		Address:    Address{Line1: "Unter den Linden 1", City: "Berlin", PostalCode: "10117", Country: "DE"},
-		AdminLogin: "admin@contoso.onmicrosoft.com", Domain: "contoso",
+		AdminLogin: "admin@contoso.onmicrosoft.com", Domain: "contoso", AgreementAccepted: true,
 	}
 }
 
@@ -62,6 +93,12 @@ func TestAnswersValidate(t *testing.T) {
 		{"details", ModeCustomer, StepDetails, func(a *Answers) {
 			a.Email, a.Phone, a.Address.PostalCode = "x", "12", "1"
 		}, []string{"Email", "Phone", "Address.PostalCode"}},
+		{"agreement accepted", ModeCustomer, StepAgreement, func(*Answers) {}, nil},
+		{"agreement not accepted", ModeCustomer, StepAgreement, func(a *Answers) { a.AgreementAccepted = false }, []string{"AgreementAccepted"}},
+		{"review needs the agreement", ModeCustomer, StepReview, func(a *Answers) {
+			a.TenantID, a.AgreementAccepted = "t1", false
+		}, []string{"AgreementAccepted"}},
+		{"agent create needs the agreement", ModeAgent, StepCreate, func(a *Answers) { a.AgreementAccepted = false }, []string{"AgreementAccepted"}},
 		{"admin", ModeCustomer, StepAdmin, func(a *Answers) { a.AdminLogin = "admin" }, []string{"AdminLogin"}},
 		{"consent pending", ModeCustomer, StepConsent, func(*Answers) {}, []string{"TenantID"}},
 		{"review checks earlier steps", ModeCustomer, StepReview, func(a *Answers) {
