@@ -122,40 +122,46 @@ func (r *run) domains(ctx context.Context) error {
 // users imports the tenant's users page by page, in batches. Users keep only
 // the SKUs of trials this order converted: licenses bought elsewhere are not
 // imported. Upserts make a resumed import store nobody twice.
+//
+// Fetching and decoding the next pages overlaps saving the last batch: full
+// batches go to one writer goroutine through a bounded queue, so memory stays
+// a few batches deep however large the tenant. The step is recorded done only
+// after the writer has saved every batch, so a crash resumes it as before.
 func (r *run) users(ctx context.Context) error {
-	const label = "Importing users"
+	r.progress(Progress{Step: stepUsers, Label: usersLabel})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w := newUserWriter(r, r.s.userBatch())
+	written := make(chan error, 1)
+	go func() {
+		err := w.run(ctx)
+		if err != nil {
+			cancel() // stops the fetch: nothing more can be saved
+		}
+		written <- err
+	}()
 	keep := r.convertedSKUs()
-	batch := make([]User, 0, r.s.userBatch())
-	imported := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := r.s.Store.SaveUsers(ctx, r.o.TenantID, batch); err != nil {
-			return fmt.Errorf("save users of tenant %s: %w", r.o.TenantID, err)
-		}
-		imported += len(batch)
-		batch = batch[:0]
-		r.progress(Progress{Step: stepUsers, Label: label, Done: imported})
-		return nil
-	}
-	r.progress(Progress{Step: stepUsers, Label: label})
-	err := r.s.MS.Users(ctx, r.o.TenantID, func(page []msapi.User) error {
+	fetchErr := r.s.MS.Users(ctx, r.o.TenantID, func(page []msapi.User) error {
 		for _, u := range page {
 			u.SkuIDs = keepSKUs(u.SkuIDs, keep)
-			batch = append(batch, u)
-			if len(batch) >= cap(batch) {
-				if err := flush(); err != nil {
-					return err
-				}
+			if err := w.add(ctx, u); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("users of tenant %s: %w", r.o.TenantID, err)
+	if fetchErr == nil {
+		fetchErr = w.flush(ctx)
 	}
-	return flush()
+	w.close()
+	// The writer's error explains a fetch cancelled because of it.
+	if err := <-written; err != nil {
+		return err
+	}
+	if fetchErr != nil {
+		return fmt.Errorf("users of tenant %s: %w", r.o.TenantID, fetchErr)
+	}
+	return nil
 }
 
 func (r *run) convertedSKUs() map[string]bool {
