@@ -37,6 +37,7 @@ type fakeMS struct {
 	acceptCalls int                                  // AcceptAgreement calls that recorded an acceptance
 	created     map[string]string                    // CreateCustomer request id → tenant id
 	createCalls int                                  // CreateCustomer calls that created a tenant
+	loseCreate  bool                                 // the next CreateCustomer creates, then fails as if the answer was lost
 }
 
 func newFakeMS() *fakeMS {
@@ -285,6 +286,10 @@ func (f *fakeMS) CreateCustomer(_ context.Context, nc msapi.NewCustomer) (msapi.
 		domains:  []msapi.Domain{{Name: domain, IsInitial: true, IsDefault: true, IsVerified: true}},
 	}
 	f.created[nc.RequestID] = id
+	if f.loseCreate {
+		f.loseCreate = false
+		return msapi.CreatedCustomer{}, fmt.Errorf("create %s: connection reset: %w", domain, msapi.ErrUnavailable)
+	}
 	return msapi.CreatedCustomer{TenantID: id, Domain: domain, AdminUserName: admin, AdminPassword: password}, nil
 }
 

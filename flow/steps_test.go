@@ -33,7 +33,7 @@ func TestStepsNavigation(t *testing.T) {
 	}
 }
 
-func TestNewAccountPath(t *testing.T) {
+func TestNewAccountSteps(t *testing.T) {
 	want := []StepID{"licenses", "account", "details", "agreement", "review", "pay", "processing", "done"}
 	if got := PathSteps(ModeCustomer, AccountNew); !reflect.DeepEqual(got, want) {
 		t.Fatalf("new-account steps %v", got)
