@@ -1,8 +1,11 @@
 package flow_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,11 +22,12 @@ import (
 // against the sandbox, the sandbox checkout through its HTTP client, and
 // SQLite in a temp directory.
 type world struct {
-	ms  *sandbox.Sandbox
-	pay *paysandbox.Server
-	cli *msapi.Client
-	db  *store.DB
-	svc *flow.Service
+	ms     *sandbox.Sandbox
+	pay    *paysandbox.Server
+	cli    *msapi.Client
+	db     *store.DB
+	dbPath string
+	svc    *flow.Service
 }
 
 func newWorld(t *testing.T, policy flow.Policy) *world {
@@ -48,14 +52,15 @@ func newWorld(t *testing.T, policy flow.Policy) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "onboard.db"))
+	dbPath := filepath.Join(t.TempDir(), "onboard.db")
+	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := &flow.Service{MS: cli, Store: db, Pay: paysandbox.NewClient(paySrv.URL, "", paySrv.Client()),
 		Catalog: flow.DefaultCatalog(), Policy: policy, Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "test"}}
-	return &world{ms: ms, pay: pay, cli: cli, db: db, svc: svc}
+	return &world{ms: ms, pay: pay, cli: cli, db: db, dbPath: dbPath, svc: svc}
 }
 
 func answers(domain, admin, offer string, seats int) flow.Answers {
@@ -242,5 +247,115 @@ func TestResumesUnderFaultsWithoutDuplicates(t *testing.T) {
 	}
 	if n, _ := w.db.CountDomains(ctx, res.Order.TenantID); n != 3 {
 		t.Fatalf("domains stored: %d", n)
+	}
+}
+
+// TestNewAccountAgainstSandbox is the new-account path through the real
+// client, the sandbox and SQLite: a taken name gets suggestions, the tenant
+// is created once, the agreement is recorded before the purchase, and the
+// first administrator's password is never written to the database.
+func TestNewAccountAgainstSandbox(t *testing.T) {
+	w := newWorld(t, flow.PolicyPayFirst)
+	ctx := context.Background()
+	ok, sugg, err := w.svc.CheckSubdomain(ctx, "contoso")
+	if err != nil || ok || len(sugg) != flow.MaxSuggestions || sugg[0] != "contoso2.onmicrosoft.com" {
+		t.Fatalf("contoso: available %v, suggestions %v, %v", ok, sugg, err)
+	}
+	if ok, _, err := w.svc.CheckSubdomain(ctx, "tailspin"); err != nil || !ok {
+		t.Fatalf("tailspin: %v %v", ok, err)
+	}
+	a := answers("tailspin", "", "m365-business-basic", 3)
+	a.Account = flow.AccountNew
+	o, err := w.svc.CreateOrder(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := w.svc.CreateMicrosoftAccount(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.Domain != "tailspin.onmicrosoft.com" || created.AdminPassword == "" {
+		t.Fatalf("created %+v", created)
+	}
+	// The password shown once really signs the administrator in.
+	if admin, err := w.svc.VerifyAdmin(ctx, created.AdminUserName, created.AdminPassword); err != nil || admin.TenantID != created.TenantID {
+		t.Fatalf("verify new administrator: %+v %v", admin, err)
+	}
+	if ok, _, _ := w.svc.CheckSubdomain(ctx, "tailspin"); ok {
+		t.Fatal("the new tenant's domain is still available")
+	}
+	again, err := w.svc.CreateMicrosoftAccount(ctx, o.ID)
+	if err != nil || again.TenantID != created.TenantID || again.AdminPassword != "" {
+		t.Fatalf("repeat %+v %v", again, err)
+	}
+	if w.ms.AgreementAccepted(created.TenantID) {
+		t.Fatal("the agreement reached Microsoft before processing")
+	}
+	sess, err := w.svc.StartPayment(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.pay.Pay(sess.ID, "4242424242424242"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.svc.CheckPayment(ctx, o.ID, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.svc.Process(ctx, o.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.NewAccount || len(res.Bought) != 1 || res.UsersImported != 0 || res.Order.Status != flow.StatusCompleted {
+		t.Fatalf("result %+v", res)
+	}
+	if !w.ms.AgreementAccepted(created.TenantID) {
+		t.Fatal("the agreement was not recorded with Microsoft")
+	}
+	subs, err := w.cli.Subscriptions(ctx, created.TenantID)
+	if err != nil || len(subs) != 1 || subs[0].Quantity != 3 {
+		t.Fatalf("subscriptions %+v %v", subs, err)
+	}
+	trail, err := w.db.AuditTrail(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]int{}
+	for _, ev := range trail {
+		actions[ev.Action]++
+	}
+	if actions[flow.ActionAgreementAttested] != 1 || actions[flow.ActionAgreementAccepted] != 1 || actions["account.created"] != 1 {
+		t.Fatalf("audit actions %v", actions)
+	}
+	if err := w.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(w.dbPath)
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, []byte(created.AdminPassword)) {
+			t.Fatalf("the administrator's password is in %s", f)
+		}
+	}
+}
+
+// TestExistingAccountNeedsAgreementAgainstSandbox: the sandbox refuses a
+// purchase for a seeded tenant until the pipeline records the agreement.
+func TestExistingAccountNeedsAgreementAgainstSandbox(t *testing.T) {
+	w := newWorld(t, flow.PolicyPayFirst)
+	ctx := context.Background()
+	o := w.signUp(t, answers("contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "m365-business-basic", 2), "Contoso-Admin-1")
+	if _, err := w.cli.PlaceOrder(ctx, o.TenantID, msapi.OrderRequest{RequestID: "direct",
+		Lines: []msapi.OrderLine{{OfferID: "3B555118-DA6A-4418-894F-7DF1E2096870", Quantity: 1}}}); !errors.Is(err, msapi.ErrAgreementMissing) {
+		t.Fatalf("purchase before the agreement: %v", err)
+	}
+	if _, err := w.svc.Process(ctx, o.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := w.cli.HasAgreement(ctx, o.TenantID); err != nil || !ok {
+		t.Fatalf("agreement after processing: %v %v", ok, err)
 	}
 }
