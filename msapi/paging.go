@@ -11,6 +11,9 @@ import (
 	"net/url"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"onboard/msapi/wire"
 )
 
@@ -159,23 +162,35 @@ func graphAll[T any](ctx context.Context, c *Client, r request) ([]T, error) {
 	return all, err
 }
 
+// graphPageOptions make the streaming decoder as lenient as encoding/json:
+// field names match in any case, a repeated name keeps its last value and
+// invalid UTF-8 is replaced, so switching decoders rejects no page.
+var graphPageOptions = jsonv2.JoinOptions(
+	jsonv2.MatchCaseInsensitiveNames(true),
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+)
+
 // streamGraphPage decodes one Graph page item by item: the "value" array is
 // never held as wire objects, only each converted item. It returns
-// @odata.nextLink, wherever it appears in the object.
+// @odata.nextLink, wherever it appears in the object. It uses the
+// go-json-experiment decoder (encoding/json/v2 to be), which decodes a
+// 100,000-user import several times faster and with fewer allocations than
+// encoding/json's Decoder (docs/performance.md).
 func streamGraphPage[T any](body io.Reader, each func(*T)) (string, error) {
-	dec := json.NewDecoder(body)
-	if err := expectDelim(dec, '{'); err != nil {
+	dec := jsontext.NewDecoder(body, graphPageOptions)
+	if err := expectKind(dec, '{'); err != nil {
 		return "", err
 	}
 	var next string
-	for dec.More() {
-		key, err := dec.Token()
+	for dec.PeekKind() == '"' {
+		key, err := dec.ReadToken()
 		if err != nil {
 			return "", fmt.Errorf("read key: %w", err)
 		}
-		switch key {
+		switch name := key.String(); name {
 		case "@odata.nextLink":
-			if err := dec.Decode(&next); err != nil {
+			if err := jsonv2.UnmarshalDecode(dec, &next, graphPageOptions); err != nil {
 				return "", fmt.Errorf("decode @odata.nextLink: %w", err)
 			}
 		case "value":
@@ -183,41 +198,41 @@ func streamGraphPage[T any](body io.Reader, each func(*T)) (string, error) {
 				return "", err
 			}
 		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return "", fmt.Errorf("skip %v: %w", key, err)
+			if err := dec.SkipValue(); err != nil {
+				return "", fmt.Errorf("skip %s: %w", sanitize(name), err)
 			}
 		}
 	}
-	if err := expectDelim(dec, '}'); err != nil {
+	if err := expectKind(dec, '}'); err != nil {
 		return "", err
 	}
 	return next, nil
 }
 
-func streamArray[T any](dec *json.Decoder, each func(*T)) error {
-	if err := expectDelim(dec, '['); err != nil {
+func streamArray[T any](dec *jsontext.Decoder, each func(*T)) error {
+	if err := expectKind(dec, '['); err != nil {
 		return fmt.Errorf("value: %w", err)
 	}
 	// One item reused: only what it points to is allocated per element.
 	var item, zero T
-	for i := 0; dec.More(); i++ {
+	for i := 0; dec.PeekKind() != ']'; i++ {
 		item = zero
-		if err := dec.Decode(&item); err != nil {
+		if err := jsonv2.UnmarshalDecode(dec, &item, graphPageOptions); err != nil {
 			return fmt.Errorf("value[%d]: %w", i, err)
 		}
 		each(&item)
 	}
-	return expectDelim(dec, ']')
+	return expectKind(dec, ']')
 }
 
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
+// expectKind reads the next token, which must be the delimiter want.
+func expectKind(dec *jsontext.Decoder, want jsontext.Kind) error {
+	tok, err := dec.ReadToken()
 	if err != nil {
-		return fmt.Errorf("expected %q: %w", want, err)
+		return fmt.Errorf("expected %q: %w", want.String(), err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q, found %v", want, tok)
+	if tok.Kind() != want {
+		return fmt.Errorf("expected %q, found %s", want.String(), tok.Kind())
 	}
 	return nil
 }
