@@ -74,7 +74,7 @@ func seedOrders(t *testing.T, path string) {
 			Lines: []flow.LineChoice{{OfferID: offer, Seats: seats}}, Company: company, FirstName: "Ada",
 			LastName: "Lovelace", Email: "ada@" + company[:4] + ".example", Phone: "+44 20 7946 0958", PhoneCountry: "GB",
 			Address:    flow.Address{Line1: "1 Main Street", City: "London", PostalCode: "SW1A 1AA", Country: "GB"},
-			AdminLogin: login, Domain: domain}
+			AdminLogin: login, Domain: domain, AgreementAccepted: true, AgreementDate: fixedNow}
 		o, err := svc.CreateOrder(ctx, a)
 		if err != nil {
 			t.Fatal(err)
