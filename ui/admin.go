@@ -102,7 +102,7 @@ func (s *adminScreen) update(msg tea.Msg) tea.Cmd {
 				s.verifying = false
 				return s.newForm()
 			}
-			return s.c.goTo(stateDetails, false)
+			return s.c.goTo(stateAgreement, false)
 		}
 		if s.verifying {
 			return nil

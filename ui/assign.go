@@ -368,8 +368,8 @@ func (s *assignScreen) userRows() string {
 		case sel[u.ID]:
 			box = "[x]"
 		}
-		line := ansi.Truncate(fmt.Sprintf("  %s %-28s %s", box,
-			ansi.Truncate(sanitizeN(u.DisplayName, 60), 28, "…"), sanitizeN(u.UPN, 80)), w, "…")
+		line := ansi.Truncate(fmt.Sprintf("  %s %s %s", box,
+			padCells(sanitizeN(u.DisplayName, 60), 28), sanitizeN(u.UPN, 80)), w, "…")
 		switch {
 		case i == s.cursor:
 			line = st.Cursor.Render("›" + line[1:])
@@ -384,4 +384,11 @@ func (s *assignScreen) userRows() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// padCells cuts or pads s to exactly w terminal cells (names may hold wide
+// characters, which %-*s would misalign).
+func padCells(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
 }

@@ -19,6 +19,8 @@ type Backend interface {
 	StartPayment(ctx context.Context, orderID string) (payment.Session, error)
 	CheckPayment(ctx context.Context, orderID, checkoutID string) (payment.State, flow.Order, error)
 	Process(ctx context.Context, orderID string, progress func(flow.Progress)) (flow.Result, error)
+	// Retry moves a failed order back to where it failed, so Process resumes.
+	Retry(ctx context.Context, orderID string) (flow.Order, error)
 	AssignLicenses(ctx context.Context, orderID, skuID string, userIDs []string) error
 	ListUsers(ctx context.Context, tenantID string) ([]flow.User, error)
 	SaveDraft(ctx context.Context, code, terminal string, step flow.StepID, a flow.Answers) (flow.Draft, error)
@@ -46,3 +48,6 @@ type DemoAccount struct {
 	Role     string
 	Note     string
 }
+
+// The domain service is the production backend.
+var _ Backend = (*flow.Service)(nil)

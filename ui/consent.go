@@ -44,16 +44,17 @@ type (
 // and waits until Microsoft shows the invitation accepted. The order is
 // created on arrival (idempotently: a resumed sign-up keeps its order).
 type consentScreen struct {
-	c       *common
-	link    link
-	spin    spinner.Model
-	ctx     context.Context
-	cancel  context.CancelFunc
-	gen     int
-	waiting bool
-	started time.Time
-	note    string // transient trouble while waiting
-	err     string // stops progress until the customer acts
+	c        *common
+	link     link
+	spin     spinner.Model
+	ctx      context.Context
+	cancel   context.CancelFunc
+	gen      int
+	waiting  bool
+	creating bool // CreateOrder is in flight
+	started  time.Time
+	note     string // transient trouble while waiting
+	err      string // stops progress until the customer acts
 }
 
 func newConsentScreen(c *common) *consentScreen {
@@ -111,6 +112,7 @@ func (s *consentScreen) createOrder() tea.Cmd {
 	if s.ctx != nil && s.waiting {
 		ctx, gen = s.ctx, s.gen
 	}
+	s.creating = true
 	return func() tea.Msg {
 		o, err := b.CreateOrder(ctx, a)
 		return orderCreatedMsg{gen: gen, order: o, err: err}
@@ -160,7 +162,11 @@ func (s *consentScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if s.c.answers.OrderID == "" {
-			return s.createOrder()
+			// No order yet: keep one creation in flight and keep polling.
+			if s.creating {
+				return s.pollLater()
+			}
+			return tea.Batch(s.createOrder(), s.pollLater())
 		}
 		return s.check()
 	case consentCheckedMsg:
@@ -220,15 +226,12 @@ func (s *consentScreen) back() tea.Cmd {
 }
 
 func (s *consentScreen) orderCreated(msg orderCreatedMsg) tea.Cmd {
+	s.creating = false
 	if msg.err != nil {
-		if errors.Is(msg.err, context.Canceled) {
-			return nil
+		if !errors.Is(msg.err, context.Canceled) {
+			s.note = "The order could not be created yet (" + sanitize(msg.err.Error()) + "); trying again."
 		}
-		s.note = "The order could not be created yet (" + sanitize(msg.err.Error()) + "); trying again."
-		if msg.gen == s.gen && s.waiting {
-			return s.pollLater()
-		}
-		return nil
+		return nil // the next poll tries again
 	}
 	s.note = ""
 	s.c.order = msg.order

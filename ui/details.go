@@ -80,7 +80,7 @@ func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 		a.Phone = e164
 	}
 	a.Address.State = strings.TrimSpace(a.Address.State)
-	return s.c.goTo(stateAdmin, true)
+	return s.c.goTo(stateAgreement, true)
 }
 
 func (s *detailsScreen) view() string {

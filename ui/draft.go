@@ -74,6 +74,8 @@ func stateOfStep(s flow.StepID) state {
 		return stateAccount
 	case flow.StepDetails:
 		return stateDetails
+	case flow.StepAgreement:
+		return stateAgreement
 	case flow.StepAdmin:
 		return stateAdmin
 	}

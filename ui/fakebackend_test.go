@@ -32,6 +32,7 @@ type fakeBackend struct {
 	payStates     []payment.State // CheckPayment answers in turn; then paid
 	checkouts     int
 	processErrs   []error // Process fails with these in turn
+	retries       int
 	progress      []flow.Progress
 	bought        bool // Process buys (vs converts)
 	users         []flow.User
@@ -207,6 +208,13 @@ func (f *fakeBackend) Process(ctx context.Context, orderID string, progress func
 	f.orders[orderID] = o
 	f.mu.Unlock()
 	return res, ctx.Err()
+}
+
+func (f *fakeBackend) Retry(_ context.Context, orderID string) (flow.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.retries++
+	return f.orders[orderID], nil
 }
 
 func (f *fakeBackend) AssignLicenses(_ context.Context, orderID, skuID string, userIDs []string) error {

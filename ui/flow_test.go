@@ -90,6 +90,8 @@ func TestBackKeepsAnswers(t *testing.T) {
 	h.key("enter")
 	h.fillDetails()
 	h.key("esc")
+	h.requireState(stateAgreement)
+	h.key("esc")
 	h.requireState(stateDetails)
 	h.key("esc")
 	h.requireState(stateAccount)
@@ -98,6 +100,32 @@ func TestBackKeepsAnswers(t *testing.T) {
 	h.requireView("Contoso Ltd")
 	if a := h.m.c.answers; a.Email != "ada@contoso.com" || a.Address.City != "Berlin" || a.Phone != "+49301234567" {
 		t.Fatalf("answers lost going back: %+v", a)
+	}
+}
+
+func TestAgreementGolden(t *testing.T) {
+	h := newHarness(t)
+	h.chooseLicenses()
+	h.key("enter")
+	for _, v := range []string{"Contoso Ltd", "Ada", "Lovelace", "ada@contoso.com"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.typeText("/Germ")
+	h.key("enter")
+	h.typeText("030 1234567")
+	h.key("enter")
+	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117", ""} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.requireState(stateAgreement)
+	h.key("enter")
+	h.requireState(stateAgreement)
+	h.golden()
+	h.key("y")
+	if a := h.m.c.answers; !a.AgreementAccepted || !a.AgreementDate.Equal(h.clock) {
+		t.Fatalf("agreement not recorded: %v %v", a.AgreementAccepted, a.AgreementDate)
 	}
 }
 
@@ -339,6 +367,9 @@ func TestProcessingGoldens(t *testing.T) {
 		h.golden()
 		h.key("r")
 		h.requireState(stateDone)
+		if h.fb.retries != 1 {
+			t.Fatalf("retries = %d, want Retry before processing again", h.fb.retries)
+		}
 	})
 }
 

@@ -263,6 +263,8 @@ func (h *harness) fillDetails() {
 		h.typeText(v)
 		h.key("enter")
 	}
+	h.requireState(stateAgreement)
+	h.key("y")
 	h.requireState(stateAdmin)
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"onboard/flow"
 )
@@ -134,7 +133,7 @@ func (s *licensesScreen) view() string {
 	}
 	nameW := max(s.c.bodyWidth()-44, 20)
 	row := func(name, price, seats, total string) string {
-		return fmt.Sprintf("  %-*s %14s %8s %16s", nameW, ansi.Truncate(name, nameW, "…"), price, seats, total)
+		return fmt.Sprintf("  %s %14s %8s %16s", padCells(name, nameW), price, seats, total)
 	}
 	var b strings.Builder
 	b.WriteString("How many seats of each product do you need? Prices are per seat and month.\n\n")
@@ -164,7 +163,7 @@ func (s *licensesScreen) view() string {
 	b.WriteString("\n" + st.Total.Render(fmt.Sprintf("  Total per month: %s", formatMoney(total, cat.Currency))) + "\n")
 	o := cat.Offers[s.cursor]
 	if o.Description != "" {
-		b.WriteString("\n" + st.Subtle.Render(sanitize(o.Description)) + "\n")
+		b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(sanitize(o.Description)) + "\n")
 	}
 	b.WriteString(st.Subtle.Render(fmt.Sprintf("%s: %d to %d seats.", sanitizeN(o.Name, 40), o.MinSeats, o.MaxSeats)))
 	if s.err != "" {

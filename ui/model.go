@@ -19,6 +19,7 @@ const (
 	stateLicenses
 	stateAccount
 	stateDetails
+	stateAgreement
 	stateAdmin
 	stateConsent
 	stateReview // review and pay
@@ -77,6 +78,7 @@ func New(opts Options) *Model {
 		stateLicenses:   newLicensesScreen(c),
 		stateAccount:    &accountScreen{c: c},
 		stateDetails:    &detailsScreen{c: c},
+		stateAgreement:  &agreementScreen{c: c},
 		stateAdmin:      newAdminScreen(c),
 		stateConsent:    newConsentScreen(c),
 		stateReview:     newReviewScreen(c),

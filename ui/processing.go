@@ -58,10 +58,12 @@ func (s *processingScreen) help() []key.Binding {
 
 func (s *processingScreen) enter() tea.Cmd {
 	s.spin = newSpinner()
-	return s.start()
+	return s.start(s.c.order.Status == flow.StatusFailed)
 }
 
-func (s *processingScreen) start() tea.Cmd {
+// start runs the pipeline; retry first moves a failed order back to the
+// step that failed (finished steps are recorded and not repeated).
+func (s *processingScreen) start(retry bool) tea.Cmd {
 	if s.cancel != nil {
 		s.cancel()
 	}
@@ -76,6 +78,12 @@ func (s *processingScreen) start() tea.Cmd {
 	ch := make(chan tea.Msg, 64)
 	go func() {
 		defer close(ch)
+		if retry {
+			if _, err := b.Retry(ctx, id); err != nil && !errors.Is(err, flow.ErrIllegalTransition) {
+				ch <- processedMsg{gen: gen, err: err}
+				return
+			}
+		}
 		res, err := b.Process(ctx, id, func(p flow.Progress) {
 			select {
 			case ch <- progressMsg{gen: gen, p: p, ch: ch}:
@@ -128,13 +136,16 @@ func (s *processingScreen) update(msg tea.Msg) tea.Cmd {
 		return s.c.goTo(stateDone, true)
 	case tea.KeyPressMsg:
 		if s.err != nil && key.Matches(msg, s.c.keys.Retry) {
-			return s.start()
+			return s.start(true)
 		}
 	}
 	return nil
 }
 
 func (s *processingScreen) report(p flow.Progress) {
+	if p.Step == "done" {
+		return // the summary screen follows
+	}
 	i, ok := s.index[p.Step]
 	if !ok {
 		bar := progress.New(progress.WithWidth(30), progress.WithoutPercentage())
@@ -194,7 +205,7 @@ func (s *processingScreen) stepLine(sp *stepProgress) string {
 
 func (s *processingScreen) errorText() string {
 	num := sanitizeN(s.c.order.Number, 30)
-	if errors.Is(s.err, flow.ErrNotReady) {
+	if errors.Is(s.err, flow.ErrNotReady) && s.c.order.Policy == flow.PolicyManualApproval {
 		return fmt.Sprintf("Order %s waits for approval by %s. You will get an e-mail when it is set up; you can close this window.",
 			num, sanitizeN(s.c.provider, 40))
 	}

@@ -10,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"onboard/flow"
 	"onboard/payment"
@@ -250,7 +249,7 @@ func (s *reviewScreen) orderTable() string {
 	st, o := s.c.styles, s.c.order
 	nameW := max(s.c.bodyWidth()-50, 20)
 	row := func(name, seats, price, total string) string {
-		return fmt.Sprintf("%-*s %7s %18s %18s", nameW, ansi.Truncate(name, nameW, "…"), seats, price, total)
+		return fmt.Sprintf("%s %7s %18s %18s", padCells(name, nameW), seats, price, total)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Order %s for %s\n\n", sanitizeN(o.Number, 30), sanitizeN(s.c.answers.Company, 60))

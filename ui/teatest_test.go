@@ -63,7 +63,9 @@ func TestSelfServiceFlowInProgram(t *testing.T) {
 	frames := probe.frames
 
 	waitView(t, frames, "Choose licenses")
-	tm.Type("++")
+	tm.Type("+")
+	waitView(t, frames, "EUR 20.60      ‹1›")
+	tm.Type("+")
 	waitView(t, frames, "EUR 41.20")
 	tm.Send(keyMsg("enter"))
 	waitView(t, frames, "Use existing Microsoft account")
@@ -94,6 +96,8 @@ func TestSelfServiceFlowInProgram(t *testing.T) {
 	}
 	tm.Send(keyMsg("enter"))
 
+	waitView(t, frames, "Microsoft Customer Agreement")
+	tm.Type("y")
 	waitView(t, frames, "Administrator login")
 	tm.Send(tea.PasteMsg{Content: "admin@contoso.onmicrosoft.com"})
 	waitView(t, frames, "> admin@contoso.onmicrosoft.com")
@@ -111,8 +115,9 @@ func TestSelfServiceFlowInProgram(t *testing.T) {
 	waitView(t, frames, "Your licenses are ready")
 	waitView(t, frames, "Order number: NW-1001")
 	tm.Send(keyMsg("enter"))
-	waitView(t, frames, "2 of 2 free")
+	waitView(t, frames, "30 of 30 users")
 	tm.Send(keyMsg("enter"))
+	waitView(t, frames, "1 chosen, 1 of 2 free")
 	tm.Send(keyMsg("ctrl+s"))
 	waitView(t, frames, "1 licenses assigned")
 	tm.Send(keyMsg("ctrl+q"))

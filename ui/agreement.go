@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+// agreementURL is Microsoft's published Customer Agreement.
+const agreementURL = "https://www.microsoft.com/licensing/docs/customeragreement"
+
+// agreementScreen records that the customer accepts the Microsoft Customer
+// Agreement, which Microsoft requires before licenses are bought.
+type agreementScreen struct {
+	c   *common
+	err string
+}
+
+func (s *agreementScreen) step() flow.StepID { return flow.StepAgreement }
+func (s *agreementScreen) title() string     { return "Microsoft Customer Agreement" }
+func (s *agreementScreen) help() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "I accept")),
+		k.Back, k.Quit,
+	}
+}
+
+func (s *agreementScreen) enter() tea.Cmd {
+	s.err = ""
+	return nil
+}
+
+func (s *agreementScreen) update(msg tea.Msg) tea.Cmd {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(kp, s.c.keys.Back):
+		return s.c.goTo(stateDetails, false)
+	case kp.String() == "y":
+		a := &s.c.answers
+		a.AgreementAccepted, a.AgreementDate = true, s.c.now().UTC()
+		return s.c.goTo(stateAdmin, true)
+	case key.Matches(kp, s.c.keys.Next):
+		s.err = "Press y to accept the agreement, or esc to go back."
+	}
+	return nil
+}
+
+func (s *agreementScreen) view() string {
+	st := s.c.styles
+	a := s.c.answers
+	who := sanitizeN(a.FirstName+" "+a.LastName, 80)
+	text := fmt.Sprintf("Microsoft requires every customer to accept the Microsoft Customer Agreement "+
+		"before licenses are bought. You can read it at\n\n%s\n\n"+
+		"Press y to confirm that %s accepts the agreement on behalf of %s.",
+		st.URL.Render(agreementURL), who, sanitizeN(a.Company, 80))
+	if a.AgreementAccepted {
+		text += "\n\n" + st.Subtle.Render("Already accepted; press y to continue.")
+	}
+	if s.err != "" {
+		text += "\n\n" + st.Error.Render(s.err)
+	}
+	return wrapText(text, s.c.bodyWidth())
+}
