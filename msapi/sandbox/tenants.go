@@ -204,7 +204,7 @@ type catalog struct {
 
 func newCatalog(northwindUsers int) *catalog {
 	c := &catalog{byID: map[string]*tenant{}}
-	for _, t := range []*tenant{contoso(), fabrikam(), northwind(northwindUsers)} {
+	for _, t := range []*tenant{contoso(), fabrikam(), northwind(northwindUsers), hostile()} {
 		c.tenants = append(c.tenants, t)
 		c.byID[t.ID] = t
 	}
@@ -362,5 +362,6 @@ func DemoAccounts() []DemoAccount {
 		{"fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "Global administrator", "Has a Business Premium trial: it is converted"},
 		{"fabrikam.onmicrosoft.com", "alex@fabrikam.onmicrosoft.com", "Fabrikam-User-1", "User", "Not an administrator"},
 		{"northwind.onmicrosoft.com", "admin@northwind.onmicrosoft.com", "Northwind-Admin-1", "Global administrator", "Large tenant (100,000 users by default, 50 domains): paging"},
+		{hostileInitial, hostileAdmin, hostilePassword, "Global administrator", "Names, users and domains full of terminal escapes, bidi overrides and 10 KB names: shown neutralised"},
 	}
 }
