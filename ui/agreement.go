@@ -45,6 +45,9 @@ func (s *agreementScreen) update(msg tea.Msg) tea.Cmd {
 	case kp.String() == "y":
 		a := &s.c.answers
 		a.AgreementAccepted, a.AgreementDate = true, s.c.now().UTC()
+		if a.Account == flow.AccountNew {
+			return s.c.goTo(stateCreateAccount, true)
+		}
 		return s.c.goTo(stateAdmin, true)
 	case key.Matches(kp, s.c.keys.Next):
 		s.err = "Press y to accept the agreement, or esc to go back."

@@ -51,3 +51,11 @@ type DemoAccount struct {
 
 // The domain service is the production backend.
 var _ Backend = (*flow.Service)(nil)
+
+// newAccountBackend is implemented by backends that can create a Microsoft
+// account for customers who have none; without it that choice shows as
+// coming soon.
+type newAccountBackend interface {
+	CheckSubdomain(ctx context.Context, prefix string) (available bool, suggestions []string, err error)
+	CreateMicrosoftAccount(ctx context.Context, orderID string) (msapi.CreatedCustomer, error)
+}

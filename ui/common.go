@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -73,3 +74,6 @@ func (c *common) goTo(s state, forward bool) tea.Cmd {
 }
 
 func newSpinner() spinner.Model { return spinner.New(spinner.WithSpinner(spinner.Dot)) }
+
+// spinnerMark is the spinner's current frame without its padding.
+func spinnerMark(s spinner.Model) string { return strings.TrimSpace(s.View()) }

@@ -286,3 +286,27 @@ func makeUsers(n int) []flow.User {
 	}
 	return us
 }
+
+func (f *fakeBackend) CheckSubdomain(_ context.Context, domain string) (bool, []string, error) {
+	if strings.HasPrefix(domain, "contoso.") {
+		return false, []string{"contoso2.onmicrosoft.com", "contosoltd.onmicrosoft.com"}, nil
+	}
+	return true, nil, nil
+}
+
+func (f *fakeBackend) CreateMicrosoftAccount(_ context.Context, orderID string) (msapi.CreatedCustomer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.orders[orderID]
+	if !ok {
+		return msapi.CreatedCustomer{}, flow.ErrNotFound
+	}
+	o.TenantID, o.TenantDomain, o.Status = "tid-new", "fabrikam.onmicrosoft.com", flow.StatusAwaitingPayment
+	f.orders[orderID] = o
+	return msapi.CreatedCustomer{TenantID: "tid-new", Domain: "fabrikam.onmicrosoft.com",
+		AdminUserName: "admin@fabrikam.onmicrosoft.com", AdminPassword: "Tmp#Pass-4821"}, nil
+}
+
+// existingOnly hides the fake's new-account methods, like a backend that
+// cannot create Microsoft accounts.
+type existingOnly struct{ Backend }

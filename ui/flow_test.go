@@ -133,12 +133,64 @@ func TestAccountGoldens(t *testing.T) {
 	h := newHarness(t)
 	h.chooseLicenses()
 	t.Run("choice", func(t *testing.T) { h.t = t; h.golden() })
-	t.Run("new account coming soon", func(t *testing.T) {
+	t.Run("name taken", func(t *testing.T) {
 		h.t = t
-		h.key("down", "enter")
+		h.key("down")
+		h.typeText("contoso")
+		h.key("enter")
 		h.requireState(stateAccount)
+		h.requireView("contosoltd.onmicrosoft.com")
 		h.golden()
 	})
+	t.Run("new account coming soon", func(t *testing.T) {
+		h := newHarness(t, func(fb *fakeBackend, o *Options) { o.Backend = existingOnly{fb} })
+		h.chooseLicenses()
+		h.key("down", "enter")
+		h.requireState(stateAccount)
+		h.requireView("coming soon")
+		h.golden()
+	})
+}
+
+func TestNewAccountPath(t *testing.T) {
+	h := newHarness(t)
+	h.chooseLicenses()
+	h.key("down")
+	h.typeText("fabrikam")
+	h.key("enter")
+	h.requireState(stateDetails)
+	if a := h.m.c.answers; a.Account != flow.AccountNew || a.Domain != "fabrikam.onmicrosoft.com" {
+		t.Fatalf("answers = %s %s", a.Account, a.Domain)
+	}
+	for _, v := range []string{"Fabrikam Inc", "Ada", "Lovelace", "ada@fabrikam.com"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.typeText("/Germ")
+	h.key("enter")
+	h.typeText("030 1234567")
+	h.key("enter")
+	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117", ""} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.key("y")
+	h.requireState(stateCreateAccount)
+	h.requireView("Tmp#Pass-4821")
+	h.golden()
+	h.key("enter")
+	h.requireState(stateReview)
+	if strings.Contains(h.view(), "Tmp#Pass-4821") {
+		t.Fatal("the new password is still on screen")
+	}
+	if s := h.m.screens[stateCreateAccount].(*createAccountScreen); s.created.AdminPassword != "" {
+		t.Fatal("the new password is kept after it was shown")
+	}
+	for _, a := range h.fb.draftAnswers {
+		if strings.Contains(fmt.Sprintf("%+v", a), "Tmp#Pass-4821") {
+			t.Fatal("a draft holds the new password")
+		}
+	}
 }
 
 func TestDetailsGoldens(t *testing.T) {

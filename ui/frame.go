@@ -54,7 +54,7 @@ func (m *Model) header(scr screen) string {
 	c := m.c
 	st := c.styles
 	left := st.Provider.Render(sanitizeN(c.provider, 30))
-	if n, of := flow.Number(c.answers.Mode, scr.step()); n > 0 {
+	if n, of := flow.PathNumber(c.answers.Mode, c.answers.Account, scr.step()); n > 0 {
 		left += st.Step.Render(fmt.Sprintf("  Step %d of %d", n, of))
 	}
 	left += st.Step.Render("  ") + st.Title.Render(scr.title())

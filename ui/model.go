@@ -22,7 +22,8 @@ const (
 	stateAgreement
 	stateAdmin
 	stateConsent
-	stateReview // review and pay
+	stateCreateAccount // the new-account path's stand-in for admin and consent
+	stateReview        // review and pay
 	stateProcessing
 	stateDone
 	stateAssign
@@ -73,18 +74,19 @@ func New(opts Options) *Model {
 	c.answers.Account = flow.AccountExisting
 	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts}
 	m.screens = map[state]screen{
-		stateLoading:    &loadingScreen{c: c},
-		stateResume:     &resumeScreen{c: c},
-		stateLicenses:   newLicensesScreen(c),
-		stateAccount:    &accountScreen{c: c},
-		stateDetails:    &detailsScreen{c: c},
-		stateAgreement:  &agreementScreen{c: c},
-		stateAdmin:      newAdminScreen(c),
-		stateConsent:    newConsentScreen(c),
-		stateReview:     newReviewScreen(c),
-		stateProcessing: &processingScreen{c: c},
-		stateDone:       &doneScreen{c: c},
-		stateAssign:     newAssignScreen(c),
+		stateLoading:       &loadingScreen{c: c},
+		stateResume:        &resumeScreen{c: c},
+		stateLicenses:      newLicensesScreen(c),
+		stateAccount:       newAccountScreen(c),
+		stateDetails:       &detailsScreen{c: c},
+		stateAgreement:     &agreementScreen{c: c},
+		stateAdmin:         newAdminScreen(c),
+		stateConsent:       newConsentScreen(c),
+		stateCreateAccount: &createAccountScreen{c: c},
+		stateReview:        newReviewScreen(c),
+		stateProcessing:    &processingScreen{c: c},
+		stateDone:          &doneScreen{c: c},
+		stateAssign:        newAssignScreen(c),
 	}
 	return m
 }
@@ -158,7 +160,7 @@ func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < mi
 func (m *Model) goTo(msg goMsg) tea.Cmd {
 	m.state = msg.to
 	cmd := m.active().enter()
-	if msg.forward && m.state <= stateConsent && m.state >= stateAccount {
+	if msg.forward && m.state <= stateCreateAccount && m.state >= stateAccount {
 		return tea.Batch(cmd, m.saveDraft(m.active().step()))
 	}
 	return cmd

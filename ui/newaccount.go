@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+	"onboard/msapi"
+)
+
+type accountCreatedMsg struct {
+	order   flow.Order
+	created msapi.CreatedCustomer
+	err     error
+}
+
+// createAccountScreen creates the order and the customer's new Microsoft
+// account, and shows the administrator's first password once. The password
+// is held only while this screen shows it.
+type createAccountScreen struct {
+	c        *common
+	spin     spinner.Model
+	working  bool
+	created  msapi.CreatedCustomer
+	ready    bool
+	err      string
+	cancel   context.CancelFunc
+	orderErr bool
+}
+
+func (s *createAccountScreen) step() flow.StepID { return flow.StepReview }
+func (s *createAccountScreen) title() string     { return "Your new Microsoft account" }
+func (s *createAccountScreen) help() []key.Binding {
+	k := s.c.keys
+	switch {
+	case s.ready:
+		return []key.Binding{k.Next, k.Quit}
+	case s.err != "":
+		return []key.Binding{k.Retry, k.Back, k.Quit}
+	}
+	return []key.Binding{k.Quit}
+}
+
+func (s *createAccountScreen) enter() tea.Cmd {
+	s.spin = newSpinner()
+	return s.start()
+}
+
+func (s *createAccountScreen) start() tea.Cmd {
+	s.working, s.ready, s.err, s.created = true, false, "", msapi.CreatedCustomer{}
+	ctx, cancel := context.WithCancel(s.c.ctx)
+	s.cancel = cancel
+	b, a := s.c.backend, s.c.answers
+	nb, ok := b.(newAccountBackend)
+	if !ok {
+		cancel()
+		s.working, s.err = false, "Creating Microsoft accounts is not available here."
+		return nil
+	}
+	create := func() tea.Msg {
+		defer cancel()
+		o, err := b.CreateOrder(ctx, a)
+		if err != nil {
+			return accountCreatedMsg{err: fmt.Errorf("create order: %w", err)}
+		}
+		cc, err := nb.CreateMicrosoftAccount(ctx, o.ID)
+		if err != nil {
+			return accountCreatedMsg{order: o, err: err}
+		}
+		// CreateOrder with the id is idempotent: it returns the order as
+		// the account creation moved it on.
+		a.OrderID = o.ID
+		o2, err := b.CreateOrder(ctx, a)
+		if err != nil {
+			o2 = o
+		}
+		return accountCreatedMsg{order: o2, created: cc}
+	}
+	return tea.Batch(s.spin.Tick, create)
+}
+
+func (s *createAccountScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if !s.working {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case accountCreatedMsg:
+		return s.done(msg)
+	case tea.KeyPressMsg:
+		k := s.c.keys
+		switch {
+		case s.ready && key.Matches(msg, k.Next):
+			s.created = msapi.CreatedCustomer{} // the password is shown once
+			s.ready = false
+			return s.c.goTo(stateAfterConsent(s.c.order), true)
+		case s.err != "" && key.Matches(msg, k.Retry):
+			return s.start()
+		case s.err != "" && key.Matches(msg, k.Back):
+			return s.c.goTo(stateAgreement, false)
+		}
+	}
+	return nil
+}
+
+func (s *createAccountScreen) done(msg accountCreatedMsg) tea.Cmd {
+	s.working = false
+	if msg.order.ID != "" {
+		s.c.order, s.c.answers.OrderID = msg.order, msg.order.ID
+	}
+	if msg.err != nil {
+		if !errors.Is(msg.err, context.Canceled) {
+			s.err = "The account could not be created (" + sanitize(msg.err.Error()) + "). Press r to try again."
+		}
+		return nil
+	}
+	s.created, s.ready = msg.created, true
+	if msg.created.TenantID != "" {
+		s.c.answers.TenantID = msg.created.TenantID
+	}
+	return saveDraftCmd(flow.StepReview)
+}
+
+func (s *createAccountScreen) view() string {
+	st := s.c.styles
+	switch {
+	case s.working:
+		return fmt.Sprintf("%s Creating %s with Microsoft…", spinnerMark(s.spin), sanitizeN(s.c.answers.Domain, 80))
+	case s.err != "":
+		return st.Error.Width(s.c.bodyWidth()).Render(s.err)
+	}
+	cc := s.created
+	out := st.Success.Render("✓ Your Microsoft account is ready.") + "\n\n" +
+		fmt.Sprintf("Domain:         %s\n", sanitizeN(cc.Domain, 80))
+	if cc.AdminPassword == "" {
+		return out + "\nIts administrator's password was shown when the account was created.\n\nPress Enter to continue."
+	}
+	out += fmt.Sprintf("Administrator:  %s\nPassword:       %s\n\n", sanitizeN(cc.AdminUserName, 80), sanitizeN(cc.AdminPassword, 80))
+	out += st.Warning.Width(s.c.bodyWidth()).Render("Write the password down now: it is shown only once and is not saved anywhere. "+
+		"You will be asked to change it when you first sign in.") + "\n\nPress Enter to continue."
+	return out
+}
