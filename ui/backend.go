@@ -18,6 +18,7 @@ type Backend interface {
 	ConsentAccepted(ctx context.Context, orderID string, c msapi.Customer) (flow.Order, error)
 	StartPayment(ctx context.Context, orderID string) (payment.Session, error)
 	CheckPayment(ctx context.Context, orderID, checkoutID string) (payment.State, flow.Order, error)
+	FindOrderForPayment(ctx context.Context, number, email string) (flow.Order, error)
 	Process(ctx context.Context, orderID string, progress func(flow.Progress)) (flow.Result, error)
 	// Retry moves a failed order back to where it failed, so Process resumes.
 	Retry(ctx context.Context, orderID string) (flow.Order, error)

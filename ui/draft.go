@@ -66,7 +66,7 @@ func (m *Model) draftFound(msg draftFoundMsg) tea.Cmd {
 
 // stateOfStep is where a resumed draft continues. Steps after the
 // invitation continue there too: the order then moves on by itself.
-func stateOfStep(s flow.StepID) state {
+func stateOfStep(s flow.StepID, a flow.Answers) state {
 	switch s {
 	case flow.StepLicenses:
 		return stateLicenses
@@ -78,6 +78,9 @@ func stateOfStep(s flow.StepID) state {
 		return stateAgreement
 	case flow.StepAdmin:
 		return stateAdmin
+	}
+	if a.Account == flow.AccountNew {
+		return stateCreateAccount // idempotent: shows the account made before
 	}
 	return stateConsent
 }
@@ -132,7 +135,7 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		s.c.answers = msg.answers
 		s.c.answers.Mode = flow.ModeCustomer
-		return s.c.goTo(stateOfStep(msg.step), false)
+		return s.c.goTo(stateOfStep(msg.step, msg.answers), false)
 	}
 	return nil
 }

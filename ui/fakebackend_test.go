@@ -27,6 +27,7 @@ type fakeBackend struct {
 	orders     map[string]flow.Order
 	nextNumber int
 	cancelled  []string
+	orderEmail map[string]string // order id → the e-mail on it
 
 	checkoutURL   string
 	payStates     []payment.State // CheckPayment answers in turn; then paid
@@ -52,6 +53,7 @@ func newFakeBackend() *fakeBackend {
 		tenant: msapi.Customer{TenantID: "tid-contoso", Domain: "contoso.onmicrosoft.com",
 			CompanyName: "Contoso", Relationship: msapi.RelationshipReseller},
 		orders:       map[string]flow.Order{},
+		orderEmail:   map[string]string{},
 		nextNumber:   1001,
 		assignments:  map[string][]string{},
 		drafts:       map[string]flow.Draft{},
@@ -310,3 +312,14 @@ func (f *fakeBackend) CreateMicrosoftAccount(_ context.Context, orderID string) 
 // existingOnly hides the fake's new-account methods, like a backend that
 // cannot create Microsoft accounts.
 type existingOnly struct{ Backend }
+
+func (f *fakeBackend) FindOrderForPayment(_ context.Context, number, email string) (flow.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, o := range f.orders {
+		if o.Number == number && strings.EqualFold(f.orderEmail[o.ID], email) {
+			return o, nil
+		}
+	}
+	return flow.Order{}, fmt.Errorf("order %s: %w", number, flow.ErrNotFound)
+}

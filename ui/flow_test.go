@@ -577,3 +577,35 @@ func TestForeignTextIsSanitised(t *testing.T) {
 		t.Fatalf("escape sequence reached the screen: %q", v)
 	}
 }
+
+func TestPayExistingOrder(t *testing.T) {
+	h := newHarness(t)
+	h.fb.orders["ord-9"] = flow.Order{ID: "ord-9", Number: "NW-2001", Status: flow.StatusAwaitingPayment,
+		Currency: "EUR", TenantDomain: "contoso.onmicrosoft.com",
+		Lines: []flow.OrderLine{{Name: "Microsoft 365 Business Premium", Quantity: 10, UnitPrice: 2060}}}
+	h.fb.orderEmail["ord-9"] = "ada@contoso.com"
+	h.key("ctrl+o")
+	h.requireState(statePayOrder)
+	t.Run("form", func(t *testing.T) { h.t = t; h.golden() })
+	t.Run("not found", func(t *testing.T) {
+		h.t = t
+		h.typeText("NW-2001")
+		h.key("enter")
+		h.typeText("eve@example.com")
+		h.key("enter")
+		h.requireState(statePayOrder)
+		h.requireView("No order has that number and e-mail")
+		h.golden()
+	})
+	t.Run("found", func(t *testing.T) {
+		h.t = t
+		h.key("enter") // the number is kept
+		for range len("eve@example.com") {
+			h.key("backspace")
+		}
+		h.typeText("ada@contoso.com")
+		h.key("enter")
+		h.requireState(stateReview)
+		h.requireView("EUR 206.00")
+	})
+}

@@ -27,6 +27,7 @@ type KeyMap struct {
 	StartNew key.Binding
 	Assign   key.Binding
 	Finish   key.Binding
+	PayOrder key.Binding
 }
 
 // DefaultKeyMap is the key map of the wizard.
@@ -38,7 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Next:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		Up:       key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
-		Inc:      key.NewBinding(key.WithKeys("+", "=", "right"), key.WithHelp("+", "more seats")),
+		Inc:      key.NewBinding(key.WithKeys("+", "=", "right"), key.WithHelp("+/-", "seats")),
 		Dec:      key.NewBinding(key.WithKeys("-", "left"), key.WithHelp("-", "fewer")),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open page")),
 		Reopen:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reopen")),
@@ -53,5 +54,6 @@ func DefaultKeyMap() KeyMap {
 		StartNew: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start over")),
 		Assign:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "assign licenses")),
 		Finish:   key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "finish")),
+		PayOrder: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "pay existing order")),
 	}
 }

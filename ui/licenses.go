@@ -29,7 +29,7 @@ func (s *licensesScreen) step() flow.StepID { return flow.StepLicenses }
 func (s *licensesScreen) title() string     { return "Choose licenses" }
 func (s *licensesScreen) help() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{k.Up, k.Down, k.Inc, k.Dec, k.Next, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Inc, k.Next, k.PayOrder, k.Quit}
 }
 
 // enter loads the seat counts from the answers (a resumed draft or a
@@ -69,6 +69,8 @@ func (s *licensesScreen) update(msg tea.Msg) tea.Cmd {
 		s.typeDigit(int(kp.Text[0] - '0'))
 	case key.Matches(kp, k.Next):
 		return s.submit()
+	case key.Matches(kp, k.PayOrder):
+		return s.c.goTo(statePayOrder, false)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ const (
 	stateProcessing
 	stateDone
 	stateAssign
+	statePayOrder // pay for an order an agent prepared
 )
 
 // Model is the root model of the wizard.
@@ -87,6 +88,7 @@ func New(opts Options) *Model {
 		stateProcessing:    &processingScreen{c: c},
 		stateDone:          &doneScreen{c: c},
 		stateAssign:        newAssignScreen(c),
+		statePayOrder:      &payOrderScreen{c: c},
 	}
 	return m
 }

@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"onboard/flow"
+)
+
+type orderFoundMsg struct {
+	order flow.Order
+	err   error
+}
+
+// payOrderScreen finds an order an agent created for the customer (by its
+// number and the e-mail on it) so it can be paid at the kiosk.
+type payOrderScreen struct {
+	c       *common
+	form    *huh.Form
+	number  string
+	email   string
+	finding bool
+	err     string
+}
+
+func (s *payOrderScreen) step() flow.StepID { return flow.StepPay }
+func (s *payOrderScreen) title() string     { return "Pay for an existing order" }
+func (s *payOrderScreen) help() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		s.c.keys.Back, s.c.keys.Quit,
+	}
+}
+
+func (s *payOrderScreen) enter() tea.Cmd {
+	s.finding = false
+	s.form = s.c.newForm(huh.NewGroup(
+		huh.NewInput().Title("Order number").Description("It is on the e-mail or the receipt you got.").
+			Value(&s.number).Validate(func(v string) error {
+			if strings.TrimSpace(v) == "" {
+				return errors.New("enter the order number")
+			}
+			return nil
+		}),
+		huh.NewInput().Title("E-mail").Description("The e-mail address the order was made with.").
+			Value(&s.email).Validate(flow.ValidateEmail),
+	))
+	return s.form.Init()
+}
+
+func (s *payOrderScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case orderFoundMsg:
+		return s.found(msg)
+	case tea.KeyPressMsg:
+		if key.Matches(msg, s.c.keys.Back) {
+			return s.c.goTo(stateLicenses, false)
+		}
+	}
+	if s.finding || s.form == nil {
+		return nil
+	}
+	var cmd tea.Cmd
+	s.form, cmd = updateForm(s.form, msg)
+	if s.form.State != huh.StateCompleted {
+		return cmd
+	}
+	s.finding, s.err = true, ""
+	ctx, b := s.c.ctx, s.c.backend
+	number, email := strings.TrimSpace(s.number), strings.TrimSpace(s.email)
+	return func() tea.Msg {
+		o, err := b.FindOrderForPayment(ctx, number, email)
+		return orderFoundMsg{order: o, err: err}
+	}
+}
+
+func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
+	s.finding = false
+	if msg.err != nil {
+		switch {
+		case errors.Is(msg.err, context.Canceled):
+		case errors.Is(msg.err, flow.ErrNotFound):
+			s.err = "No order has that number and e-mail. Check both and try again."
+		default:
+			s.err = "The order could not be looked up (" + sanitize(msg.err.Error()) + "). Try again."
+		}
+		return s.enter()
+	}
+	s.c.order = msg.order
+	s.c.answers.OrderID, s.c.answers.Email = msg.order.ID, strings.TrimSpace(s.email)
+	return s.c.goTo(stateAfterConsent(msg.order), false)
+}
+
+func (s *payOrderScreen) view() string {
+	st := s.c.styles
+	out := "Pay for an order that was prepared for you.\n\n"
+	if s.finding {
+		return out + st.Subtle.Render("Looking up the order…")
+	}
+	if s.err != "" {
+		out += st.Error.Render(s.err) + "\n\n"
+	}
+	return out + s.form.View()
+}
