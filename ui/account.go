@@ -43,7 +43,7 @@ func (s *accountScreen) step() flow.StepID { return flow.StepAccount }
 func (s *accountScreen) title() string     { return "Microsoft account" }
 func (s *accountScreen) help() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{k.Up, k.Down, k.Next, k.Back, k.Quit}
+	return []key.Binding{k.Move, k.Next, k.Back, k.Quit}
 }
 
 func (s *accountScreen) canCreate() bool {

@@ -65,11 +65,11 @@ func (s *assignScreen) help() []key.Binding {
 	if s.finished {
 		return []key.Binding{k.Finish, k.Quit}
 	}
-	keys := []key.Binding{k.Up, k.Down, k.Toggle, k.Save}
+	keys := []key.Binding{k.Toggle, k.Save, k.Finish, k.Back, k.Move}
 	if len(s.lines) > 1 {
 		keys = append(keys, k.NextSku)
 	}
-	return append(keys, k.Back, k.Finish)
+	return keys
 }
 
 func (s *assignScreen) enter() tea.Cmd {

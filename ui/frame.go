@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -30,7 +31,7 @@ func (m *Model) render() string {
 	}
 	lines := []string{m.header(scr), ""}
 	lines = append(lines, fitLines(body, c.bodyWidth(), c.bodyHeight())...)
-	lines = append(lines, "", ansi.Truncate(m.footer(keys), c.bodyWidth(), "…"))
+	lines = append(lines, "", m.footer(keys))
 	return c.styles.App.Render(strings.Join(lines, "\n"))
 }
 
@@ -66,9 +67,21 @@ func (m *Model) header(scr screen) string {
 	return left + strings.Repeat(" ", gap) + badge
 }
 
+// footer shows the keys that fit, always ending with quit: the least
+// important keys (last in the list) give way first.
 func (m *Model) footer(keys []key.Binding) string {
+	quit := m.c.keys.Quit
+	keys = slices.DeleteFunc(slices.Clone(keys), func(b key.Binding) bool {
+		return slices.Equal(b.Keys(), quit.Keys())
+	})
+	for len(keys) > 0 && lipgloss.Width(m.helpLine(append(keys, quit))) > m.c.bodyWidth() {
+		keys = keys[:len(keys)-1]
+	}
+	return ansi.Truncate(m.helpLine(append(keys, quit)), m.c.bodyWidth(), "…")
+}
+
+func (m *Model) helpLine(keys []key.Binding) string {
 	h := help.New()
-	h.SetWidth(m.c.bodyWidth())
 	h.Styles.ShortKey = m.c.styles.Footer.Bold(true)
 	h.Styles.ShortDesc = m.c.styles.Footer
 	h.Styles.ShortSeparator = m.c.styles.Footer

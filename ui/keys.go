@@ -28,6 +28,8 @@ type KeyMap struct {
 	Assign   key.Binding
 	Finish   key.Binding
 	PayOrder key.Binding
+	// Move is Up and Down in one entry, for the footer.
+	Move key.Binding
 }
 
 // DefaultKeyMap is the key map of the wizard.
@@ -54,6 +56,7 @@ func DefaultKeyMap() KeyMap {
 		StartNew: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start over")),
 		Assign:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "assign licenses")),
 		Finish:   key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "finish")),
-		PayOrder: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "pay existing order")),
+		Move:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		PayOrder: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "pay an order")),
 	}
 }

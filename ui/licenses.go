@@ -29,7 +29,7 @@ func (s *licensesScreen) step() flow.StepID { return flow.StepLicenses }
 func (s *licensesScreen) title() string     { return "Choose licenses" }
 func (s *licensesScreen) help() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{k.Up, k.Down, k.Inc, k.Next, k.PayOrder, k.Quit}
+	return []key.Binding{k.Move, k.Inc, k.Next, k.PayOrder, k.Quit}
 }
 
 // enter loads the seat counts from the answers (a resumed draft or a
