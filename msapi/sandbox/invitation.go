@@ -81,7 +81,7 @@ func (s *Sandbox) renderInvitation(w http.ResponseWriter, status int, v invitati
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Referrer-Policy", "no-referrer")
 	v.Partner = PartnerName
 	w.WriteHeader(status)
 	_ = invitationPage.Execute(w, v)
@@ -161,8 +161,8 @@ func (s *Sandbox) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	return base64.RawURLEncoding.EncodeToString(s.sign("csrf|" + val))
 }
 
-// csrfValid: the form token must match the cookie, and a present Origin or
-// Referer must be this host.
+// csrfValid: the form token must match the cookie, and the request must come
+// from this origin (Sec-Fetch-Site, else a present Origin or Referer).
 func (s *Sandbox) csrfValid(r *http.Request) bool {
 	c, err := r.Cookie(csrfCookie)
 	if err != nil {
@@ -171,6 +171,11 @@ func (s *Sandbox) csrfValid(r *http.Request) bool {
 	got, err := base64.RawURLEncoding.DecodeString(r.PostForm.Get("csrf"))
 	if err != nil || !hmac.Equal(got, s.sign("csrf|"+c.Value)) {
 		return false
+	}
+	// Browsers send Sec-Fetch-Site, which no page can forge; with it, Origin
+	// is "null" under Referrer-Policy no-referrer and proves nothing.
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin"
 	}
 	for _, h := range []string{"Origin", "Referer"} {
 		if v := r.Header.Get(h); v != "" {
