@@ -43,6 +43,9 @@ func newSandboxCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer sb.close()
+			if w := exposureWarning(addr); w != "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), w)
+			}
 			printSandbox(cmd.OutOrStdout(), sb)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
