@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -47,7 +48,7 @@ type Model struct {
 func New(opts Options) *Model {
 	c := &common{
 		ctx:      context.Background(),
-		styles:   NewStyles(opts.NoColor),
+		styles:   NewStyles(opts.NoColor || os.Getenv("NO_COLOR") != ""),
 		keys:     DefaultKeyMap(),
 		backend:  opts.Backend,
 		browser:  opts.Browser,

@@ -26,7 +26,7 @@ type Options struct {
 	Terminal     string  // this terminal's name, the key of its drafts
 	Input        io.Reader
 	Output       io.Writer
-	NoColor      bool
+	NoColor      bool // plain styles; NO_COLOR in the environment does the same
 
 	// PollInterval is how often consent and payment are checked (default 2s).
 	PollInterval time.Duration
