@@ -90,9 +90,20 @@ var ErrExited = errors.New("program exited")
 
 // WaitFor waits until cond holds for the screen, re-checking on every output.
 func (s *Session) WaitFor(ctx context.Context, cond func(screen string) bool) (string, error) {
+	return s.wait(ctx, s.emu.String, cond)
+}
+
+// WaitForOutput waits until cond holds for everything written so far, such
+// as an OSC 52 clipboard write that never shows on the screen.
+func (s *Session) WaitForOutput(ctx context.Context, cond func(raw string) bool) (string, error) {
+	return s.wait(ctx, s.raw.String, cond)
+}
+
+// wait re-reads state (under the lock) on every output until cond holds.
+func (s *Session) wait(ctx context.Context, state func() string, cond func(string) bool) (string, error) {
 	for {
 		s.mu.Lock()
-		screen, changed := s.emu.String(), s.changed
+		screen, changed := state(), s.changed
 		s.mu.Unlock()
 		if cond(screen) {
 			return screen, nil
@@ -100,13 +111,15 @@ func (s *Session) WaitFor(ctx context.Context, cond func(screen string) bool) (s
 		select {
 		case <-changed:
 		case <-s.done:
-			screen = s.Screen()
+			s.mu.Lock()
+			screen = state()
+			s.mu.Unlock()
 			if cond(screen) {
 				return screen, nil
 			}
 			return screen, fmt.Errorf("%w (%v) before the screen showed what was awaited", ErrExited, s.exitErr)
 		case <-ctx.Done():
-			return s.Screen(), ctx.Err()
+			return s.Screen(), fmt.Errorf("%w; screen now:\n%s", ctx.Err(), s.Screen())
 		}
 	}
 }
@@ -137,13 +150,18 @@ func (s *Session) Type(text string) error {
 var keys = map[string]string{
 	"enter": "\r", "tab": "\t", "shift+tab": "\x1b[Z", "esc": "\x1b", "backspace": "\x7f",
 	"up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D", "space": " ",
-	"ctrl+c": "\x03", "ctrl+a": "\x01", "ctrl+d": "\x04", "ctrl+u": "\x15", "ctrl+s": "\x13",
 }
 
-// Press sends named keys ("enter", "down", "ctrl+c", ...).
+// Press sends named keys ("enter", "down", "ctrl+c", ...) or single characters.
 func (s *Session) Press(names ...string) error {
 	for _, n := range names {
 		seq, ok := keys[n]
+		if !ok && len(n) == 1 {
+			seq, ok = n, true // a printable key types itself
+		}
+		if c := strings.TrimPrefix(n, "ctrl+"); !ok && len(c) == 1 && c[0] >= 'a' && c[0] <= 'z' {
+			seq, ok = string(rune(c[0]-'a'+1)), true
+		}
 		if !ok {
 			return fmt.Errorf("ptyrun: unknown key %q", n)
 		}
