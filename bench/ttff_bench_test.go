@@ -37,9 +37,13 @@ func BenchmarkTimeToFirstFrame(b *testing.B) {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// buildOnboard builds the binary into a temporary directory.
+// buildOnboard builds the binary into a temporary directory, or uses
+// $ONBOARD_BENCH_BIN to compare two builds under the same load.
 func buildOnboard(tb testing.TB) string {
 	tb.Helper()
+	if bin := os.Getenv("ONBOARD_BENCH_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(tb.TempDir(), "onboard")
 	cmd := exec.Command("go", "build", "-o", bin, "onboard")
 	cmd.Stderr = os.Stderr

@@ -67,7 +67,7 @@ func runChecks(ctx context.Context, cfg *config.Config) []check {
 
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	e, err = openEnv(ctx, cfg)
+	e, err = openAll(ctx, cfg)
 	if err != nil {
 		return append(out, check{"microsoft", false, err.Error()})
 	}

@@ -112,17 +112,12 @@ func openStore(ctx context.Context, cfg *config.Config) (*env, error) {
 }
 
 // openEnv wires the configuration into a working service.
-func openEnv(ctx context.Context, cfg *config.Config) (*env, error) {
+func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, error) {
 	e, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	ms, gw, err := e.connect(cfg)
-	if err != nil {
-		e.close()
-		return nil, err
-	}
-	cat, err := loadCatalog(cfg.Get("catalog"))
 	if err != nil {
 		e.close()
 		return nil, err
@@ -232,3 +227,12 @@ func actor(cfg *config.Config) flow.Actor {
 }
 
 var errNoSandbox = errors.New("this command needs the built-in sandbox (microsoft = sandbox)")
+
+// openAll loads the configured catalog and wires the whole environment.
+func openAll(ctx context.Context, cfg *config.Config) (*env, error) {
+	cat, err := loadCatalog(cfg.Get("catalog"))
+	if err != nil {
+		return nil, err
+	}
+	return openEnv(ctx, cfg, cat)
+}

@@ -38,7 +38,7 @@ func (g *globals) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(cmd.Context(), cfg)
+	e, err := openAll(cmd.Context(), cfg)
 	if err != nil {
 		return err
 	}

@@ -95,7 +95,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if cfg.Get("microsoft") != "sandbox" {
 				return errNoSandbox
 			}
-			e, err := openEnv(cmd.Context(), cfg)
+			e, err := openAll(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}

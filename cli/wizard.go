@@ -4,27 +4,46 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
 
+	"onboard/flow"
 	"onboard/msapi/sandbox"
 	"onboard/ui"
 )
 
 // runWizard opens the full-screen wizard on the configured environment.
 func runWizard(cmd *cobra.Command, g *globals) error {
+	// The first frame draws box and ellipsis characters, whose width table
+	// takes ~13 ms to build: build it on the other core meanwhile.
+	go runewidth.RuneWidth('─')
 	cfg, err := g.config(cmd)
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(cmd.Context(), cfg)
+	cat, err := loadCatalog(cfg.Get("catalog"))
 	if err != nil {
 		return err
 	}
-	defer e.close()
+	// The first screen needs only the catalog: draw it while the database
+	// opens and the sandbox starts.
+	var e *env
+	backend := connectInBackground(func() (*flow.Service, error) {
+		var err error
+		if e, err = openEnv(cmd.Context(), cfg, cat); err != nil {
+			return nil, err
+		}
+		return e.svc, nil
+	})
+	defer func() {
+		if <-backend.ready; e != nil {
+			e.close()
+		}
+	}()
 	opts := ui.Options{
-		Backend:  e.svc,
-		Catalog:  e.svc.Catalog,
+		Backend:  backend,
+		Catalog:  cat,
 		Provider: cfg.Get("provider"),
 		Terminal: terminalName(),
 		NoColor:  os.Getenv("NO_COLOR") != "",

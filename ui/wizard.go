@@ -27,6 +27,10 @@ type Options struct {
 	Input        io.Reader
 	Output       io.Writer
 	NoColor      bool // plain styles; NO_COLOR in the environment does the same
+	// Mode is who drives the wizard: a customer (default) or a support
+	// agent registering a customer on their behalf.
+	Mode  flow.Mode
+	Agent string // the agent's name, shown in agent mode's header badge
 
 	// PollInterval is how often consent and payment are checked (default 2s).
 	PollInterval time.Duration
@@ -47,7 +51,9 @@ func Run(ctx context.Context, opts Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m.c.ctx = ctx
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// 120 fps halves the wait for the renderer's first tick, so the first
+	// frame reaches a kiosk sooner; frames are diffs, so this costs little.
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120)}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
 	}
