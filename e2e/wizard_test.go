@@ -74,8 +74,10 @@ func start(t *testing.T, args ...string) *wizard {
 		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
 		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
-		"NO_COLOR=1",
 		"BROWSER=false", // no browser here: the wizard must fall back to URL, QR and copy
+	}
+	if os.Getenv("ONBOARD_SCREENSHOTS") == "" {
+		env = append(env, "NO_COLOR=1")
 	}
 	s, err := ptyrun.Start(ctx, 80, 24, env, binary, append([]string{"--sandbox-addr", addr}, args...)...)
 	if err != nil {

@@ -78,6 +78,14 @@ func (s *Session) Screen() string {
 	return s.emu.String()
 }
 
+// ScreenANSI is the screen now with its colours and styles as ANSI escape
+// sequences, for screenshots.
+func (s *Session) ScreenANSI() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emu.Render()
+}
+
 // Output is every byte the program wrote so far.
 func (s *Session) Output() string {
 	s.mu.Lock()
