@@ -1,0 +1,19 @@
+package ui
+
+// What a wrapper (the kiosk) may ask of the wizard without reaching into it.
+
+// AtFirstScreen reports whether the wizard shows its first screen (or is
+// still deciding which one that is), where Esc has nothing to go back to.
+func (m *Model) AtFirstScreen() bool {
+	return m.state == stateLoading || m.state == stateResume || m.state == stateLicenses
+}
+
+// Finished reports whether the Done screen is shown.
+func (m *Model) Finished() bool { return m.state == stateDone }
+
+// Busy reports whether the order is being processed right now, which an
+// idle reset must not interrupt.
+func (m *Model) Busy() bool { return m.state == stateProcessing }
+
+// DraftCode is the code of the draft this sign-up saved, "" when none.
+func (m *Model) DraftCode() string { return m.draftCode }
