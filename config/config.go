@@ -16,6 +16,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/xdg"
+
+	"onboard/internal/kioskpin"
 )
 
 // Source says where a value came from.
@@ -34,6 +36,7 @@ type Setting struct {
 	Key     string
 	Default string
 	Secret  bool // only from the environment or the secrets file; masked when printed
+	Masked  bool // not secret, but masked when printed (the kiosk PIN's hash)
 	Help    string
 }
 
@@ -68,6 +71,11 @@ var Settings = []Setting{
 	{Key: "agent", Help: "agent name for the audit trail (default: the OS user)"},
 	{Key: "log_file", Help: "log file (empty: XDG state directory)"},
 	{Key: "secrets_file", Help: "TOML file (mode 0600) holding client_secret, refresh_token, payment_api_key"},
+	{Key: "kiosk", Default: "false", Help: "kiosk mode: full screen, leave only with the admin PIN, idle reset"},
+	{Key: "kiosk_pin_hash", Masked: true, Help: "salted hash of the admin PIN that closes the kiosk (set with `onboard kiosk set-pin`)"},
+	{Key: "kiosk_idle", Default: "120s", Help: "kiosk: wipe an untouched sign-up after this long"},
+	{Key: "kiosk_drafts", Default: "drop", Help: "kiosk: keep or drop the draft of a sign-up wiped for idleness"},
+	{Key: "accessible", Default: "false", Help: "plain line prompts for screen readers (also ACCESSIBLE=1 or TERM=dumb)"},
 }
 
 // Value is a resolved value and its origin.
@@ -183,10 +191,11 @@ func (c *Config) readSecrets(file string) error {
 
 func (c *Config) validate() error {
 	oneOf := map[string][]string{
-		"mode":       {"customer", "agent"},
-		"order_flow": {"pay-first", "process-immediately", "manual-approval"},
-		"microsoft":  {"sandbox", "partner-center"},
-		"payment":    {"sandbox"},
+		"mode":         {"customer", "agent"},
+		"order_flow":   {"pay-first", "process-immediately", "manual-approval"},
+		"microsoft":    {"sandbox", "partner-center"},
+		"payment":      {"sandbox"},
+		"kiosk_drafts": {"keep", "drop"},
 	}
 	for k, allowed := range oneOf {
 		v := c.Get(k)
@@ -200,6 +209,19 @@ func (c *Config) validate() error {
 	}
 	if _, err := strconv.ParseBool(c.Get("verify_admin")); err != nil {
 		return fmt.Errorf("verify_admin = %q: use true or false", c.Get("verify_admin"))
+	}
+	for _, k := range []string{"kiosk", "accessible"} {
+		if _, err := strconv.ParseBool(c.Get(k)); err != nil {
+			return fmt.Errorf("%s = %q: use true or false", k, c.Get(k))
+		}
+	}
+	if h := c.Get("kiosk_pin_hash"); h != "" {
+		if err := kioskpin.Parse(h); err != nil {
+			return fmt.Errorf("kiosk_pin_hash: %w: set it with `onboard kiosk set-pin`", err)
+		}
+	}
+	if d, err := time.ParseDuration(c.Get("kiosk_idle")); err != nil || d < 10*time.Second {
+		return fmt.Errorf("kiosk_idle = %q: use a duration of at least 10s, such as 120s", c.Get("kiosk_idle"))
 	}
 	if d, err := time.ParseDuration(c.Get("draft_ttl")); err != nil || d <= 0 {
 		return fmt.Errorf("draft_ttl = %q: use a positive duration such as 168h", c.Get("draft_ttl"))
@@ -233,7 +255,7 @@ func (c *Config) Entries() []Entry {
 	for _, s := range Settings {
 		v := c.values[s.Key]
 		shown := v.Value
-		if s.Secret && shown != "" {
+		if (s.Secret || s.Masked) && shown != "" {
 			shown = "****"
 		}
 		out = append(out, Entry{Key: s.Key, Value: shown, Source: v.Source, Where: v.Where})

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"onboard/internal/kioskpin"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -70,10 +73,15 @@ func TestSecretsOnlyFromEnvOrPrivateFile(t *testing.T) {
 
 func TestValidation(t *testing.T) {
 	bad := map[string]string{
-		"ONBOARD_MODE":         "robot",
-		"ONBOARD_ORDER_FLOW":   "pay-never",
-		"ONBOARD_VERIFY_ADMIN": "perhaps",
-		"ONBOARD_DRAFT_TTL":    "-1h",
+		"ONBOARD_MODE":           "robot",
+		"ONBOARD_ORDER_FLOW":     "pay-never",
+		"ONBOARD_VERIFY_ADMIN":   "perhaps",
+		"ONBOARD_DRAFT_TTL":      "-1h",
+		"ONBOARD_KIOSK":          "sometimes",
+		"ONBOARD_ACCESSIBLE":     "loud",
+		"ONBOARD_KIOSK_IDLE":     "1s",
+		"ONBOARD_KIOSK_DRAFTS":   "shred",
+		"ONBOARD_KIOSK_PIN_HASH": "2468",
 	}
 	for k, v := range bad {
 		if _, err := Load(write(t, "c.toml", "", 0o644), envOf(map[string]string{k: v}), nil); err == nil {
@@ -85,5 +93,25 @@ func TestValidation(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.toml"), envOf(nil), nil); err == nil {
 		t.Error("explicit missing file accepted")
+	}
+}
+
+func TestKioskSettings(t *testing.T) {
+	hash, err := kioskpin.HashWithIterations("2468", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := write(t, "c.toml", "kiosk = true\nkiosk_pin_hash = \""+hash+"\"\nkiosk_idle = \"90s\"\n", 0o600)
+	c, err := Load(file, envOf(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Bool("kiosk") || c.Duration("kiosk_idle") != 90*time.Second || c.Get("kiosk_drafts") != "drop" || c.Get("kiosk_pin_hash") != hash {
+		t.Fatalf("kiosk %v idle %v drafts %q", c.Bool("kiosk"), c.Duration("kiosk_idle"), c.Get("kiosk_drafts"))
+	}
+	for _, e := range c.Entries() {
+		if e.Key == "kiosk_pin_hash" && e.Value != "****" {
+			t.Fatalf("the PIN hash is printed: %q", e.Value)
+		}
 	}
 }
