@@ -214,6 +214,7 @@ func submit(t *testing.T, page string, fields url.Values) string {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	page = resp.Request.URL.String() // after redirects (short links)
 	m := hiddenRE.FindStringSubmatch(string(body))
 	if m == nil {
 		t.Fatalf("no CSRF token on %s:\n%s", page, body)

@@ -9,13 +9,15 @@ import (
 	"onboard/msapi/wire"
 )
 
-// invitationURL is the partner's reseller invitation on the sandbox host.
+// invitationURL is the partner's reseller invitation on the sandbox host: a
+// short link (as aka.ms links are) that redirects to the invitation page, so
+// its QR code fits beside the text on an 80x24 screen.
 func invitationURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/invite/partner-invitation?invType=ResellerRelationship&partnerId=" + PartnerTenantID + "&msppId=0&DAP=true"
+	return scheme + "://" + r.Host + shortInvitationPath
 }
 
 func (s *Sandbox) getRelationshipRequest(w http.ResponseWriter, r *http.Request, _ token) {

@@ -206,7 +206,27 @@ func (e *env) inviteURL() string {
 	if status != http.StatusOK {
 		e.t.Fatalf("relationshiprequests: %d %s", status, b)
 	}
-	return rr.URL
+	return e.followShortLink(rr.URL)
+}
+
+// followShortLink resolves the short invitation link to the page it
+// redirects to, so tests can post the form there.
+func (e *env) followShortLink(link string) string {
+	e.t.Helper()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(link)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("short link %s: %d, want a 303 redirect", link, resp.StatusCode)
+	}
+	loc, err := resp.Location()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return loc.String()
 }
 
 // accept links a tenant directly (as the invitation page would).

@@ -40,6 +40,7 @@ type invitationView struct {
 }
 
 func (s *Sandbox) invitationRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET "+shortInvitationPath, redirectToInvitation)
 	m.HandleFunc("GET /invite/partner-invitation", s.getInvitation)
 	m.HandleFunc("POST /invite/partner-invitation", s.postInvitation)
 }
@@ -85,6 +86,13 @@ func (s *Sandbox) renderInvitation(w http.ResponseWriter, status int, v invitati
 	v.Partner = PartnerName
 	w.WriteHeader(status)
 	_ = invitationPage.Execute(w, v)
+}
+
+// shortInvitationPath is the short link to this partner's invitation.
+var shortInvitationPath = "/i/" + PartnerTenantID[:8]
+
+func redirectToInvitation(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/invite/partner-invitation?invType=ResellerRelationship&partnerId="+PartnerTenantID+"&msppId=0&DAP=true", http.StatusSeeOther)
 }
 
 // invitationValid checks the link is this partner's reseller invitation.

@@ -157,3 +157,27 @@ func TestIndexPage(t *testing.T) {
 		t.Fatalf("GET / = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+// TestInvitationLinkIsShort: the relationship request URL is a short link,
+// so its QR code fits beside the text at 80x24, and it leads to the page.
+func TestInvitationLinkIsShort(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	var rr wire.RelationshipRequest
+	if status, b, _ := e.call("GET", e.urls.PartnerCenter+"/v1/customers/relationshiprequests", e.appUserToken(), nil, nil, &rr); status != http.StatusOK {
+		t.Fatalf("relationshiprequests: %d %s", status, b)
+	}
+	if path := strings.TrimPrefix(rr.URL, e.srv.URL); len(path) > 16 || path == rr.URL {
+		t.Fatalf("invitation link %q is not a short link on the sandbox", rr.URL)
+	}
+	if page := e.followShortLink(rr.URL); !strings.Contains(page, "/invite/partner-invitation?invType=ResellerRelationship") {
+		t.Fatalf("short link leads to %q", page)
+	}
+	resp, err := http.Get(e.srv.URL + "/i/00000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("another partner's short link: %d", resp.StatusCode)
+	}
+}
