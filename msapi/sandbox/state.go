@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"onboard/internal/atomicfile"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -186,39 +186,13 @@ func (s *Sandbox) saveLocked() error {
 	return writeStateFile(s.opts.StatePath, s.st)
 }
 
-// writeStateFile writes atomically: a temp file in the same directory,
-// synced, then renamed over the old one, so a crash never leaves half a file.
+// writeStateFile writes atomically, so a crash never leaves half a file.
 func writeStateFile(path string, st *state) error {
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode sandbox state: %w", err)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("sandbox state directory: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save sandbox state: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("save sandbox state: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("save sandbox state: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("save sandbox state: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save sandbox state: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, b); err != nil {
 		return fmt.Errorf("save sandbox state: %w", err)
 	}
 	return nil

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"onboard/internal/atomicfile"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -112,40 +112,7 @@ func saveState(path string, checkouts map[string]*checkout) error {
 	if err != nil {
 		return fmt.Errorf("encode payment sandbox state: %w", err)
 	}
-	return writeFileAtomic(path, b)
-}
-
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create state directory %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("save payment sandbox state: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	// CreateTemp already uses 0600; Chmod makes it explicit and umask-proof.
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save payment sandbox state: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save payment sandbox state: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save payment sandbox state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save payment sandbox state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, b); err != nil {
 		return fmt.Errorf("save payment sandbox state: %w", err)
 	}
 	return nil
