@@ -311,6 +311,13 @@ func newOrdersPay(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if o, err = e.consentBeforePay(ctx, o); err != nil {
+					return err
+				}
+				if o.ReadyToProcess() {
+					// process-immediately: the acceptance was all it waited for.
+					return e.processIfReady(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+				}
 				if err := e.payOrder(ctx, cmd.ErrOrStderr(), o, !noBrowser); err != nil {
 					return err
 				}
@@ -320,6 +327,23 @@ func newOrdersPay(g *globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the checkout URL instead of opening a browser")
 	return cmd
+}
+
+// consentBeforePay moves an order that waits for the invitation on when
+// the customer has accepted it since; one still waiting cannot be paid yet.
+func (e *env) consentBeforePay(ctx context.Context, o flow.Order) (flow.Order, error) {
+	if o.Status != flow.StatusAwaitingConsent {
+		return o, nil
+	}
+	o, err := e.svc.RefreshConsent(ctx, o.ID)
+	if err != nil {
+		return flow.Order{}, err
+	}
+	if o.Status == flow.StatusAwaitingConsent {
+		return flow.Order{}, fmt.Errorf("order %s waits for a Global administrator of %s to accept the invitation: %w",
+			o.Number, o.TenantDomain, flow.ErrConsentPending)
+	}
+	return o, nil
 }
 
 // payOrder runs one checkout for the order and waits for its outcome.

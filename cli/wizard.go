@@ -48,13 +48,16 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 		Terminal: terminalName(),
 		NoColor:  os.Getenv("NO_COLOR") != "",
 	}
+	if cfg.Get("mode") == string(flow.ModeAgent) {
+		opts.Mode, opts.Agent = flow.ModeAgent, e.svc.Actor.Name
+	}
 	if cfg.Get("microsoft") == "sandbox" {
 		opts.Sandbox = true
 		for _, a := range sandbox.DemoAccounts() {
 			opts.DemoAccounts = append(opts.DemoAccounts, ui.DemoAccount(a))
 		}
 	}
-	return ui.Run(cmd.Context(), opts)
+	return runFrontEnd(cmd.Context(), cfg, opts)
 }
 
 // terminalName identifies this terminal, so an unfinished draft is offered

@@ -24,9 +24,16 @@ func (s *agreementScreen) title() string     { return "Microsoft Customer Agreem
 func (s *agreementScreen) help() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "I accept")),
+		key.NewBinding(key.WithKeys("y"), key.WithHelp("y", s.acceptHelp())),
 		k.Back, k.Quit,
 	}
+}
+
+func (s *agreementScreen) acceptHelp() string {
+	if s.c.agentMode() {
+		return "attest acceptance"
+	}
+	return "I accept"
 }
 
 func (s *agreementScreen) enter() tea.Cmd {
@@ -41,10 +48,13 @@ func (s *agreementScreen) update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(kp, s.c.keys.Back):
-		return s.c.goTo(stateDetails, false)
+		return s.c.goTo(s.c.prevState(flow.StepAgreement, stateDetails), false)
 	case kp.String() == "y":
 		a := &s.c.answers
 		a.AgreementAccepted, a.AgreementDate = true, s.c.now().UTC()
+		if s.c.agentMode() {
+			return s.c.goTo(s.c.nextState(flow.StepAgreement, stateAdmin), true)
+		}
 		if a.Account == flow.AccountNew {
 			return s.c.goTo(stateCreateAccount, true)
 		}
@@ -63,6 +73,9 @@ func (s *agreementScreen) view() string {
 		"before licenses are bought. You can read it at\n\n%s\n\n"+
 		"Press y to confirm that %s accepts the agreement on behalf of %s.",
 		st.URL.Render(agreementURL), who, sanitizeN(a.Company, 80))
+	if s.c.agentMode() {
+		text = s.agentText(who)
+	}
 	if a.AgreementAccepted {
 		text += "\n\n" + st.Subtle.Render("Already accepted; press y to continue.")
 	}
@@ -70,4 +83,19 @@ func (s *agreementScreen) view() string {
 		text += "\n\n" + st.Error.Render(s.err)
 	}
 	return wrapText(text, s.c.bodyWidth())
+}
+
+// agentText is the attestation an agent makes: the customer accepted, and
+// the agent records it on their behalf.
+func (s *agreementScreen) agentText(who string) string {
+	st := s.c.styles
+	agent := "you"
+	if s.c.agent.name != "" {
+		agent = "you (" + sanitizeN(s.c.agent.name, 40) + ")"
+	}
+	return fmt.Sprintf("Microsoft requires every customer to accept the Microsoft Customer Agreement "+
+		"before licenses are bought. Show the customer the agreement at\n\n%s\n\n"+
+		"Press y to attest that %s accepted the agreement for %s, and that %s "+
+		"record this acceptance on the customer's behalf.",
+		st.URL.Render(agreementURL), who, sanitizeN(s.c.answers.Company, 80), agent)
 }

@@ -40,6 +40,7 @@ type common struct {
 	answers flow.Answers
 	order   flow.Order
 	result  flow.Result
+	agent   agentState // agent mode only
 
 	next *goMsg // a screen change asked for during this Update
 }

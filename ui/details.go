@@ -18,7 +18,12 @@ type detailsScreen struct {
 }
 
 func (s *detailsScreen) step() flow.StepID { return flow.StepDetails }
-func (s *detailsScreen) title() string     { return "Your details" }
+func (s *detailsScreen) title() string {
+	if s.c.agentMode() {
+		return "The customer's details"
+	}
+	return "Your details"
+}
 func (s *detailsScreen) help() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{
@@ -41,7 +46,7 @@ func (s *detailsScreen) enter() tea.Cmd {
 			huh.NewInput().Title("Company name").Value(&a.Company).Validate(flow.ValidateCompanyName),
 			huh.NewInput().Title("First name").Value(&a.FirstName).Validate(flow.ValidatePersonName),
 			huh.NewInput().Title("Last name").Value(&a.LastName).Validate(flow.ValidatePersonName),
-			huh.NewInput().Title("E-mail").Description("Order confirmations go here.").
+			huh.NewInput().Title("E-mail").Description(s.emailNote()).
 				Value(&a.Email).Validate(flow.ValidateEmail),
 		),
 		huh.NewGroup(
@@ -67,7 +72,7 @@ func (s *detailsScreen) enter() tea.Cmd {
 
 func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.c.keys.Back) {
-		return s.c.goTo(stateAccount, false)
+		return s.c.goTo(s.c.prevState(flow.StepDetails, stateAccount), false)
 	}
 	var cmd tea.Cmd
 	s.form, cmd = updateForm(s.form, msg)
@@ -80,7 +85,16 @@ func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 		a.Phone = e164
 	}
 	a.Address.State = strings.TrimSpace(a.Address.State)
-	return s.c.goTo(stateAgreement, true)
+	return s.c.goTo(s.c.nextState(flow.StepDetails, stateAgreement), true)
+}
+
+// emailNote says what the e-mail is for; an agent types the customer's,
+// which the customer later pays with.
+func (s *detailsScreen) emailNote() string {
+	if s.c.agentMode() {
+		return "The customer's e-mail: with the order number, they pay with it."
+	}
+	return "Order confirmations go here."
 }
 
 func (s *detailsScreen) view() string {

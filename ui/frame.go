@@ -59,10 +59,14 @@ func (m *Model) header(scr screen) string {
 		left += st.Step.Render(fmt.Sprintf("  Step %d of %d", n, of))
 	}
 	left += st.Step.Render("  ") + st.Title.Render(scr.title())
-	if !m.sandbox {
+	badge := c.agentBadge()
+	if m.sandbox {
+		badge = strings.TrimSpace(badge + " " + st.Badge.Render("SANDBOX"))
+	}
+	if badge == "" {
 		return ansi.Truncate(left, c.bodyWidth(), "…")
 	}
-	badge := st.Badge.Render("SANDBOX")
+	left = ansi.Truncate(left, max(c.bodyWidth()-lipgloss.Width(badge)-1, 0), "…")
 	gap := max(c.bodyWidth()-lipgloss.Width(left)-lipgloss.Width(badge), 1)
 	return left + strings.Repeat(" ", gap) + badge
 }

@@ -29,6 +29,12 @@ const (
 	stateDone
 	stateAssign
 	statePayOrder // pay for an order an agent prepared
+
+	// Agent mode (agent.go).
+	stateSubdomain
+	stateInvitation
+	stateCreate
+	stateAgentDone
 )
 
 // Model is the root model of the wizard.
@@ -73,6 +79,10 @@ func New(opts Options) *Model {
 		c.provider = opts.Catalog.Provider
 	}
 	c.answers.Mode = flow.ModeCustomer
+	if opts.Mode == flow.ModeAgent {
+		c.answers.Mode = flow.ModeAgent
+		c.agent = agentState{name: opts.Agent, keys: defaultAgentKeys()}
+	}
 	c.answers.Account = flow.AccountExisting
 	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts}
 	m.screens = map[state]screen{
@@ -90,6 +100,11 @@ func New(opts Options) *Model {
 		stateDone:          &doneScreen{c: c},
 		stateAssign:        newAssignScreen(c),
 		statePayOrder:      &payOrderScreen{c: c},
+
+		stateSubdomain:  newSubdomainScreen(c),
+		stateInvitation: newInvitationScreen(c),
+		stateCreate:     &createScreen{c: c},
+		stateAgentDone:  &agentDoneScreen{c: c},
 	}
 	return m
 }
@@ -100,6 +115,10 @@ func (m *Model) active() screen { return m.screens[m.state] }
 func (m *Model) Init() tea.Cmd {
 	c := m.c
 	return func() tea.Msg {
+		if c.agentMode() {
+			// Drafts are the customers' of this terminal; agents start fresh.
+			return draftFoundMsg{}
+		}
 		d, ok, err := c.backend.LatestDraft(c.ctx, c.terminal)
 		return draftFoundMsg{draft: d, found: ok, err: err}
 	}
@@ -163,7 +182,7 @@ func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < mi
 func (m *Model) goTo(msg goMsg) tea.Cmd {
 	m.state = msg.to
 	cmd := m.active().enter()
-	if msg.forward && m.state <= stateCreateAccount && m.state >= stateAccount {
+	if msg.forward && !m.c.agentMode() && m.state <= stateCreateAccount && m.state >= stateAccount {
 		return tea.Batch(cmd, m.saveDraft(m.active().step()))
 	}
 	return cmd

@@ -75,8 +75,21 @@ func (s *payOrderScreen) update(msg tea.Msg) tea.Cmd {
 	number, email := strings.TrimSpace(s.number), strings.TrimSpace(s.email)
 	return func() tea.Msg {
 		o, err := b.FindOrderForPayment(ctx, number, email)
+		if err == nil && o.Status == flow.StatusAwaitingConsent {
+			o, err = refreshConsent(ctx, b, o)
+		}
 		return orderFoundMsg{order: o, err: err}
 	}
+}
+
+// refreshConsent asks Microsoft again about an order still waiting for its
+// invitation: the customer may have accepted it since the agent left.
+func refreshConsent(ctx context.Context, b Backend, o flow.Order) (flow.Order, error) {
+	r, ok := b.(consentRefresher)
+	if !ok {
+		return o, nil
+	}
+	return r.RefreshConsent(ctx, o.ID)
 }
 
 func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
@@ -91,6 +104,12 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 		}
 		return s.enter()
 	}
+	if msg.order.Status == flow.StatusAwaitingConsent {
+		s.err = "Order " + sanitizeN(msg.order.Number, 30) + " waits for the invitation to be accepted. Open the link " +
+			"you were given, sign in as a Global administrator of " + sanitizeN(msg.order.TenantDomain, 80) +
+			" and accept it, then try again."
+		return s.enter()
+	}
 	s.c.order = msg.order
 	s.c.answers.OrderID, s.c.answers.Email = msg.order.ID, strings.TrimSpace(s.email)
 	return s.c.goTo(stateAfterConsent(msg.order), false)
@@ -103,7 +122,7 @@ func (s *payOrderScreen) view() string {
 		return out + st.Subtle.Render("Looking up the order…")
 	}
 	if s.err != "" {
-		out += st.Error.Render(s.err) + "\n\n"
+		out += st.Error.Width(s.c.bodyWidth()).Render(s.err) + "\n\n"
 	}
 	return out + s.form.View()
 }

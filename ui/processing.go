@@ -47,8 +47,13 @@ type processingScreen struct {
 	err     error
 }
 
-func (s *processingScreen) step() flow.StepID { return flow.StepProcessing }
-func (s *processingScreen) title() string     { return "Setting up your licenses" }
+func (s *processingScreen) step() flow.StepID {
+	if s.c.agentMode() {
+		return flow.StepCreate // the agent's create step processes under process-immediately
+	}
+	return flow.StepProcessing
+}
+func (s *processingScreen) title() string { return "Setting up your licenses" }
 func (s *processingScreen) help() []key.Binding {
 	if s.err != nil {
 		return []key.Binding{s.c.keys.Retry, s.c.keys.Quit}
@@ -133,7 +138,7 @@ func (s *processingScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		s.c.result = msg.res
 		s.c.order = msg.res.Order
-		return s.c.goTo(stateDone, true)
+		return s.c.goTo(s.c.nextState(flow.StepCreate, stateDone), true)
 	case tea.KeyPressMsg:
 		if s.err != nil && key.Matches(msg, s.c.keys.Retry) {
 			return s.start(true)

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+// agentDoneScreen is the agent's last screen: the order number, its state,
+// and what the customer must do next under the provider's order flow.
+type agentDoneScreen struct {
+	c *common
+}
+
+func (s *agentDoneScreen) step() flow.StepID { return flow.StepDone }
+func (s *agentDoneScreen) title() string     { return "Order created" }
+func (s *agentDoneScreen) help() []key.Binding {
+	ak := s.c.agent.keys
+	return []key.Binding{ak.Finish, ak.Another, s.c.keys.Quit}
+}
+
+func (s *agentDoneScreen) enter() tea.Cmd { return nil }
+
+func (s *agentDoneScreen) update(msg tea.Msg) tea.Cmd {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(kp, s.c.agent.keys.Finish):
+		return tea.Quit
+	case key.Matches(kp, s.c.agent.keys.Another):
+		return s.nextCustomer()
+	}
+	return nil
+}
+
+// nextCustomer starts over with empty answers, for the next customer.
+func (s *agentDoneScreen) nextCustomer() tea.Cmd {
+	c := s.c
+	c.answers = flow.Answers{Mode: flow.ModeAgent, Account: flow.AccountExisting}
+	c.order, c.result = flow.Order{}, flow.Result{}
+	c.agent.consent = nil
+	return c.goTo(stateLicenses, false)
+}
+
+func (s *agentDoneScreen) view() string {
+	st := s.c.styles
+	o, a := s.c.order, s.c.answers
+	w := s.c.bodyWidth()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", st.Success.Render("✓ Order "+sanitizeN(o.Number, 30)+" is created for "+
+		sanitizeN(a.Company, 60)+"."))
+	fmt.Fprintf(&b, "Order number:       %s\n", st.Total.Render(sanitizeN(o.Number, 30)))
+	fmt.Fprintf(&b, "Microsoft account:  %s\n", sanitizeN(a.Domain, 80))
+	fmt.Fprintf(&b, "Status:             %s\n", statusLabel(o.Status))
+	fmt.Fprintf(&b, "Total:              %s per month (order flow: %s)\n", formatMoney(o.Total(), o.Currency), o.Policy)
+	if o.Status == flow.StatusCompleted {
+		b.WriteString(st.Text.Width(w).Render("Set up: "+sanitizeN(s.c.result.Summary(), 500)) + "\n")
+	}
+	b.WriteString("\n")
+	b.WriteString(st.Title.Render("What the customer does next") + "\n")
+	for i, step := range s.nextSteps() {
+		b.WriteString(numbered(i+1, step.text, w) + "\n")
+		if step.command != "" {
+			b.WriteString("     " + st.URL.Render(step.command) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// nextStep is one thing the customer (or an agent) does next; command,
+// when set, is shown on a line of its own so it can be copied whole.
+type nextStep struct{ text, command string }
+
+// nextSteps are the remaining steps, in order.
+func (s *agentDoneScreen) nextSteps() []nextStep {
+	o, a := s.c.order, s.c.answers
+	num, email := sanitizeN(o.Number, 30), sanitizeN(a.Email, 80)
+	var steps []nextStep
+	if o.Status == flow.StatusAwaitingConsent {
+		steps = append(steps, nextStep{text: "Accept the invitation: open " + sanitizeN(s.c.agent.inviteURL, 200) +
+			" and sign in as a Global administrator of " + sanitizeN(a.Domain, 80) + "."})
+	}
+	switch o.Policy {
+	case flow.PolicyProcessImmediately:
+		if o.Status == flow.StatusCompleted {
+			return append(steps, nextStep{text: "Nothing to do or pay: the licenses are set up and the order is invoiced later."})
+		}
+		return append(steps, nextStep{text: "Nothing to pay: the order is invoiced later. It is set up once the " +
+			"acceptance is in, when the order is next opened (at a kiosk with \"Pay for an existing order\", or by an agent):",
+			command: "onboard orders pay " + num})
+	case flow.PolicyManualApproval:
+		return append(steps, payStep(num, email, ""),
+			nextStep{text: "Then an agent approves it, and it is set up:", command: "onboard orders approve " + num})
+	}
+	return append(steps, payStep(num, email, " The order is set up right after the payment."))
+}
+
+func payStep(number, email, then string) nextStep {
+	return nextStep{text: "Pay at a kiosk: choose \"Pay for an existing order\" (ctrl+o) and enter order number " +
+		number + " and the e-mail " + email + "." + then}
+}
+
+// statusLabel is an order status in words.
+func statusLabel(st flow.OrderStatus) string {
+	return strings.ReplaceAll(string(st), "_", " ")
+}
+
+// numbered wraps text to w cells under its number, with a hanging indent.
+func numbered(n int, text string, w int) string {
+	prefix := fmt.Sprintf("%d. ", n)
+	indent := strings.Repeat(" ", len(prefix))
+	lines := strings.Split(wrapText(text, max(w-len(prefix), 20)), "\n")
+	for i, l := range lines {
+		p := indent
+		if i == 0 {
+			p = prefix
+		}
+		lines[i] = p + strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/uuid"
+
+	"onboard/flow"
+	"onboard/msapi"
+)
+
+type agentOrderMsg struct {
+	gen   int
+	order flow.Order
+	err   error
+}
+
+// createScreen creates the customer account and the order with "Use
+// existing Microsoft account". When the acceptance was seen (or Microsoft
+// reports it now) the order moves on at once, per the order flow.
+type createScreen struct {
+	c       *common
+	spin    spinner.Model
+	gen     int
+	running bool
+	err     string
+}
+
+func (s *createScreen) step() flow.StepID { return flow.StepCreate }
+func (s *createScreen) title() string     { return "Create the order" }
+func (s *createScreen) help() []key.Binding {
+	k := s.c.keys
+	if s.err != "" {
+		return []key.Binding{k.Retry, k.Back, k.Quit}
+	}
+	return []key.Binding{k.Quit}
+}
+
+func (s *createScreen) enter() tea.Cmd {
+	s.spin = newSpinner()
+	return s.start()
+}
+
+// start creates the order. The order id is chosen here, once, so a retry
+// after an error returns the same order instead of making a second one.
+func (s *createScreen) start() tea.Cmd {
+	a := &s.c.answers
+	if a.OrderID == "" {
+		a.OrderID = uuid.NewString()
+	}
+	s.gen++
+	s.running, s.err = true, ""
+	ctx, gen, b, answers, seen := s.c.ctx, s.gen, s.c.backend, *a, s.c.agent.consent
+	return tea.Batch(s.spin.Tick, func() tea.Msg {
+		o, err := createAgentOrder(ctx, b, answers, seen)
+		return agentOrderMsg{gen: gen, order: o, err: err}
+	})
+}
+
+// createAgentOrder creates the order and, when the invitation was already
+// accepted, records it. A failed look-up only leaves the order waiting.
+func createAgentOrder(ctx context.Context, b Backend, a flow.Answers, seen *msapi.Customer) (flow.Order, error) {
+	o, err := b.CreateOrder(ctx, a)
+	if err != nil || o.Status != flow.StatusAwaitingConsent {
+		return o, err
+	}
+	cust := msapi.Customer{}
+	if seen != nil {
+		cust = *seen
+	} else if c, ok, err := b.CheckConsent(ctx, a.Domain); err == nil && ok {
+		cust = c
+	} else {
+		return o, nil
+	}
+	return b.ConsentAccepted(ctx, o.ID, cust)
+}
+
+func (s *createScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if !s.running {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case agentOrderMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
+		return s.created(msg)
+	case tea.KeyPressMsg:
+		switch {
+		case s.running:
+		case key.Matches(msg, s.c.keys.Retry):
+			return s.start()
+		case key.Matches(msg, s.c.keys.Back):
+			return s.c.goTo(s.c.prevState(flow.StepCreate, stateInvitation), false)
+		}
+	}
+	return nil
+}
+
+func (s *createScreen) created(msg agentOrderMsg) tea.Cmd {
+	s.running = false
+	switch {
+	case errors.Is(msg.err, context.Canceled):
+		return nil
+	case errors.Is(msg.err, flow.ErrTenantMismatch):
+		s.err = "The invitation was accepted for a different Microsoft account than " +
+			sanitizeN(s.c.answers.Domain, 80) + ". Press esc to check the account, or r to try again."
+		return nil
+	case errors.Is(msg.err, flow.ErrInvalidAnswers):
+		s.err = "Some answers are incomplete (" + sanitize(msg.err.Error()) + "). Press esc to go back and complete them."
+		return nil
+	case msg.err != nil:
+		s.err = "The order could not be created (" + sanitize(msg.err.Error()) + "). Press r to try again."
+		return nil
+	}
+	s.c.order = msg.order
+	s.c.answers.OrderID = msg.order.ID
+	if msg.order.ReadyToProcess() {
+		// process-immediately: the acceptance is in, nothing to pay.
+		return s.c.goTo(stateProcessing, true)
+	}
+	return s.c.goTo(stateAgentDone, true)
+}
+
+func (s *createScreen) view() string {
+	st := s.c.styles
+	text := "Creating the customer account and the order for " + sanitizeN(s.c.answers.Company, 80) +
+		" (" + sanitizeN(s.c.answers.Domain, 80) + "), using their existing Microsoft account."
+	switch {
+	case s.running:
+		text += "\n\n" + spinnerMark(s.spin) + " Creating the order…"
+	case s.err != "":
+		text += "\n\n" + st.Error.Render(s.err)
+	}
+	return wrapText(text, s.c.bodyWidth())
+}

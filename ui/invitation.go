@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+// invitationScreen gives the agent the invitation link to hand over (text,
+// QR code, copy). The agent may wait here until Microsoft reports the
+// acceptance, or go on at once: the order then waits for it.
+type invitationScreen struct {
+	c       *common
+	link    link
+	spin    spinner.Model
+	ctx     context.Context
+	cancel  context.CancelFunc
+	gen     int
+	waiting bool
+	started time.Time
+	note    string // transient trouble while waiting
+	err     string
+}
+
+func newInvitationScreen(c *common) *invitationScreen {
+	return &invitationScreen{c: c, link: link{c: c}, spin: newSpinner(), cancel: func() {}}
+}
+
+func (s *invitationScreen) step() flow.StepID { return flow.StepInvitation }
+func (s *invitationScreen) title() string     { return "Hand over the invitation" }
+func (s *invitationScreen) help() []key.Binding {
+	k, ak := s.c.keys, s.c.agent.keys
+	keys := []key.Binding{ak.Continue}
+	if s.waiting {
+		keys = append(keys, k.Cancel)
+	} else if s.link.url != "" {
+		keys = append(keys, ak.Wait)
+	}
+	return append(keys, k.Copy, k.QR, k.Back, k.Quit)
+}
+
+func (s *invitationScreen) enter() tea.Cmd {
+	s.note, s.err = "", ""
+	if s.link.url != "" {
+		return nil
+	}
+	return s.fetchURL()
+}
+
+func (s *invitationScreen) fetchURL() tea.Cmd {
+	ctx, gen, b := s.c.ctx, s.gen, s.c.backend
+	return func() tea.Msg {
+		u, err := b.InvitationURL(ctx)
+		return inviteURLMsg{gen: gen, url: u, err: err}
+	}
+}
+
+// startWaiting opens a new polling round; older rounds' answers are
+// ignored by generation.
+func (s *invitationScreen) startWaiting() tea.Cmd {
+	s.cancel()
+	s.ctx, s.cancel = context.WithCancel(s.c.ctx)
+	s.gen++
+	s.waiting, s.started, s.note = true, s.c.now(), ""
+	return tea.Batch(s.spin.Tick, s.check())
+}
+
+func (s *invitationScreen) stopWaiting() {
+	s.cancel()
+	s.waiting = false
+	s.gen++
+}
+
+func (s *invitationScreen) pollLater() tea.Cmd {
+	gen := s.gen
+	return tea.Tick(s.c.poll, func(time.Time) tea.Msg { return consentPollMsg{gen: gen} })
+}
+
+func (s *invitationScreen) check() tea.Cmd {
+	ctx, gen, b, domain := s.ctx, s.gen, s.c.backend, s.c.answers.Domain
+	return func() tea.Msg {
+		cust, ok, err := b.CheckConsent(ctx, domain)
+		return consentCheckedMsg{gen: gen, customer: cust, accepted: ok, err: err}
+	}
+}
+
+func (s *invitationScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	case spinner.TickMsg:
+		if !s.waiting {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case inviteURLMsg:
+		if msg.err != nil {
+			s.err = "The invitation link could not be loaded (" + sanitize(msg.err.Error()) + "). Press r to try again."
+			return nil
+		}
+		s.err = ""
+		s.link.set(msg.url)
+		s.c.agent.inviteURL = msg.url
+	case consentPollMsg:
+		if msg.gen != s.gen || !s.waiting {
+			return nil
+		}
+		return s.check()
+	case consentCheckedMsg:
+		return s.checked(msg)
+	}
+	return nil
+}
+
+func (s *invitationScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k, ak := s.c.keys, s.c.agent.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		s.stopWaiting()
+		return s.c.goTo(s.c.prevState(flow.StepInvitation, stateAgreement), false)
+	case key.Matches(msg, k.QR):
+		s.link.bigQR = !s.link.bigQR && s.link.qr != ""
+	case s.link.url == "" && key.Matches(msg, k.Retry):
+		s.err = ""
+		return s.fetchURL()
+	case s.link.url == "":
+	case key.Matches(msg, ak.Continue):
+		s.stopWaiting()
+		return s.c.goTo(s.c.nextState(flow.StepInvitation, stateCreate), true)
+	case !s.waiting && key.Matches(msg, ak.Wait):
+		return s.startWaiting()
+	case s.waiting && key.Matches(msg, k.Cancel):
+		s.stopWaiting()
+	case key.Matches(msg, k.Copy):
+		return s.link.copy()
+	}
+	return nil
+}
+
+func (s *invitationScreen) checked(msg consentCheckedMsg) tea.Cmd {
+	if msg.gen != s.gen || !s.waiting {
+		return nil
+	}
+	switch {
+	case errors.Is(msg.err, context.Canceled):
+		return nil
+	case msg.err != nil:
+		s.note = "Microsoft could not be asked just now; still trying."
+	case msg.accepted:
+		s.stopWaiting()
+		cust := msg.customer
+		s.c.agent.consent = &cust
+		s.c.answers.TenantID = cust.TenantID
+		return s.c.goTo(s.c.nextState(flow.StepInvitation, stateCreate), true)
+	default:
+		s.note = ""
+	}
+	return s.pollLater()
+}
+
+func (s *invitationScreen) view() string {
+	st := s.c.styles
+	domain := sanitizeN(s.c.answers.Domain, 80)
+	text := "Give the customer this link. They open it, sign in as a Global administrator of " + domain +
+		" and accept the invitation.\n\nPress w to wait here for the acceptance, or Enter to create the " +
+		"order now: it then waits until Microsoft reports the acceptance."
+	if s.err != "" {
+		text += "\n\n" + st.Error.Render(s.err)
+	}
+	if s.link.url == "" {
+		if s.err == "" {
+			text += "\n\n" + st.Subtle.Render("Loading the invitation link…")
+		}
+		return wrapText(text, s.c.bodyWidth())
+	}
+	wait := "\n\n" + st.Subtle.Render("Not waiting for the acceptance.")
+	if s.waiting {
+		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
+		wait = fmt.Sprintf("\n\n%s Waiting for the customer to accept… %s", spinnerMark(s.spin), formatElapsed(elapsed))
+	}
+	if s.note != "" {
+		wait += "\n" + st.Warning.Render(s.note)
+	}
+	return s.link.view(text + wait)
+}
