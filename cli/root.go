@@ -70,8 +70,12 @@ func newRoot(g *globals) *cobra.Command {
 	g.bind(pf.StringP, "order_flow", "", "pay-first, process-immediately or manual-approval")
 	g.bind(pf.StringP, "microsoft", "", "sandbox or partner-center")
 	g.bind(pf.StringP, "sandbox_addr", "", "address of the in-process sandbox (default 127.0.0.1:0)")
+	g.bind(pf.StringP, "kiosk", "", "kiosk mode: full screen, leave only with the admin PIN (see `onboard kiosk`)")
+	g.bind(pf.StringP, "accessible", "", "plain line prompts for screen readers (also ACCESSIBLE=1, TERM=dumb)")
+	pf.Lookup("kiosk").NoOptDefVal = "true"
+	pf.Lookup("accessible").NoOptDefVal = "true"
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g))
+	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g), newKioskCmd(g))
 	return root
 }
 
