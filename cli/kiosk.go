@@ -191,3 +191,13 @@ func accessibleWanted(cfg *config.Config, getenv func(string) string) bool {
 	v := getenv("ACCESSIBLE")
 	return v != "" && v != "0" && !strings.EqualFold(v, "false")
 }
+
+// DropDraft lets the kiosk delete the draft of a wiped sign-up while the
+// service opens in the background.
+func (b *lazyBackend) DropDraft(ctx context.Context, code string) error {
+	s, err := b.get(ctx)
+	if err != nil {
+		return err
+	}
+	return s.DropDraft(ctx, code)
+}

@@ -66,3 +66,12 @@ func TestAccessibleWanted(t *testing.T) {
 		}
 	}
 }
+
+func TestKioskDropsDraftsThroughTheLazyBackend(t *testing.T) {
+	var b any = &lazyBackend{}
+	if _, ok := b.(interface {
+		DropDraft(ctx context.Context, code string) error
+	}); !ok {
+		t.Fatal("the wizard's backend cannot drop drafts: kiosk_drafts = drop would do nothing")
+	}
+}
