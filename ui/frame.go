@@ -26,6 +26,9 @@ func (m *Model) render() string {
 	} else if m.draftWarn != "" {
 		body += "\n\n" + c.styles.Warning.Render(m.draftWarn)
 	}
+	if m.pasteWarn != "" && !m.showDemo {
+		body = c.styles.Warning.Width(c.bodyWidth()).Render(m.pasteWarn) + "\n\n" + body
+	}
 	if m.demoAvailable() && !m.showDemo {
 		keys = append(keys, c.keys.Demo)
 	}

@@ -47,6 +47,7 @@ type Model struct {
 	showDemo  bool
 	draftCode string
 	draftWarn string
+	pasteWarn string // an oversized paste was cut; cleared by the next key
 }
 
 // New builds the wizard. Use Run to show it in a terminal; tests drive the
@@ -126,10 +127,14 @@ func (m *Model) Init() tea.Cmd {
 
 // Update routes a message: global keys first, then the active screen.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if p, ok := msg.(tea.PasteMsg); ok {
+		msg = m.boundPaste(p)
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 	case tea.KeyPressMsg:
+		m.pasteWarn = ""
 		if cmd, handled := m.globalKey(msg); handled {
 			return m, cmd
 		}

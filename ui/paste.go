@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// maxPaste bounds one paste: no field takes more (the longest, an e-mail
+// address, takes 254), and a 1 MB paste must not stall the input widgets.
+const maxPaste = 1024
+
+// boundPaste cuts an oversized paste to maxPaste characters and says so
+// under the screen, rather than hanging on it or dropping it silently.
+func (m *Model) boundPaste(p tea.PasteMsg) tea.PasteMsg {
+	if len(p.Content) <= maxPaste || utf8.RuneCountInString(p.Content) <= maxPaste {
+		m.pasteWarn = ""
+		return p
+	}
+	cut, n := 0, 0
+	for i := range p.Content {
+		if n == maxPaste {
+			cut = i
+			break
+		}
+		n++
+	}
+	m.pasteWarn = fmt.Sprintf("The pasted text was too long (%d characters): only the first %d were kept. Check the field.",
+		utf8.RuneCountInString(p.Content), maxPaste)
+	p.Content = p.Content[:cut]
+	return p
+}
