@@ -13,16 +13,16 @@ func FormatMoney(minor int64, currency string) string {
 		sign, minor = "-", -minor
 	}
 	cents := strconv.FormatInt(minor%100+100, 10)[1:]
-	s := sign + groupThousands(minor/100) + "." + cents
+	s := sign + FormatCount(minor/100) + "." + cents
 	if currency == "" {
 		return s
 	}
 	return currency + " " + s
 }
 
-// groupThousands writes n with comma separators: 100000 → "100,000".
-func groupThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
+// FormatCount writes n with comma separators: 100000 → "100,000".
+func FormatCount[N ~int | ~int64](n N) string {
+	s := strconv.FormatInt(int64(n), 10)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {

@@ -340,7 +340,7 @@ func (s *assignScreen) view() string {
 		return b.String()
 	}
 	b.WriteString(s.userRows())
-	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(fmt.Sprintf("%s of %s users", groupThousands(int64(len(s.matches))), groupThousands(int64(len(s.users))))))
+	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(fmt.Sprintf("%s of %s users", flow.FormatCount(len(s.matches)), flow.FormatCount(len(s.users)))))
 	switch {
 	case s.saving:
 		b.WriteString("   Assigning…")

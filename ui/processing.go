@@ -191,9 +191,9 @@ func (s *processingScreen) stepLine(sp *stepProgress) string {
 	switch {
 	case p.Total > 0:
 		pct = float64(p.Done) / float64(p.Total)
-		count = fmt.Sprintf("%s of %s", groupThousands(int64(p.Done)), groupThousands(int64(p.Total)))
+		count = fmt.Sprintf("%s of %s", flow.FormatCount(p.Done), flow.FormatCount(p.Total))
 	case p.Done > 0:
-		count = groupThousands(int64(p.Done))
+		count = flow.FormatCount(p.Done)
 	}
 	done := p.Total > 0 && p.Done >= p.Total
 	mark := "  "
