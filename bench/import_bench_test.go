@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"onboard/internal/testworld"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
@@ -39,9 +40,9 @@ func BenchmarkImport100k(b *testing.B) {
 	var peak uint64
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		m := newMicrosoft(b, sandbox.Options{NorthwindUsers: importUsers, PageSize: msapi.MaxPageSize})
-		svc, db := m.service(b, filepath.Join(b.TempDir(), fmt.Sprintf("import%d.db", i)))
-		o, err := m.signUp(ctx, svc, tenantAnswers(northwindDomain, northwindAdmin, "m365-business-premium", 10), northwindPass)
+		m := testworld.NewMicrosoft(b, sandbox.Options{NorthwindUsers: importUsers, PageSize: msapi.MaxPageSize})
+		svc, db := m.Service(b, filepath.Join(b.TempDir(), fmt.Sprintf("import%d.db", i)))
+		o, err := m.SignUp(ctx, svc, testworld.Answers(northwindDomain, northwindAdmin, "m365-business-premium", 10), northwindPass)
 		if err != nil {
 			b.Fatal(err)
 		}

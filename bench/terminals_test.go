@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"onboard/internal/testworld"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,11 +23,11 @@ const terminals = 16
 // each terminal has its own Service, Microsoft client and database handle
 // on the one SQLite file at path, sharing the sandbox. It returns each
 // terminal's result and error.
-func runTerminals(tb testing.TB, m *microsoft, path string) ([]flow.Result, []error) {
+func runTerminals(tb testing.TB, m *testworld.Microsoft, path string) ([]flow.Result, []error) {
 	ctx := context.Background()
 	svcs := make([]*flow.Service, terminals)
 	for i := range svcs {
-		svcs[i], _ = m.service(tb, path)
+		svcs[i], _ = m.Service(tb, path)
 		svcs[i].Actor = flow.Actor{Kind: flow.ActorKiosk, Name: fmt.Sprintf("kiosk-%d", i+1)}
 	}
 	results, errs := make([]flow.Result, terminals), make([]error, terminals)
@@ -34,7 +35,7 @@ func runTerminals(tb testing.TB, m *microsoft, path string) ([]flow.Result, []er
 	for i, svc := range svcs {
 		wg.Go(func() {
 			dom, login, password := sandbox.GeneratedTenant(i + 1)
-			o, err := m.signUp(ctx, svc, tenantAnswers(dom, login, "m365-business-premium", 2+i%3), password)
+			o, err := m.SignUp(ctx, svc, testworld.Answers(dom, login, "m365-business-premium", 2+i%3), password)
 			if err != nil {
 				errs[i] = fmt.Errorf("terminal %d: %w", i+1, err)
 				return
@@ -51,7 +52,7 @@ func runTerminals(tb testing.TB, m *microsoft, path string) ([]flow.Result, []er
 // TestManyTerminalsOneDatabase: 16 kiosks completing orders at once on one
 // SQLite file never see "database is locked", and every order is right.
 func TestManyTerminalsOneDatabase(t *testing.T) {
-	m := newMicrosoft(t, sandbox.Options{ExtraTenants: terminals, NorthwindUsers: 1000})
+	m := testworld.NewMicrosoft(t, sandbox.Options{ExtraTenants: terminals, NorthwindUsers: 1000})
 	path := filepath.Join(t.TempDir(), "shop.db")
 	results, errs := runTerminals(t, m, path)
 	for _, err := range errs {
@@ -63,7 +64,7 @@ func TestManyTerminalsOneDatabase(t *testing.T) {
 		return
 	}
 	// A fresh handle reads what all terminals wrote.
-	_, db := m.service(t, path)
+	_, db := m.Service(t, path)
 	ctx := context.Background()
 	numbers := map[string]bool{}
 	for i, res := range results {
@@ -140,7 +141,7 @@ func BenchmarkManyTerminals16(b *testing.B) {
 	var elapsed time.Duration
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		m := newMicrosoft(b, sandbox.Options{ExtraTenants: terminals, NorthwindUsers: 1000})
+		m := testworld.NewMicrosoft(b, sandbox.Options{ExtraTenants: terminals, NorthwindUsers: 1000})
 		path := filepath.Join(b.TempDir(), fmt.Sprintf("shop%d.db", i))
 		b.StartTimer()
 		start := time.Now()

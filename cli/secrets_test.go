@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
-	"net/http/httptest"
+	"onboard/internal/testworld"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,11 +15,7 @@ import (
 
 	"onboard/cli"
 	"onboard/flow"
-	"onboard/msapi"
 	"onboard/msapi/sandbox"
-	"onboard/payment"
-	paysandbox "onboard/payment/sandbox"
-	"onboard/store"
 )
 
 // TestAdministratorPasswordIsNowhere runs a whole self-service flow with an
@@ -54,7 +50,9 @@ func TestAdministratorPasswordIsNowhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbPath := filepath.Join(dir, "onboard.db")
-	svc, pay, db := secretsWiring(t, ms, dbPath)
+	m := testworld.Serve(t, ms)
+	svc, db := m.Service(t, dbPath)
+	svc.Actor = flow.Actor{Kind: flow.ActorKiosk, Name: "kiosk"}
 
 	var printed bytes.Buffer // what a screen would show: errors included
 	if _, err := svc.VerifyAdmin(ctx, admin, wrong); err == nil {
@@ -80,7 +78,18 @@ func TestAdministratorPasswordIsNowhere(t *testing.T) {
 	if err != nil {
 		t.Fatalf("save draft: %v", err)
 	}
-	o := payAndProcess(t, svc, ms, pay, a, password)
+	o, err := m.Consent(ctx, svc, a, password)
+	if err == nil {
+		_, err = m.PayOrder(ctx, svc, o.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Process(ctx, o.ID, nil)
+	if err != nil || res.Order.Status != flow.StatusCompleted {
+		t.Fatalf("process: %v", err)
+	}
+	o = res.Order
 	printed.WriteString(o.Number + " " + string(o.Status) + "\n")
 
 	checkDBFileModes(t, dbPath)
@@ -189,68 +198,4 @@ func randomHex(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b)
-}
-
-func secretsWiring(t *testing.T, ms *sandbox.Sandbox, dbPath string) (*flow.Service, *paysandbox.Server, *store.DB) {
-	t.Helper()
-	msSrv := httptest.NewServer(ms)
-	t.Cleanup(msSrv.Close)
-	pay := paysandbox.NewServer(paysandbox.Options{})
-	paySrv := httptest.NewServer(pay)
-	t.Cleanup(paySrv.Close)
-	u, cr := ms.URLs(msSrv.URL), ms.Credentials()
-	client, err := msapi.New(msapi.Config{
-		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
-		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
-		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := &flow.Service{MS: client, Store: db, Pay: paysandbox.NewClient(paySrv.URL, "", paySrv.Client()),
-		Catalog: flow.DefaultCatalog(), Policy: flow.PolicyPayFirst, Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "kiosk"}}
-	return svc, pay, db
-}
-
-// payAndProcess takes a verified administrator's answers to a completed order.
-func payAndProcess(t *testing.T, svc *flow.Service, ms *sandbox.Sandbox, pay *paysandbox.Server, a flow.Answers, password string) flow.Order {
-	t.Helper()
-	ctx := context.Background()
-	o, err := svc.CreateOrder(ctx, a)
-	if err != nil {
-		t.Fatalf("create order: %v", err)
-	}
-	if err := ms.AcceptInvitation(a.AdminLogin, password); err != nil {
-		t.Fatal(err)
-	}
-	c, ok, err := svc.CheckConsent(ctx, a.Domain)
-	if err != nil || !ok {
-		t.Fatalf("consent: ok=%v err=%v", ok, err)
-	}
-	if o, err = svc.ConsentAccepted(ctx, o.ID, c); err != nil {
-		t.Fatal(err)
-	}
-	sess, err := svc.StartPayment(ctx, o.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pay.Pay(sess.ID, "4242424242424242"); err != nil {
-		t.Fatal(err)
-	}
-	if st, _, err := svc.CheckPayment(ctx, o.ID, sess.ID); err != nil || st != payment.StatePaid {
-		t.Fatalf("payment: %s %v", st, err)
-	}
-	res, err := svc.Process(ctx, o.ID, nil)
-	if err != nil {
-		t.Fatalf("process: %v", err)
-	}
-	if res.Order.Status != flow.StatusCompleted {
-		t.Fatalf("order %s is %s", res.Order.Number, res.Order.Status)
-	}
-	return res.Order
 }

@@ -3,7 +3,7 @@ package flow_test
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
+	"onboard/internal/testworld"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,11 +11,7 @@ import (
 
 	"onboard/cli"
 	"onboard/flow"
-	"onboard/msapi"
 	"onboard/msapi/sandbox"
-	"onboard/payment"
-	paysandbox "onboard/payment/sandbox"
-	"onboard/store"
 )
 
 // TestHostileTenantNeverReachesTheTerminal imports hostile.onmicrosoft.com,
@@ -25,7 +21,9 @@ import (
 func TestHostileTenantNeverReachesTheTerminal(t *testing.T) {
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "onboard.db")
-	svc, ms, pay, db := hostileWiring(t, dbPath)
+	m := testworld.NewMicrosoft(t, sandbox.Options{NorthwindUsers: 3})
+	svc, db := m.Service(t, dbPath)
+	svc.Actor = flow.Actor{Kind: flow.ActorKiosk, Name: "kiosk"}
 
 	a := flow.Answers{
 		Mode: flow.ModeCustomer, Account: flow.AccountExisting,
@@ -35,7 +33,10 @@ func TestHostileTenantNeverReachesTheTerminal(t *testing.T) {
 		Address:    flow.Address{Line1: "1 Main Street", City: "Springfield", State: "IL", PostalCode: "62701", Country: "US"},
 		AdminLogin: "admin@hostile.onmicrosoft.com", Domain: "hostile.onmicrosoft.com", AgreementAccepted: true,
 	}
-	o := runToPaid(t, svc, ms, pay, a, "Hostile-Admin-1")
+	o, err := m.SignUp(ctx, svc, a, "Hostile-Admin-1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err := svc.Process(ctx, o.ID, nil)
 	if err != nil {
 		t.Fatalf("process: %v", err)
@@ -116,72 +117,4 @@ func isolateCLI(t *testing.T, dbPath string) {
 	t.Setenv("ONBOARD_DB", dbPath)
 	t.Setenv("ONBOARD_LOG_FILE", filepath.Join(dir, "onboard.log"))
 	t.Setenv("NO_COLOR", "1")
-}
-
-// hostileWiring is the production wiring on loopback: the real client
-// against the sandbox, sandbox payments over HTTP, SQLite at dbPath.
-func hostileWiring(t *testing.T, dbPath string) (*flow.Service, *sandbox.Sandbox, *paysandbox.Server, *store.DB) {
-	t.Helper()
-	ms, err := sandbox.New(sandbox.Options{NorthwindUsers: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	msSrv := httptest.NewServer(ms)
-	t.Cleanup(msSrv.Close)
-	pay := paysandbox.NewServer(paysandbox.Options{})
-	paySrv := httptest.NewServer(pay)
-	t.Cleanup(paySrv.Close)
-	u, cr := ms.URLs(msSrv.URL), ms.Credentials()
-	client, err := msapi.New(msapi.Config{
-		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
-		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
-		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := &flow.Service{MS: client, Store: db, Pay: paysandbox.NewClient(paySrv.URL, "", paySrv.Client()),
-		Catalog: flow.DefaultCatalog(), Policy: flow.PolicyPayFirst, Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "kiosk"}}
-	return svc, ms, pay, db
-}
-
-// runToPaid runs the self-service flow: administrator, order, invitation,
-// payment.
-func runToPaid(t *testing.T, svc *flow.Service, ms *sandbox.Sandbox, pay *paysandbox.Server, a flow.Answers, password string) flow.Order {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := svc.VerifyAdmin(ctx, a.AdminLogin, password); err != nil {
-		t.Fatalf("verify admin: %v", err)
-	}
-	o, err := svc.CreateOrder(ctx, a)
-	if err != nil {
-		t.Fatalf("create order: %v", err)
-	}
-	if err := ms.AcceptInvitation(a.AdminLogin, password); err != nil {
-		t.Fatal(err)
-	}
-	c, ok, err := svc.CheckConsent(ctx, a.Domain)
-	if err != nil || !ok {
-		t.Fatalf("consent: ok=%v err=%v", ok, err)
-	}
-	if o, err = svc.ConsentAccepted(ctx, o.ID, c); err != nil {
-		t.Fatal(err)
-	}
-	sess, err := svc.StartPayment(ctx, o.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pay.Pay(sess.ID, "4242424242424242"); err != nil {
-		t.Fatal(err)
-	}
-	st, o, err := svc.CheckPayment(ctx, o.ID, sess.ID)
-	if err != nil || st != payment.StatePaid {
-		t.Fatalf("payment: %s %v", st, err)
-	}
-	return o
 }

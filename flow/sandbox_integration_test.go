@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http/httptest"
+	"onboard/internal/testworld"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,15 +13,14 @@ import (
 	"onboard/flow"
 	"onboard/msapi"
 	"onboard/msapi/sandbox"
-	"onboard/payment"
 	paysandbox "onboard/payment/sandbox"
 	"onboard/store"
 )
 
-// world is the production wiring on loopback: the real Microsoft client
-// against the sandbox, the sandbox checkout through its HTTP client, and
-// SQLite in a temp directory.
+// world is the production wiring on loopback (internal/testworld) with
+// small pages and fast retries, so paging and faults are exercised quickly.
 type world struct {
+	*testworld.Microsoft
 	ms     *sandbox.Sandbox
 	pay    *paysandbox.Server
 	cli    *msapi.Client
@@ -32,85 +31,30 @@ type world struct {
 
 func newWorld(t *testing.T, policy flow.Policy) *world {
 	t.Helper()
-	ctx := context.Background()
-	ms, err := sandbox.New(sandbox.Options{PageSize: 5, NorthwindUsers: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	msSrv := httptest.NewServer(ms)
-	t.Cleanup(msSrv.Close)
-	pay := paysandbox.NewServer(paysandbox.Options{})
-	paySrv := httptest.NewServer(pay)
-	t.Cleanup(paySrv.Close)
-	u, cr := ms.URLs(msSrv.URL), ms.Credentials()
-	cli, err := msapi.New(msapi.Config{
-		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
-		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
-		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID, PageSize: 4,
-		BaseBackoff: 1, MaxBackoff: 1, MaxAttempts: 8,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testworld.NewMicrosoft(t, sandbox.Options{PageSize: 5, NorthwindUsers: 10})
 	dbPath := filepath.Join(t.TempDir(), "onboard.db")
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := &flow.Service{MS: cli, Store: db, Pay: paysandbox.NewClient(paySrv.URL, "", paySrv.Client()),
-		Catalog: flow.DefaultCatalog(), Policy: policy, Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "test"}}
-	return &world{ms: ms, pay: pay, cli: cli, db: db, dbPath: dbPath, svc: svc}
+	svc, db := m.Service(t, dbPath)
+	cli := m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
+	svc.MS, svc.Policy = cli, policy
+	return &world{Microsoft: m, ms: m.MS, pay: m.Pay, cli: cli, db: db, dbPath: dbPath, svc: svc}
 }
 
-func answers(domain, admin, offer string, seats int) flow.Answers {
-	return flow.Answers{
-		Mode: flow.ModeCustomer, Account: flow.AccountExisting,
-		Lines:   []flow.LineChoice{{OfferID: offer, Seats: seats}},
-		Company: "Test Co", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
-		Phone: "+44 20 7946 0958", PhoneCountry: "GB",
-		Address:    flow.Address{Line1: "1 Main Street", City: "London", PostalCode: "SW1A 1AA", Country: "GB"},
-		AdminLogin: admin, Domain: domain, AgreementAccepted: true,
-	}
-}
+var answers = testworld.Answers
 
-// signUp runs the self-service flow up to a paid order.
+// signUp runs the self-service flow up to a paid order, checking that
+// consent is seen only after the invitation was accepted.
 func (w *world) signUp(t *testing.T, a flow.Answers, password string) flow.Order {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := w.svc.VerifyAdmin(ctx, a.AdminLogin, password); err != nil {
-		t.Fatalf("verify admin: %v", err)
-	}
-	o, err := w.svc.CreateOrder(ctx, a)
-	if err != nil {
-		t.Fatalf("create order: %v", err)
-	}
 	if _, ok, err := w.svc.CheckConsent(ctx, a.Domain); err != nil || ok {
 		t.Fatalf("consent before the invitation was accepted: ok=%v err=%v", ok, err)
 	}
-	if err := w.ms.AcceptInvitation(a.AdminLogin, password); err != nil {
-		t.Fatal(err)
-	}
-	c, ok, err := w.svc.CheckConsent(ctx, a.Domain)
-	if err != nil || !ok {
-		t.Fatalf("consent after acceptance: ok=%v err=%v", ok, err)
-	}
-	if o, err = w.svc.ConsentAccepted(ctx, o.ID, c); err != nil {
-		t.Fatal(err)
-	}
-	if o.Status != flow.StatusAwaitingPayment {
-		t.Fatalf("after consent: %s", o.Status)
-	}
-	sess, err := w.svc.StartPayment(ctx, o.ID)
+	o, err := w.SignUp(ctx, w.svc, a, password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.pay.Pay(sess.ID, "4242424242424242"); err != nil {
-		t.Fatal(err)
-	}
-	st, o, err := w.svc.CheckPayment(ctx, o.ID, sess.ID)
-	if err != nil || st != payment.StatePaid || o.Status != flow.StatusPaid {
-		t.Fatalf("payment: %s %s %v", st, o.Status, err)
+	if o.Status != flow.StatusPaid {
+		t.Fatalf("after payment: %s", o.Status)
 	}
 	return o
 }
