@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/mattn/go-runewidth"
-	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
 
 	"onboard/flow"
@@ -71,9 +70,5 @@ func terminalName() string {
 	return host
 }
 
-// openURL opens a URL in the user's browser without letting the browser's
-// own output reach the terminal.
-func openURL(u string) error {
-	browser.Stdout, browser.Stderr = nil, nil
-	return browser.OpenURL(u)
-}
+// openURL opens a URL in the user's browser as the wizard does.
+func openURL(u string) error { return ui.SystemBrowser{}.Open(u) }

@@ -68,7 +68,7 @@ func New(opts Options) *Model {
 		height:   minHeight,
 	}
 	if c.browser == nil {
-		c.browser = systemBrowser{}
+		c.browser = SystemBrowser{}
 	}
 	if c.now == nil {
 		c.now = time.Now
