@@ -3,6 +3,7 @@ package plain_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
@@ -60,7 +61,18 @@ func (w *watched) waitFor(t *testing.T, re *regexp.Regexp, done <-chan error) []
 	}
 }
 
-func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
+// world is the real flow.Service on the sandbox Microsoft, the sandbox
+// payments and a SQLite store in a temporary directory.
+type world struct {
+	svc   *flow.Service
+	ms    *sandbox.Sandbox
+	pay   *paysandbox.Server
+	db    *store.DB
+	dbDir string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
 	ctx := context.Background()
 	ms, err := sandbox.New(sandbox.Options{PageSize: 5, NorthwindUsers: 10})
 	if err != nil {
@@ -81,54 +93,110 @@ func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "onboard.db"))
+	dir := t.TempDir()
+	db, err := store.Open(ctx, filepath.Join(dir, "onboard.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := &flow.Service{MS: cli, Store: db, Pay: paysandbox.NewClient(paySrv.URL, "", paySrv.Client()),
 		Catalog: flow.DefaultCatalog(), Policy: flow.PolicyPayFirst, Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "test"}}
+	return &world{svc: svc, ms: ms, pay: pay, db: db, dbDir: dir}
+}
 
-	const admin, password = "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"
-	answers := strings.Join([]string{
-		"3", "0", "10", "n", // Business Premium; a refused seat count, then 10; no other product
-		"Fabrikam Ltd", "Ada", "Lovelace", "ada@fabrikam.example", "GB",
-		"+44 20 7946 0958", "1 Main Street", "London", "SW1A 1AA", "",
-		"y",
-		admin, "wrong-password", admin, password,
-	}, "\n") + "\n"
+// run starts the line prompts on answers; the returned channel gets Run's result.
+func (w *world) run(opts plain.Options, answers ...string) (*watched, <-chan error) {
 	out := &watched{changed: make(chan struct{}, 1)}
 	done := make(chan error, 1)
-	go func() {
-		done <- plain.Run(ctx, plain.Options{Backend: svc, Catalog: svc.Catalog,
-			In: iotest.OneByteReader(strings.NewReader(answers)), Out: out, Poll: time.Millisecond})
-	}()
+	opts.Backend, opts.Catalog = w.svc, w.svc.Catalog
+	opts.In = iotest.OneByteReader(strings.NewReader(strings.Join(answers, "\n") + "\n"))
+	opts.Out = out
+	if opts.Poll == 0 {
+		opts.Poll = time.Millisecond
+	}
+	go func() { done <- plain.Run(context.Background(), opts) }()
+	return out, done
+}
 
-	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation… \(checked 1 time`), done)
-	if err := ms.AcceptInvitation(admin, password); err != nil {
-		t.Fatal(err)
-	}
+// payCheckout waits for the checkout page's address and pays on it.
+func (w *world) payCheckout(t *testing.T, out *watched, done <-chan error) {
+	t.Helper()
 	m := out.waitFor(t, regexp.MustCompile(`/checkout/([^\s/]+)[\s\S]*Waiting for the payment`), done)
-	if _, err := pay.Pay(m[1], "4242424242424242"); err != nil {
+	if _, err := w.pay.Pay(m[1], "4242424242424242"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func finished(t *testing.T, out *watched, done <-chan error) string {
+	t.Helper()
 	if err := <-done; err != nil {
 		t.Fatalf("flow: %v\n%s", err, out.String())
 	}
 	got := out.String()
-	for _, want := range []string{"Step 1 of 10: Licenses", "That did not work", "Invitation accepted.", "Paid. Thank you.", "Done. Order number"} {
+	if strings.ContainsRune(got, '\x1b') {
+		t.Errorf("output has escape sequences:\n%q", got)
+	}
+	return got
+}
+
+func mustContain(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	if strings.ContainsRune(got, '\x1b') {
-		t.Errorf("output has escape sequences:\n%q", got)
+}
+
+// details are the customer's details, as typed.
+var details = []string{
+	"Fabrikam Ltd", "Ada", "Lovelace", "ada@fabrikam.example", "GB",
+	"+44 20 7946 0958", "1 Main Street", "London", "SW1A 1AA", "",
+}
+
+func answers(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
 	}
+	return out
+}
+
+func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	const admin, password = "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"
+	out, done := w.run(plain.Options{}, answers(
+		[]string{"1"},                 // sign up
+		[]string{"3", "0", "10", "n"}, // Business Premium; a refused seat count, then 10; no other product
+		[]string{"1"},                 // the existing account
+		details,
+		[]string{"y", admin, "wrong-password", admin, password},
+	)...)
+
+	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation… \(checked 1 time`), done)
+	if err := w.ms.AcceptInvitation(admin, password); err != nil {
+		t.Fatal(err)
+	}
+	w.payCheckout(t, out, done)
+	got := finished(t, out, done)
+	mustContain(t, got, "1. Sign up", "2. Pay for an existing order", "Step 1 of 10: Licenses",
+		"That did not work", "Invitation accepted.", "Paid. Thank you.", "Done. Order number")
 	if strings.Contains(got, password) {
 		t.Error("the password was echoed")
 	}
-	orders, err := db.ListOrders(ctx, flow.OrderFilter{})
+	orders, err := w.db.ListOrders(ctx, flow.OrderFilter{})
 	if err != nil || len(orders) != 1 || orders[0].Status != flow.StatusCompleted {
 		t.Fatalf("orders: %+v %v", orders, err)
+	}
+}
+
+func TestAnswersThatRunOutStopTheFlow(t *testing.T) {
+	w := newWorld(t)
+	// The details are cut short: every later prompt would take its
+	// default for ever if the end of the input went unnoticed.
+	out, done := w.run(plain.Options{}, "1", "3", "10", "n", "1", "Fabrikam Ltd", "Ada")
+	if err := <-done; !errors.Is(err, plain.ErrInputEnded) {
+		t.Fatalf("Run = %v, want ErrInputEnded\n%s", err, out.String())
 	}
 }

@@ -2,16 +2,15 @@ package plain
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"charm.land/huh/v2"
 
 	"onboard/flow"
-	"onboard/internal/safetext"
 	"onboard/msapi"
 	"onboard/payment"
 )
@@ -31,14 +30,14 @@ func (s *session) admin() error {
 		adm, err := s.Backend.VerifyAdmin(s.ctx, s.a.AdminLogin, password)
 		password = ""
 		if err != nil {
-			s.say("That did not work: %s. Please try again.", safetext.CleanN(err.Error(), 300))
+			s.say("That did not work: %s. Please try again.", clean(err.Error(), 300))
 			continue
 		}
 		s.a.AdminUPN = cmp.Or(adm.UPN, s.a.AdminLogin)
 		if _, d, ok := strings.Cut(s.a.AdminUPN, "@"); ok && s.a.Domain == "" {
 			s.a.Domain = strings.ToLower(d)
 		}
-		s.say("Signed in as %s, a Global administrator of %s.", safetext.CleanN(s.a.AdminUPN, 100), safetext.CleanN(s.a.Domain, 100))
+		s.say("Signed in as %s, a Global administrator of %s.", clean(s.a.AdminUPN, 100), clean(s.a.Domain, 100))
 		return nil
 	}
 }
@@ -53,77 +52,77 @@ func (s *session) password() (string, error) {
 		return pw, err
 	}
 	fmt.Fprint(s.Out, "Password (input is not a terminal, so it is read as a line): ")
-	return readLine(s.In)
-}
-
-// readLine reads one line a byte at a time, so nothing after it is taken
-// from the forms that read next; an overlong line is refused.
-func readLine(r io.Reader) (string, error) {
-	var b strings.Builder
-	var one [1]byte
-	for {
-		n, err := r.Read(one[:])
-		if n == 1 {
-			if one[0] == '\n' {
-				return strings.TrimRight(b.String(), "\r"), nil
-			}
-			if b.Len() < maxField {
-				b.WriteByte(one[0])
-			}
-		}
-		if err != nil {
-			if errors.Is(err, io.EOF) && b.Len() > 0 {
-				return b.String(), nil
-			}
-			return "", fmt.Errorf("read password: %w", err)
-		}
+	pw, err := s.in.readLine()
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
 	}
+	return pw, nil
 }
 
 // consent creates the order, hands out the invitation and waits for it
 // to be accepted.
-func (s *session) consent() (flow.Order, error) {
-	o, err := s.Backend.CreateOrder(s.ctx, s.a)
-	if err != nil {
-		return o, fmt.Errorf("create order: %w", err)
-	}
-	s.a.OrderID = o.ID
-	url, err := s.Backend.InvitationURL(s.ctx)
-	if err != nil {
-		return o, fmt.Errorf("invitation: %w", err)
-	}
-	s.offerURL("the invitation", url)
-	s.say("Sign in there as %s and accept the invitation.", safetext.CleanN(s.a.AdminLogin, 100))
-	var c msapi.Customer
-	err = s.wait("Waiting for Microsoft to confirm the invitation", func() (bool, error) {
-		var ok bool
-		var err error
-		c, ok, err = s.Backend.CheckConsent(s.ctx, s.a.Domain)
-		return ok, err
+func (s *session) consent() error {
+	err := s.again("Creating the order", func() error {
+		o, err := s.Backend.CreateOrder(s.ctx, s.a)
+		s.order = o
+		return err
 	})
 	if err != nil {
-		return o, err
+		return err
 	}
-	if o, err = s.Backend.ConsentAccepted(s.ctx, o.ID, c); err != nil {
-		return o, fmt.Errorf("record the accepted invitation: %w", err)
+	s.a.OrderID = s.order.ID
+	url, err := s.Backend.InvitationURL(s.ctx)
+	if err != nil {
+		return fmt.Errorf("invitation: %w", err)
+	}
+	s.offerURL("the invitation", url)
+	s.say("Sign in there as %s and accept the invitation.", clean(s.a.AdminLogin, 100))
+	c, err := s.waitForConsent(s.ctx, "Waiting for Microsoft to confirm the invitation", s.a.Domain)
+	if err != nil {
+		return err
+	}
+	if s.order, err = s.Backend.ConsentAccepted(s.ctx, s.order.ID, c); err != nil {
+		return fmt.Errorf("record the accepted invitation: %w", err)
 	}
 	s.a.TenantID = c.TenantID
 	s.say("Invitation accepted.")
-	return o, nil
+	return nil
+}
+
+// waitForConsent polls Microsoft until the invitation for domain shows as
+// accepted; a failed check is reported and tried again.
+func (s *session) waitForConsent(ctx context.Context, label, domain string) (msapi.Customer, error) {
+	var c msapi.Customer
+	err := s.wait(ctx, label, func() (bool, error) {
+		got, ok, err := s.Backend.CheckConsent(ctx, domain)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			s.say("Microsoft could not be asked just now (%s); still trying.", clean(err.Error(), 200))
+			return false, nil
+		}
+		c = got
+		return ok, nil
+	})
+	return c, err
 }
 
 func (s *session) offerURL(what, url string) {
-	url = safetext.CleanN(url, 2000)
+	url = clean(url, 2000)
 	if s.OpenURL != nil && s.OpenURL(url) == nil {
-		s.say("Opened %s in your browser. If you do not see it, open this address: %s", what, url)
-		return
+		s.say("Opened %s in your browser. If you do not see it, open this address:", what)
+	} else {
+		s.say("Open %s in a browser. The address is on the next line on its own, to copy or read out:", what)
 	}
-	s.say("Open %s in a browser: %s", what, url)
+	s.say("%s", url)
 }
 
 // wait polls check, printing one status line per check: no spinner.
-func (s *session) wait(label string, check func() (bool, error)) error {
+func (s *session) wait(ctx context.Context, label string, check func() (bool, error)) error {
 	start := s.Now()
+	t := time.NewTimer(0)
+	defer t.Stop()
 	for n := 1; ; n++ {
 		ok, err := check()
 		if err != nil {
@@ -133,13 +132,19 @@ func (s *session) wait(label string, check func() (bool, error)) error {
 			return nil
 		}
 		el := s.Now().Sub(start).Round(time.Second)
-		s.say("%s… (checked %d %s, %d:%02d)", label, n, plural(n, "time", "times"), int(el.Minutes()), int(el.Seconds())%60)
+		s.say("%s… (checked %d %s, %s)", label, n, plural(n, "time", "times"), clock(el))
+		t.Reset(s.Poll)
 		select {
-		case <-s.ctx.Done():
-			return s.ctx.Err()
-		case <-time.After(s.Poll):
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
 		}
 	}
+}
+
+// clock writes d as m:ss.
+func clock(d time.Duration) string {
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
 
 func plural(n int, one, many string) string {
@@ -150,29 +155,40 @@ func plural(n int, one, many string) string {
 }
 
 func (s *session) review(o flow.Order) {
-	s.say("Order %s for %s:", safetext.CleanN(o.Number, 30), safetext.CleanN(s.a.Company, 100))
+	if s.a.Company != "" {
+		s.say("Order %s for %s:", clean(o.Number, 30), clean(s.a.Company, 100))
+	} else {
+		s.say("Order %s:", clean(o.Number, 30))
+	}
 	for _, l := range o.Lines {
-		s.say("  %d × %s at %s", l.Quantity, safetext.CleanN(l.Name, 80), flow.FormatMoney(l.UnitPrice, o.Currency))
+		s.say("  %d × %s at %s", l.Quantity, clean(l.Name, 80), flow.FormatMoney(l.UnitPrice, o.Currency))
 	}
 	s.say("Total: %s per month.", flow.FormatMoney(o.Total(), o.Currency))
 }
 
-func (s *session) pay(o flow.Order) (flow.Order, error) {
-	if o.Status != flow.StatusAwaitingPayment {
-		return o, nil // the provider's order flow processes without payment first
+// pay takes the payment on the hosted checkout page when the order waits
+// for one; under the other order flows there is nothing to pay here.
+func (s *session) pay() error {
+	if s.order.Status != flow.StatusAwaitingPayment {
+		return nil
 	}
-	sess, err := s.Backend.StartPayment(s.ctx, o.ID)
+	var sess payment.Session
+	err := s.again("Opening the payment page", func() error {
+		var err error
+		sess, err = s.Backend.StartPayment(s.ctx, s.order.ID)
+		return err
+	})
 	if err != nil {
-		return o, fmt.Errorf("start payment: %w", err)
+		return err
 	}
 	s.offerURL("the payment page", sess.URL)
 	s.say("Card numbers are never typed here: pay on that page.")
-	err = s.wait("Waiting for the payment", func() (bool, error) {
-		st, got, err := s.Backend.CheckPayment(s.ctx, o.ID, sess.ID)
+	err = s.wait(s.ctx, "Waiting for the payment", func() (bool, error) {
+		st, got, err := s.Backend.CheckPayment(s.ctx, s.order.ID, sess.ID)
 		if err != nil {
 			return false, err
 		}
-		o = got
+		s.order = got
 		if st == payment.StateDeclined || st == payment.StateExpired {
 			return false, fmt.Errorf("the payment did not go through (%s): start again to retry", st)
 		}
@@ -181,17 +197,19 @@ func (s *session) pay(o flow.Order) (flow.Order, error) {
 	if err == nil {
 		s.say("Paid. Thank you.")
 	}
-	return o, err
+	return err
 }
 
-func (s *session) process(o flow.Order) error {
+// process sets the order up with one status line per step.
+func (s *session) process() error {
+	o := s.order
 	if !o.ReadyToProcess() {
-		s.say("Your order waits for %s; you will get an e-mail at %s.", safetext.CleanN(s.Provider, 60), safetext.CleanN(s.a.Email, 100))
+		s.say("Your order waits for %s; you will get an e-mail at %s.", clean(s.Provider, 60), clean(s.a.Email, 100))
 		return nil
 	}
 	last := ""
 	res, err := s.Backend.Process(s.ctx, o.ID, func(p flow.Progress) {
-		line := safetext.CleanN(p.Label, 100)
+		line := clean(p.Label, 100)
 		if p.Total > 1 {
 			line = fmt.Sprintf("%s: %d of %d", line, p.Done, p.Total)
 		}
@@ -201,8 +219,13 @@ func (s *session) process(o flow.Order) error {
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("process order %s: %w", o.Number, err)
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return fmt.Errorf("set up order %s (it is kept and can be retried with `onboard orders retry %s`): %w",
+			clean(o.Number, 30), clean(o.Number, 30), err)
 	}
-	s.say("%s", safetext.CleanN(res.Summary(), 1000))
+	s.order = res.Order
+	s.say("%s", clean(res.Summary(), 1000))
 	return nil
 }

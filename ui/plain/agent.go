@@ -1,0 +1,172 @@
+package plain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"onboard/flow"
+	"onboard/msapi"
+)
+
+// agent signs customers up on their behalf, one after another.
+func (s *session) agent() error {
+	who := ""
+	if s.Agent != "" {
+		who = " (agent: " + clean(s.Agent, 40) + ")"
+	}
+	s.say("%s: Microsoft 365 sign-up on a customer's behalf%s.", clean(s.Provider, 60), who)
+	for {
+		if err := s.agentSignUp(); err != nil {
+			return err
+		}
+		another, err := s.confirm("Sign up another customer?", false)
+		if errors.Is(err, ErrInputEnded) {
+			return nil // the answers ended with this customer
+		}
+		if err != nil || !another {
+			return err
+		}
+	}
+}
+
+func (s *session) agentSignUp() error {
+	s.a = flow.Answers{Mode: flow.ModeAgent, Account: flow.AccountExisting}
+	s.order, s.accepted = flow.Order{}, nil
+	steps := flow.PathSteps(flow.ModeAgent, flow.AccountExisting)
+	for i, step := range steps {
+		s.say("")
+		s.say("Step %d of %d: %s", i+1, len(steps), stepTitle(flow.ModeAgent, step))
+		if err := s.agentStep(step); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *session) agentStep(step flow.StepID) error {
+	switch step {
+	case flow.StepLicenses:
+		return s.licenses()
+	case flow.StepSubdomain:
+		return s.lookUpAccount()
+	case flow.StepDetails:
+		return s.details()
+	case flow.StepAgreement:
+		return s.agreement()
+	case flow.StepInvitation:
+		return s.handOverInvitation()
+	case flow.StepCreate:
+		return s.createAgentOrder()
+	case flow.StepDone:
+		s.agentDone()
+	}
+	return nil
+}
+
+// lookUpAccount asks for the customer's initial domain until Microsoft
+// knows it.
+func (s *session) lookUpAccount() error {
+	s.say("Which Microsoft account does the customer already have? Enter its initial domain: " +
+		"the name before .onmicrosoft.com (\"contoso\" or \"contoso.onmicrosoft.com\").")
+	for {
+		var name string
+		if err := s.form(s.input("Initial domain", &name,
+			func(v string) error { _, err := flow.ValidateInitialDomain(v); return err })); err != nil {
+			return err
+		}
+		domain, _ := flow.ValidateInitialDomain(name)
+		s.say("Looking the account up at Microsoft…")
+		found, err := s.Backend.CheckDomain(s.ctx, domain)
+		switch {
+		case err != nil:
+			s.say("The account could not be looked up (%s). Please try again.", clean(err.Error(), 300))
+		case !found:
+			s.say("No such account: no Microsoft account uses %s. Check the name with the customer "+
+				"(it is in their Microsoft 365 admin center under Domains).", clean(domain, 80))
+		default:
+			s.a.Domain = domain
+			s.say("Found %s. The customer accepts your invitation with a Global administrator of this account.", clean(domain, 80))
+			return nil
+		}
+	}
+}
+
+// handOverInvitation prints the invitation link and, if the agent wants,
+// waits (bounded by InviteWait) for the customer to accept it.
+func (s *session) handOverInvitation() error {
+	var url string
+	err := s.again("Loading the invitation link", func() error {
+		var err error
+		url, err = s.Backend.InvitationURL(s.ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.say("Give the customer this link. They open it, sign in as a Global administrator of %s and accept the invitation.",
+		clean(s.a.Domain, 80))
+	s.say("The link is on the next line on its own, to copy (select the line) or read out:")
+	s.say("%s", clean(url, 2000))
+	wait, err := s.confirm("Wait here for the acceptance? If not, the order is created now and waits for it.", false)
+	if err != nil || !wait {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, s.InviteWait)
+	defer cancel()
+	c, err := s.waitForConsent(ctx, "Waiting for the customer to accept", s.a.Domain)
+	switch {
+	case err == nil:
+		s.accepted, s.a.TenantID = &c, c.TenantID
+		s.say("The customer accepted the invitation.")
+		return nil
+	case errors.Is(err, context.DeadlineExceeded) && s.ctx.Err() == nil:
+		s.say("Stopped waiting after %s: the order is created now and waits for the acceptance.", clock(s.InviteWait))
+		return nil
+	}
+	return err
+}
+
+// createAgentOrder creates the customer and the order and moves it on when
+// the invitation is already accepted; under process-immediately the order
+// is then set up right away.
+func (s *session) createAgentOrder() error {
+	if s.a.OrderID == "" {
+		s.a.OrderID = uuid.NewString() // a retry creates the same order, not a second one
+	}
+	s.say("Creating the customer account and the order for %s (%s), using their existing Microsoft account…",
+		clean(s.a.Company, 80), clean(s.a.Domain, 80))
+	err := s.again("Creating the order", func() error {
+		o, err := s.orderWithConsent()
+		if errors.Is(err, flow.ErrTenantMismatch) {
+			return fmt.Errorf("the invitation was accepted for a different Microsoft account than %s: %w", s.a.Domain, err)
+		}
+		s.order = o
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if s.order.ReadyToProcess() {
+		return s.process()
+	}
+	return nil
+}
+
+func (s *session) orderWithConsent() (flow.Order, error) {
+	o, err := s.Backend.CreateOrder(s.ctx, s.a)
+	if err != nil || o.Status != flow.StatusAwaitingConsent {
+		return o, err
+	}
+	var c msapi.Customer
+	if s.accepted != nil {
+		c = *s.accepted
+	} else if got, ok, err := s.Backend.CheckConsent(s.ctx, s.a.Domain); err == nil && ok {
+		c = got
+	} else {
+		return o, nil // the order waits for the acceptance
+	}
+	return s.Backend.ConsentAccepted(s.ctx, o.ID, c)
+}

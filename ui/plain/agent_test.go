@@ -1,0 +1,55 @@
+package plain_test
+
+import (
+	"context"
+	"regexp"
+	"testing"
+
+	"onboard/flow"
+	"onboard/ui/plain"
+)
+
+// An agent signs Fabrikam up, waits for the invitation's acceptance, and
+// leaves an order waiting for payment; the customer then pays for it with
+// "Pay for an existing order" and it is set up.
+func TestPipedAgentFlowThenThePaymentForItsOrder(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	const admin, password = "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"
+	out, done := w.run(plain.Options{Mode: flow.ModeAgent, Agent: "Sam Support"}, answers(
+		[]string{"3", "10", "n"},
+		[]string{"not valid!", "nosuchaccount", "fabrikam"}, // refused, unknown, then found
+		details,
+		[]string{"y", "y", "n"}, // attest the agreement; wait for the acceptance; no other customer
+	)...)
+	out.waitFor(t, regexp.MustCompile(`Waiting for the customer to accept… \(checked 1 time`), done)
+	if err := w.ms.AcceptInvitation(admin, password); err != nil {
+		t.Fatal(err)
+	}
+	got := finished(t, out, done)
+	mustContain(t, got, "Step 2 of 7: Customer's Microsoft account",
+		"No such account: no Microsoft account uses nosuchaccount.onmicrosoft.com",
+		"Found fabrikam.onmicrosoft.com", "you (Sam Support) record this acceptance on the customer's behalf",
+		"The customer accepted the invitation.", "Status: awaiting payment",
+		"What the customer does next:", `1. Pay at a kiosk: choose "Pay for an existing order"`)
+	if !regexp.MustCompile(`(?m)or read out:\nhttp://127\.0\.0\.1:\d+/\S+$`).MatchString(got) {
+		t.Errorf("the invitation link is not on a line of its own:\n%s", got)
+	}
+	number := regexp.MustCompile(`Order number: (\S+)`).FindStringSubmatch(got)
+	if number == nil {
+		t.Fatalf("no order number in:\n%s", got)
+	}
+	o, err := w.db.GetOrderByNumber(ctx, number[1])
+	if err != nil || o.Status != flow.StatusAwaitingPayment || o.TenantDomain != "fabrikam.onmicrosoft.com" {
+		t.Fatalf("the agent's order: %+v %v", o, err)
+	}
+
+	out, done = w.run(plain.Options{}, "2", number[1], "someone@else.example", number[1], "ada@fabrikam.example")
+	w.payCheckout(t, out, done)
+	got = finished(t, out, done)
+	mustContain(t, got, "No order has that number and e-mail.", "Order "+number[1]+":", "Paid. Thank you.",
+		"Done. Order number "+number[1])
+	if o, err = w.db.GetOrder(ctx, o.ID); err != nil || o.Status != flow.StatusCompleted {
+		t.Fatalf("the paid order: %+v %v", o, err)
+	}
+}
