@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"charm.land/huh/v2"
+	"github.com/google/uuid"
 
 	"onboard/flow"
 	"onboard/msapi"
@@ -62,6 +63,9 @@ func (s *session) password() (string, error) {
 // consent creates the order, hands out the invitation and waits for it
 // to be accepted.
 func (s *session) consent() error {
+	if s.a.OrderID == "" {
+		s.a.OrderID = uuid.NewString() // a retry creates the same order, not a second one
+	}
 	err := s.again("Creating the order", func() error {
 		o, err := s.Backend.CreateOrder(s.ctx, s.a)
 		s.order = o
