@@ -199,5 +199,7 @@ func (s *Session) Close() {
 		<-s.done
 	}
 	_ = s.pty.Close()
-	_ = s.emu.Close()
+	// The emulator is not closed: its Close races with the Read that
+	// answerQueries is blocked in (vt keeps a plain closed flag). That
+	// goroutine stays parked on an empty pipe and holds only the emulator.
 }
