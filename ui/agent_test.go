@@ -177,7 +177,7 @@ func TestAgentDetailsAndAgreementGoldens(t *testing.T) {
 	t.Run("details", func(t *testing.T) {
 		h.t = t
 		h.requireState(stateDetails)
-		h.requireView("The customer's details")
+		h.requireView("Customer's details")
 		h.requireView("Step 3 of 7")
 		h.golden()
 	})

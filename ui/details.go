@@ -20,7 +20,7 @@ type detailsScreen struct {
 func (s *detailsScreen) step() flow.StepID { return flow.StepDetails }
 func (s *detailsScreen) title() string {
 	if s.c.agentMode() {
-		return "The customer's details"
+		return "Customer's details"
 	}
 	return "Your details"
 }

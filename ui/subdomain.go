@@ -38,7 +38,7 @@ func newSubdomainScreen(c *common) *subdomainScreen {
 }
 
 func (s *subdomainScreen) step() flow.StepID { return flow.StepSubdomain }
-func (s *subdomainScreen) title() string     { return "The customer's Microsoft account" }
+func (s *subdomainScreen) title() string     { return "Customer's account" }
 func (s *subdomainScreen) help() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")), k.Back, k.Quit}
