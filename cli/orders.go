@@ -298,33 +298,22 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 
 func newOrdersPay(g *globals) *cobra.Command {
 	var noBrowser bool
-	cmd := &cobra.Command{
-		Use:   "pay ORDER",
-		Short: "Pay an order on the hosted checkout page, then process it",
-		Long: "Starts a checkout for the order's total, opens the hosted checkout page (or prints its\n" +
-			"URL), waits until it is paid or declined, and processes the order when the order flow allows.",
-		Args: exactArgs(1, "the order number, e.g. ORD-000001"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.withEnv(cmd, func(e *env) error {
-				ctx := cmd.Context()
-				o, err := e.findOrder(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				if o, err = e.consentBeforePay(ctx, o); err != nil {
-					return err
-				}
-				if o.ReadyToProcess() {
-					// process-immediately: the acceptance was all it waited for.
-					return e.processIfReady(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
-				}
+	cmd := orderCommand(g, "pay", "Pay an order on the hosted checkout page, then process it",
+		func(cmd *cobra.Command, e *env, o flow.Order) error {
+			ctx := cmd.Context()
+			o, err := e.consentBeforePay(ctx, o)
+			if err != nil {
+				return err
+			}
+			if !o.ReadyToProcess() { // process-immediately: the acceptance was all it waited for
 				if err := e.payOrder(ctx, cmd.ErrOrStderr(), o, !noBrowser); err != nil {
 					return err
 				}
-				return e.processIfReady(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
-			})
-		},
-	}
+			}
+			return e.processIfReady(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+		})
+	cmd.Long = "Starts a checkout for the order's total, opens the hosted checkout page (or prints its\n" +
+		"URL), waits until it is paid or declined, and processes the order when the order flow allows."
 	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the checkout URL instead of opening a browser")
 	return cmd
 }
@@ -410,10 +399,12 @@ func (e *env) processIfReady(ctx context.Context, out, log io.Writer, orderID st
 	return nil
 }
 
-func newOrdersApprove(g *globals) *cobra.Command {
+// orderCommand is a command on one order: it opens the environment, finds
+// the order by number or id, and runs act on it.
+func orderCommand(g *globals, name, short string, act func(cmd *cobra.Command, e *env, o flow.Order) error) *cobra.Command {
 	return &cobra.Command{
-		Use:   "approve ORDER",
-		Short: "Approve an order (manual-approval order flow), then process it when paid",
+		Use:   name + " ORDER",
+		Short: short,
 		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.withEnv(cmd, func(e *env) error {
@@ -421,56 +412,43 @@ func newOrdersApprove(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if _, err := e.svc.Approve(cmd.Context(), o.ID); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "Approved %s.\n", o.Number)
-				return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+				return act(cmd, e, o)
 			})
 		},
 	}
 }
 
+func newOrdersApprove(g *globals) *cobra.Command {
+	return orderCommand(g, "approve", "Approve an order (manual-approval order flow), then process it when paid",
+		func(cmd *cobra.Command, e *env, o flow.Order) error {
+			if _, err := e.svc.Approve(cmd.Context(), o.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Approved %s.\n", o.Number)
+			return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+		})
+}
+
 func newOrdersCancel(g *globals) *cobra.Command {
 	var reason string
-	cmd := &cobra.Command{
-		Use:   "cancel ORDER",
-		Short: "Cancel an order that is not completed",
-		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.withEnv(cmd, func(e *env) error {
-				o, err := e.findOrder(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				if _, err := e.svc.Cancel(cmd.Context(), o.ID, reason); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Order %s cancelled.\n", o.Number)
-				return nil
-			})
-		},
-	}
+	cmd := orderCommand(g, "cancel", "Cancel an order that is not completed",
+		func(cmd *cobra.Command, e *env, o flow.Order) error {
+			if _, err := e.svc.Cancel(cmd.Context(), o.ID, reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Order %s cancelled.\n", o.Number)
+			return nil
+		})
 	cmd.Flags().StringVar(&reason, "reason", "cancelled by an agent", "why (kept in the audit trail)")
 	return cmd
 }
 
 func newOrdersRetry(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "retry ORDER",
-		Short: "Retry a failed order from where it stopped",
-		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.withEnv(cmd, func(e *env) error {
-				o, err := e.findOrder(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				if _, err := e.svc.Retry(cmd.Context(), o.ID); err != nil {
-					return err
-				}
-				return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
-			})
-		},
-	}
+	return orderCommand(g, "retry", "Retry a failed order from where it stopped",
+		func(cmd *cobra.Command, e *env, o flow.Order) error {
+			if _, err := e.svc.Retry(cmd.Context(), o.ID); err != nil {
+				return err
+			}
+			return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+		})
 }

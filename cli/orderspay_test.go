@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"onboard/flow"
+	"onboard/internal/testworld"
+)
+
+// TestOrdersPayThenProcess: an order an agent left awaiting payment is paid
+// with `onboard orders pay` on the checkout page and then processed.
+func TestOrdersPayThenProcess(t *testing.T) {
+	db := isolate(t)
+	ctx := context.Background()
+	const domain = "contoso.onmicrosoft.com"
+	e := openTestEnv(t, db)
+	a := testworld.Answers(domain, "admin@"+domain, "o365-e3", 3)
+	o, err := e.svc.CreateOrder(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+		t.Fatal(err)
+	}
+	e.close() // the customer accepted; nobody has looked since
+
+	pr, pw := io.Pipe()
+	var out strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, "test", []string{"orders", "pay", o.Number, "--no-browser", "--db", db}, &out, pw)
+		pw.Close()
+	}()
+	checkout := readCheckoutURL(t, pr)
+	payOnPage(t, checkout, testworld.TestCard)
+	go io.Copy(io.Discard, pr)
+	if code := <-done; code != ExitOK {
+		t.Fatalf("orders pay: exit %d\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "Order "+o.Number+" completed.") {
+		t.Fatalf("stdout: %q", out.String())
+	}
+	e = openTestEnv(t, db)
+	defer e.close()
+	got, err := e.db.GetOrder(ctx, o.ID)
+	if err != nil || got.Status != flow.StatusCompleted || got.Lines[0].SubscriptionID == "" {
+		t.Fatalf("order after pay: %+v %v", got, err)
+	}
+}
+
+var checkoutURLRE = regexp.MustCompile(`https?://\S+/pay/checkout/\S+`)
+
+// readCheckoutURL reads the command's messages until it prints the checkout.
+func readCheckoutURL(t *testing.T, r io.Reader) string {
+	t.Helper()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if u := checkoutURLRE.FindString(sc.Text()); u != "" {
+			return u
+		}
+	}
+	t.Fatal("orders pay printed no checkout URL")
+	return ""
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// payOnPage fills the hosted checkout form as a customer's browser would.
+func payOnPage(t *testing.T, page, card string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfRE.FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no form on %s", page)
+	}
+	resp, err = c.PostForm(page, url.Values{"csrf_token": {string(m[1])}, "number": {card}, "exp": {"12/30"}, "cvc": {"123"}, "name": {"Ada Lovelace"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "Payment received") {
+		t.Fatalf("checkout did not take the payment:\n%s", body)
+	}
+}
