@@ -44,21 +44,16 @@ type (
 // and waits until Microsoft shows the invitation accepted. The order is
 // created on arrival (idempotently: a resumed sign-up keeps its order).
 type consentScreen struct {
+	waiter
 	c        *common
 	link     link
-	spin     spinner.Model
-	ctx      context.Context
-	cancel   context.CancelFunc
-	gen      int
-	waiting  bool
-	creating bool // CreateOrder is in flight
-	started  time.Time
+	creating bool   // CreateOrder is in flight
 	note     string // transient trouble while waiting
 	err      string // stops progress until the customer acts
 }
 
 func newConsentScreen(c *common) *consentScreen {
-	return &consentScreen{c: c, link: link{c: c}, spin: newSpinner(), cancel: func() {}}
+	return &consentScreen{waiter: newWaiter(c), c: c, link: link{c: c}}
 }
 
 func (s *consentScreen) step() flow.StepID { return flow.StepConsent }
@@ -81,23 +76,11 @@ func (s *consentScreen) enter() tea.Cmd {
 // startWaiting begins a new round of polling; older rounds' messages are
 // ignored by generation.
 func (s *consentScreen) startWaiting() tea.Cmd {
-	s.cancel()
-	s.ctx, s.cancel = context.WithCancel(s.c.ctx)
-	s.gen++
-	s.waiting, s.started, s.err = true, s.c.now(), ""
-	return tea.Batch(s.spin.Tick, s.pollLater())
+	s.err = ""
+	return tea.Batch(s.startRound(), s.pollLater())
 }
 
-func (s *consentScreen) stopWaiting() {
-	s.cancel()
-	s.waiting = false
-	s.gen++
-}
-
-func (s *consentScreen) pollLater() tea.Cmd {
-	gen := s.gen
-	return tea.Tick(s.c.poll, func(time.Time) tea.Msg { return consentPollMsg{gen: gen} })
-}
+func (s *consentScreen) stopWaiting() { s.stopRound() }
 
 func (s *consentScreen) fetchURL() tea.Cmd {
 	ctx, gen, b := s.c.ctx, s.gen+1, s.c.backend // +1: the round startWaiting opens
@@ -119,13 +102,7 @@ func (s *consentScreen) createOrder() tea.Cmd {
 	}
 }
 
-func (s *consentScreen) check() tea.Cmd {
-	ctx, gen, b, domain := s.ctx, s.gen, s.c.backend, consentDomain(s.c.answers)
-	return func() tea.Msg {
-		cust, ok, err := b.CheckConsent(ctx, domain)
-		return consentCheckedMsg{gen: gen, customer: cust, accepted: ok, err: err}
-	}
-}
+func (s *consentScreen) check() tea.Cmd { return s.checkConsent(consentDomain(s.c.answers)) }
 
 func (s *consentScreen) accept(cust msapi.Customer) tea.Cmd {
 	ctx, gen, b, id := s.ctx, s.gen, s.c.backend, s.c.answers.OrderID

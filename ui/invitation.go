@@ -17,20 +17,15 @@ import (
 // QR code, copy). The agent may wait here until Microsoft reports the
 // acceptance, or go on at once: the order then waits for it.
 type invitationScreen struct {
-	c       *common
-	link    link
-	spin    spinner.Model
-	ctx     context.Context
-	cancel  context.CancelFunc
-	gen     int
-	waiting bool
-	started time.Time
-	note    string // transient trouble while waiting
-	err     string
+	waiter
+	c    *common
+	link link
+	note string // transient trouble while waiting
+	err  string
 }
 
 func newInvitationScreen(c *common) *invitationScreen {
-	return &invitationScreen{c: c, link: link{c: c}, spin: newSpinner(), cancel: func() {}}
+	return &invitationScreen{waiter: newWaiter(c), c: c, link: link{c: c}}
 }
 
 func (s *invitationScreen) step() flow.StepID { return flow.StepInvitation }
@@ -65,31 +60,13 @@ func (s *invitationScreen) fetchURL() tea.Cmd {
 // startWaiting opens a new polling round; older rounds' answers are
 // ignored by generation.
 func (s *invitationScreen) startWaiting() tea.Cmd {
-	s.cancel()
-	s.ctx, s.cancel = context.WithCancel(s.c.ctx)
-	s.gen++
-	s.waiting, s.started, s.note = true, s.c.now(), ""
-	return tea.Batch(s.spin.Tick, s.check())
+	s.note = ""
+	return tea.Batch(s.startRound(), s.check())
 }
 
-func (s *invitationScreen) stopWaiting() {
-	s.cancel()
-	s.waiting = false
-	s.gen++
-}
+func (s *invitationScreen) stopWaiting() { s.stopRound() }
 
-func (s *invitationScreen) pollLater() tea.Cmd {
-	gen := s.gen
-	return tea.Tick(s.c.poll, func(time.Time) tea.Msg { return consentPollMsg{gen: gen} })
-}
-
-func (s *invitationScreen) check() tea.Cmd {
-	ctx, gen, b, domain := s.ctx, s.gen, s.c.backend, s.c.answers.Domain
-	return func() tea.Msg {
-		cust, ok, err := b.CheckConsent(ctx, domain)
-		return consentCheckedMsg{gen: gen, customer: cust, accepted: ok, err: err}
-	}
-}
+func (s *invitationScreen) check() tea.Cmd { return s.checkConsent(s.c.answers.Domain) }
 
 func (s *invitationScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {

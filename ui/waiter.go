@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+)
+
+// waiter runs the rounds of a wait for Microsoft to report the invitation
+// accepted: a new round cancels the last, and replies of older rounds are
+// dropped by their generation. Screens embed it.
+type waiter struct {
+	c       *common
+	spin    spinner.Model
+	ctx     context.Context
+	cancel  context.CancelFunc
+	gen     int
+	waiting bool
+	started time.Time
+}
+
+func newWaiter(c *common) waiter {
+	return waiter{c: c, spin: newSpinner(), cancel: func() {}}
+}
+
+// startRound cancels the running round and opens a new one.
+func (w *waiter) startRound() tea.Cmd {
+	w.cancel()
+	w.ctx, w.cancel = context.WithCancel(w.c.ctx)
+	w.gen++
+	w.waiting, w.started = true, w.c.now()
+	return w.spin.Tick
+}
+
+// stopRound ends the running round; its replies are then ignored.
+func (w *waiter) stopRound() {
+	w.cancel()
+	w.waiting = false
+	w.gen++
+}
+
+// pollLater asks for the next check after the poll interval.
+func (w *waiter) pollLater() tea.Cmd {
+	gen := w.gen
+	return tea.Tick(w.c.poll, func(time.Time) tea.Msg { return consentPollMsg{gen: gen} })
+}
+
+// checkConsent asks Microsoft once whether domain accepted the invitation.
+func (w *waiter) checkConsent(domain string) tea.Cmd {
+	ctx, gen, b := w.ctx, w.gen, w.c.backend
+	return func() tea.Msg {
+		cust, ok, err := b.CheckConsent(ctx, domain)
+		return consentCheckedMsg{gen: gen, customer: cust, accepted: ok, err: err}
+	}
+}
