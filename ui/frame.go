@@ -74,17 +74,21 @@ func (m *Model) header(scr screen) string {
 	return left + strings.Repeat(" ", gap) + badge
 }
 
-// footer shows the keys that fit, always ending with quit: the least
+// footer shows the keys that fit, ending with quit (but in a kiosk): the least
 // important keys (last in the list) give way first.
 func (m *Model) footer(keys []key.Binding) string {
 	quit := m.c.keys.Quit
 	keys = slices.DeleteFunc(slices.Clone(keys), func(b key.Binding) bool {
 		return slices.Equal(b.Keys(), quit.Keys())
 	})
-	for len(keys) > 0 && lipgloss.Width(m.helpLine(append(keys, quit))) > m.c.bodyWidth() {
+	last := []key.Binding{quit}
+	if m.kiosk {
+		last = nil // a kiosk is left only with the provider's PIN: offer no quit
+	}
+	for len(keys) > 0 && lipgloss.Width(m.helpLine(append(keys, last...))) > m.c.bodyWidth() {
 		keys = keys[:len(keys)-1]
 	}
-	return ansi.Truncate(m.helpLine(append(keys, quit)), m.c.bodyWidth(), "…")
+	return ansi.Truncate(m.helpLine(append(keys, last...)), m.c.bodyWidth(), "…")
 }
 
 func (m *Model) helpLine(keys []key.Binding) string {

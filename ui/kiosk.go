@@ -123,6 +123,7 @@ func NewKiosk(opts KioskOptions) *Kiosk {
 func (k *Kiosk) newInner() *Model {
 	m := New(k.opts.Options)
 	m.c.ctx = k.ctx
+	m.kiosk = true
 	return m
 }
 

@@ -422,3 +422,15 @@ func TestKioskDropsRepliesForAWipedSignUp(t *testing.T) {
 		t.Fatal("a reply for the wiped sign-up reached the new one")
 	}
 }
+
+// TestKioskFooterOffersNoQuit: strangers at a kiosk are not told about a
+// key that only opens the PIN prompt.
+func TestKioskFooterOffersNoQuit(t *testing.T) {
+	k := NewKiosk(KioskOptions{Options: Options{Backend: newFakeBackend(), Catalog: flow.DefaultCatalog()}})
+	if v := k.inner.View().Content; strings.Contains(v, "quit") {
+		t.Fatalf("the kiosk footer offers quit:\n%s", v)
+	}
+	if v := New(Options{Backend: newFakeBackend(), Catalog: flow.DefaultCatalog()}).View().Content; !strings.Contains(v, "quit") {
+		t.Fatalf("the wizard footer lost quit:\n%s", v)
+	}
+}

@@ -48,6 +48,7 @@ type Model struct {
 	draftCode string
 	draftWarn string
 	pasteWarn string // an oversized paste was cut; cleared by the next key
+	kiosk     bool   // run by the kiosk wrapper: no quit key is offered
 }
 
 // New builds the wizard. Use Run to show it in a terminal; tests drive the
