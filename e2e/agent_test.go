@@ -86,22 +86,7 @@ func (s *site) openStore() *store.DB {
 }
 
 func (w *wizard) agentDetails(company, email string) {
-	w.see("Customer's details")
-	w.fill("Company name", company)
-	w.fill("First name", "Ada")
-	w.fill("Last name", "Lovelace")
-	w.fill("E-mail", email)
-	w.see("┃ Country")
-	if err := w.s.Type("/United King"); err != nil {
-		w.t.Fatal(err)
-	}
-	w.see("United Kingdom (GB)")
-	w.press("enter")
-	w.fill("Phone", "020 7946 0958")
-	w.fill("Street and number", "1 Main Street")
-	w.fill("City", "London")
-	w.fill("Postal code", "SW1A 1AA")
-	w.fill("State or province", "")
+	w.detailsUnder("Customer's details", company, email)
 }
 
 var orderNumberRE = regexp.MustCompile(`Order number:\s+(\S+)`)

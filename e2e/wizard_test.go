@@ -155,8 +155,11 @@ func (w *wizard) fill(title, value string) {
 	w.typeLine(value)
 }
 
-func (w *wizard) details(company, email string) {
-	w.see("Your details")
+func (w *wizard) details(company, email string) { w.detailsUnder("Your details", company, email) }
+
+// detailsUnder fills the details form shown under heading.
+func (w *wizard) detailsUnder(heading, company, email string) {
+	w.see(heading)
 	w.fill("Company name", company)
 	w.fill("First name", "Ada")
 	w.fill("Last name", "Lovelace")

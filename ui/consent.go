@@ -117,21 +117,13 @@ func (s *consentScreen) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	case spinner.TickMsg:
-		if !s.waiting {
-			return nil
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
+		return s.tick(msg)
 	case browserOpenedMsg:
 		s.link.opened(msg)
 	case inviteURLMsg:
-		if msg.err != nil {
-			s.err = "The invitation link could not be loaded (" + sanitize(msg.err.Error()) + "). Press r to try again."
+		if s.err = s.link.loaded(msg); s.err != "" {
 			return nil
 		}
-		s.err = ""
-		s.link.set(msg.url)
 	case orderCreatedMsg:
 		return s.orderCreated(msg)
 	case consentPollMsg:

@@ -73,19 +73,11 @@ func (s *invitationScreen) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	case spinner.TickMsg:
-		if !s.waiting {
-			return nil
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
+		return s.tick(msg)
 	case inviteURLMsg:
-		if msg.err != nil {
-			s.err = "The invitation link could not be loaded (" + sanitize(msg.err.Error()) + "). Press r to try again."
+		if s.err = s.link.loaded(msg); s.err != "" {
 			return nil
 		}
-		s.err = ""
-		s.link.set(msg.url)
 		s.c.agent.inviteURL = msg.url
 	case consentPollMsg:
 		if msg.gen != s.gen || !s.waiting {

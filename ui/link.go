@@ -33,6 +33,16 @@ func (l *link) set(url string) {
 	}
 }
 
+// loaded takes a fetched invitation link and returns the error to show
+// instead, if it could not be fetched.
+func (l *link) loaded(msg inviteURLMsg) string {
+	if msg.err != nil {
+		return "The invitation link could not be loaded (" + sanitize(msg.err.Error()) + "). Press r to try again."
+	}
+	l.set(msg.url)
+	return ""
+}
+
 func (l *link) open() tea.Cmd {
 	url, b := l.url, l.c.browser
 	l.status, l.failed = "Opening your browser…", false

@@ -55,3 +55,13 @@ func (w *waiter) checkConsent(domain string) tea.Cmd {
 		return consentCheckedMsg{gen: gen, customer: cust, accepted: ok, err: err}
 	}
 }
+
+// tick advances the spinner while a round runs.
+func (w *waiter) tick(msg spinner.TickMsg) tea.Cmd {
+	if !w.waiting {
+		return nil
+	}
+	var cmd tea.Cmd
+	w.spin, cmd = w.spin.Update(msg)
+	return cmd
+}
