@@ -60,10 +60,8 @@ func (r *run) findTrial(ctx context.Context, l OrderLine) (string, error) {
 		}
 		r.subs, r.subsOK = subs, true
 	}
-	for _, sub := range r.subs {
-		if sub.IsTrial && !strings.EqualFold(sub.Status, "deleted") && offer.convertsTrial(sub.OfferID) {
-			return sub.ID, nil
-		}
+	if sub, ok := trialOf(offer, r.subs); ok {
+		return sub.ID, nil
 	}
 	return "", nil
 }

@@ -303,3 +303,38 @@ func TestExistingAccountNeedsAgreementAgainstSandbox(t *testing.T) {
 		t.Fatalf("agreement after processing: %v %v", ok, err)
 	}
 }
+
+// TestPreviewBeforePayment: once the invitation is accepted, review can say
+// which line converts a trial and how many of its users a smaller seat count
+// would leave without a license.
+func TestPreviewBeforePayment(t *testing.T) {
+	w := newWorld(t, flow.PolicyPayFirst)
+	ctx := context.Background()
+	fab := answers("fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "m365-business-premium", 5)
+	o, err := w.Consent(ctx, w.svc, fab, "Fabrikam-Admin-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.svc.Preview(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 1 || !p[0].ConvertsTrial || p[0].TrialUsers != 8 || p[0].Short() != 3 {
+		t.Fatalf("fabrikam preview: %+v", p)
+	}
+	con := answers("contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "o365-e3", 5)
+	o, err = w.Consent(ctx, w.svc, con, "Contoso-Admin-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = w.svc.Preview(ctx, o.ID); err != nil || len(p) != 1 || p[0].ConvertsTrial || p[0].Short() != 0 {
+		t.Fatalf("contoso preview: %+v %v", p, err)
+	}
+	draft, err := w.svc.CreateOrder(ctx, answers("northwind.onmicrosoft.com", "admin@northwind.onmicrosoft.com", "o365-e3", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Preview(ctx, draft.ID); !errors.Is(err, flow.ErrNotReady) {
+		t.Fatalf("preview before consent: %v", err)
+	}
+}
