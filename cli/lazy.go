@@ -182,3 +182,11 @@ func (b *lazyBackend) CreateMicrosoftAccount(ctx context.Context, orderID string
 	}
 	return s.CreateMicrosoftAccount(ctx, orderID)
 }
+
+func (b *lazyBackend) Preview(ctx context.Context, orderID string) ([]flow.LinePreview, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Preview(ctx, orderID)
+}

@@ -52,6 +52,8 @@ type wizard struct {
 	s    *ptyrun.Session
 	data string
 	base string // the in-process sandbox
+
+	reviewNote string // what the review screen must say, if anything
 }
 
 func freeAddr(t *testing.T) string {
@@ -189,7 +191,7 @@ func (w *wizard) signUp(row, seats int, company, login, password string, accept 
 	w.fill("Password", password)
 	w.see("Accept the invitation", "Waiting for Microsoft")
 	accept(w.copied(), login, password)
-	w.see("Review your order", "Press Enter to pay")
+	w.see("Review your order", "Press Enter to pay", w.reviewNote)
 	w.press("enter")
 	w.see("Waiting for the payment")
 	payHTTP(w.t, w.copied(), "4242 4242 4242 4242")
@@ -281,6 +283,7 @@ func TestFabrikamTrialConverted(t *testing.T) {
 			acceptHTTP(t, link, login, password)
 		}
 	}
+	w.reviewNote = "your trial is converted"
 	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", accept)
 	w.see("Your trial was converted; 8 users keep their licenses", "Imported 12 users and 2")
 	w.press("enter")
@@ -313,6 +316,7 @@ func TestFabrikamTrialConverted(t *testing.T) {
 
 func TestContosoNewSubscriptionThenAssign(t *testing.T) {
 	w := start(t)
+	w.reviewNote = "a new subscription"
 	w.signUp(3, 5, "Contoso Ltd", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", func(link, login, password string) {
 		acceptHTTP(t, link, login, password)
 	})

@@ -54,6 +54,7 @@ type reviewScreen struct {
 	started  time.Time
 	note     string
 	err      string
+	preview  []flow.LinePreview // what processing will do, once known
 }
 
 func newReviewScreen(c *common) *reviewScreen {
@@ -86,8 +87,8 @@ func (s *reviewScreen) help() []key.Binding {
 }
 
 func (s *reviewScreen) enter() tea.Cmd {
-	s.phase, s.note, s.err = payReview, "", ""
-	return nil
+	s.phase, s.note, s.err, s.preview = payReview, "", "", nil
+	return fetchPreview(s.c)
 }
 
 func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
@@ -103,6 +104,10 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case browserOpenedMsg:
 		s.link.opened(msg)
+	case previewMsg:
+		if msg.orderID == s.c.order.ID {
+			s.preview = msg.lines
+		}
 	case paymentStartedMsg:
 		return s.onStarted(msg)
 	case paymentPollMsg:
@@ -260,5 +265,6 @@ func (s *reviewScreen) orderTable() string {
 	}
 	b.WriteString("\n" + st.Total.Render(row("Total per month", "", "", formatMoney(o.Total(), o.Currency))))
 	fmt.Fprintf(&b, "\n\nMicrosoft account: %s", sanitizeN(o.TenantDomain, 80))
+	b.WriteString(previewNotes(st, s.c.bodyWidth(), s.preview))
 	return b.String()
 }

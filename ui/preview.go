@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+// previewer is implemented by backends that can say, before payment, which
+// lines convert the tenant's trial and which buy a new subscription.
+type previewer interface {
+	Preview(ctx context.Context, orderID string) ([]flow.LinePreview, error)
+}
+
+// previewMsg carries the preview of an order; a failed preview shows
+// nothing (it only informs).
+type previewMsg struct {
+	orderID string
+	lines   []flow.LinePreview
+}
+
+func fetchPreview(c *common) tea.Cmd {
+	p, ok := c.backend.(previewer)
+	if !ok || c.order.TenantID == "" {
+		return nil
+	}
+	ctx, id := c.ctx, c.order.ID
+	return func() tea.Msg {
+		lines, _ := p.Preview(ctx, id)
+		return previewMsg{orderID: id, lines: lines}
+	}
+}
+
+// previewNotes says what processing will do with each line, warning when
+// fewer seats than the trial's users are bought.
+func previewNotes(st Styles, width int, lines []flow.LinePreview) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	b := strings.Builder{}
+	b.WriteString("\n")
+	for _, p := range lines {
+		name := sanitizeN(p.Name, 60)
+		switch {
+		case p.Short() > 0:
+			b.WriteString("\n" + st.Warning.Width(width).Render(fmt.Sprintf(
+				"%s: your trial has %d users with licenses; with %d seats, %d of them will lose their license when it is converted. Seats can be added later.",
+				name, p.TrialUsers, p.Seats, p.Short())))
+		case p.ConvertsTrial:
+			b.WriteString("\n" + st.Subtle.Width(width).Render(fmt.Sprintf(
+				"%s: your trial is converted; its %d users keep their licenses.", name, p.TrialUsers)))
+		default:
+			b.WriteString("\n" + st.Subtle.Width(width).Render(fmt.Sprintf(
+				"%s: a new subscription; licenses you have elsewhere stay as they are.", name)))
+		}
+	}
+	return b.String()
+}
