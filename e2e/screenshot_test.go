@@ -39,7 +39,7 @@ func TestScreenshots(t *testing.T) {
 	w.see("Waiting for Microsoft")
 	shot("consent")
 	acceptHTTP(t, w.copied(), "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
-	w.see("Press Enter to pay")
+	w.see("Press Enter to pay", "your trial is converted")
 	shot("review")
 	w.press("enter")
 	w.see("Waiting for the payment")
