@@ -59,12 +59,6 @@ func (t *cachedToken) Invalidate() {
 	<-t.sem
 }
 
-// staticToken is the administrator's own token, used for one verification.
-type staticToken struct{ tok *oauth2.Token }
-
-func (s staticToken) Token(context.Context) (*oauth2.Token, error) { return s.tok, nil }
-func (staticToken) Invalidate()                                    {}
-
 func (c *Client) tokenURL(tenant string) string {
 	return c.loginURL + "/" + url.PathEscape(tenant) + "/oauth2/v2.0/token"
 }

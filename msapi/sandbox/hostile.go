@@ -25,12 +25,6 @@ const (
 	hostileC1       = "\u009b31m\u0085\u009d0;x\u009c"
 )
 
-// HostileStrings are the hostile fragments the hostile tenant's names are
-// built from, for tests that search output for them.
-func HostileStrings() []string {
-	return []string{hostileCSIClear, hostileOSC52, hostileOSC8, hostileTitle, hostileBidi, hostileIsolate, hostileC1}
-}
-
 // hostilePadding makes a 10 KB name.
 var hostilePadding = strings.Repeat("Ω", 5*1024) // 2 bytes each
 
