@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
@@ -132,10 +133,13 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 func TestCommandOutputs(t *testing.T) {
 	db := isolate(t)
 	seedOrders(t, db)
+	fabrikam := customerID(t, db, "Fabrikam Inc")
 	cases := []struct {
 		name string
 		args []string
 	}{
+		{"customers-show", []string{"customers", "show", fabrikam}},
+		{"customers-show-json", []string{"customers", "show", fabrikam, "--json"}},
 		{"orders-list", []string{"orders", "list"}},
 		{"orders-list-json", []string{"orders", "list", "--json"}},
 		{"orders-list-awaiting", []string{"orders", "list", "--status", "awaiting_payment"}},
@@ -153,6 +157,26 @@ func TestCommandOutputs(t *testing.T) {
 			golden.RequireEqual(t, stable([]byte(out)))
 		})
 	}
+}
+
+// customerID finds a customer's id (random) by company through the JSON list.
+func customerID(t *testing.T, db, company string) string {
+	t.Helper()
+	out, errOut, code := run(t, "customers", "list", "--json", "--db", db)
+	if code != ExitOK {
+		t.Fatalf("customers list: %d %s", code, errOut)
+	}
+	var rows []customerRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Company == company {
+			return r.ID
+		}
+	}
+	t.Fatalf("no customer %q in %s", company, out)
+	return ""
 }
 
 func TestExitCodes(t *testing.T) {
