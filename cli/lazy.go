@@ -30,6 +30,12 @@ func connectInBackground(open func() (*flow.Service, error)) *lazyBackend {
 	return b
 }
 
+// wait reports whether the service started (ui.Options.Ready).
+func (b *lazyBackend) wait(ctx context.Context) error {
+	_, err := b.get(ctx)
+	return err
+}
+
 func (b *lazyBackend) get(ctx context.Context) (*flow.Service, error) {
 	select {
 	case <-b.ready:

@@ -42,6 +42,7 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 	}()
 	opts := ui.Options{
 		Backend:  backend,
+		Ready:    backend.wait,
 		Catalog:  cat,
 		Provider: cfg.Get("provider"),
 		Terminal: terminalName(),

@@ -210,6 +210,12 @@ func (k *Kiosk) forward(msg tea.Msg) (cmd tea.Cmd) {
 		}
 	}()
 	_, cmd = k.inner.Update(msg)
+	if k.inner.startErr != nil {
+		// Nothing works without the backend: end, and let the service
+		// manager restart the kiosk.
+		k.exiting = true
+		return tea.Quit
+	}
 	if k.inner.Finished() && k.doneAt.IsZero() {
 		k.doneAt = k.opts.Now()
 	}
@@ -459,6 +465,8 @@ func RunKiosk(ctx context.Context, opts KioskOptions) error {
 	}
 	_, err := tea.NewProgram(k, popts...).Run()
 	switch {
+	case err == nil && k.inner.startErr != nil:
+		return fmt.Errorf("start: %w", k.inner.startErr)
 	case err == nil:
 		return nil
 	case ctx.Err() != nil && errors.Is(err, context.Canceled), errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:

@@ -49,6 +49,8 @@ type Model struct {
 	draftWarn string
 	pasteWarn string // an oversized paste was cut; cleared by the next key
 	kiosk     bool   // run by the kiosk wrapper: no quit key is offered
+	ready     func(context.Context) error
+	startErr  error // what it runs on did not start; Run returns it
 }
 
 // New builds the wizard. Use Run to show it in a terminal; tests drive the
@@ -86,7 +88,7 @@ func New(opts Options) *Model {
 		c.agent = agentState{name: opts.Agent, keys: defaultAgentKeys()}
 	}
 	c.answers.Account = flow.AccountExisting
-	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts}
+	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts, ready: opts.Ready}
 	m.screens = map[state]screen{
 		stateLoading:       &loadingScreen{c: c},
 		stateResume:        &resumeScreen{c: c},
@@ -115,6 +117,24 @@ func (m *Model) active() screen { return m.screens[m.state] }
 
 // Init looks for a draft this terminal left behind.
 func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.waitReady(), m.findDraft())
+}
+
+// readyMsg reports whether what the wizard runs on (database, Microsoft,
+// payments) started.
+type readyMsg struct{ err error }
+
+// waitReady ends the wizard with a plain error when what it runs on could
+// not start, rather than letting every later step fail vaguely.
+func (m *Model) waitReady() tea.Cmd {
+	ready, ctx := m.ready, m.c.ctx
+	if ready == nil {
+		return nil
+	}
+	return func() tea.Msg { return readyMsg{err: ready(ctx)} }
+}
+
+func (m *Model) findDraft() tea.Cmd {
 	c := m.c
 	return func() tea.Msg {
 		if c.agentMode() {
@@ -139,6 +159,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if cmd, handled := m.globalKey(msg); handled {
 			return m, cmd
 		}
+	case readyMsg:
+		if msg.err != nil {
+			m.startErr = msg.err
+			return m, tea.Quit
+		}
+		return m, nil
 	case draftFoundMsg:
 		return m, m.switchScreens(m.draftFound(msg))
 	case saveDraftMsg:

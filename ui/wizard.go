@@ -34,6 +34,10 @@ type Options struct {
 
 	// PollInterval is how often consent and payment are checked (default 2s).
 	PollInterval time.Duration
+	// Ready, when set, reports whether what the wizard runs on started (the
+	// backend connects behind the first screen); its error ends the wizard
+	// and Run returns it.
+	Ready func(ctx context.Context) error
 	// Now is the clock for elapsed times (default time.Now).
 	Now func() time.Time
 }
@@ -65,6 +69,9 @@ func Run(ctx context.Context, opts Options) error {
 			return err
 		}
 		return fmt.Errorf("run wizard: %w", err)
+	}
+	if m.startErr != nil {
+		return fmt.Errorf("start: %w", m.startErr)
 	}
 	return nil
 }
