@@ -5,11 +5,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/fang"
 	"github.com/spf13/cobra"
 
@@ -37,7 +39,7 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage())
+	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage(), fang.WithErrorHandler(reportError))
 	if g.logCloser != nil {
 		if err != nil {
 			slog.Error("exit", "error", err.Error(), "code", ExitCode(err))
@@ -77,6 +79,15 @@ func newRoot(g *globals) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g), newKioskCmd(g))
 	return root
+}
+
+// reportError prints an error as fang does, but nothing for Ctrl+C: the
+// person pressed it, and the exit code (130) says it.
+func reportError(w io.Writer, styles fang.Styles, err error) {
+	if errors.Is(err, tea.ErrInterrupted) {
+		return
+	}
+	fang.DefaultErrorHandler(w, styles, err)
 }
 
 type stringFlagFunc func(name, short, value, usage string) *string

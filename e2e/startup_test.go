@@ -41,3 +41,19 @@ func TestStartupFailureIsReported(t *testing.T) {
 		t.Fatalf("the reason was not shown:\n%s", s.Screen())
 	}
 }
+
+// TestCtrlCExits130Quietly: Ctrl+C ends the wizard with 130 and no error
+// banner, as terminal programs do.
+func TestCtrlCExits130Quietly(t *testing.T) {
+	w := start(t)
+	w.see("Choose licenses")
+	w.press("ctrl+c")
+	err := w.s.Wait(w.ctx)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Fatalf("exit: %v", err)
+	}
+	if out := w.s.Output(); strings.Contains(out, "ERROR") || strings.Contains(out, "interrupted") {
+		t.Fatalf("Ctrl+C printed an error:\n%s", w.s.Screen())
+	}
+}
