@@ -96,19 +96,7 @@ func (h *harness) agentSubdomain(name string) {
 func (h *harness) agentDetails() {
 	h.t.Helper()
 	h.requireState(stateDetails)
-	for _, v := range []string{"Contoso Ltd", "Ada", "Lovelace", "ada@contoso.com"} {
-		h.typeText(v)
-		h.key("enter")
-	}
-	h.typeText("/Germ")
-	h.key("enter")
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117", ""} {
-		h.typeText(v)
-		h.key("enter")
-	}
-	h.requireState(stateAgreement)
+	h.typeDetails()
 }
 
 // toInvitation goes through the agent's steps up to the invitation.

@@ -107,19 +107,7 @@ func TestAgreementGolden(t *testing.T) {
 	h := newHarness(t)
 	h.chooseLicenses()
 	h.key("enter")
-	for _, v := range []string{"Contoso Ltd", "Ada", "Lovelace", "ada@contoso.com"} {
-		h.typeText(v)
-		h.key("enter")
-	}
-	h.typeText("/Germ")
-	h.key("enter")
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117", ""} {
-		h.typeText(v)
-		h.key("enter")
-	}
-	h.requireState(stateAgreement)
+	h.typeDetails()
 	h.key("enter")
 	h.requireState(stateAgreement)
 	h.golden()

@@ -247,10 +247,9 @@ func (h *harness) chooseLicenses() {
 	h.requireState(stateAccount)
 }
 
-func (h *harness) fillDetails() {
+// typeDetails answers the details form, valid, up to the agreement.
+func (h *harness) typeDetails() {
 	h.t.Helper()
-	h.key("enter")
-	h.requireState(stateDetails)
 	for _, v := range []string{"Contoso Ltd", "Ada", "Lovelace", "ada@contoso.com"} {
 		h.typeText(v)
 		h.key("enter")
@@ -264,6 +263,13 @@ func (h *harness) fillDetails() {
 		h.key("enter")
 	}
 	h.requireState(stateAgreement)
+}
+
+func (h *harness) fillDetails() {
+	h.t.Helper()
+	h.key("enter")
+	h.requireState(stateDetails)
+	h.typeDetails()
 	h.key("y")
 	h.requireState(stateAdmin)
 }
