@@ -83,14 +83,11 @@ func seedOrders(t *testing.T, path string) {
 		if err := ms.AcceptInvitation(login, password); err != nil {
 			t.Fatal(err)
 		}
-		c, _, err := svc.CheckConsent(ctx, domain)
-		if err != nil {
-			t.Fatal(err)
+		c, err := svc.CheckConsent(ctx, o.ID)
+		if err != nil || !c.Accepted {
+			t.Fatal(c.Accepted, err)
 		}
-		if o, err = svc.ConsentAccepted(ctx, o.ID, c); err != nil {
-			t.Fatal(err)
-		}
-		return o
+		return c.Order
 	}
 	fab := order("fabrikam.onmicrosoft.com", "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "m365-business-premium", 10)
 	sess, err := svc.StartPayment(ctx, fab.ID)

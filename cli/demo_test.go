@@ -50,12 +50,8 @@ func TestDemoStateSurvivesRestartAndResets(t *testing.T) {
 	if err := e.sb.ms.AcceptInvitation("admin@"+domain, "Fabrikam-Admin-1"); err != nil {
 		t.Fatal(err)
 	}
-	c, ok, err := e.svc.CheckConsent(ctx, domain)
-	if err != nil || !ok {
-		t.Fatalf("consent: %v %v", ok, err)
-	}
-	if _, err := e.svc.ConsentAccepted(ctx, o.ID, c); err != nil {
-		t.Fatal(err)
+	if c, err := e.svc.CheckConsent(ctx, o.ID); err != nil || !c.Accepted {
+		t.Fatalf("consent: %v %v", c.Accepted, err)
 	}
 	sess, err := e.svc.StartPayment(ctx, o.ID)
 	if err != nil {
@@ -74,7 +70,7 @@ func TestDemoStateSurvivesRestartAndResets(t *testing.T) {
 
 	// A new run: the sandbox reloads its state, so the tenant is still linked.
 	e = openTestEnv(t, db)
-	if _, ok, err := e.svc.CheckConsent(ctx, domain); err != nil || !ok {
+	if ok, err := e.svc.InvitationAccepted(ctx, domain); err != nil || !ok {
 		t.Fatalf("after restart the sandbox lost the relationship: %v %v", ok, err)
 	}
 	if got, err := e.db.GetOrder(ctx, o.ID); err != nil || got.Status != flow.StatusCompleted {
@@ -87,7 +83,7 @@ func TestDemoStateSurvivesRestartAndResets(t *testing.T) {
 	}
 	e = openTestEnv(t, db)
 	defer e.close()
-	if _, ok, err := e.svc.CheckConsent(ctx, domain); err != nil || ok {
+	if ok, err := e.svc.InvitationAccepted(ctx, domain); err != nil || ok {
 		t.Fatalf("after reset fabrikam is still linked: %v %v", ok, err)
 	}
 	if orders, err := e.db.ListOrders(ctx, flow.OrderFilter{}); err != nil || len(orders) != 0 {

@@ -174,10 +174,8 @@ func kioskOptions(cfg *config.Config, opts ui.Options) ui.KioskOptions {
 	if hash := cfg.Get("kiosk_pin_hash"); hash != "" {
 		k.VerifyPIN = func(pin string) bool { return kioskpin.Verify(hash, pin) }
 	}
-	if d, ok := opts.Backend.(interface {
-		DropDraft(ctx context.Context, code string) error
-	}); ok {
-		k.DropDraft = d.DropDraft
+	if opts.Backend != nil {
+		k.DropDraft = opts.Backend.DropDraft
 	}
 	return k
 }
@@ -190,14 +188,4 @@ func accessibleWanted(cfg *config.Config, getenv func(string) string) bool {
 	}
 	v := getenv("ACCESSIBLE")
 	return v != "" && v != "0" && !strings.EqualFold(v, "false")
-}
-
-// DropDraft lets the kiosk delete the draft of a wiped sign-up while the
-// service opens in the background.
-func (b *lazyBackend) DropDraft(ctx context.Context, code string) error {
-	s, err := b.get(ctx)
-	if err != nil {
-		return err
-	}
-	return s.DropDraft(ctx, code)
 }

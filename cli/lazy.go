@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"onboard/flow"
-	"onboard/msapi"
-	"onboard/payment"
 	"onboard/ui"
 )
 
@@ -45,10 +43,58 @@ func (b *lazyBackend) get(ctx context.Context) (*flow.Service, error) {
 	}
 }
 
-func (b *lazyBackend) VerifyAdmin(ctx context.Context, login, password string) (msapi.Admin, error) {
+func (b *lazyBackend) LatestDraft(ctx context.Context, terminal string) (flow.Draft, bool, error) {
 	s, err := b.get(ctx)
 	if err != nil {
-		return msapi.Admin{}, err
+		return flow.Draft{}, false, err
+	}
+	return s.LatestDraft(ctx, terminal)
+}
+
+func (b *lazyBackend) LoadDraft(ctx context.Context, code string) (flow.StepID, flow.Answers, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return "", flow.Answers{}, err
+	}
+	return s.LoadDraft(ctx, code)
+}
+
+func (b *lazyBackend) SaveDraft(ctx context.Context, code string, terminal string, step flow.StepID, a flow.Answers) (flow.Draft, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Draft{}, err
+	}
+	return s.SaveDraft(ctx, code, terminal, step, a)
+}
+
+func (b *lazyBackend) DropDraft(ctx context.Context, code string) error {
+	s, err := b.get(ctx)
+	if err != nil {
+		return err
+	}
+	return s.DropDraft(ctx, code)
+}
+
+func (b *lazyBackend) CheckDomain(ctx context.Context, domain string) (bool, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return false, err
+	}
+	return s.CheckDomain(ctx, domain)
+}
+
+func (b *lazyBackend) CheckSubdomain(ctx context.Context, prefix string) (bool, []string, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return false, nil, err
+	}
+	return s.CheckSubdomain(ctx, prefix)
+}
+
+func (b *lazyBackend) VerifyAdmin(ctx context.Context, login string, password string) (flow.Admin, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Admin{}, err
 	}
 	return s.VerifyAdmin(ctx, login, password)
 }
@@ -61,12 +107,28 @@ func (b *lazyBackend) InvitationURL(ctx context.Context) (string, error) {
 	return s.InvitationURL(ctx)
 }
 
-func (b *lazyBackend) CheckConsent(ctx context.Context, domain string) (msapi.Customer, bool, error) {
+func (b *lazyBackend) InvitationAccepted(ctx context.Context, domain string) (bool, error) {
 	s, err := b.get(ctx)
 	if err != nil {
-		return msapi.Customer{}, false, err
+		return false, err
 	}
-	return s.CheckConsent(ctx, domain)
+	return s.InvitationAccepted(ctx, domain)
+}
+
+func (b *lazyBackend) CheckConsent(ctx context.Context, orderID string) (flow.Consent, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Consent{}, err
+	}
+	return s.CheckConsent(ctx, orderID)
+}
+
+func (b *lazyBackend) RefreshConsent(ctx context.Context, orderID string) (flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Order{}, err
+	}
+	return s.RefreshConsent(ctx, orderID)
 }
 
 func (b *lazyBackend) CreateOrder(ctx context.Context, a flow.Answers) (flow.Order, error) {
@@ -77,36 +139,60 @@ func (b *lazyBackend) CreateOrder(ctx context.Context, a flow.Answers) (flow.Ord
 	return s.CreateOrder(ctx, a)
 }
 
-func (b *lazyBackend) ConsentAccepted(ctx context.Context, orderID string, c msapi.Customer) (flow.Order, error) {
+func (b *lazyBackend) CreateMicrosoftAccount(ctx context.Context, orderID string) (flow.NewAccount, error) {
 	s, err := b.get(ctx)
 	if err != nil {
-		return flow.Order{}, err
+		return flow.NewAccount{}, err
 	}
-	return s.ConsentAccepted(ctx, orderID, c)
+	return s.CreateMicrosoftAccount(ctx, orderID)
 }
 
-func (b *lazyBackend) StartPayment(ctx context.Context, orderID string) (payment.Session, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return payment.Session{}, err
-	}
-	return s.StartPayment(ctx, orderID)
-}
-
-func (b *lazyBackend) CheckPayment(ctx context.Context, orderID, checkoutID string) (payment.State, flow.Order, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return "", flow.Order{}, err
-	}
-	return s.CheckPayment(ctx, orderID, checkoutID)
-}
-
-func (b *lazyBackend) FindOrderForPayment(ctx context.Context, number, email string) (flow.Order, error) {
+func (b *lazyBackend) FindOrderForPayment(ctx context.Context, number string, email string) (flow.Order, error) {
 	s, err := b.get(ctx)
 	if err != nil {
 		return flow.Order{}, err
 	}
 	return s.FindOrderForPayment(ctx, number, email)
+}
+
+func (b *lazyBackend) Preview(ctx context.Context, orderID string) ([]flow.LinePreview, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Preview(ctx, orderID)
+}
+
+func (b *lazyBackend) Approve(ctx context.Context, orderID string) (flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Order{}, err
+	}
+	return s.Approve(ctx, orderID)
+}
+
+func (b *lazyBackend) Cancel(ctx context.Context, orderID string, reason string) (flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Order{}, err
+	}
+	return s.Cancel(ctx, orderID, reason)
+}
+
+func (b *lazyBackend) StartPayment(ctx context.Context, orderID string) (flow.Checkout, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Checkout{}, err
+	}
+	return s.StartPayment(ctx, orderID)
+}
+
+func (b *lazyBackend) CheckPayment(ctx context.Context, orderID string, checkoutID string) (flow.PaymentState, flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return "", flow.Order{}, err
+	}
+	return s.CheckPayment(ctx, orderID, checkoutID)
 }
 
 func (b *lazyBackend) Process(ctx context.Context, orderID string, progress func(flow.Progress)) (flow.Result, error) {
@@ -125,22 +211,6 @@ func (b *lazyBackend) Retry(ctx context.Context, orderID string) (flow.Order, er
 	return s.Retry(ctx, orderID)
 }
 
-func (b *lazyBackend) Cancel(ctx context.Context, orderID, reason string) (flow.Order, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return flow.Order{}, err
-	}
-	return s.Cancel(ctx, orderID, reason)
-}
-
-func (b *lazyBackend) AssignLicenses(ctx context.Context, orderID, skuID string, userIDs []string) error {
-	s, err := b.get(ctx)
-	if err != nil {
-		return err
-	}
-	return s.AssignLicenses(ctx, orderID, skuID, userIDs)
-}
-
 func (b *lazyBackend) ListUsers(ctx context.Context, tenantID string) ([]flow.User, error) {
 	s, err := b.get(ctx)
 	if err != nil {
@@ -149,50 +219,10 @@ func (b *lazyBackend) ListUsers(ctx context.Context, tenantID string) ([]flow.Us
 	return s.ListUsers(ctx, tenantID)
 }
 
-func (b *lazyBackend) SaveDraft(ctx context.Context, code, terminal string, step flow.StepID, a flow.Answers) (flow.Draft, error) {
+func (b *lazyBackend) AssignLicenses(ctx context.Context, orderID string, skuID string, userIDs []string) error {
 	s, err := b.get(ctx)
 	if err != nil {
-		return flow.Draft{}, err
+		return err
 	}
-	return s.SaveDraft(ctx, code, terminal, step, a)
-}
-
-func (b *lazyBackend) LoadDraft(ctx context.Context, code string) (flow.StepID, flow.Answers, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return "", flow.Answers{}, err
-	}
-	return s.LoadDraft(ctx, code)
-}
-
-func (b *lazyBackend) LatestDraft(ctx context.Context, terminal string) (flow.Draft, bool, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return flow.Draft{}, false, err
-	}
-	return s.LatestDraft(ctx, terminal)
-}
-
-func (b *lazyBackend) CheckSubdomain(ctx context.Context, prefix string) (bool, []string, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return false, nil, err
-	}
-	return s.CheckSubdomain(ctx, prefix)
-}
-
-func (b *lazyBackend) CreateMicrosoftAccount(ctx context.Context, orderID string) (msapi.CreatedCustomer, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return msapi.CreatedCustomer{}, err
-	}
-	return s.CreateMicrosoftAccount(ctx, orderID)
-}
-
-func (b *lazyBackend) Preview(ctx context.Context, orderID string) ([]flow.LinePreview, error) {
-	s, err := b.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.Preview(ctx, orderID)
+	return s.AssignLicenses(ctx, orderID, skuID, userIDs)
 }

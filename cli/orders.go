@@ -15,7 +15,6 @@ import (
 
 	"onboard/flow"
 	"onboard/internal/safetext"
-	"onboard/payment"
 )
 
 // withStore opens the database only, for commands that just read it.
@@ -359,12 +358,12 @@ func (e *env) payOrder(ctx context.Context, w io.Writer, o flow.Order, openBrows
 			return err
 		}
 		switch state {
-		case payment.StatePaid:
+		case flow.PaymentPaid:
 			fmt.Fprintf(w, "Paid: order %s.\n", o.Number)
 			return nil
-		case payment.StateDeclined:
+		case flow.PaymentDeclined:
 			return fmt.Errorf("the payment for %s was declined: run `onboard orders pay %s` to try again", o.Number, o.Number)
-		case payment.StateExpired:
+		case flow.PaymentExpired:
 			return fmt.Errorf("the checkout for %s expired: run `onboard orders pay %s` again", o.Number, o.Number)
 		}
 		select {

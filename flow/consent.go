@@ -26,12 +26,12 @@ func (s *Service) RefreshConsent(ctx context.Context, orderID string) (Order, er
 	if done[stepNewAccount] {
 		return o, nil
 	}
-	c, accepted, err := s.CheckConsent(ctx, o.TenantDomain)
+	c, accepted, err := s.lookupConsent(ctx, o.TenantDomain)
 	if err != nil {
 		return Order{}, fmt.Errorf("refresh invitation of order %s: %w", o.Number, err)
 	}
 	if !accepted {
 		return o, nil
 	}
-	return s.ConsentAccepted(ctx, o.ID, c)
+	return s.consentAccepted(ctx, o.ID, c)
 }

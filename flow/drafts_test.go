@@ -123,7 +123,7 @@ func TestVerifyAdmin(t *testing.T) {
 	e.s.SkipAdminVerification = true
 	calls := e.ms.calls
 	admin, err := e.s.VerifyAdmin(ctx, " who@ever.com ", "")
-	if err != nil || admin != (msapi.Admin{UPN: "who@ever.com"}) || e.ms.calls != calls {
+	if err != nil || admin != (Admin{UPN: "who@ever.com"}) || e.ms.calls != calls {
 		t.Fatalf("verification off: %+v %v, %d calls", admin, err, e.ms.calls-calls)
 	}
 }

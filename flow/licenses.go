@@ -41,7 +41,7 @@ func (s *Service) AssignLicenses(ctx context.Context, orderID, skuID string, use
 			return fmt.Errorf("assign license %s to user %s: %w", skuID, id, err)
 		}
 	}
-	ev := s.event(o.ID, "licenses.assigned", "", skuID, fmt.Sprintf("%d user(s)", len(todo)))
+	ev := s.event(ctx, o.ID, "licenses.assigned", "", skuID, fmt.Sprintf("%d user(s)", len(todo)))
 	if err := s.Store.AddAssignments(ctx, o.TenantID, skuID, todo, ev); err != nil {
 		return fmt.Errorf("record %d assignments of %s: %w", len(todo), skuID, err)
 	}

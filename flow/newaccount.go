@@ -74,7 +74,7 @@ func (s *Service) recordOrderKind(ctx context.Context, o Order, a Answers) error
 	if a.Mode != ModeCustomer || a.Account != AccountNew {
 		return nil
 	}
-	ev := s.event(o.ID, "step.done", "", stepNewAccount, "new Microsoft account "+o.TenantDomain)
+	ev := s.event(ctx, o.ID, "step.done", "", stepNewAccount, "new Microsoft account "+o.TenantDomain)
 	if err := s.Store.MarkStepDone(ctx, o.ID, stepNewAccount, ev); err != nil {
 		return fmt.Errorf("record order %s as a new account: %w", o.Number, err)
 	}
@@ -87,38 +87,39 @@ func (s *Service) recordOrderKind(ctx context.Context, o Order, a Answers) error
 // never stored, logged or audited. It is idempotent: once the tenant exists
 // (even if a crash lost the answer) a repeat returns it without a password
 // and never creates a second tenant.
-func (s *Service) CreateMicrosoftAccount(ctx context.Context, orderID string) (msapi.CreatedCustomer, error) {
+func (s *Service) CreateMicrosoftAccount(ctx context.Context, orderID string) (NewAccount, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
-		return msapi.CreatedCustomer{}, fmt.Errorf("get order %s: %w", orderID, err)
+		return NewAccount{}, fmt.Errorf("get order %s: %w", orderID, err)
 	}
 	done, err := s.Store.StepsDone(ctx, o.ID)
 	if err != nil {
-		return msapi.CreatedCustomer{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
+		return NewAccount{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
 	}
 	if !done[stepNewAccount] {
-		return msapi.CreatedCustomer{}, fmt.Errorf("order %s: %w", o.Number, ErrNotNewAccount)
+		return NewAccount{}, fmt.Errorf("order %s: %w", o.Number, ErrNotNewAccount)
 	}
 	if done[stepAccountCreated] {
 		// Created earlier; a crash may have stopped before the order moved on.
 		if o.Status == StatusAwaitingConsent {
 			if err := s.transition(ctx, &o, o.Policy.afterConsent(), "Microsoft account "+o.TenantDomain+" created"); err != nil {
-				return msapi.CreatedCustomer{}, err
+				return NewAccount{}, err
 			}
 		}
-		return msapi.CreatedCustomer{TenantID: o.TenantID, Domain: o.TenantDomain, AdminUserName: o.AdminUPN}, nil
+		return NewAccount{TenantID: o.TenantID, Domain: o.TenantDomain, AdminUserName: o.AdminUPN}, nil
 	}
 	if o.Status != StatusAwaitingConsent {
-		return msapi.CreatedCustomer{}, fmt.Errorf("create account for order %s: %w: it is %s", o.Number, ErrIllegalTransition, o.Status)
+		return NewAccount{}, fmt.Errorf("create account for order %s: %w: it is %s", o.Number, ErrIllegalTransition, o.Status)
 	}
 	created, err := s.createTenant(ctx, o, done[stepAccountPlanned])
 	if err != nil {
-		return msapi.CreatedCustomer{}, err
+		return NewAccount{}, err
 	}
 	if err := s.accountCreated(ctx, &o, created); err != nil {
-		return msapi.CreatedCustomer{}, err
+		return NewAccount{}, err
 	}
-	return created, nil
+	return NewAccount{TenantID: created.TenantID, Domain: strings.ToLower(created.Domain),
+		AdminUserName: created.AdminUserName, AdminPassword: created.AdminPassword}, nil
 }
 
 // createTenant asks Microsoft for the tenant. The plan is recorded first: a
@@ -131,7 +132,7 @@ func (s *Service) createTenant(ctx context.Context, o Order, planned bool) (msap
 			return c, err
 		}
 	} else {
-		ev := s.event(o.ID, "step.done", "", stepAccountPlanned, "creating Microsoft account "+o.TenantDomain)
+		ev := s.event(ctx, o.ID, "step.done", "", stepAccountPlanned, "creating Microsoft account "+o.TenantDomain)
 		if err := s.Store.MarkStepDone(ctx, o.ID, stepAccountPlanned, ev); err != nil {
 			return msapi.CreatedCustomer{}, fmt.Errorf("record step %s of order %s: %w", stepAccountPlanned, o.Number, err)
 		}
@@ -188,7 +189,7 @@ func (s *Service) accountCreated(ctx context.Context, o *Order, c msapi.CreatedC
 	if err := s.Store.LinkTenant(ctx, o.CustomerID, c.TenantID, domain); err != nil {
 		return fmt.Errorf("link tenant %s to order %s: %w", c.TenantID, o.Number, err)
 	}
-	ev := s.event(o.ID, "account.created", "", stepAccountCreated,
+	ev := s.event(ctx, o.ID, "account.created", "", stepAccountCreated,
 		fmt.Sprintf("Microsoft account %s (tenant %s) created; first administrator %s", domain, c.TenantID, c.AdminUserName))
 	if err := s.Store.MarkStepDone(ctx, o.ID, stepAccountCreated, ev); err != nil {
 		return fmt.Errorf("record step %s of order %s: %w", stepAccountCreated, o.Number, err)

@@ -44,17 +44,17 @@ func (s *Service) CreateOrder(ctx context.Context, a Answers) (Order, error) {
 	if _, err := s.AttestAgreement(ctx, o.ID, a.AgreementDate); err != nil {
 		return Order{}, err
 	}
-	if o.Status != StatusAwaitingConsent || a.TenantID == "" || a.Account == AccountNew {
+	if o.Status != StatusAwaitingConsent || a.Account == AccountNew {
 		return o, nil
 	}
-	c, accepted, err := s.CheckConsent(ctx, a.consentDomain())
+	c, accepted, err := s.lookupConsent(ctx, a.consentDomain())
 	if err != nil {
 		return Order{}, fmt.Errorf("order %s: %w", o.Number, err)
 	}
-	if !accepted || !strings.EqualFold(c.TenantID, a.TenantID) {
+	if !accepted || (a.TenantID != "" && !strings.EqualFold(c.TenantID, a.TenantID)) {
 		return o, nil // the wizard keeps waiting for the invitation
 	}
-	return s.ConsentAccepted(ctx, o.ID, c)
+	return s.consentAccepted(ctx, o.ID, c)
 }
 
 // ensureOrder returns the order a.OrderID names, or creates it with its customer.
@@ -83,7 +83,7 @@ func (s *Service) ensureOrder(ctx context.Context, a Answers) (Order, error) {
 	if o.AdminUPN == "" {
 		o.AdminUPN = strings.TrimSpace(a.AdminLogin)
 	}
-	ev := s.event(id, "order.created", string(StatusDraft), string(StatusAwaitingConsent),
+	ev := s.event(ctx, id, "order.created", string(StatusDraft), string(StatusAwaitingConsent),
 		fmt.Sprintf("%d line(s), total %d %s, policy %s", len(o.Lines), o.Total(), o.Currency, o.Policy))
 	if err := s.Store.CreateOrder(ctx, &o, ev); err != nil {
 		return Order{}, fmt.Errorf("create order for %s: %w", cust.CompanyName, err)
@@ -140,10 +140,10 @@ func (s *Service) priceLines(choices []LineChoice) []OrderLine {
 	return lines
 }
 
-// ConsentAccepted records the customer's tenant on the order and its
+// consentAccepted records the customer's tenant on the order and its
 // customer and moves the order on per its policy. Calling it again with the
 // same tenant is a no-op.
-func (s *Service) ConsentAccepted(ctx context.Context, orderID string, c msapi.Customer) (Order, error) {
+func (s *Service) consentAccepted(ctx context.Context, orderID string, c msapi.Customer) (Order, error) {
 	if c.TenantID == "" || c.Relationship != msapi.RelationshipReseller {
 		return Order{}, fmt.Errorf("order %s: %w", orderID, ErrConsentPending)
 	}
@@ -208,7 +208,7 @@ func (s *Service) Approve(ctx context.Context, orderID string) (Order, error) {
 	if o.Status.Final() {
 		return Order{}, fmt.Errorf("approve order %s: %w: it is %s", o.Number, ErrIllegalTransition, o.Status)
 	}
-	if err := s.Store.SetApproved(ctx, o.ID, s.event(o.ID, "order.approved", "", "", "")); err != nil {
+	if err := s.Store.SetApproved(ctx, o.ID, s.event(ctx, o.ID, "order.approved", "", "", "")); err != nil {
 		return Order{}, fmt.Errorf("approve order %s: %w", o.Number, err)
 	}
 	o.Approved = true

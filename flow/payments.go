@@ -12,26 +12,26 @@ import (
 // idempotency key is the order id and the attempt number, where a new attempt
 // starts only after a checkout was declined or expired: a repeated click
 // returns the same checkout, a retry after a decline gets a new one.
-func (s *Service) StartPayment(ctx context.Context, orderID string) (payment.Session, error) {
+func (s *Service) StartPayment(ctx context.Context, orderID string) (Checkout, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
-		return payment.Session{}, fmt.Errorf("get order %s: %w", orderID, err)
+		return Checkout{}, fmt.Errorf("get order %s: %w", orderID, err)
 	}
 	attempt, known, err := s.refreshPayments(ctx, &o)
 	if err != nil {
-		return payment.Session{}, err
+		return Checkout{}, err
 	}
 	if o.Status != StatusAwaitingPayment {
 		if o.Policy != PolicyProcessImmediately &&
 			(o.Status == StatusPaid || o.Status == StatusProvisioning || o.Status == StatusCompleted) {
-			return payment.Session{}, fmt.Errorf("pay order %s: %w", o.Number, ErrAlreadyPaid)
+			return Checkout{}, fmt.Errorf("pay order %s: %w", o.Number, ErrAlreadyPaid)
 		}
 		// Post-paid orders are invoiced; others are not at the payment step.
-		return payment.Session{}, fmt.Errorf("pay order %s (%s): %w", o.Number, o.Status, ErrNotPayable)
+		return Checkout{}, fmt.Errorf("pay order %s (%s): %w", o.Number, o.Status, ErrNotPayable)
 	}
 	cust, err := s.Store.GetCustomer(ctx, o.CustomerID)
 	if err != nil {
-		return payment.Session{}, fmt.Errorf("get customer of order %s: %w", o.Number, err)
+		return Checkout{}, fmt.Errorf("get customer of order %s: %w", o.Number, err)
 	}
 	sess, err := s.Pay.StartCheckout(ctx, payment.Checkout{
 		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, attempt),
@@ -42,18 +42,18 @@ func (s *Service) StartPayment(ctx context.Context, orderID string) (payment.Ses
 		CustomerEmail:  cust.Email,
 	})
 	if err != nil {
-		return payment.Session{}, fmt.Errorf("start checkout for order %s: %w", o.Number, err)
+		return Checkout{}, fmt.Errorf("start checkout for order %s: %w", o.Number, err)
 	}
 	if known[sess.ID] {
-		return sess, nil // a repeated click: the same open checkout
+		return Checkout{ID: sess.ID, URL: sess.URL}, nil // a repeated click: the same open checkout
 	}
 	now := s.now()
 	p := Payment{CheckoutID: sess.ID, OrderID: o.ID, Amount: o.Total(), Currency: o.Currency,
 		State: string(payment.StatePending), CreatedAt: now, UpdatedAt: now}
 	if err := s.savePayment(ctx, o, p, "payment.started"); err != nil {
-		return payment.Session{}, err
+		return Checkout{}, err
 	}
-	return sess, nil
+	return Checkout{ID: sess.ID, URL: sess.URL}, nil
 }
 
 // refreshPayments asks the gateway about open checkouts (a decline the
@@ -83,7 +83,7 @@ func (s *Service) refreshPayments(ctx context.Context, o *Order) (attempt int, k
 
 // CheckPayment polls a checkout once; when it is paid the order is marked
 // paid exactly once and moves on per its policy.
-func (s *Service) CheckPayment(ctx context.Context, orderID, checkoutID string) (payment.State, Order, error) {
+func (s *Service) CheckPayment(ctx context.Context, orderID, checkoutID string) (PaymentState, Order, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
 		return "", Order{}, fmt.Errorf("get order %s: %w", orderID, err)
@@ -101,7 +101,7 @@ func (s *Service) CheckPayment(ctx context.Context, orderID, checkoutID string) 
 				return "", Order{}, err
 			}
 		}
-		return payment.State(p.State), o, nil
+		return PaymentState(p.State), o, nil
 	}
 	return "", Order{}, fmt.Errorf("order %s, checkout %s: %w", o.Number, checkoutID, ErrUnknownCheckout)
 }
@@ -132,7 +132,7 @@ func (s *Service) pollPayment(ctx context.Context, o *Order, p Payment) (Payment
 }
 
 func (s *Service) markPaid(ctx context.Context, o *Order, p Payment) error {
-	ev := s.event(o.ID, "payment.paid", string(StatusAwaitingPayment), string(StatusPaid),
+	ev := s.event(ctx, o.ID, "payment.paid", string(StatusAwaitingPayment), string(StatusPaid),
 		fmt.Sprintf("checkout %s, payment %s, %d %s", p.CheckoutID, p.PaymentID, p.Amount, p.Currency))
 	err := s.Store.MarkPaid(ctx, p, ev)
 	if errors.Is(err, ErrAlreadyPaid) {
@@ -169,7 +169,7 @@ func (s *Service) savePayment(ctx context.Context, o Order, p Payment, action st
 	if err := s.Store.SavePayment(ctx, p); err != nil {
 		return fmt.Errorf("save payment of order %s: %w", o.Number, err)
 	}
-	ev := s.event(o.ID, action, "", p.State, fmt.Sprintf("checkout %s %s", p.CheckoutID, p.Reason))
+	ev := s.event(ctx, o.ID, action, "", p.State, fmt.Sprintf("checkout %s %s", p.CheckoutID, p.Reason))
 	if err := s.Store.Audit(ctx, ev); err != nil {
 		return fmt.Errorf("audit payment of order %s: %w", o.Number, err)
 	}

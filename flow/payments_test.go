@@ -28,7 +28,7 @@ func TestDoublePaymentChargesOnce(t *testing.T) {
 	}
 	e.pay.settle(s1.ID, payment.StatePaid)
 	for range 2 { // two polls (or two kiosks) see the capture
-		if st, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || st != payment.StatePaid || got.Status != StatusPaid {
+		if st, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || st != PaymentPaid || got.Status != StatusPaid {
 			t.Fatalf("poll: %v %v %v", st, got.Status, err)
 		}
 	}
@@ -56,7 +56,7 @@ func TestDeclinedPaymentStartsNewCheckout(t *testing.T) {
 	o, _ := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
 	s1, _ := e.s.StartPayment(ctx, o.ID)
 	e.pay.settle(s1.ID, payment.StateDeclined)
-	if st, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || st != payment.StateDeclined || got.Status != StatusAwaitingPayment {
+	if st, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || st != PaymentDeclined || got.Status != StatusAwaitingPayment {
 		t.Fatalf("declined poll: %v %v %v", st, got.Status, err)
 	}
 	s2, err := e.s.StartPayment(ctx, o.ID)

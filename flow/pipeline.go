@@ -201,7 +201,7 @@ func (r *run) once(ctx context.Context, step, detail string, fn func(context.Con
 }
 
 func (r *run) mark(ctx context.Context, step, detail string) error {
-	ev := r.s.event(r.o.ID, "step.done", "", step, detail)
+	ev := r.s.event(ctx, r.o.ID, "step.done", "", step, detail)
 	if err := r.s.Store.MarkStepDone(ctx, r.o.ID, step, ev); err != nil {
 		return fmt.Errorf("record step %s of order %s: %w", step, r.o.Number, err)
 	}

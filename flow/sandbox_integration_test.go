@@ -46,7 +46,7 @@ var answers = testworld.Answers
 func (w *world) signUp(t *testing.T, a flow.Answers, password string) flow.Order {
 	t.Helper()
 	ctx := context.Background()
-	if _, ok, err := w.svc.CheckConsent(ctx, a.Domain); err != nil || ok {
+	if ok, err := w.svc.InvitationAccepted(ctx, a.Domain); err != nil || ok {
 		t.Fatalf("consent before the invitation was accepted: ok=%v err=%v", ok, err)
 	}
 	o, err := w.SignUp(ctx, w.svc, a, password)

@@ -89,8 +89,8 @@ func (s *Service) policy() Policy {
 	return s.Policy
 }
 
-func (s *Service) event(orderID, action, from, to, detail string) AuditEvent {
-	return AuditEvent{At: s.now(), Actor: s.Actor, OrderID: orderID, Action: action, From: from, To: to, Detail: detail}
+func (s *Service) event(ctx context.Context, orderID, action, from, to, detail string) AuditEvent {
+	return AuditEvent{At: s.now(), Actor: s.actor(ctx), OrderID: orderID, Action: action, From: from, To: to, Detail: detail}
 }
 
 // transition moves o from its state to to, checking the lifecycle, and
@@ -99,7 +99,7 @@ func (s *Service) transition(ctx context.Context, o *Order, to OrderStatus, reas
 	if err := checkTransition(o.Status, to); err != nil {
 		return fmt.Errorf("order %s: %w", o.Number, err)
 	}
-	ev := s.event(o.ID, "order.transition", string(o.Status), string(to), reason)
+	ev := s.event(ctx, o.ID, "order.transition", string(o.Status), string(to), reason)
 	if err := s.Store.TransitionOrder(ctx, o.ID, o.Status, to, reason, ev); err != nil {
 		return fmt.Errorf("move order %s from %s to %s: %w", o.Number, o.Status, to, err)
 	}
@@ -115,24 +115,24 @@ func (s *Service) transition(ctx context.Context, o *Order, to OrderStatus, reas
 // VerifyAdmin checks that login is a Global administrator of its tenant. The
 // password is passed to Microsoft for this call only: never stored, logged or
 // put in an error. With verification turned off it returns Admin{UPN: login}.
-func (s *Service) VerifyAdmin(ctx context.Context, login, password string) (msapi.Admin, error) {
+func (s *Service) VerifyAdmin(ctx context.Context, login, password string) (Admin, error) {
 	login = strings.TrimSpace(login)
 	if err := ValidateUPN(login); err != nil {
-		return msapi.Admin{}, fmt.Errorf("%w: login: %v", ErrInvalidAnswers, err)
+		return Admin{}, fmt.Errorf("%w: login: %v", ErrInvalidAnswers, err)
 	}
 	if s.SkipAdminVerification {
-		return msapi.Admin{UPN: login}, nil
+		return Admin{UPN: login}, nil
 	}
 	admin, err := s.MS.VerifyGlobalAdmin(ctx, login, password)
 	if err != nil {
-		return msapi.Admin{}, fmt.Errorf("verify administrator %s: %w", login, err)
+		return Admin{}, fmt.Errorf("verify administrator %s: %w", login, err)
 	}
 	// The login and the signed-in user's domain must agree: a token for
 	// another account must not pass as this one.
 	if !strings.EqualFold(admin.UPN, login) || admin.TenantID == "" {
-		return msapi.Admin{}, fmt.Errorf("verify administrator %s: %w", login, ErrAdminMismatch)
+		return Admin{}, fmt.Errorf("verify administrator %s: %w", login, ErrAdminMismatch)
 	}
-	return admin, nil
+	return Admin{UPN: admin.UPN, DisplayName: admin.DisplayName, TenantID: admin.TenantID}, nil
 }
 
 // InvitationURL is the page the customer's administrator opens to accept
@@ -161,9 +161,47 @@ func (s *Service) CheckDomain(ctx context.Context, domain string) (bool, error) 
 	return exists, nil
 }
 
-// CheckConsent polls once: accepted when the partner sees a customer with
+// InvitationAccepted asks once whether the tenant of domain accepted the
+// invitation (the agent's wait, before the order exists).
+func (s *Service) InvitationAccepted(ctx context.Context, domain string) (bool, error) {
+	_, ok, err := s.lookupConsent(ctx, domain)
+	return ok, err
+}
+
+// CheckConsent asks once whether the order's tenant accepted the invitation;
+// when it did, the tenant is recorded and the order moves on per its policy.
+func (s *Service) CheckConsent(ctx context.Context, orderID string) (Consent, error) {
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return Consent{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if o.Status != StatusAwaitingConsent {
+		return Consent{Order: o, Accepted: o.TenantID != ""}, nil
+	}
+	c, accepted, err := s.lookupConsent(ctx, orderConsentDomain(o))
+	if err != nil || !accepted {
+		return Consent{Order: o}, err
+	}
+	if o, err = s.consentAccepted(ctx, o.ID, c); err != nil {
+		return Consent{Order: o}, err
+	}
+	return Consent{Order: o, Accepted: true}, nil
+}
+
+// orderConsentDomain is the domain to look the order's customer up by.
+func orderConsentDomain(o Order) string {
+	if o.TenantDomain != "" {
+		return o.TenantDomain
+	}
+	if _, d, ok := splitAt(o.AdminUPN); ok {
+		return d
+	}
+	return ""
+}
+
+// lookupConsent polls once: accepted when the partner sees a customer with
 // domain and a reseller relationship.
-func (s *Service) CheckConsent(ctx context.Context, domain string) (msapi.Customer, bool, error) {
+func (s *Service) lookupConsent(ctx context.Context, domain string) (msapi.Customer, bool, error) {
 	domain = strings.ToLower(strings.TrimSpace(domain))
 	if domain == "" {
 		return msapi.Customer{}, false, fmt.Errorf("%w: no domain to look up", ErrInvalidAnswers)

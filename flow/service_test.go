@@ -95,7 +95,7 @@ func (e *testEnv) paidOrder(t *testing.T, a Answers) Order {
 	return o
 }
 
-func (e *testEnv) pay1(t *testing.T, orderID string) payment.Session {
+func (e *testEnv) pay1(t *testing.T, orderID string) Checkout {
 	t.Helper()
 	ctx := context.Background()
 	sess, err := e.s.StartPayment(ctx, orderID)
@@ -104,7 +104,7 @@ func (e *testEnv) pay1(t *testing.T, orderID string) payment.Session {
 	}
 	e.pay.settle(sess.ID, payment.StatePaid)
 	st, o, err := e.s.CheckPayment(ctx, orderID, sess.ID)
-	if err != nil || st != payment.StatePaid || o.Status != StatusPaid {
+	if err != nil || st != PaymentPaid || o.Status != StatusPaid {
 		t.Fatalf("check payment: %v %v %v", st, o.Status, err)
 	}
 	return sess
@@ -187,12 +187,12 @@ func TestPolicyPaths(t *testing.T) {
 		if err != nil || again.ID != o.ID || len(e.st.orders) != 1 || len(e.st.customers) != 1 {
 			t.Fatalf("create is not idempotent: %v, %d orders", err, len(e.st.orders))
 		}
-		c, ok, err := e.s.CheckConsent(ctx, o.TenantDomain)
-		if err != nil || !ok {
-			t.Fatalf("consent: %v %v", ok, err)
+		c, err := e.s.CheckConsent(ctx, o.ID)
+		if err != nil || !c.Accepted {
+			t.Fatalf("consent: %v %v", c.Accepted, err)
 		}
-		if o, err = e.s.ConsentAccepted(ctx, o.ID, c); err != nil || o.Status != StatusAwaitingPayment {
-			t.Fatalf("consent accepted: %v %v", o.Status, err)
+		if o = c.Order; o.Status != StatusAwaitingPayment {
+			t.Fatalf("consent accepted: %v", o.Status)
 		}
 		cust, _ := e.st.GetCustomer(ctx, o.CustomerID)
 		if cust.TenantID != "t-trial" || cust.Phone != "+49301234567" {
@@ -219,10 +219,10 @@ func TestConsentNotAcceptedKeepsWaiting(t *testing.T) {
 	if err != nil || o.Status != StatusAwaitingConsent {
 		t.Fatalf("%v %v", o.Status, err)
 	}
-	if _, ok, err := e.s.CheckConsent(ctx, "contoso.de"); ok || err != nil {
-		t.Fatalf("consent seen: %v %v", ok, err)
+	if c, err := e.s.CheckConsent(ctx, o.ID); c.Accepted || err != nil {
+		t.Fatalf("consent seen: %v %v", c.Accepted, err)
 	}
-	if _, err := e.s.ConsentAccepted(ctx, o.ID, msapi.Customer{TenantID: "t-trial"}); !errors.Is(err, ErrConsentPending) {
+	if _, err := e.s.consentAccepted(ctx, o.ID, msapi.Customer{TenantID: "t-trial"}); !errors.Is(err, ErrConsentPending) {
 		t.Fatalf("accepted without a reseller relationship: %v", err)
 	}
 	e.ms.tenants["t-trial"].customer.Relationship = msapi.RelationshipReseller
@@ -230,7 +230,7 @@ func TestConsentNotAcceptedKeepsWaiting(t *testing.T) {
 	if o, err = e.s.CreateOrder(ctx, a); err != nil || o.Status != StatusAwaitingPayment {
 		t.Fatalf("consent arrived: %v %v", o.Status, err)
 	}
-	if _, err := e.s.ConsentAccepted(ctx, o.ID, msapi.Customer{TenantID: "t-other", Relationship: msapi.RelationshipReseller}); !errors.Is(err, ErrTenantMismatch) {
+	if _, err := e.s.consentAccepted(ctx, o.ID, msapi.Customer{TenantID: "t-other", Relationship: msapi.RelationshipReseller}); !errors.Is(err, ErrTenantMismatch) {
 		t.Fatalf("another tenant: %v", err)
 	}
 }

@@ -47,8 +47,7 @@ func (s *accountScreen) help() []key.Binding {
 }
 
 func (s *accountScreen) canCreate() bool {
-	_, ok := s.c.backend.(newAccountBackend)
-	return ok
+	return true
 }
 
 func (s *accountScreen) enter() tea.Cmd {
@@ -120,7 +119,7 @@ func (s *accountScreen) choose() tea.Cmd {
 		return nil
 	}
 	s.checking, s.err = true, ""
-	b, ctx := s.c.backend.(newAccountBackend), s.c.ctx
+	b, ctx := s.c.backend, s.c.ctx
 	return func() tea.Msg {
 		ok, sugg, err := b.CheckSubdomain(ctx, domain)
 		return subdomainCheckedMsg{domain: domain, available: ok, suggestions: sugg, err: err}

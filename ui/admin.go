@@ -11,7 +11,6 @@ import (
 	"charm.land/huh/v2"
 
 	"onboard/flow"
-	"onboard/msapi"
 )
 
 // Messages the administrator check gives, saying what to do next.
@@ -24,7 +23,7 @@ const (
 
 type adminVerifiedMsg struct {
 	gen   int
-	admin msapi.Admin
+	admin flow.Admin
 	err   error
 }
 
@@ -160,15 +159,15 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 
 func adminErrorText(err error, provider string) string {
 	switch {
-	case errors.Is(err, msapi.ErrBadCredentials):
+	case errors.Is(err, flow.ErrBadCredentials):
 		return msgBadCredentials
-	case errors.Is(err, msapi.ErrNotGlobalAdmin):
+	case errors.Is(err, flow.ErrNotGlobalAdmin):
 		return msgNotGlobalAdmin
-	case errors.Is(err, msapi.ErrMFARequired):
+	case errors.Is(err, flow.ErrMFARequired):
 		return strings.Replace(msgMFARequired, "%s", sanitizeN(provider, 40), 1)
 	case errors.Is(err, flow.ErrAdminMismatch):
 		return "Microsoft signed in a different user than the login typed. Check the login and try again."
-	case errors.Is(err, msapi.ErrUnavailable), errors.Is(err, msapi.ErrThrottled):
+	case errors.Is(err, flow.ErrUnavailable), errors.Is(err, flow.ErrThrottled):
 		return "Microsoft is not answering right now. Wait a minute and try again."
 	}
 	return "The account could not be checked: " + sanitize(err.Error()) + ". Try again, or ask for help."

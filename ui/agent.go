@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"context"
-
 	"charm.land/bubbles/v2/key"
 
 	"onboard/flow"
-	"onboard/msapi"
 )
 
 // Agent mode: a support agent registers a customer on their behalf. The
@@ -49,22 +46,6 @@ func (c *common) prevState(step flow.StepID, customer state) state {
 	return customer
 }
 
-// domainChecker looks an initial domain up at Microsoft (*flow.Service).
-type domainChecker interface {
-	CheckDomain(ctx context.Context, domain string) (bool, error)
-}
-
-// consentRefresher moves an order on whose invitation was accepted after
-// it was created (*flow.Service).
-type consentRefresher interface {
-	RefreshConsent(ctx context.Context, orderID string) (flow.Order, error)
-}
-
-var (
-	_ domainChecker    = (*flow.Service)(nil)
-	_ consentRefresher = (*flow.Service)(nil)
-)
-
 // agentKeys are the keys only the agent's screens use.
 type agentKeys struct {
 	Wait     key.Binding
@@ -86,8 +67,8 @@ func defaultAgentKeys() agentKeys {
 type agentState struct {
 	name      string // the agent, shown in the header badge
 	keys      agentKeys
-	inviteURL string          // the link handed to the customer
-	consent   *msapi.Customer // the acceptance seen while waiting, if any
+	inviteURL string // the link handed to the customer
+	accepted  bool   // the acceptance was seen while waiting
 }
 
 // agentBadge is the header badge of agent mode.

@@ -44,7 +44,7 @@ func (s *agentDoneScreen) nextCustomer() tea.Cmd {
 	c := s.c
 	c.answers = flow.Answers{Mode: flow.ModeAgent, Account: flow.AccountExisting}
 	c.order, c.result = flow.Order{}, flow.Result{}
-	c.agent.consent = nil
+	c.agent.accepted = false
 	return c.goTo(stateLicenses, false)
 }
 

@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"onboard/flow"
-	"onboard/msapi"
 )
 
 type (
@@ -28,15 +27,9 @@ type (
 	}
 	consentPollMsg    struct{ gen int }
 	consentCheckedMsg struct {
-		gen      int
-		customer msapi.Customer
-		accepted bool
-		err      error
-	}
-	consentAcceptedMsg struct {
-		gen   int
-		order flow.Order
-		err   error
+		gen     int
+		consent flow.Consent
+		err     error
 	}
 )
 
@@ -102,15 +95,7 @@ func (s *consentScreen) createOrder() tea.Cmd {
 	}
 }
 
-func (s *consentScreen) check() tea.Cmd { return s.checkConsent(consentDomain(s.c.answers)) }
-
-func (s *consentScreen) accept(cust msapi.Customer) tea.Cmd {
-	ctx, gen, b, id := s.ctx, s.gen, s.c.backend, s.c.answers.OrderID
-	return func() tea.Msg {
-		o, err := b.ConsentAccepted(ctx, id, cust)
-		return consentAcceptedMsg{gen: gen, order: o, err: err}
-	}
-}
+func (s *consentScreen) check() tea.Cmd { return s.checkOrder(s.c.answers.OrderID) }
 
 func (s *consentScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -140,14 +125,6 @@ func (s *consentScreen) update(msg tea.Msg) tea.Cmd {
 		return s.check()
 	case consentCheckedMsg:
 		return s.checked(msg)
-	case consentAcceptedMsg:
-		if msg.gen != s.gen {
-			return nil
-		}
-		if msg.err != nil {
-			return s.acceptFailed(msg.err)
-		}
-		return s.orderMovedOn(msg.order)
 	}
 	return nil
 }
@@ -184,10 +161,10 @@ func (s *consentScreen) back() tea.Cmd {
 	s.c.answers.OrderID = ""
 	s.c.order = flow.Order{}
 	cmds := []tea.Cmd{s.c.goTo(stateAdmin, false)}
-	if oc, ok := s.c.backend.(orderCanceller); ok && id != "" {
-		ctx := s.c.ctx
+	if id != "" {
+		ctx, b := s.c.ctx, s.c.backend
 		cmds = append(cmds, func() tea.Msg {
-			_, _ = oc.Cancel(ctx, id, "customer went back before accepting the invitation")
+			_, _ = b.Cancel(ctx, id, "customer went back before accepting the invitation")
 			return nil
 		})
 	}
@@ -219,25 +196,22 @@ func (s *consentScreen) checked(msg consentCheckedMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case msg.err != nil:
-		s.note = "Microsoft could not be asked just now; still trying."
-	case msg.accepted:
-		s.note = ""
-		return s.accept(msg.customer)
-	default:
-		s.note = ""
-	}
-	return s.pollLater()
-}
-
-func (s *consentScreen) acceptFailed(err error) tea.Cmd {
-	if errors.Is(err, flow.ErrTenantMismatch) {
+	case errors.Is(msg.err, flow.ErrTenantMismatch):
 		s.stopWaiting()
 		s.err = "The invitation was accepted for a different Microsoft account than the administrator's. " +
 			"Sign in with the administrator you entered and accept it again, then press Enter."
 		return nil
+	case msg.err != nil:
+		s.note = "Microsoft could not be asked just now; still trying."
+	case msg.consent.Accepted:
+		s.note = ""
+		return s.orderMovedOn(msg.consent.Order)
+	case msg.consent.OtherTenant != "":
+		s.note = "The invitation was accepted by " + sanitizeN(msg.consent.OtherTenant, 60) +
+			", not by this account. Open the link again, sign in as " + sanitizeN(s.c.answers.AdminUPN, 60) + " and accept."
+	default:
+		s.note = ""
 	}
-	s.note = "Recording the acceptance failed (" + sanitize(err.Error()) + "); trying again."
 	return s.pollLater()
 }
 
@@ -261,22 +235,6 @@ func stateAfterConsent(o flow.Order) state {
 		return stateProcessing
 	}
 	return stateDone
-}
-
-// consentDomain is the domain Microsoft is asked about: the tenant's
-// initial domain when known, else the administrator's login domain.
-func consentDomain(a flow.Answers) string {
-	if a.Domain != "" {
-		return a.Domain
-	}
-	for _, login := range []string{a.AdminUPN, a.AdminLogin} {
-		for i := len(login) - 1; i >= 0; i-- {
-			if login[i] == '@' {
-				return login[i+1:]
-			}
-		}
-	}
-	return ""
 }
 
 func (s *consentScreen) view() string {

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"onboard/flow"
-	"onboard/msapi"
 )
 
 type agentOrderMsg struct {
@@ -54,29 +53,11 @@ func (s *createScreen) start() tea.Cmd {
 	}
 	s.gen++
 	s.running, s.err = true, ""
-	ctx, gen, b, answers, seen := s.c.ctx, s.gen, s.c.backend, *a, s.c.agent.consent
+	ctx, gen, b, answers := s.c.ctx, s.gen, s.c.backend, *a
 	return tea.Batch(s.spin.Tick, func() tea.Msg {
-		o, err := createAgentOrder(ctx, b, answers, seen)
+		o, err := b.CreateOrder(ctx, answers)
 		return agentOrderMsg{gen: gen, order: o, err: err}
 	})
-}
-
-// createAgentOrder creates the order and, when the invitation was already
-// accepted, records it. A failed look-up only leaves the order waiting.
-func createAgentOrder(ctx context.Context, b Backend, a flow.Answers, seen *msapi.Customer) (flow.Order, error) {
-	o, err := b.CreateOrder(ctx, a)
-	if err != nil || o.Status != flow.StatusAwaitingConsent {
-		return o, err
-	}
-	cust := msapi.Customer{}
-	if seen != nil {
-		cust = *seen
-	} else if c, ok, err := b.CheckConsent(ctx, a.Domain); err == nil && ok {
-		cust = c
-	} else {
-		return o, nil
-	}
-	return b.ConsentAccepted(ctx, o.ID, cust)
 }
 
 func (s *createScreen) update(msg tea.Msg) tea.Cmd {

@@ -66,7 +66,7 @@ func (s *invitationScreen) startWaiting() tea.Cmd {
 
 func (s *invitationScreen) stopWaiting() { s.stopRound() }
 
-func (s *invitationScreen) check() tea.Cmd { return s.checkConsent(s.c.answers.Domain) }
+func (s *invitationScreen) check() tea.Cmd { return s.checkDomain(s.c.answers.Domain) }
 
 func (s *invitationScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -124,11 +124,9 @@ func (s *invitationScreen) checked(msg consentCheckedMsg) tea.Cmd {
 		return nil
 	case msg.err != nil:
 		s.note = "Microsoft could not be asked just now; still trying."
-	case msg.accepted:
+	case msg.consent.Accepted:
 		s.stopWaiting()
-		cust := msg.customer
-		s.c.agent.consent = &cust
-		s.c.answers.TenantID = cust.TenantID
+		s.c.agent.accepted = true
 		return s.c.goTo(s.c.nextState(flow.StepInvitation, stateCreate), true)
 	default:
 		s.note = ""

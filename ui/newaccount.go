@@ -10,12 +10,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"onboard/flow"
-	"onboard/msapi"
 )
 
 type accountCreatedMsg struct {
 	order   flow.Order
-	created msapi.CreatedCustomer
+	created flow.NewAccount
 	err     error
 }
 
@@ -26,7 +25,7 @@ type createAccountScreen struct {
 	c        *common
 	spin     spinner.Model
 	working  bool
-	created  msapi.CreatedCustomer
+	created  flow.NewAccount
 	ready    bool
 	err      string
 	cancel   context.CancelFunc
@@ -52,23 +51,17 @@ func (s *createAccountScreen) enter() tea.Cmd {
 }
 
 func (s *createAccountScreen) start() tea.Cmd {
-	s.working, s.ready, s.err, s.created = true, false, "", msapi.CreatedCustomer{}
+	s.working, s.ready, s.err, s.created = true, false, "", flow.NewAccount{}
 	ctx, cancel := context.WithCancel(s.c.ctx)
 	s.cancel = cancel
 	b, a := s.c.backend, s.c.answers
-	nb, ok := b.(newAccountBackend)
-	if !ok {
-		cancel()
-		s.working, s.err = false, "Creating Microsoft accounts is not available here."
-		return nil
-	}
 	create := func() tea.Msg {
 		defer cancel()
 		o, err := b.CreateOrder(ctx, a)
 		if err != nil {
 			return accountCreatedMsg{err: fmt.Errorf("create order: %w", err)}
 		}
-		cc, err := nb.CreateMicrosoftAccount(ctx, o.ID)
+		cc, err := b.CreateMicrosoftAccount(ctx, o.ID)
 		if err != nil {
 			return accountCreatedMsg{order: o, err: err}
 		}
@@ -99,7 +92,7 @@ func (s *createAccountScreen) update(msg tea.Msg) tea.Cmd {
 		k := s.c.keys
 		switch {
 		case s.ready && key.Matches(msg, k.Next):
-			s.created = msapi.CreatedCustomer{} // the password is shown once
+			s.created = flow.NewAccount{} // the password is shown once
 			s.ready = false
 			return s.c.goTo(stateAfterConsent(s.c.order), true)
 		case s.err != "" && key.Matches(msg, k.Retry):

@@ -85,11 +85,7 @@ func (s *payOrderScreen) update(msg tea.Msg) tea.Cmd {
 // refreshConsent asks Microsoft again about an order still waiting for its
 // invitation: the customer may have accepted it since the agent left.
 func refreshConsent(ctx context.Context, b Backend, o flow.Order) (flow.Order, error) {
-	r, ok := b.(consentRefresher)
-	if !ok {
-		return o, nil
-	}
-	return r.RefreshConsent(ctx, o.ID)
+	return b.RefreshConsent(ctx, o.ID)
 }
 
 func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -12,10 +11,6 @@ import (
 
 // previewer is implemented by backends that can say, before payment, which
 // lines convert the tenant's trial and which buy a new subscription.
-type previewer interface {
-	Preview(ctx context.Context, orderID string) ([]flow.LinePreview, error)
-}
-
 // previewMsg carries the preview of an order; a failed preview shows
 // nothing (it only informs).
 type previewMsg struct {
@@ -24,8 +19,8 @@ type previewMsg struct {
 }
 
 func fetchPreview(c *common) tea.Cmd {
-	p, ok := c.backend.(previewer)
-	if !ok || c.order.TenantID == "" {
+	p := c.backend
+	if c.order.TenantID == "" {
 		return nil
 	}
 	ctx, id := c.ctx, c.order.ID

@@ -12,19 +12,18 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"onboard/flow"
-	"onboard/payment"
 )
 
 type (
 	paymentStartedMsg struct {
 		gen     int
-		session payment.Session
+		session flow.Checkout
 		err     error
 	}
 	paymentPollMsg    struct{ gen int }
 	paymentCheckedMsg struct {
 		gen   int
-		state payment.State
+		state flow.PaymentState
 		order flow.Order
 		err   error
 	}
@@ -208,15 +207,15 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 	}
 	s.note = ""
 	switch msg.state {
-	case payment.StatePaid:
+	case flow.PaymentPaid:
 		s.cancel()
 		s.c.order = msg.order
 		return s.c.goTo(stateProcessing, true)
-	case payment.StateDeclined:
+	case flow.PaymentDeclined:
 		s.phase = payDeclined
 		s.err = "The payment was declined. Nothing was charged. Press Enter to try again, with the same or another card."
 		return nil
-	case payment.StateExpired:
+	case flow.PaymentExpired:
 		s.phase = payDeclined
 		s.err = "The payment page expired before it was paid. Press Enter to open a new one."
 		return nil

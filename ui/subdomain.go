@@ -84,11 +84,7 @@ func (s *subdomainScreen) lookUp() tea.Cmd {
 		s.err = sanitize(err.Error())
 		return nil
 	}
-	dc, ok := s.c.backend.(domainChecker)
-	if !ok {
-		s.err = "Accounts cannot be looked up with this setup; ask your administrator."
-		return nil
-	}
+	dc := s.c.backend
 	s.checking, s.err = true, ""
 	ctx := s.c.ctx
 	return func() tea.Msg {
@@ -110,7 +106,7 @@ func (s *subdomainScreen) found(msg domainFoundMsg) tea.Cmd {
 		a := &s.c.answers
 		if a.Domain != msg.domain {
 			// Another account: an acceptance seen for the old one does not count.
-			a.TenantID, s.c.agent.consent = "", nil
+			a.TenantID, s.c.agent.accepted = "", false
 		}
 		a.Account, a.Domain = flow.AccountExisting, msg.domain
 		return s.c.goTo(s.c.nextState(flow.StepSubdomain, stateDetails), true)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"onboard/flow"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
@@ -47,12 +48,22 @@ func (w *waiter) pollLater() tea.Cmd {
 	return tea.Tick(w.c.poll, func(time.Time) tea.Msg { return consentPollMsg{gen: gen} })
 }
 
-// checkConsent asks Microsoft once whether domain accepted the invitation.
-func (w *waiter) checkConsent(domain string) tea.Cmd {
+// checkOrder asks once whether the order's invitation was accepted.
+func (w *waiter) checkOrder(orderID string) tea.Cmd {
 	ctx, gen, b := w.ctx, w.gen, w.c.backend
 	return func() tea.Msg {
-		cust, ok, err := b.CheckConsent(ctx, domain)
-		return consentCheckedMsg{gen: gen, customer: cust, accepted: ok, err: err}
+		c, err := b.CheckConsent(ctx, orderID)
+		return consentCheckedMsg{gen: gen, consent: c, err: err}
+	}
+}
+
+// checkDomain asks once, before any order exists, whether the tenant of
+// domain accepted the invitation.
+func (w *waiter) checkDomain(domain string) tea.Cmd {
+	ctx, gen, b := w.ctx, w.gen, w.c.backend
+	return func() tea.Msg {
+		ok, err := b.InvitationAccepted(ctx, domain)
+		return consentCheckedMsg{gen: gen, consent: flow.Consent{Accepted: ok}, err: err}
 	}
 }
 

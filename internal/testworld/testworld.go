@@ -14,7 +14,6 @@ import (
 	"onboard/flow"
 	"onboard/msapi"
 	"onboard/msapi/sandbox"
-	"onboard/payment"
 	paysandbox "onboard/payment/sandbox"
 	"onboard/store"
 )
@@ -114,14 +113,11 @@ func (m *Microsoft) Consent(ctx context.Context, svc *flow.Service, a flow.Answe
 	if err := m.MS.AcceptInvitation(a.AdminLogin, password); err != nil {
 		return flow.Order{}, fmt.Errorf("accept invitation: %w", err)
 	}
-	c, ok, err := svc.CheckConsent(ctx, a.Domain)
-	if err != nil || !ok {
-		return flow.Order{}, fmt.Errorf("consent of %s: accepted=%v: %w", a.Domain, ok, err)
+	c, err := svc.CheckConsent(ctx, o.ID)
+	if err != nil || !c.Accepted {
+		return flow.Order{}, fmt.Errorf("consent of %s: accepted=%v: %w", a.Domain, c.Accepted, err)
 	}
-	if o, err = svc.ConsentAccepted(ctx, o.ID, c); err != nil {
-		return flow.Order{}, fmt.Errorf("consent accepted: %w", err)
-	}
-	return o, nil
+	return c.Order, nil
 }
 
 // PayOrder pays the order on the sandbox checkout.
@@ -134,7 +130,7 @@ func (m *Microsoft) PayOrder(ctx context.Context, svc *flow.Service, orderID str
 		return flow.Order{}, fmt.Errorf("pay: %w", err)
 	}
 	st, o, err := svc.CheckPayment(ctx, orderID, sess.ID)
-	if err != nil || st != payment.StatePaid {
+	if err != nil || st != flow.PaymentPaid {
 		return flow.Order{}, fmt.Errorf("payment of %s: %s: %w", o.Number, st, err)
 	}
 	return o, nil

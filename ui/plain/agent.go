@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"onboard/flow"
-	"onboard/msapi"
 )
 
 // agent signs customers up on their behalf, one after another.
@@ -34,7 +33,7 @@ func (s *session) agent() error {
 
 func (s *session) agentSignUp() error {
 	s.a = flow.Answers{Mode: flow.ModeAgent, Account: flow.AccountExisting}
-	s.order, s.accepted = flow.Order{}, nil
+	s.order = flow.Order{}
 	steps := flow.PathSteps(flow.ModeAgent, flow.AccountExisting)
 	for i, step := range steps {
 		s.say("")
@@ -116,10 +115,15 @@ func (s *session) handOverInvitation() error {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.InviteWait)
 	defer cancel()
-	c, err := s.waitForConsent(ctx, "Waiting for the customer to accept", s.a.Domain)
+	err = s.wait(ctx, "Waiting for the customer to accept", func() (bool, error) {
+		ok, err := s.Backend.InvitationAccepted(ctx, s.a.Domain)
+		if err != nil {
+			return s.stillTrying(ctx, err)
+		}
+		return ok, nil
+	})
 	switch {
 	case err == nil:
-		s.accepted, s.a.TenantID = &c, c.TenantID
 		s.say("The customer accepted the invitation.")
 		return nil
 	case errors.Is(err, context.DeadlineExceeded) && s.ctx.Err() == nil:
@@ -156,17 +160,6 @@ func (s *session) createAgentOrder() error {
 }
 
 func (s *session) orderWithConsent() (flow.Order, error) {
-	o, err := s.Backend.CreateOrder(s.ctx, s.a)
-	if err != nil || o.Status != flow.StatusAwaitingConsent {
-		return o, err
-	}
-	var c msapi.Customer
-	if s.accepted != nil {
-		c = *s.accepted
-	} else if got, ok, err := s.Backend.CheckConsent(s.ctx, s.a.Domain); err == nil && ok {
-		c = got
-	} else {
-		return o, nil // the order waits for the acceptance
-	}
-	return s.Backend.ConsentAccepted(s.ctx, o.ID, c)
+	// CreateOrder moves the order on when the invitation is accepted already.
+	return s.Backend.CreateOrder(s.ctx, s.a)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"onboard/flow"
-	"onboard/msapi"
 )
 
 // desiredSubdomain asks for the new account's initial domain until a free
@@ -95,7 +94,7 @@ func (s *session) createAccount() error {
 		s.a.OrderID = uuid.NewString() // a retry creates the same order, not a second one
 	}
 	s.say("Creating %s with Microsoft…", clean(s.a.Domain, 80))
-	var created msapi.CreatedCustomer
+	var created flow.NewAccount
 	err := s.again("Creating the account", func() error {
 		o, err := s.Backend.CreateOrder(s.ctx, s.a)
 		if err != nil {
@@ -117,7 +116,7 @@ func (s *session) createAccount() error {
 	return nil
 }
 
-func (s *session) showCreated(c msapi.CreatedCustomer) {
+func (s *session) showCreated(c flow.NewAccount) {
 	s.say("Your Microsoft account is ready.")
 	s.say("Domain: %s", clean(c.Domain, 80))
 	if c.AdminPassword == "" {

@@ -20,31 +20,10 @@ import (
 
 	"onboard/flow"
 	"onboard/internal/safetext"
-	"onboard/msapi"
-	"onboard/payment"
 )
 
-// Backend is what the line prompts ask of the domain (*flow.Service).
-type Backend interface {
-	VerifyAdmin(ctx context.Context, login, password string) (msapi.Admin, error)
-	InvitationURL(ctx context.Context) (string, error)
-	CheckConsent(ctx context.Context, domain string) (msapi.Customer, bool, error)
-	CreateOrder(ctx context.Context, a flow.Answers) (flow.Order, error)
-	ConsentAccepted(ctx context.Context, orderID string, c msapi.Customer) (flow.Order, error)
-	StartPayment(ctx context.Context, orderID string) (payment.Session, error)
-	CheckPayment(ctx context.Context, orderID, checkoutID string) (payment.State, flow.Order, error)
-	Process(ctx context.Context, orderID string, progress func(flow.Progress)) (flow.Result, error)
-	// The agent's account look-up and a late invitation acceptance.
-	CheckDomain(ctx context.Context, domain string) (bool, error)
-	RefreshConsent(ctx context.Context, orderID string) (flow.Order, error)
-	// The new-account path.
-	CheckSubdomain(ctx context.Context, prefix string) (bool, []string, error)
-	CreateMicrosoftAccount(ctx context.Context, orderID string) (msapi.CreatedCustomer, error)
-	// "Pay for an existing order".
-	FindOrderForPayment(ctx context.Context, number, email string) (flow.Order, error)
-}
-
-var _ Backend = (*flow.Service)(nil)
+// Backend is what the line prompts ask of the domain: flow's use cases.
+type Backend = flow.App
 
 // Options configure the line prompts.
 type Options struct {
@@ -88,9 +67,6 @@ type session struct {
 	a     flow.Answers
 	order flow.Order
 	tty   bool
-	// accepted is the customer Microsoft showed as accepted while the agent
-	// waited, handed to the order when it is created.
-	accepted *msapi.Customer
 }
 
 // Run asks the questions of opts.Mode's flow in order until it is done.

@@ -12,8 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"onboard/flow"
-	"onboard/msapi"
-	"onboard/payment"
 )
 
 // admin asks for the Global administrator's login and password and checks
@@ -81,35 +79,35 @@ func (s *session) consent() error {
 	}
 	s.offerURL("the invitation", url)
 	s.say("Sign in there as %s and accept the invitation.", clean(s.a.AdminLogin, 100))
-	c, err := s.waitForConsent(s.ctx, "Waiting for Microsoft to confirm the invitation", s.a.Domain)
+	err = s.wait(s.ctx, "Waiting for Microsoft to confirm the invitation", func() (bool, error) {
+		c, err := s.Backend.CheckConsent(s.ctx, s.order.ID)
+		switch {
+		case errors.Is(err, flow.ErrTenantMismatch):
+			return false, fmt.Errorf("the invitation was accepted for a different Microsoft account than %s: %w", clean(s.a.AdminLogin, 100), err)
+		case err != nil:
+			return s.stillTrying(s.ctx, err)
+		case c.OtherTenant != "":
+			s.say("The invitation was accepted by %s, not by this account. Open the link again, sign in as %s and accept.",
+				clean(c.OtherTenant, 60), clean(s.a.AdminLogin, 100))
+		}
+		s.order = c.Order
+		return c.Accepted, nil
+	})
 	if err != nil {
 		return err
 	}
-	if s.order, err = s.Backend.ConsentAccepted(s.ctx, s.order.ID, c); err != nil {
-		return fmt.Errorf("record the accepted invitation: %w", err)
-	}
-	s.a.TenantID = c.TenantID
+	s.a.TenantID = s.order.TenantID
 	s.say("Invitation accepted.")
 	return nil
 }
 
-// waitForConsent polls Microsoft until the invitation for domain shows as
-// accepted; a failed check is reported and tried again.
-func (s *session) waitForConsent(ctx context.Context, label, domain string) (msapi.Customer, error) {
-	var c msapi.Customer
-	err := s.wait(ctx, label, func() (bool, error) {
-		got, ok, err := s.Backend.CheckConsent(ctx, domain)
-		if err != nil {
-			if ctx.Err() != nil {
-				return false, ctx.Err()
-			}
-			s.say("Microsoft could not be asked just now (%s); still trying.", clean(err.Error(), 200))
-			return false, nil
-		}
-		c = got
-		return ok, nil
-	})
-	return c, err
+// stillTrying reports a failed check that the next poll repeats.
+func (s *session) stillTrying(ctx context.Context, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	s.say("Microsoft could not be asked just now (%s); still trying.", clean(err.Error(), 200))
+	return false, nil
 }
 
 func (s *session) offerURL(what, url string) {
@@ -176,7 +174,7 @@ func (s *session) pay() error {
 	if s.order.Status != flow.StatusAwaitingPayment {
 		return nil
 	}
-	var sess payment.Session
+	var sess flow.Checkout
 	err := s.again("Opening the payment page", func() error {
 		var err error
 		sess, err = s.Backend.StartPayment(s.ctx, s.order.ID)
@@ -193,10 +191,10 @@ func (s *session) pay() error {
 			return false, err
 		}
 		s.order = got
-		if st == payment.StateDeclined || st == payment.StateExpired {
+		if st == flow.PaymentDeclined || st == flow.PaymentExpired {
 			return false, fmt.Errorf("the payment did not go through (%s): start again to retry", st)
 		}
-		return st == payment.StatePaid, nil
+		return st == flow.PaymentPaid, nil
 	})
 	if err == nil {
 		s.say("Paid. Thank you.")

@@ -1,0 +1,117 @@
+package flow
+
+import (
+	"context"
+)
+
+// App is every use case a front end can trigger: the wizard, the accessible
+// prompts and the agent's commands all go through it, in flow's own types,
+// so none of them needs a Microsoft or payment type and none decides a rule.
+// *Service implements it.
+type App interface {
+	// Drafts of an unfinished sign-up on a terminal.
+	LatestDraft(ctx context.Context, terminal string) (Draft, bool, error)
+	// LoadDraft returns the step to continue at and the answers; a draft of
+	// an order that was finished or cancelled since is dropped and reported
+	// as ErrNotFound, never brought back.
+	LoadDraft(ctx context.Context, code string) (StepID, Answers, error)
+	SaveDraft(ctx context.Context, code, terminal string, step StepID, a Answers) (Draft, error)
+	// DropDraft deletes a draft: "start over", a kiosk's idle wipe.
+	DropDraft(ctx context.Context, code string) error
+
+	// Looking the customer's account up.
+	CheckDomain(ctx context.Context, domain string) (exists bool, err error)
+	CheckSubdomain(ctx context.Context, prefix string) (available bool, suggestions []string, err error)
+	VerifyAdmin(ctx context.Context, login, password string) (Admin, error)
+
+	// The invitation (reseller relationship).
+	InvitationURL(ctx context.Context) (string, error)
+	// InvitationAccepted asks once, before an order exists (the agent's
+	// wait), whether the tenant of domain accepted the invitation.
+	InvitationAccepted(ctx context.Context, domain string) (bool, error)
+	// CheckConsent asks once whether the order's tenant accepted the
+	// invitation and, if so, records it and moves the order on.
+	CheckConsent(ctx context.Context, orderID string) (Consent, error)
+	RefreshConsent(ctx context.Context, orderID string) (Order, error)
+
+	// Orders.
+	CreateOrder(ctx context.Context, a Answers) (Order, error)
+	CreateMicrosoftAccount(ctx context.Context, orderID string) (NewAccount, error)
+	FindOrderForPayment(ctx context.Context, number, email string) (Order, error)
+	Preview(ctx context.Context, orderID string) ([]LinePreview, error)
+	Approve(ctx context.Context, orderID string) (Order, error)
+	Cancel(ctx context.Context, orderID, reason string) (Order, error)
+
+	// Paying on the hosted checkout.
+	StartPayment(ctx context.Context, orderID string) (Checkout, error)
+	CheckPayment(ctx context.Context, orderID, checkoutID string) (PaymentState, Order, error)
+
+	// Processing.
+	Process(ctx context.Context, orderID string, progress func(Progress)) (Result, error)
+	// Retry resumes an order whose processing failed or died.
+	Retry(ctx context.Context, orderID string) (Order, error)
+
+	// After processing: the imported users and new licenses.
+	ListUsers(ctx context.Context, tenantID string) ([]User, error)
+	AssignLicenses(ctx context.Context, orderID, skuID string, userIDs []string) error
+}
+
+var _ App = (*Service)(nil)
+
+// Admin is a verified Global administrator of the customer's tenant.
+type Admin struct {
+	UPN         string
+	DisplayName string
+	TenantID    string
+}
+
+// Consent is what one look at the invitation found.
+type Consent struct {
+	Order    Order // the order as it is now (moved on when accepted)
+	Accepted bool
+	// OtherTenant is the initial domain of another tenant that accepted the
+	// invitation while this order waited: the administrator signed in with
+	// the wrong account. Empty when none did.
+	OtherTenant string
+}
+
+// Checkout is a hosted checkout page opened for an order.
+type Checkout struct {
+	ID  string
+	URL string
+}
+
+// PaymentState is where a checkout stands.
+type PaymentState string
+
+const (
+	PaymentPending  PaymentState = "pending"  // open, not paid yet
+	PaymentPaid     PaymentState = "paid"     // captured
+	PaymentDeclined PaymentState = "declined" // a new checkout may be started
+	PaymentExpired  PaymentState = "expired"  // abandoned
+)
+
+// NewAccount is the tenant created for a customer without one. The password
+// is Microsoft's one-time answer: shown once, never stored.
+type NewAccount struct {
+	TenantID      string
+	Domain        string
+	AdminUserName string
+	AdminPassword string
+}
+
+type actorKey struct{}
+
+// WithActor says who acts in ctx (the audit trail records it); without one
+// the Service's Actor is used.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// actor is who acts in ctx.
+func (s *Service) actor(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok && a.Kind != "" {
+		return a
+	}
+	return s.Actor
+}
