@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -128,7 +129,7 @@ func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, e
 		Pay:                   gw,
 		Catalog:               cat,
 		Policy:                flow.Policy(cfg.Get("order_flow")),
-		Actor:                 actor(cfg),
+		Actor:                 wizardActor(cfg),
 		DraftTTL:              cfg.Duration("draft_ttl"),
 		InvitationURLOverride: cfg.Get("invitation_url"),
 		SkipAdminVerification: !cfg.Bool("verify_admin"),
@@ -209,21 +210,34 @@ func loadCatalog(path string) (flow.Catalog, error) {
 	return cat, nil
 }
 
-// actor is who the audit trail names for this process.
-func actor(cfg *config.Config) flow.Actor {
-	if cfg.Get("mode") != "agent" {
-		return flow.Actor{Kind: flow.ActorCustomer, Name: "wizard"}
+// wizardActor is who the audit trail names for what the wizard does: the
+// kiosk by its name, the agent signing a customer up, or the customer at
+// their own terminal.
+func wizardActor(cfg *config.Config) flow.Actor {
+	switch {
+	case cfg.Bool("kiosk"):
+		name := cfg.Get("kiosk_name")
+		if name == "" {
+			name, _ = os.Hostname()
+		}
+		return flow.Actor{Kind: flow.ActorKiosk, Name: cmp.Or(name, "kiosk")}
+	case cfg.Get("mode") == string(flow.ModeAgent):
+		return agentActor(cfg)
 	}
+	return flow.Actor{Kind: flow.ActorCustomer, Name: "self-service"}
+}
+
+// agentActor is the agent running the wizard in agent mode or a command on
+// orders: --agent, else the OS user. Commands are an agent's tools whatever
+// mode the configuration sets for the wizard.
+func agentActor(cfg *config.Config) flow.Actor {
 	name := cfg.Get("agent")
 	if name == "" {
 		if u, err := user.Current(); err == nil {
 			name = u.Username
 		}
 	}
-	if name == "" {
-		name = "unknown agent"
-	}
-	return flow.Actor{Kind: flow.ActorAgent, Name: name}
+	return flow.Actor{Kind: flow.ActorAgent, Name: cmp.Or(name, "unknown agent")}
 }
 
 var errNoSandbox = errors.New("this command needs the built-in sandbox (microsoft = sandbox)")

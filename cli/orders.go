@@ -32,6 +32,7 @@ func (g *globals) withStore(cmd *cobra.Command, fn func(e *env) error) error {
 }
 
 // withEnv opens the whole environment: database, Microsoft and payments.
+// What a command changes is the agent's doing: the audit trail names them.
 func (g *globals) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
 	cfg, err := g.config(cmd)
 	if err != nil {
@@ -42,6 +43,7 @@ func (g *globals) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
 		return err
 	}
 	defer e.close()
+	e.svc.Actor = agentActor(cfg)
 	return fn(e)
 }
 

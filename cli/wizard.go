@@ -49,7 +49,7 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 		NoColor:  os.Getenv("NO_COLOR") != "",
 	}
 	if cfg.Get("mode") == string(flow.ModeAgent) {
-		opts.Mode, opts.Agent = flow.ModeAgent, actor(cfg).Name
+		opts.Mode, opts.Agent = flow.ModeAgent, agentActor(cfg).Name
 	}
 	if cfg.Get("microsoft") == "sandbox" {
 		opts.Sandbox = true

@@ -73,6 +73,7 @@ var Settings = []Setting{
 	{Key: "secrets_file", Help: "TOML file (mode 0600) holding client_secret, refresh_token, payment_api_key"},
 	{Key: "kiosk", Default: "false", Help: "kiosk mode: full screen, leave only with the admin PIN, idle reset"},
 	{Key: "kiosk_pin_hash", Masked: true, Help: "salted hash of the admin PIN that closes the kiosk (set with `onboard kiosk set-pin`)"},
+	{Key: "kiosk_name", Help: "kiosk: its name in the audit trail (default: the host name)"},
 	{Key: "kiosk_idle", Default: "120s", Help: "kiosk: wipe an untouched sign-up after this long"},
 	{Key: "kiosk_drafts", Default: "drop", Help: "kiosk: keep or drop the draft of a sign-up wiped for idleness"},
 	{Key: "accessible", Default: "false", Help: "plain line prompts for screen readers (also ACCESSIBLE=1 or TERM=dumb)"},

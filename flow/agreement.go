@@ -28,7 +28,7 @@ const (
 
 // AttestAgreement records, once, that the order's customer contact accepted
 // the Microsoft Customer Agreement at agreedAt (zero, or a time in the
-// future: now), attested by s.Actor. CreateOrder calls it; call it directly
+// future: now), attested by the actor of ctx. CreateOrder calls it; call it directly
 // for an order created without the attestation, then Retry it.
 func (s *Service) AttestAgreement(ctx context.Context, orderID string, agreedAt time.Time) (Order, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
@@ -46,9 +46,10 @@ func (s *Service) AttestAgreement(ctx context.Context, orderID string, agreedAt 
 	if agreedAt.IsZero() || agreedAt.After(now) {
 		agreedAt = now
 	}
-	ev := AuditEvent{At: agreedAt, Actor: s.Actor, OrderID: o.ID, Action: ActionAgreementAttested, To: stepAttested,
+	who := s.actor(ctx)
+	ev := AuditEvent{At: agreedAt, Actor: who, OrderID: o.ID, Action: ActionAgreementAttested, To: stepAttested,
 		Detail: fmt.Sprintf("Microsoft Customer Agreement accepted by %s on %s; attested by %s",
-			contactLine(c), agreedAt.UTC().Format(time.RFC3339), actorLine(s.Actor))}
+			contactLine(c), agreedAt.UTC().Format(time.RFC3339), actorLine(who))}
 	// MarkStepDone writes nothing the second time, so the first attestation stands.
 	if err := s.Store.MarkStepDone(ctx, o.ID, stepAttested, ev); err != nil {
 		return Order{}, fmt.Errorf("record agreement of order %s: %w", o.Number, err)
@@ -104,7 +105,8 @@ func (r *run) agreement(ctx context.Context) error {
 	if err := r.s.MS.AcceptAgreement(ctx, r.o.TenantID, acc); err != nil {
 		return fmt.Errorf("record Microsoft Customer Agreement of tenant %s: %w", r.o.TenantID, err)
 	}
-	ev := AuditEvent{At: r.s.now(), Actor: att.Actor, OrderID: r.o.ID, Action: ActionAgreementAccepted, To: stepAgreement,
+	// The event names who sent it to Microsoft; the detail, who attested.
+	ev := AuditEvent{At: r.s.now(), Actor: r.s.actor(ctx), OrderID: r.o.ID, Action: ActionAgreementAccepted, To: stepAgreement,
 		Detail: fmt.Sprintf("Microsoft Customer Agreement of %s recorded with Microsoft: accepted by %s on %s; attested by %s",
 			r.o.TenantDomain, contactLine(c), att.At.UTC().Format(time.RFC3339), actorLine(att.Actor))}
 	if err := r.s.Store.MarkStepDone(ctx, r.o.ID, stepAgreement, ev); err != nil {

@@ -45,8 +45,14 @@ func TestAgreementRecordedBeforePurchase(t *testing.T) {
 	if len(attested) != 1 || len(accepted) != 1 {
 		t.Fatalf("%d attested, %d accepted events", len(attested), len(accepted))
 	}
+	// Each event names who acted (the agent attested, the kiosk sent it to
+	// Microsoft); both say who attested.
 	for _, ev := range append(attested, accepted...) {
-		if ev.Actor.Name != "alice" || !strings.Contains(ev.Detail, "Anna Berg <anna@contoso.de>") || !strings.Contains(ev.Detail, "attested by agent alice") {
+		want := "alice"
+		if ev.Action == ActionAgreementAccepted {
+			want = "kiosk-7"
+		}
+		if ev.Actor.Name != want || !strings.Contains(ev.Detail, "Anna Berg <anna@contoso.de>") || !strings.Contains(ev.Detail, "attested by agent alice") {
 			t.Errorf("event %+v", ev)
 		}
 	}
