@@ -20,27 +20,15 @@ func (s *session) agentDone() {
 	}
 }
 
-// nextSteps are the customer's remaining steps for the order's state and
-// the provider's order flow, as the full-screen wizard lists them.
+// nextSteps are the customer's remaining steps, as flow lists them.
 func (s *session) nextSteps() []string {
-	o, a := s.order, s.a
-	num, email := clean(o.Number, 30), clean(a.Email, 80)
-	var steps []string
-	if o.Status == flow.StatusAwaitingConsent {
-		steps = append(steps, "Accept the invitation: open the link above and sign in as a Global administrator of "+
-			clean(a.Domain, 80)+".")
+	var out []string
+	for _, st := range flow.CustomerNextSteps(s.order, s.a.Email, s.a.Domain, "the link above") {
+		line := clean(st.Text, 600)
+		if st.Command != "" {
+			line += " " + clean(st.Command, 100)
+		}
+		out = append(out, line)
 	}
-	pay := "Pay at a kiosk: choose \"Pay for an existing order\" and enter order number " + num +
-		" and the e-mail " + email + "."
-	switch {
-	case o.Status == flow.StatusCompleted:
-		return append(steps, "Nothing to do or pay: the licenses are set up and the order is invoiced later.")
-	case o.Policy == flow.PolicyProcessImmediately:
-		return append(steps, "Nothing to pay: the order is invoiced later. It is set up once the acceptance is in, "+
-			"when the order is next opened (at a kiosk with \"Pay for an existing order\", or by an agent with "+
-			"`onboard orders pay "+num+"`).")
-	case o.Policy == flow.PolicyManualApproval:
-		return append(steps, pay, "Then an agent approves it (`onboard orders approve "+num+"`), and it is set up.")
-	}
-	return append(steps, pay+" The order is set up right after the payment.")
+	return out
 }
