@@ -18,7 +18,7 @@ func TestExplainSaysWhatToDo(t *testing.T) {
 	}{
 		{nil, ""},
 		{wrapped(msapi.ErrBadCredentials), "The login or password is wrong"},
-		{wrapped(msapi.ErrNotGlobalAdmin), "not a Global administrator"},
+		{wrapped(msapi.ErrNotGlobalAdmin), "This account is not a Global administrator"},
 		{wrapped(context.Canceled), "Stopped."},
 		{fmt.Errorf("%w: %w", ErrInvalidAnswers, &FieldErrors{Fields: map[string]string{"Email": "add the part after @"}, Order: []string{"Email"}}),
 			"Some answers need fixing: Email: add the part after @."},
