@@ -250,3 +250,64 @@ func (a Answers) validateDetails(fe *FieldErrors) {
 	fe.Add("Phone", err)
 	fe.Add("Address", ValidateAddress(a.Address))
 }
+
+// NextStep is the step after step on the path the answers take: the one
+// place that decides where every path and mode goes next. Once the order
+// exists (after the invitation, the new account or the agent's create
+// step), the order's state decides: see StepForOrder.
+func NextStep(a Answers, step StepID, o Order) StepID {
+	switch step {
+	case StepConsent, StepCreate:
+		return StepForOrder(a.Mode, o)
+	case StepReview, StepPay:
+		if o.ID != "" && o.Status != StatusAwaitingPayment {
+			return StepForOrder(a.Mode, o)
+		}
+		if a.Account == AccountNew && o.TenantID == "" {
+			return StepReview // the new account is not created yet
+		}
+		return StepProcessing
+	case StepProcessing:
+		return StepDone
+	}
+	if next, ok := PathNext(a.Mode, a.Account, step); ok {
+		return next
+	}
+	return StepDone
+}
+
+// PrevStep is the step before step on the answers' path; step itself at the start.
+func PrevStep(a Answers, step StepID) StepID {
+	if prev, ok := PathPrev(a.Mode, a.Account, step); ok {
+		return prev
+	}
+	return step
+}
+
+// StepForOrder is where a sign-up continues once its order exists, by the
+// order's state: the invitation while it waits for it, review and pay while
+// it waits for payment, processing once paid (or failed, to retry), done
+// when finished. An agent's part ends once the order is created, unless it
+// is processed at once (process-immediately).
+func StepForOrder(mode Mode, o Order) StepID {
+	switch o.Status {
+	case StatusAwaitingConsent, StatusDraft:
+		if mode == ModeAgent {
+			return StepDone
+		}
+		return StepConsent
+	case StatusAwaitingPayment:
+		if mode == ModeAgent {
+			return StepDone
+		}
+		return StepReview
+	case StatusPaid, StatusProvisioning, StatusFailed:
+		if mode == ModeAgent && o.Policy != PolicyProcessImmediately {
+			return StepDone
+		}
+		return StepProcessing
+	case StatusCancelled:
+		return StepLicenses // nothing to continue: a new sign-up
+	}
+	return StepDone
+}

@@ -46,13 +46,9 @@ func (s *accountScreen) help() []key.Binding {
 	return []key.Binding{k.Move, k.Next, k.Back, k.Quit}
 }
 
-func (s *accountScreen) canCreate() bool {
-	return true
-}
-
 func (s *accountScreen) enter() tea.Cmd {
 	s.cursor, s.err, s.checking = 0, "", false
-	if s.c.answers.Account == flow.AccountNew && s.canCreate() {
+	if s.c.answers.Account == flow.AccountNew {
 		s.cursor = 1
 		s.name.SetValue(strings.TrimSuffix(s.c.answers.Domain, ".onmicrosoft.com"))
 		return s.name.Focus()
@@ -86,14 +82,12 @@ func (s *accountScreen) key(kp tea.KeyPressMsg) tea.Cmd {
 		s.name.Blur()
 	case key.Matches(kp, k.Down):
 		s.cursor, s.err = 1, ""
-		if s.canCreate() {
-			return s.name.Focus()
-		}
+		return s.name.Focus()
 	case key.Matches(kp, k.Back):
-		return s.c.goTo(stateLicenses, false)
+		return s.c.backFrom(flow.StepAccount)
 	case key.Matches(kp, k.Next):
 		return s.choose()
-	case s.cursor == 1 && s.canCreate():
+	case s.cursor == 1:
 		var cmd tea.Cmd
 		s.name, cmd = s.name.Update(kp)
 		s.err = ""
@@ -106,12 +100,7 @@ func (s *accountScreen) choose() tea.Cmd {
 	if s.cursor == 0 {
 		s.c.answers.Account = flow.AccountExisting
 		s.c.answers.Domain = ""
-		return s.c.goTo(stateDetails, true)
-	}
-	if !s.canCreate() {
-		s.err = "Creating a new Microsoft account is coming soon. Choose \"Use existing Microsoft account\", or ask " +
-			sanitizeN(s.c.provider, 40) + " for help."
-		return nil
+		return s.c.forward(flow.StepAccount)
 	}
 	domain, err := flow.ValidateInitialDomain(s.name.Value())
 	if err != nil {
@@ -139,7 +128,7 @@ func (s *accountScreen) checked(msg subdomainCheckedMsg) tea.Cmd {
 		}
 	default:
 		s.c.answers.Account, s.c.answers.Domain = flow.AccountNew, msg.domain
-		return s.c.goTo(stateDetails, true)
+		return s.c.forward(flow.StepAccount)
 	}
 	return nil
 }
@@ -167,13 +156,9 @@ func (s *accountScreen) view() string {
 		b.WriteString("\n")
 	}
 	opt(0, "Use existing Microsoft account", "You sign in as its Global administrator and accept our invitation.", false)
-	if s.canCreate() {
-		opt(1, "Create a new Microsoft account", "Choose its name: name.onmicrosoft.com", false)
-		if s.cursor == 1 {
-			b.WriteString("      " + s.name.View() + ".onmicrosoft.com\n\n")
-		}
-	} else {
-		opt(1, "Create a new Microsoft account", "coming soon", true)
+	opt(1, "Create a new Microsoft account", "Choose its name: name.onmicrosoft.com", false)
+	if s.cursor == 1 {
+		b.WriteString("      " + s.name.View() + ".onmicrosoft.com\n\n")
 	}
 	switch {
 	case s.checking:

@@ -101,7 +101,7 @@ func (s *adminScreen) update(msg tea.Msg) tea.Cmd {
 				s.verifying = false
 				return s.newForm()
 			}
-			return s.c.goTo(stateAgreement, false)
+			return s.c.backFrom(flow.StepAdmin)
 		}
 		if s.verifying {
 			return nil
@@ -154,7 +154,7 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 			a.Domain = strings.ToLower(d)
 		}
 	}
-	return s.c.goTo(stateConsent, true)
+	return s.c.forward(flow.StepAdmin)
 }
 
 func adminErrorText(err error, provider string) string {

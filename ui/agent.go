@@ -10,41 +10,7 @@ import (
 // screens shared with the customer flow (licenses, details, agreement) ask
 // here where to go, so the customer's routes stay as they are.
 
-// agentStates maps the agent path's steps to screens.
-var agentStates = map[flow.StepID]state{
-	flow.StepLicenses:   stateLicenses,
-	flow.StepSubdomain:  stateSubdomain,
-	flow.StepDetails:    stateDetails,
-	flow.StepAgreement:  stateAgreement,
-	flow.StepInvitation: stateInvitation,
-	flow.StepCreate:     stateCreate,
-	flow.StepDone:       stateAgentDone,
-}
-
 func (c *common) agentMode() bool { return c.answers.Mode == flow.ModeAgent }
-
-// nextState is the screen after step: customer's in customer mode, the
-// agent path's next step in agent mode.
-func (c *common) nextState(step flow.StepID, customer state) state {
-	if !c.agentMode() {
-		return customer
-	}
-	if next, ok := flow.PathNext(flow.ModeAgent, flow.AccountExisting, step); ok {
-		return agentStates[next]
-	}
-	return customer
-}
-
-// prevState is the screen before step, like nextState.
-func (c *common) prevState(step flow.StepID, customer state) state {
-	if !c.agentMode() {
-		return customer
-	}
-	if prev, ok := flow.PathPrev(flow.ModeAgent, flow.AccountExisting, step); ok {
-		return agentStates[prev]
-	}
-	return customer
-}
 
 // agentKeys are the keys only the agent's screens use.
 type agentKeys struct {

@@ -48,17 +48,11 @@ func (s *agreementScreen) update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(kp, s.c.keys.Back):
-		return s.c.goTo(s.c.prevState(flow.StepAgreement, stateDetails), false)
+		return s.c.backFrom(flow.StepAgreement)
 	case kp.String() == "y":
 		a := &s.c.answers
 		a.AgreementAccepted, a.AgreementDate = true, s.c.now().UTC()
-		if s.c.agentMode() {
-			return s.c.goTo(s.c.nextState(flow.StepAgreement, stateAdmin), true)
-		}
-		if a.Account == flow.AccountNew {
-			return s.c.goTo(stateCreateAccount, true)
-		}
-		return s.c.goTo(stateAdmin, true)
+		return s.c.forward(flow.StepAgreement)
 	case key.Matches(kp, s.c.keys.Next):
 		s.err = "Press y to accept the agreement, or esc to go back."
 	}

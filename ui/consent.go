@@ -160,7 +160,7 @@ func (s *consentScreen) back() tea.Cmd {
 	id := s.c.answers.OrderID
 	s.c.answers.OrderID = ""
 	s.c.order = flow.Order{}
-	cmds := []tea.Cmd{s.c.goTo(stateAdmin, false)}
+	cmds := []tea.Cmd{s.c.backFrom(flow.StepConsent)}
 	if id != "" {
 		ctx, b := s.c.ctx, s.c.backend
 		cmds = append(cmds, func() tea.Msg {
@@ -222,19 +222,7 @@ func (s *consentScreen) orderMovedOn(o flow.Order) tea.Cmd {
 		return nil
 	}
 	s.stopWaiting()
-	return s.c.goTo(stateAfterConsent(o), true)
-}
-
-// stateAfterConsent is where an order goes once the invitation is accepted,
-// which the provider's order flow decides.
-func stateAfterConsent(o flow.Order) state {
-	switch o.Status {
-	case flow.StatusAwaitingPayment:
-		return stateReview
-	case flow.StatusPaid, flow.StatusProvisioning, flow.StatusFailed:
-		return stateProcessing
-	}
-	return stateDone
+	return s.c.forward(flow.StepConsent)
 }
 
 func (s *consentScreen) view() string {

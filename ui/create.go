@@ -80,7 +80,7 @@ func (s *createScreen) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.c.keys.Retry):
 			return s.start()
 		case key.Matches(msg, s.c.keys.Back):
-			return s.c.goTo(s.c.prevState(flow.StepCreate, stateInvitation), false)
+			return s.c.backFrom(flow.StepCreate)
 		}
 	}
 	return nil
@@ -104,11 +104,7 @@ func (s *createScreen) created(msg agentOrderMsg) tea.Cmd {
 	}
 	s.c.order = msg.order
 	s.c.answers.OrderID = msg.order.ID
-	if msg.order.ReadyToProcess() {
-		// process-immediately: the acceptance is in, nothing to pay.
-		return s.c.goTo(stateProcessing, true)
-	}
-	return s.c.goTo(stateAgentDone, true)
+	return s.c.forward(flow.StepCreate)
 }
 
 func (s *createScreen) view() string {

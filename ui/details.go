@@ -72,7 +72,7 @@ func (s *detailsScreen) enter() tea.Cmd {
 
 func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.c.keys.Back) {
-		return s.c.goTo(s.c.prevState(flow.StepDetails, stateAccount), false)
+		return s.c.backFrom(flow.StepDetails)
 	}
 	var cmd tea.Cmd
 	s.form, cmd = updateForm(s.form, msg)
@@ -85,7 +85,7 @@ func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 		a.Phone = e164
 	}
 	a.Address.State = strings.TrimSpace(a.Address.State)
-	return s.c.goTo(s.c.nextState(flow.StepDetails, stateAgreement), true)
+	return s.c.forward(flow.StepDetails)
 }
 
 // emailNote says what the e-mail is for; an agent types the customer's,

@@ -95,7 +95,7 @@ func (s *invitationScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		s.stopWaiting()
-		return s.c.goTo(s.c.prevState(flow.StepInvitation, stateAgreement), false)
+		return s.c.backFrom(flow.StepInvitation)
 	case key.Matches(msg, k.QR):
 		s.link.bigQR = !s.link.bigQR && s.link.qr != ""
 	case s.link.url == "" && key.Matches(msg, k.Retry):
@@ -104,7 +104,7 @@ func (s *invitationScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case s.link.url == "":
 	case key.Matches(msg, ak.Continue):
 		s.stopWaiting()
-		return s.c.goTo(s.c.nextState(flow.StepInvitation, stateCreate), true)
+		return s.c.forward(flow.StepInvitation)
 	case !s.waiting && key.Matches(msg, ak.Wait):
 		return s.startWaiting()
 	case s.waiting && key.Matches(msg, k.Cancel):
@@ -127,7 +127,7 @@ func (s *invitationScreen) checked(msg consentCheckedMsg) tea.Cmd {
 	case msg.consent.Accepted:
 		s.stopWaiting()
 		s.c.agent.accepted = true
-		return s.c.goTo(s.c.nextState(flow.StepInvitation, stateCreate), true)
+		return s.c.forward(flow.StepInvitation)
 	default:
 		s.note = ""
 	}

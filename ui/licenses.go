@@ -124,7 +124,7 @@ func (s *licensesScreen) submit() tea.Cmd {
 			return nil
 		}
 	}
-	return s.c.goTo(s.c.nextState(flow.StepLicenses, stateAccount), true)
+	return s.c.forward(flow.StepLicenses)
 }
 
 func (s *licensesScreen) view() string {

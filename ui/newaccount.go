@@ -94,11 +94,11 @@ func (s *createAccountScreen) update(msg tea.Msg) tea.Cmd {
 		case s.ready && key.Matches(msg, k.Next):
 			s.created = flow.NewAccount{} // the password is shown once
 			s.ready = false
-			return s.c.goTo(stateAfterConsent(s.c.order), true)
+			return s.c.continueOrder(s.c.order, true)
 		case s.err != "" && key.Matches(msg, k.Retry):
 			return s.start()
 		case s.err != "" && key.Matches(msg, k.Back):
-			return s.c.goTo(stateAgreement, false)
+			return s.c.backFrom(flow.StepReview)
 		}
 	}
 	return nil

@@ -108,7 +108,7 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 	}
 	s.c.order = msg.order
 	s.c.answers.OrderID, s.c.answers.Email = msg.order.ID, strings.TrimSpace(s.email)
-	return s.c.goTo(stateAfterConsent(msg.order), false)
+	return s.c.continueOrder(msg.order, false)
 }
 
 func (s *payOrderScreen) view() string {

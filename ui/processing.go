@@ -138,7 +138,7 @@ func (s *processingScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		s.c.result = msg.res
 		s.c.order = msg.res.Order
-		return s.c.goTo(s.c.nextState(flow.StepCreate, stateDone), true)
+		return s.c.forward(flow.StepProcessing)
 	case tea.KeyPressMsg:
 		if s.err != nil && key.Matches(msg, s.c.keys.Retry) {
 			return s.start(true)

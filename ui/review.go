@@ -174,7 +174,7 @@ func (s *reviewScreen) onStarted(msg paymentStartedMsg) tea.Cmd {
 	if msg.err != nil {
 		s.phase = payReview
 		if errors.Is(msg.err, flow.ErrAlreadyPaid) {
-			return s.c.goTo(stateProcessing, true)
+			return s.c.forward(flow.StepPay)
 		}
 		s.err = "The payment could not be started (" + sanitize(msg.err.Error()) + "). Press Enter to try again."
 		return nil
@@ -210,7 +210,7 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 	case flow.PaymentPaid:
 		s.cancel()
 		s.c.order = msg.order
-		return s.c.goTo(stateProcessing, true)
+		return s.c.forward(flow.StepPay)
 	case flow.PaymentDeclined:
 		s.phase = payDeclined
 		s.err = "The payment was declined. Nothing was charged. Press Enter to try again, with the same or another card."

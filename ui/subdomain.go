@@ -60,7 +60,7 @@ func (s *subdomainScreen) update(msg tea.Msg) tea.Cmd {
 		case s.checking:
 			return nil
 		case key.Matches(msg, s.c.keys.Back):
-			return s.c.goTo(s.c.prevState(flow.StepSubdomain, stateLicenses), false)
+			return s.c.backFrom(flow.StepSubdomain)
 		case key.Matches(msg, s.c.keys.Next):
 			return s.lookUp()
 		}
@@ -109,7 +109,7 @@ func (s *subdomainScreen) found(msg domainFoundMsg) tea.Cmd {
 			a.TenantID, s.c.agent.accepted = "", false
 		}
 		a.Account, a.Domain = flow.AccountExisting, msg.domain
-		return s.c.goTo(s.c.nextState(flow.StepSubdomain, stateDetails), true)
+		return s.c.forward(flow.StepSubdomain)
 	}
 	return nil
 }
