@@ -226,3 +226,11 @@ func (b *lazyBackend) AssignLicenses(ctx context.Context, orderID string, skuID 
 	}
 	return s.AssignLicenses(ctx, orderID, skuID, userIDs)
 }
+
+func (b *lazyBackend) GetOrder(ctx context.Context, orderID string) (flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Order{}, err
+	}
+	return s.GetOrder(ctx, orderID)
+}

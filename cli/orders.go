@@ -363,10 +363,8 @@ func (e *env) payOrder(ctx context.Context, w io.Writer, o flow.Order, openBrows
 		case flow.PaymentPaid:
 			fmt.Fprintf(w, "Paid: order %s.\n", o.Number)
 			return nil
-		case flow.PaymentDeclined:
-			return fmt.Errorf("the payment for %s was declined: run `onboard orders pay %s` to try again", o.Number, o.Number)
-		case flow.PaymentExpired:
-			return fmt.Errorf("the checkout for %s expired: run `onboard orders pay %s` again", o.Number, o.Number)
+		case flow.PaymentDeclined, flow.PaymentExpired:
+			return fmt.Errorf("order %s: %s Run `onboard orders pay %s` to pay", o.Number, state.Explain(), o.Number)
 		}
 		select {
 		case <-ctx.Done():

@@ -36,6 +36,7 @@ type App interface {
 
 	// Orders.
 	CreateOrder(ctx context.Context, a Answers) (Order, error)
+	GetOrder(ctx context.Context, orderID string) (Order, error)
 	CreateMicrosoftAccount(ctx context.Context, orderID string) (NewAccount, error)
 	FindOrderForPayment(ctx context.Context, number, email string) (Order, error)
 	Preview(ctx context.Context, orderID string) ([]LinePreview, error)
@@ -114,4 +115,23 @@ func (s *Service) actor(ctx context.Context) Actor {
 		return a
 	}
 	return s.Actor
+}
+
+// Explain says what a checkout's state means for the customer; front ends
+// add how to act on it (a key, a command).
+func (p PaymentState) Explain() string {
+	switch p {
+	case PaymentPaid:
+		return "Paid. Thank you."
+	case PaymentDeclined:
+		return "The payment was declined. Nothing was charged. Try again, with the same or another card."
+	case PaymentExpired:
+		return "The payment page expired before it was paid. Nothing was charged. Open a new one to pay."
+	}
+	return "Waiting for the payment."
+}
+
+// Final reports whether the checkout is over: paid, declined or expired.
+func (p PaymentState) Final() bool {
+	return p == PaymentPaid || p == PaymentDeclined || p == PaymentExpired
 }

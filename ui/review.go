@@ -211,13 +211,9 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 		s.cancel()
 		s.c.order = msg.order
 		return s.c.forward(flow.StepPay)
-	case flow.PaymentDeclined:
+	case flow.PaymentDeclined, flow.PaymentExpired:
 		s.phase = payDeclined
-		s.err = "The payment was declined. Nothing was charged. Press Enter to try again, with the same or another card."
-		return nil
-	case flow.PaymentExpired:
-		s.phase = payDeclined
-		s.err = "The payment page expired before it was paid. Press Enter to open a new one."
+		s.err = msg.state.Explain() + " Press Enter to pay."
 		return nil
 	}
 	return s.pollLater()

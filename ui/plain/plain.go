@@ -52,6 +52,8 @@ var (
 	// ErrInputEnded: the answers ran out (a pipe closed) before the flow ended.
 	ErrInputEnded  = errors.New("the input ended before the last question")
 	ErrUnknownMode = errors.New("plain: unknown mode")
+	// ErrNotPaid: the customer chose not to pay again after a decline.
+	ErrNotPaid = errors.New("the order is not paid")
 )
 
 // maxField bounds one typed line, so a huge paste is refused, not kept.
@@ -194,10 +196,10 @@ func (s *session) input(title string, value *string, validate func(string) error
 func (s *session) again(what string, do func() error) error {
 	for {
 		err := do()
-		if err == nil || errors.Is(err, context.Canceled) {
-			return err
+		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, flow.ErrAlreadyPaid) {
+			return err // done, stopped, or nothing left to do
 		}
-		s.say("%s did not work: %s.", what, clean(err.Error(), 300))
+		s.say("%s did not work: %s", what, clean(flow.Explain(err), 300))
 		retry, ferr := s.confirm("Try again?", true)
 		if ferr != nil || !retry {
 			return fmt.Errorf("%s: %w", what, err)

@@ -174,32 +174,56 @@ func (s *session) pay() error {
 	if s.order.Status != flow.StatusAwaitingPayment {
 		return nil
 	}
+	for {
+		st, err := s.checkout()
+		if err != nil || st == flow.PaymentPaid {
+			return err
+		}
+		s.say("%s", st.Explain())
+		again, err := s.confirm("Open a new payment page?", true)
+		if err != nil {
+			return err
+		}
+		if !again {
+			return fmt.Errorf("order %s is not paid: %w", clean(s.order.Number, 30), ErrNotPaid)
+		}
+	}
+}
+
+// checkout opens one payment page and waits until it is paid, declined or
+// expired; a payment already made on an earlier page counts.
+func (s *session) checkout() (flow.PaymentState, error) {
 	var sess flow.Checkout
 	err := s.again("Opening the payment page", func() error {
 		var err error
 		sess, err = s.Backend.StartPayment(s.ctx, s.order.ID)
 		return err
 	})
+	if errors.Is(err, flow.ErrAlreadyPaid) {
+		s.say("%s", flow.PaymentPaid.Explain())
+		o, err := s.Backend.GetOrder(s.ctx, s.order.ID)
+		s.order = o
+		return flow.PaymentPaid, err
+	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	s.offerURL("the payment page", sess.URL)
 	s.say("Card numbers are never typed here: pay on that page.")
+	var st flow.PaymentState
 	err = s.wait(s.ctx, "Waiting for the payment", func() (bool, error) {
-		st, got, err := s.Backend.CheckPayment(s.ctx, s.order.ID, sess.ID)
-		if err != nil {
+		var got flow.Order
+		var err error
+		if st, got, err = s.Backend.CheckPayment(s.ctx, s.order.ID, sess.ID); err != nil {
 			return false, err
 		}
 		s.order = got
-		if st == flow.PaymentDeclined || st == flow.PaymentExpired {
-			return false, fmt.Errorf("the payment did not go through (%s): start again to retry", st)
-		}
-		return st == flow.PaymentPaid, nil
+		return st.Final(), nil
 	})
-	if err == nil {
-		s.say("Paid. Thank you.")
+	if err == nil && st == flow.PaymentPaid {
+		s.say("%s", st.Explain())
 	}
-	return err
+	return st, err
 }
 
 // process sets the order up with one status line per step.
