@@ -119,7 +119,7 @@ func (s *accountScreen) checked(msg subdomainCheckedMsg) tea.Cmd {
 	s.checking = false
 	switch {
 	case msg.err != nil && !errors.Is(msg.err, context.Canceled):
-		s.err = "The name could not be checked (" + sanitize(msg.err.Error()) + "). Try again."
+		s.err = "The name could not be checked. " + sanitize(flow.Explain(msg.err)) + " Try again."
 	case msg.err != nil:
 	case !msg.available:
 		s.err = sanitizeN(msg.domain, 60) + " is taken."

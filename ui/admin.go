@@ -13,14 +13,6 @@ import (
 	"onboard/flow"
 )
 
-// Messages the administrator check gives, saying what to do next.
-const (
-	msgBadCredentials = "The login or password is wrong. Check them and try again."
-	msgNotGlobalAdmin = "This account is not a Global administrator. Sign in with a Global administrator of the Microsoft account."
-	msgMFARequired    = "This account uses multi-factor authentication, which can't be verified here. " +
-		"Sign in with a Global administrator without multi-factor authentication, or ask %s's support for an assisted sign-up."
-)
-
 type adminVerifiedMsg struct {
 	gen   int
 	admin flow.Admin
@@ -141,7 +133,7 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 	}
 	s.verifying = false
 	if msg.err != nil {
-		s.err = adminErrorText(msg.err, s.c.provider)
+		s.err = sanitize(flow.Explain(msg.err))
 		return s.newForm()
 	}
 	a := &s.c.answers
@@ -155,22 +147,6 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 		}
 	}
 	return s.c.forward(flow.StepAdmin)
-}
-
-func adminErrorText(err error, provider string) string {
-	switch {
-	case errors.Is(err, flow.ErrBadCredentials):
-		return msgBadCredentials
-	case errors.Is(err, flow.ErrNotGlobalAdmin):
-		return msgNotGlobalAdmin
-	case errors.Is(err, flow.ErrMFARequired):
-		return strings.Replace(msgMFARequired, "%s", sanitizeN(provider, 40), 1)
-	case errors.Is(err, flow.ErrAdminMismatch):
-		return "Microsoft signed in a different user than the login typed. Check the login and try again."
-	case errors.Is(err, flow.ErrUnavailable), errors.Is(err, flow.ErrThrottled):
-		return "Microsoft is not answering right now. Wait a minute and try again."
-	}
-	return "The account could not be checked: " + sanitize(err.Error()) + ". Try again, or ask for help."
 }
 
 func (s *adminScreen) view() string {

@@ -165,7 +165,7 @@ func (s *assignScreen) update(msg tea.Msg) tea.Cmd {
 	case usersLoadedMsg:
 		s.loading = false
 		if msg.err != nil {
-			s.err = "The users could not be loaded (" + sanitize(msg.err.Error()) + "). Press esc and try again later."
+			s.err = "The users could not be loaded. " + sanitize(flow.Explain(msg.err)) + " Press esc and try again later."
 			return nil
 		}
 		s.setUsers(msg.users)
@@ -281,7 +281,7 @@ func (s *assignScreen) assigned(msg licensesAssignedMsg) tea.Cmd {
 		if errors.Is(msg.err, flow.ErrNotEnoughSeats) {
 			s.err = "There are not enough licenses left for everyone chosen. Unselect some users and save again."
 		} else {
-			s.err = "The licenses could not be assigned (" + sanitize(msg.err.Error()) + "). Press ctrl+s to try again."
+			s.err = "The licenses could not be assigned. " + sanitize(flow.Explain(msg.err)) + " Press ctrl+s to try again."
 		}
 		return nil
 	}

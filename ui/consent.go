@@ -176,12 +176,12 @@ func (s *consentScreen) orderCreated(msg orderCreatedMsg) tea.Cmd {
 	if errors.Is(msg.err, flow.ErrInvalidAnswers) {
 		// Retrying cannot help: an earlier answer must change.
 		s.stopWaiting()
-		s.err = "Some answers are incomplete (" + sanitize(msg.err.Error()) + "). Press esc to go back and complete them."
+		s.err = sanitize(flow.Explain(msg.err)) + " Press esc to go back and complete them."
 		return nil
 	}
 	if msg.err != nil {
 		if !errors.Is(msg.err, context.Canceled) {
-			s.note = "The order could not be created yet (" + sanitize(msg.err.Error()) + "); trying again."
+			s.note = "The order could not be created yet. " + sanitize(flow.Explain(msg.err)) + " Trying again."
 		}
 		return nil // the next poll tries again
 	}

@@ -96,10 +96,10 @@ func (s *createScreen) created(msg agentOrderMsg) tea.Cmd {
 			sanitizeN(s.c.answers.Domain, 80) + ". Press esc to check the account, or r to try again."
 		return nil
 	case errors.Is(msg.err, flow.ErrInvalidAnswers):
-		s.err = "Some answers are incomplete (" + sanitize(msg.err.Error()) + "). Press esc to go back and complete them."
+		s.err = sanitize(flow.Explain(msg.err)) + " Press esc to go back and complete them."
 		return nil
 	case msg.err != nil:
-		s.err = "The order could not be created (" + sanitize(msg.err.Error()) + "). Press r to try again."
+		s.err = "The order could not be created. " + sanitize(flow.Explain(msg.err)) + " Press r to try again."
 		return nil
 	}
 	s.c.order = msg.order

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"onboard/flow"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -37,7 +38,7 @@ func (l *link) set(url string) {
 // instead, if it could not be fetched.
 func (l *link) loaded(msg inviteURLMsg) string {
 	if msg.err != nil {
-		return "The invitation link could not be loaded (" + sanitize(msg.err.Error()) + "). Press r to try again."
+		return "The invitation link could not be loaded. " + sanitize(flow.Explain(msg.err)) + " Press r to try again."
 	}
 	l.set(msg.url)
 	return ""

@@ -111,7 +111,7 @@ func (s *createAccountScreen) done(msg accountCreatedMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		if !errors.Is(msg.err, context.Canceled) {
-			s.err = "The account could not be created (" + sanitize(msg.err.Error()) + "). Press r to try again."
+			s.err = "The account could not be created. " + sanitize(flow.Explain(msg.err)) + " Press r to try again."
 		}
 		return nil
 	}

@@ -96,7 +96,7 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 		case errors.Is(msg.err, flow.ErrNotFound):
 			s.err = "No order has that number and e-mail. Check both and try again."
 		default:
-			s.err = "The order could not be looked up (" + sanitize(msg.err.Error()) + "). Try again."
+			s.err = "The order could not be looked up. " + sanitize(flow.Explain(msg.err)) + " Try again."
 		}
 		return s.enter()
 	}

@@ -214,6 +214,6 @@ func (s *processingScreen) errorText() string {
 		return fmt.Sprintf("Order %s waits for approval by %s. You will get an e-mail when it is set up; you can close this window.",
 			num, sanitizeN(s.c.provider, 40))
 	}
-	return fmt.Sprintf("Setting up stopped: %s.\n\nPress r to try again; finished steps are not repeated. "+
-		"Or come back later and continue with order number %s.", sanitize(s.err.Error()), num)
+	return fmt.Sprintf("Setting up stopped. %s\n\nPress r to try again; finished steps are not repeated. "+
+		"Or come back later and continue with order number %s.", sanitize(flow.Explain(s.err)), num)
 }

@@ -176,7 +176,7 @@ func (s *reviewScreen) onStarted(msg paymentStartedMsg) tea.Cmd {
 		if errors.Is(msg.err, flow.ErrAlreadyPaid) {
 			return s.c.forward(flow.StepPay)
 		}
-		s.err = "The payment could not be started (" + sanitize(msg.err.Error()) + "). Press Enter to try again."
+		s.err = "The payment could not be started. " + sanitize(flow.Explain(msg.err)) + " Press Enter to try again."
 		return nil
 	}
 	s.phase, s.checkout, s.started = payWaiting, msg.session.ID, s.c.now()

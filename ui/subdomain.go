@@ -98,7 +98,7 @@ func (s *subdomainScreen) found(msg domainFoundMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, context.Canceled):
 	case msg.err != nil:
-		s.err = "The account could not be looked up (" + sanitize(msg.err.Error()) + "). Press Enter to try again."
+		s.err = "The account could not be looked up. " + sanitize(flow.Explain(msg.err)) + " Press Enter to try again."
 	case !msg.found:
 		s.err = "No such account: no Microsoft account uses " + sanitizeN(msg.domain, 60) +
 			". Check the name with the customer (it is in their Microsoft 365 admin center under Domains)."
