@@ -132,7 +132,8 @@ func TestRepro08DraftSavesNeverGoBack(t *testing.T) {
 	}
 	d, ok, err := w.svc.LatestDraft(ctx, "kiosk-1")
 	if err != nil || !ok || d.Code != code || d.OrderID != o.ID {
-		t.Fatalf("after a stale save: draft %+v, %v, %v; want %s of order %s", d, ok, err, code, o.ID)
+		t.Fatalf("after a stale save: draft %s at %s of order %q (%v, %v); want %s of order %s",
+			d.Code, d.Step, d.OrderID, ok, err, code, o.ID)
 	}
 
 	// The wizard dies after payment; the customer resumes.
