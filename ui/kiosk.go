@@ -30,8 +30,8 @@ type KioskOptions struct {
 	// DoneReturn is how long the Done screen stays (default 15s).
 	DoneReturn time.Duration
 	// DropDrafts deletes the draft of a sign-up wiped for idleness; false
-	// keeps it, reachable only by its code (the kiosk never greets anyone
-	// with a draft). A finished sign-up's draft is always deleted.
+	// keeps it in the store, but the kiosk never greets anyone with a
+	// draft. A finished sign-up's draft is always deleted.
 	DropDrafts bool
 	DropDraft  func(ctx context.Context, code string) error
 	// Tick is how often the countdowns are re-checked (default 1s).
