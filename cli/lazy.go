@@ -59,6 +59,14 @@ func (b *lazyBackend) LoadDraft(ctx context.Context, code string) (flow.StepID, 
 	return s.LoadDraft(ctx, code)
 }
 
+func (b *lazyBackend) ResumeStep(ctx context.Context, code string) (flow.StepID, flow.Answers, flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return "", flow.Answers{}, flow.Order{}, err
+	}
+	return s.ResumeStep(ctx, code)
+}
+
 func (b *lazyBackend) SaveDraft(ctx context.Context, code string, terminal string, step flow.StepID, a flow.Answers) (flow.Draft, error) {
 	s, err := b.get(ctx)
 	if err != nil {

@@ -15,6 +15,9 @@ type App interface {
 	// an order that was finished or cancelled since is dropped and reported
 	// as ErrNotFound, never brought back.
 	LoadDraft(ctx context.Context, code string) (StepID, Answers, error)
+	// ResumeStep is LoadDraft with the draft's order: a paid, provisioning
+	// or failed order continues at processing, never asks to pay again.
+	ResumeStep(ctx context.Context, code string) (StepID, Answers, Order, error)
 	SaveDraft(ctx context.Context, code, terminal string, step StepID, a Answers) (Draft, error)
 	// DropDraft deletes a draft: "start over", a kiosk's idle wipe.
 	DropDraft(ctx context.Context, code string) error

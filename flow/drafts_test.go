@@ -147,3 +147,21 @@ func TestInvitationURLAndDomain(t *testing.T) {
 		t.Fatalf("invalid domain: %v", err)
 	}
 }
+
+// TestSavesDraft: which steps save a draft is flow's rule, not the order of
+// a front end's screens.
+func TestSavesDraft(t *testing.T) {
+	for _, step := range []StepID{StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepReview} {
+		if !SavesDraft(ModeCustomer, step) {
+			t.Errorf("customer at %s: no draft", step)
+		}
+		if SavesDraft(ModeAgent, step) {
+			t.Errorf("agent at %s: a draft", step)
+		}
+	}
+	for _, step := range []StepID{StepLicenses, StepPay, StepProcessing, StepDone, ""} {
+		if SavesDraft(ModeCustomer, step) {
+			t.Errorf("customer at %q: a draft (nothing to resume there)", step)
+		}
+	}
+}

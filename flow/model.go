@@ -144,10 +144,13 @@ type (
 
 // Draft is the saved answers of an unfinished wizard, never the password.
 type Draft struct {
-	Code      string // short reference code people can type
-	Terminal  string // which terminal saved it, to offer it again there
-	Mode      string
-	Step      string
+	Code     string // short reference code people can type
+	Terminal string // which terminal saved it, to offer it again there
+	Mode     string
+	Step     string
+	// OrderID is the order the sign-up created ("" before): the order
+	// finishing or being cancelled deletes the draft with it.
+	OrderID   string
 	Data      []byte // JSON of the answers
 	UpdatedAt time.Time
 	ExpiresAt time.Time

@@ -14,7 +14,8 @@ import (
 // in the same transaction. flow.ErrConflict when the order is not in from,
 // flow.ErrNotFound when there is no such order. Entering failed keeps reason
 // and from as FailReason and FailedFrom; any other state clears both.
-// Whether the transition is legal is package flow's decision.
+// Whether the transition is legal is package flow's decision. Reaching
+// completed or cancelled deletes the order's drafts in the same transaction.
 func (db *DB) TransitionOrder(ctx context.Context, id string, from, to flow.OrderStatus, reason string, ev flow.AuditEvent) error {
 	failReason, failedFrom := "", ""
 	if to == flow.StatusFailed {
@@ -37,6 +38,13 @@ func (db *DB) TransitionOrder(ctx context.Context, id string, from, to flow.Orde
 		}
 		if err := expectOneRow(ctx, tx, res, id, from); err != nil {
 			return err
+		}
+		if to == flow.StatusCompleted || to == flow.StatusCancelled {
+			// Nothing is left to resume: a draft kept now would greet the
+			// next person at the terminal with this sign-up.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE order_id = ?`, id); err != nil {
+				return fmt.Errorf("delete drafts: %w", err)
+			}
 		}
 		return db.insertAudit(ctx, tx, ev)
 	})

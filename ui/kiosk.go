@@ -29,8 +29,9 @@ type KioskOptions struct {
 	Warn time.Duration
 	// DoneReturn is how long the Done screen stays (default 15s).
 	DoneReturn time.Duration
-	// DropDrafts deletes the draft of a sign-up wiped for idleness; a
-	// finished sign-up's draft is always deleted (nothing is left to resume).
+	// DropDrafts deletes the draft of a sign-up wiped for idleness; false
+	// keeps it in the store, but the kiosk never greets anyone with a
+	// draft. A finished sign-up's draft is always deleted.
 	DropDrafts bool
 	DropDraft  func(ctx context.Context, code string) error
 	// Tick is how often the countdowns are re-checked (default 1s).
@@ -309,18 +310,25 @@ func seconds(d time.Duration) string {
 // reset wipes the sign-up: a new inner model (the old one, with the
 // answers, is dropped) and, by policy, its draft.
 func (k *Kiosk) reset(reason string) tea.Cmd {
-	code := k.inner.DraftCode()
-	finished := k.inner.Finished() || reason == "finished" || reason == "done"
+	old := k.inner
+	finished := old.Finished() || reason == "finished" || reason == "done"
 	k.gen++
 	k.inner = k.newInner()
 	k.lastInput, k.dirty, k.doneAt = k.opts.Now(), false, time.Time{}
 	k.pin, k.crashed = nil, false
 	k.opts.Logger.Info("kiosk: sign-up reset", "reason", reason)
 	cmds := []tea.Cmd{k.guard(k.inner.Init()), k.forward(k.size)}
-	if code != "" && k.opts.DropDraft != nil && (finished || k.opts.DropDrafts) {
-		drop, ctx := k.opts.DropDraft, k.ctx
-		cmds = append(cmds, func() tea.Msg { return draftDroppedMsg{code: code, err: drop(ctx, code)} })
+	// The old wizard's draft ends either way, so a save still in flight
+	// cannot write after the wipe; it is deleted after Done, and after an
+	// idle wipe by policy.
+	var drop func(context.Context, string) error
+	if finished || k.opts.DropDrafts {
+		drop = k.opts.DropDraft
+		if drop == nil && old.c.backend != nil {
+			drop = old.c.backend.DropDraft
+		}
 	}
+	cmds = append(cmds, old.endDrafts(drop))
 	return tea.Batch(cmds...)
 }
 

@@ -45,7 +45,8 @@ type Model struct {
 	sandbox   bool
 	demo      []DemoAccount
 	showDemo  bool
-	draftCode string
+	draftCode string       // the draft this sign-up writes: saved or resumed
+	drafts    *draftKeeper // serialises its saves and the final drop
 	draftWarn string
 	pasteWarn string // an oversized paste was cut; cleared by the next key
 	kiosk     bool   // run by the kiosk wrapper: no quit key is offered
@@ -88,7 +89,7 @@ func New(opts Options) *Model {
 		c.agent = agentState{name: opts.Agent, keys: defaultAgentKeys()}
 	}
 	c.answers.Account = flow.AccountExisting
-	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts, ready: opts.Ready}
+	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts, ready: opts.Ready, drafts: &draftKeeper{}}
 	m.screens = map[state]screen{
 		stateLoading:       &loadingScreen{c: c},
 		stateResume:        &resumeScreen{c: c},
@@ -135,10 +136,12 @@ func (m *Model) waitReady() tea.Cmd {
 }
 
 func (m *Model) findDraft() tea.Cmd {
-	c := m.c
+	c, kiosk := m.c, m.kiosk
 	return func() tea.Msg {
-		if c.agentMode() {
-			// Drafts are the customers' of this terminal; agents start fresh.
+		if c.agentMode() || kiosk {
+			// Drafts are the customers' of this terminal; agents start
+			// fresh, and a kiosk never offers one: whoever comes next is
+			// a stranger to the sign-up left there (also after a restart).
 			return draftFoundMsg{}
 		}
 		d, ok, err := c.backend.LatestDraft(c.ctx, c.terminal)
@@ -172,6 +175,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case draftSavedMsg:
 		m.draftSaved(msg)
 		return m, nil
+	case draftDroppedMsg:
+		return m, nil
+	case draftLoadedMsg:
+		if msg.err == nil && m.state == stateResume {
+			// Later saves and a kiosk's wipe must hit the resumed draft,
+			// not leave it behind under a new code.
+			m.draftCode = msg.code
+			m.drafts.adopt(msg.code)
+		}
 	}
 	return m, m.switchScreens(m.active().update(msg))
 }
@@ -209,16 +221,28 @@ func (m *Model) demoAvailable() bool { return m.sandbox && len(m.demo) > 0 }
 func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < minHeight }
 
 // goTo switches screens. Moving forward saves a draft of the answers (never
-// the password, which is not part of them) while the order does not exist
-// yet or is waiting for the invitation.
+// the password, which is not part of them) where flow.SavesDraft says so.
+// Reaching Done ends the draft: nothing is left to resume, so it is dropped
+// and its code forgotten.
 func (m *Model) goTo(msg goMsg) tea.Cmd {
 	m.state = msg.to
 	cmd := m.active().enter()
-	if msg.forward && !m.c.agentMode() && m.state <= stateCreateAccount && m.state >= stateAccount {
+	if m.finished() {
+		var drop func(context.Context, string) error
+		if m.c.backend != nil {
+			drop = m.c.backend.DropDraft
+		}
+		return tea.Batch(cmd, m.endDrafts(drop))
+	}
+	if msg.forward {
 		return tea.Batch(cmd, m.saveDraft(m.active().step()))
 	}
 	return cmd
 }
+
+// finished reports whether the sign-up reached its end (Done, or an
+// agent's order created).
+func (m *Model) finished() bool { return m.state == stateDone || m.state == stateAgentDone }
 
 // View draws header, body and footer, or the too-small notice.
 func (m *Model) View() tea.View {
