@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Sentinels of the processing lease.
@@ -51,6 +54,13 @@ type LineReadback struct {
 	LineNo         int
 	SubscriptionID string
 	Quantity       int
+}
+
+// leaseOwner names one Process call: host and process id say who holds an
+// order when someone looks, the random part tells calls apart.
+func leaseOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), uuid.NewString()[:8])
 }
 
 // takeLease takes o's lease for owner, waiting while another live process

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"onboard/msapi"
 )
 
@@ -144,7 +142,7 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	if err := processable(o); err != nil {
 		return Result{}, err
 	}
-	owner := uuid.NewString()
+	owner := leaseOwner()
 	o, finished, err := s.takeLease(ctx, o, owner)
 	if err != nil {
 		return Result{}, err

@@ -110,6 +110,9 @@ func TestRepro05SeatCountReadBack(t *testing.T) {
 	if lost := preview[0].TrialUsers - sub.Assigned; lost != preview[0].Short() {
 		t.Errorf("review said %d lose the license, Microsoft took it from %d", preview[0].Short(), lost)
 	}
+	if preview[0].Keep() != sub.Assigned {
+		t.Errorf("review said %d keep the license, Microsoft shows %d", preview[0].Keep(), sub.Assigned)
+	}
 
 	if len(res.Converted) != 1 || res.Converted[0].Quantity != sub.Quantity || res.AssignmentsKept != sub.Assigned {
 		t.Fatalf("result: %+v, sandbox: %+v", res, sub)
