@@ -153,6 +153,7 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	// Released even when ctx is cancelled: the process is over either way,
 	// and a released lease lets Retry or the next start resume at once.
 	defer func() { _ = s.Store.ReleaseLease(context.WithoutCancel(ctx), o.ID, owner) }()
+	parent := ctx
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	go s.renewLease(ctx, o.ID, owner, stop)
@@ -171,8 +172,11 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	r := &run{s: s, o: o, done: done, readbacks: rbs, progress: progress}
 	step, err := r.steps(ctx)
 	if err != nil {
-		if cause := context.Cause(ctx); errors.Is(cause, ErrLeaseLost) {
-			err = errors.Join(err, cause)
+		if errors.Is(context.Cause(ctx), ErrLeaseLost) && parent.Err() == nil {
+			// This run stalled past its lease and another process took the
+			// order over: wait for it like any second process.
+			stop(nil)
+			return s.Process(parent, orderID, progress)
 		}
 		return Result{}, s.fail(ctx, &r.o, step, err)
 	}
