@@ -219,6 +219,14 @@ func (b *lazyBackend) Retry(ctx context.Context, orderID string) (flow.Order, er
 	return s.Retry(ctx, orderID)
 }
 
+func (b *lazyBackend) ResumeInterrupted(ctx context.Context) ([]flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.ResumeInterrupted(ctx)
+}
+
 func (b *lazyBackend) ListUsers(ctx context.Context, tenantID string) ([]flow.User, error) {
 	s, err := b.get(ctx)
 	if err != nil {

@@ -54,6 +54,7 @@ type App interface {
 	Process(ctx context.Context, orderID string, progress func(Progress)) (Result, error)
 	// Retry resumes an order whose processing failed or died.
 	Retry(ctx context.Context, orderID string) (Order, error)
+	ResumeInterrupted(ctx context.Context) ([]Order, error) // on start: orders whose processing died
 
 	// After processing: the imported users and new licenses.
 	ListUsers(ctx context.Context, tenantID string) ([]User, error)

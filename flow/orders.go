@@ -233,11 +233,24 @@ func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, er
 	return o, nil
 }
 
-// Retry moves a failed order back to the state it failed from.
+// Retry moves a failed order back to the state it failed from; an order
+// left in provisioning by a process that died stays there for Process.
 func (s *Service) Retry(ctx context.Context, orderID string) (Order, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
 		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if o.Status == StatusProvisioning {
+		// Interrupted (its process died) unless a live process holds the
+		// lease; Process resumes it where it stopped.
+		holder, err := s.Store.LeaseHolder(ctx, o.ID)
+		if err != nil {
+			return Order{}, fmt.Errorf("retry order %s: %w", o.Number, err)
+		}
+		if holder != "" {
+			return Order{}, fmt.Errorf("retry order %s: %w", o.Number, ErrLeaseHeld)
+		}
+		return o, nil
 	}
 	if o.Status != StatusFailed {
 		return Order{}, fmt.Errorf("retry order %s: %w: it is %s, not failed", o.Number, ErrIllegalTransition, o.Status)

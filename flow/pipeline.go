@@ -109,19 +109,25 @@ func linePlan(done map[string]bool, n int) (trialSubID string, planned bool) {
 
 // run is one Process call's state.
 type run struct {
-	s        *Service
-	o        Order
-	done     map[string]bool
-	progress func(Progress)
-	res      Result
-	subs     []msapi.Subscription // fetched once, lazily
-	subsOK   bool
+	s         *Service
+	o         Order
+	done      map[string]bool
+	readbacks map[int]LineReadback // lines as Microsoft reported them
+	progress  func(Progress)
+	res       Result
+	subs      []msapi.Subscription // fetched once, lazily
+	subsOK    bool
 }
 
 // Process provisions an order that is ready: paid (pay-first), paid and
 // approved (manual-approval), consent accepted (process-immediately), or
 // already provisioning (a resumed run). Each step is recorded, so after a
 // crash or an error Process (after Retry) continues exactly where it stopped.
+//
+// Process holds the order's lease while it works, so two processes never
+// process one order at once: a second call waits for the holder to finish
+// and returns the outcome as it stands (the completed order's Result, or
+// why it failed). Processing a completed order returns its Result.
 func (s *Service) Process(ctx context.Context, orderID string, progress func(Progress)) (Result, error) {
 	if progress == nil {
 		progress = func(Progress) {}
@@ -130,6 +136,28 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	if err != nil {
 		return Result{}, fmt.Errorf("get order %s: %w", orderID, err)
 	}
+	if o.Status == StatusCompleted {
+		return s.resultOf(ctx, o)
+	}
+	if err := processable(o); err != nil {
+		return Result{}, err
+	}
+	owner := leaseOwner()
+	o, finished, err := s.takeLease(ctx, o, owner)
+	if err != nil {
+		return Result{}, err
+	}
+	if finished {
+		return s.resultOf(ctx, o)
+	}
+	// Released even when ctx is cancelled: the process is over either way,
+	// and a released lease lets Retry or the next start resume at once.
+	defer func() { _ = s.Store.ReleaseLease(context.WithoutCancel(ctx), o.ID, owner) }()
+	parent := ctx
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	go s.renewLease(ctx, o.ID, owner, stop)
+
 	if err := s.startProvisioning(ctx, &o); err != nil {
 		return Result{}, err
 	}
@@ -137,9 +165,19 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	if err != nil {
 		return Result{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
 	}
-	r := &run{s: s, o: o, done: done, progress: progress}
+	rbs, err := s.Store.LineReadbacks(ctx, o.ID)
+	if err != nil {
+		return Result{}, fmt.Errorf("lines of order %s: %w", o.Number, err)
+	}
+	r := &run{s: s, o: o, done: done, readbacks: rbs, progress: progress}
 	step, err := r.steps(ctx)
 	if err != nil {
+		if errors.Is(context.Cause(ctx), ErrLeaseLost) && parent.Err() == nil {
+			// This run stalled past its lease and another process took the
+			// order over: wait for it like any second process.
+			stop(nil)
+			return s.Process(parent, orderID, progress)
+		}
 		return Result{}, s.fail(ctx, &r.o, step, err)
 	}
 	if err := s.transition(ctx, &r.o, StatusCompleted, ""); err != nil {
@@ -150,17 +188,56 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	return r.res, nil
 }
 
-// startProvisioning checks o may be processed under its policy and moves it to provisioning.
-func (s *Service) startProvisioning(ctx context.Context, o *Order) error {
+// processable says whether o may be processed now under its policy.
+func processable(o Order) error {
 	switch {
 	case o.Status == StatusProvisioning:
 		return nil
 	case o.Status == StatusPaid && o.Policy == PolicyManualApproval && !o.Approved:
 		return fmt.Errorf("order %s: %w: waiting for approval", o.Number, ErrNotReady)
 	case o.Status == StatusPaid:
-		return s.transition(ctx, o, StatusProvisioning, "")
+		return nil
+	case o.Status == StatusFailed && o.FailReason != "":
+		return fmt.Errorf("order %s: %w: it is failed: %s", o.Number, ErrNotReady, o.FailReason)
 	}
 	return fmt.Errorf("order %s: %w: it is %s", o.Number, ErrNotReady, o.Status)
+}
+
+// startProvisioning checks o may be processed under its policy and moves it to provisioning.
+func (s *Service) startProvisioning(ctx context.Context, o *Order) error {
+	if err := processable(*o); err != nil {
+		return err
+	}
+	if o.Status == StatusProvisioning {
+		return nil
+	}
+	return s.transition(ctx, o, StatusProvisioning, "")
+}
+
+// resultOf builds the Result of a processed order from what the store
+// recorded: the lines as Microsoft reported them and the imported data.
+func (s *Service) resultOf(ctx context.Context, o Order) (Result, error) {
+	done, err := s.Store.StepsDone(ctx, o.ID)
+	if err != nil {
+		return Result{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
+	}
+	rbs, err := s.Store.LineReadbacks(ctx, o.ID)
+	if err != nil {
+		return Result{}, fmt.Errorf("lines of order %s: %w", o.Number, err)
+	}
+	r := &run{s: s, o: o, done: done, readbacks: rbs}
+	for _, l := range o.Lines {
+		if l.SubscriptionID != "" {
+			r.record(l)
+		}
+	}
+	if done[stepNewAccount] {
+		r.res.NewAccount = true
+	} else if err := r.counts(ctx); err != nil {
+		return Result{}, err
+	}
+	r.res.Order = o
+	return r.res, nil
 }
 
 // steps runs the pipeline; on error it returns the step that failed.

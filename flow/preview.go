@@ -19,12 +19,23 @@ type LinePreview struct {
 }
 
 // Short is how many of the trial's users would be left without a license:
-// the trial is converted to the seats bought, and they are fewer.
+// the trial is converted to the seats bought, and they are fewer. Processing
+// reads the users' licenses back from Microsoft after the conversion, so the
+// done screen counts what Microsoft then holds (the sandbox takes the
+// license from the users beyond the seats: see msapi/sandbox unassignBeyond).
 func (p LinePreview) Short() int {
 	if !p.ConvertsTrial {
 		return 0
 	}
 	return max(p.TrialUsers-p.Seats, 0)
+}
+
+// Keep is how many of the trial's users keep their license.
+func (p LinePreview) Keep() int {
+	if !p.ConvertsTrial {
+		return 0
+	}
+	return min(p.TrialUsers, p.Seats)
 }
 
 // Preview tells the customer at review which lines convert a trial (and how

@@ -31,20 +31,53 @@ func (r *run) line(ctx context.Context, l *OrderLine) error {
 	if err != nil {
 		return err
 	}
+	rb, err := r.readBack(ctx, l.LineNo, subID)
+	if err != nil {
+		return err
+	}
 	if err := r.s.Store.SetLineSubscription(ctx, r.o.ID, l.LineNo, subID, trial != ""); err != nil {
 		return fmt.Errorf("record subscription of line %d: %w", l.LineNo, err)
 	}
+	if err := r.s.Store.SaveLineReadback(ctx, r.o.ID, rb); err != nil {
+		return err
+	}
+	r.readbacks[l.LineNo] = rb
 	l.SubscriptionID, l.Converted = subID, trial != ""
 	r.record(*l)
 	return r.mark(ctx, step, subID)
 }
 
+// record adds l to the result with the seats Microsoft reported for it
+// (the ordered quantity only for lines provisioned before read-backs were kept).
 func (r *run) record(l OrderLine) {
+	if rb, ok := r.readbacks[l.LineNo]; ok {
+		l.Quantity = rb.Quantity
+	}
 	if l.Converted {
 		r.res.Converted = append(r.res.Converted, l)
 	} else {
 		r.res.Bought = append(r.res.Bought, l)
 	}
+}
+
+// readBack reads subscription subID back from Microsoft after the call
+// that bought or converted it: its quantity is what the customer now has,
+// whatever was asked. It refreshes the cached list, in which a converted
+// trial is no longer a trial.
+func (r *run) readBack(ctx context.Context, lineNo int, subID string) (LineReadback, error) {
+	subs, err := r.s.MS.Subscriptions(ctx, r.o.TenantID)
+	if err != nil {
+		return LineReadback{}, fmt.Errorf("read back subscription %s of tenant %s: %w", subID, r.o.TenantID, err)
+	}
+	r.subs, r.subsOK = subs, true
+	for _, sub := range subs {
+		if strings.EqualFold(sub.ID, subID) {
+			return LineReadback{LineNo: lineNo, SubscriptionID: sub.ID, Quantity: sub.Quantity}, nil
+		}
+	}
+	// Microsoft may list a new subscription a little after the order: a
+	// retry later reads it (the provisioning call itself is idempotent).
+	return LineReadback{}, fmt.Errorf("read back subscription %s of tenant %s: not listed yet: %w", subID, r.o.TenantID, msapi.ErrUnavailable)
 }
 
 // findTrial returns the id of the tenant's trial that converts into l's offer, or "".

@@ -32,6 +32,8 @@ type Store interface {
 	// Pipeline steps, recorded so a crash resumes where it stopped.
 	StepsDone(ctx context.Context, orderID string) (map[string]bool, error)
 	MarkStepDone(ctx context.Context, orderID, step string, ev AuditEvent) error
+	// The processing lease and the lines as Microsoft reported them (leases.go).
+	ProcessingStore
 
 	// SavePayment inserts or updates a checkout attempt by CheckoutID.
 	SavePayment(ctx context.Context, p Payment) error

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"onboard/msapi/wire"
@@ -125,7 +126,9 @@ func (s *Sandbox) listConversions(w http.ResponseWriter, r *http.Request, _ toke
 }
 
 // postConversion converts a trial in place: same subscription id, the paid
-// offer, the asked quantity, billed by us; assignments (by SKU) are untouched.
+// offer, the asked quantity, billed by us. Assignments (by SKU) are kept up
+// to the quantity converted; the users beyond it lose the license (see
+// unassignBeyond).
 // Repeating the MS-RequestId returns the first result.
 func (s *Sandbox) postConversion(w http.ResponseWriter, r *http.Request, _ token) {
 	t, ok := s.customerOf(w, r)
@@ -166,6 +169,7 @@ func (s *Sandbox) postConversion(w http.ResponseWriter, r *http.Request, _ token
 	}
 	trialOffer := sub.OfferID
 	sub.OfferID, sub.IsTrial, sub.Quantity = p.OfferID, false, body.Quantity
+	s.st.unassignBeyond(t, sub.SkuID, body.Quantity)
 	sub.Partner, sub.BillingCycle = PartnerTenantID, "monthly"
 	if body.BillingCycle != "" {
 		sub.BillingCycle = body.BillingCycle
@@ -179,4 +183,35 @@ func (s *Sandbox) postConversion(w http.ResponseWriter, r *http.Request, _ token
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// unassignBeyond takes sku away from users of t until no more of them hold
+// it than quantity: the seats a trial was converted to.
+//
+// Assumption: Microsoft documents that a conversion keeps the trial's
+// subscription id and that its quantity can be set below the trial's
+// ("convert a trial subscription to paid"), but no page found says what
+// becomes of the assignments beyond the new quantity. The sandbox takes the
+// licenses away from the users beyond it, which is what the review tells the
+// customer before paying ("N of them will lose their license"), so the done
+// screen and the store then show what Microsoft holds. Which users lose it
+// is not documented either: the sandbox takes it from the last users in the
+// directory first, and from Global administrators only when no one else
+// holds it.
+func (st *state) unassignBeyond(t *tenant, sku string, quantity int) {
+	excess := st.consumed(t, sku) - quantity
+	for _, admins := range []bool{false, true} {
+		for i := t.Dir.count() - 1; i >= 0 && excess > 0; i-- {
+			u := t.Dir.at(i)
+			skus := st.skusOf(t, u)
+			if u.GlobalAdmin != admins || !containsFold(skus, sku) {
+				continue
+			}
+			if st.Assignments[t.ID] == nil {
+				st.Assignments[t.ID] = map[string][]string{}
+			}
+			st.Assignments[t.ID][u.ID] = slices.DeleteFunc(slices.Clone(skus), func(s string) bool { return strings.EqualFold(s, sku) })
+			excess--
+		}
+	}
 }
