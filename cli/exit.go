@@ -35,7 +35,8 @@ func ExitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, flow.ErrNotFound):
 		return ExitNotFound
-	case errors.Is(err, flow.ErrIllegalTransition), errors.Is(err, flow.ErrConflict), errors.Is(err, flow.ErrAlreadyPaid):
+	case errors.Is(err, flow.ErrIllegalTransition), errors.Is(err, flow.ErrConflict), errors.Is(err, flow.ErrAlreadyPaid),
+		errors.Is(err, flow.ErrLeaseHeld):
 		return ExitConflict
 	default:
 		return ExitError

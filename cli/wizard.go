@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -33,6 +35,7 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 		if e, err = openEnv(cmd.Context(), cfg, cat); err != nil {
 			return nil, err
 		}
+		go resumeInterrupted(cmd.Context(), e.svc)
 		return e.svc, nil
 	})
 	defer func() {
@@ -73,3 +76,17 @@ func terminalName() string {
 
 // openURL opens a URL in the user's browser as the wizard does.
 func openURL(u string) error { return ui.SystemBrowser{}.Open(u) }
+
+// resumeInterrupted finishes, in the background, the orders whose
+// processing died with an earlier process (a crash, a kill, a power cut):
+// their finished steps are not repeated. The system is the actor.
+func resumeInterrupted(ctx context.Context, svc *flow.Service) {
+	ctx = flow.WithActor(ctx, flow.Actor{Kind: flow.ActorSystem, Name: "resume"})
+	orders, err := svc.ResumeInterrupted(ctx)
+	for _, o := range orders {
+		slog.Info("resumed interrupted order", "order", o.Number, "status", string(o.Status))
+	}
+	if err != nil && ctx.Err() == nil {
+		slog.Warn("resuming interrupted orders", "error", err.Error())
+	}
+}

@@ -39,6 +39,8 @@ var explanations = []struct {
 	{ErrNotReady, "This order is not ready to be set up yet."},
 	{ErrIllegalTransition, "The order's state does not allow that now."},
 	{ErrConflict, "The order was changed at the same time elsewhere. Try again."},
+	{ErrLeaseHeld, "The order is being set up by another terminal right now. Wait for it to finish."},
+	{ErrLeaseLost, "Another terminal took over setting up the order. Wait for it to finish."},
 	{ErrDraftExpired, "The saved sign-up is too old to continue. Start a new one."},
 	{ErrNotFound, "Nothing was found. Check what you typed and try again."},
 }

@@ -84,7 +84,7 @@ func (s *processingScreen) start(retry bool) tea.Cmd {
 	go func() {
 		defer close(ch)
 		if retry {
-			if _, err := b.Retry(ctx, id); err != nil && !errors.Is(err, flow.ErrIllegalTransition) {
+			if _, err := b.Retry(ctx, id); err != nil && !errors.Is(err, flow.ErrIllegalTransition) && !errors.Is(err, flow.ErrLeaseHeld) {
 				ch <- processedMsg{gen: gen, err: err}
 				return
 			}
