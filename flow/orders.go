@@ -215,7 +215,11 @@ func (s *Service) Approve(ctx context.Context, orderID string) (Order, error) {
 	return o, nil
 }
 
-// Cancel cancels an order in any non-final state; reason goes to the audit trail.
+// Cancel cancels an order that bought nothing yet; reason goes to the audit
+// trail. A paid order is refunded first (a crash in between is finished by
+// the next Cancel; a checkout is never refunded twice). An order that already
+// bought subscriptions at Microsoft is refused with ErrBoughtSomething, which
+// says what to do instead. Cancelling a cancelled order returns it.
 func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
@@ -226,6 +230,22 @@ func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, er
 	}
 	if err := checkText(reason, 500); err != nil {
 		return Order{}, fmt.Errorf("cancel reason: %w", err)
+	}
+	bought, err := s.boughtSomething(ctx, o)
+	if err != nil {
+		return Order{}, err
+	}
+	if bought != "" && o.Status.Final() {
+		return Order{}, fmt.Errorf("cancel order %s: %w: it is %s: %w: %s", o.Number, ErrIllegalTransition, o.Status, ErrBoughtSomething, bought)
+	}
+	if bought != "" {
+		return Order{}, fmt.Errorf("cancel order %s: %w: %s", o.Number, ErrBoughtSomething, bought)
+	}
+	if o.Status.Final() {
+		return Order{}, fmt.Errorf("cancel order %s: %w: it is %s", o.Number, ErrIllegalTransition, o.Status)
+	}
+	if err := s.refundOrder(ctx, &o); err != nil {
+		return Order{}, fmt.Errorf("cancel order %s: %w", o.Number, err)
 	}
 	if err := s.transition(ctx, &o, StatusCancelled, strings.TrimSpace(reason)); err != nil {
 		return Order{}, err

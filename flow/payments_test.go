@@ -106,3 +106,25 @@ func TestFindOrderForPaymentDoesNotLeak(t *testing.T) {
 		t.Fatalf("right number and e-mail: %v", err)
 	}
 }
+
+// Refund refunds a paid fake checkout once per idempotency key (kept in
+// byKey beside the checkouts' keys).
+func (p *fakePay) Refund(_ context.Context, r payment.Refund) (payment.RefundResult, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	key := "refund\x00" + r.IdempotencyKey
+	if id, ok := p.byKey[key]; ok {
+		s := p.sessions[id]
+		return payment.RefundResult{ID: "re_" + r.IdempotencyKey, SessionID: id, PaymentID: s.PaymentID, Amount: r.Amount, Currency: s.Currency}, nil
+	}
+	s, ok := p.sessions[r.SessionID]
+	if !ok {
+		return payment.RefundResult{}, payment.ErrNotFound
+	}
+	if s.State != payment.StatePaid || r.Amount > s.Amount-s.Refunded {
+		return payment.RefundResult{}, payment.ErrRefundRefused
+	}
+	s.Refunded += r.Amount
+	p.byKey[key] = r.SessionID
+	return payment.RefundResult{ID: "re_" + r.IdempotencyKey, SessionID: r.SessionID, PaymentID: s.PaymentID, Amount: r.Amount, Currency: s.Currency}, nil
+}
