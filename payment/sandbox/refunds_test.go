@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -54,6 +55,9 @@ func TestRefundThroughClient(t *testing.T) {
 	}
 	if _, err := cli.Refund(ctx, payment.Refund{SessionID: paid.ID, Amount: 1}); !errors.Is(err, payment.ErrInvalid) {
 		t.Fatalf("refund without an idempotency key: %v", err)
+	}
+	if _, page := newBrowser(t).get(paid.URL); !strings.Contains(page, "has been refunded") {
+		t.Error("the receipt does not show the refund")
 	}
 	captured, refunded := f.srv.Captured(paid.OrderRef)
 	if captured != paid.Amount || refunded != paid.Amount {

@@ -1,7 +1,10 @@
 // Package sandbox is a payment provider for demos and tests that behaves like
-// a real hosted-checkout gateway: a small JSON API to start checkouts and read
-// their status, a hosted checkout page where the customer types a card, and
-// a Client that implements payment.Gateway over HTTP.
+// a real hosted-checkout gateway: a small JSON API to start checkouts, read
+// their status and refund them (POST /v1/refunds, idempotent per key, never
+// more than was captured), a hosted checkout page where the customer types a
+// card and, like real ones, may try another card after a decline, and a
+// Client that implements payment.Gateway over HTTP. Sessions and Captured
+// expose what the sandbox recorded, so tests check money against it.
 //
 // Mount the Server under a prefix with http.StripPrefix, e.g.
 //
