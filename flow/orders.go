@@ -216,16 +216,21 @@ func (s *Service) Approve(ctx context.Context, orderID string) (Order, error) {
 }
 
 // Cancel cancels an order that bought nothing yet; reason goes to the audit
-// trail. A paid order is refunded first (a crash in between is finished by
-// the next Cancel; a checkout is never refunded twice). An order that already
-// bought subscriptions at Microsoft is refused with ErrBoughtSomething, which
-// says what to do instead. Cancelling a cancelled order returns it.
+// trail. A paid order is cancelled, then refunded: cancelled first, so a
+// crash in between never leaves a paid order without its money, which could
+// still be processed; the next Cancel (or a poll of its checkouts) finishes
+// the refund, and a checkout is never refunded twice. An order that already
+// bought subscriptions at Microsoft is refused with ErrBoughtSomething,
+// which says what to do instead. Cancelling a cancelled order returns it.
 func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
 		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
 	}
 	if o.Status == StatusCancelled {
+		if err := s.refundOrder(ctx, &o); err != nil {
+			return Order{}, fmt.Errorf("refund cancelled order %s: %w", o.Number, err)
+		}
 		return o, nil
 	}
 	if err := checkText(reason, 500); err != nil {
@@ -241,14 +246,13 @@ func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, er
 	if bought != "" {
 		return Order{}, fmt.Errorf("cancel order %s: %w: %s", o.Number, ErrBoughtSomething, bought)
 	}
-	if o.Status.Final() {
-		return Order{}, fmt.Errorf("cancel order %s: %w: it is %s", o.Number, ErrIllegalTransition, o.Status)
-	}
-	if err := s.refundOrder(ctx, &o); err != nil {
-		return Order{}, fmt.Errorf("cancel order %s: %w", o.Number, err)
-	}
+	// The transition is conditional on the status read above: a process that
+	// started provisioning meanwhile makes it fail, and nothing is refunded.
 	if err := s.transition(ctx, &o, StatusCancelled, strings.TrimSpace(reason)); err != nil {
 		return Order{}, err
+	}
+	if err := s.refundOrder(ctx, &o); err != nil {
+		return Order{}, fmt.Errorf("order %s is cancelled but not yet refunded (cancel it again to retry): %w", o.Number, err)
 	}
 	return o, nil
 }

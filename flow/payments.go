@@ -99,8 +99,8 @@ func paidBy(ps []Payment) string {
 
 // refreshPayments asks the gateway about every checkout that can still
 // change — open ones and declined ones, whose page invites another card —
-// records what changed, and refunds captures recorded as duplicates and not
-// yet refunded. It returns the order's checkouts, oldest first. A checkout
+// records what changed, and refunds what the order cannot keep: captures
+// recorded as duplicates, and any capture of a cancelled order. It returns the order's checkouts, oldest first. A checkout
 // found paid moves the order on (o is updated).
 func (s *Service) refreshPayments(ctx context.Context, o *Order) ([]Payment, error) {
 	ps, err := s.Store.Payments(ctx, o.ID)
@@ -113,6 +113,10 @@ func (s *Service) refreshPayments(ctx context.Context, o *Order) ([]Payment, err
 			p, err = s.pollPayment(ctx, o, p)
 		case paymentDuplicate:
 			p, err = s.refundPayment(ctx, *o, p, "duplicate")
+		case string(payment.StatePaid):
+			if o.Status == StatusCancelled { // a cancel whose refund did not finish
+				p, err = s.refundPayment(ctx, *o, p, "requested_by_customer")
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -271,21 +275,12 @@ func (s *Service) refundPayment(ctx context.Context, o Order, p Payment, why str
 	return p, nil
 }
 
-// refundOrder refunds every capture of the order, for a cancel: checkouts
-// are refreshed first, so a page paid a moment ago is refunded too.
+// refundOrder refunds every capture of a cancelled order: its checkouts are
+// refreshed, which refunds them (see refreshPayments), so a page paid a
+// moment ago is refunded too.
 func (s *Service) refundOrder(ctx context.Context, o *Order) error {
-	ps, err := s.refreshPayments(ctx, o)
-	if err != nil {
-		return err
-	}
-	for _, p := range ps {
-		if p.State == string(payment.StatePaid) || p.State == paymentDuplicate {
-			if _, err := s.refundPayment(ctx, *o, p, "requested_by_customer"); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	_, err := s.refreshPayments(ctx, o)
+	return err
 }
 
 // boughtSomething says what the order already bought at Microsoft, or "":

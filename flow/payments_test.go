@@ -239,15 +239,19 @@ func TestPaidAfterCancelRefunded(t *testing.T) {
 	}
 }
 
-// Cancel refunds first, then cancels; a crash in between is finished by
-// the next Cancel without a second refund.
+// Cancel cancels, then refunds; a crash between the gateway's refund and
+// recording it is finished by the next Cancel without a second refund.
 func TestCancelPaidOrderRefundsOnce(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, PolicyPayFirst)
 	o := e.paidOrder(t, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
-	failNth(e, "TransitionOrder", 1)
+	failNth(e, "SavePayment", 1)
 	if _, err := e.s.Cancel(ctx, o.ID, "changed my mind"); err == nil {
 		t.Fatal("the crash was not reported")
+	}
+	wantStatus(t, e.st, o.ID, StatusCancelled)
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[paid]" {
+		t.Fatalf("after the crash: %v", got)
 	}
 	e.st.fail = nil
 	for range 2 {
