@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"onboard/flow"
@@ -312,4 +313,47 @@ func TestRepro10CancelPaidOrder(t *testing.T) {
 		}
 		w.wantNetCaptured(t, o, o.Total())
 	})
+}
+
+// Terminals polling the same two captured checkouts at once keep one
+// capture and refund the other exactly once.
+func TestConcurrentPollsRefundOnce(t *testing.T) {
+	ctx := context.Background()
+	w := newPayWorld(t)
+	o := w.awaitingPayment(t)
+	s1, err := w.svc.StartPayment(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.pay(t, s1.ID, declinedCard, payment.StateDeclined)
+	if _, _, err := w.svc.CheckPayment(ctx, o.ID, s1.ID); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := w.svc.StartPayment(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.pay(t, s1.ID, testworld.TestCard, payment.StatePaid)
+	w.pay(t, s2.ID, testworld.TestCard, payment.StatePaid)
+	terms := []*flow.Service{w.svc, w.terminal(t), w.terminal(t), w.terminal(t)}
+	var wg sync.WaitGroup
+	for i, svc := range terms {
+		wg.Go(func() {
+			id := []string{s1.ID, s2.ID}[i%2]
+			// Errors are allowed (a lost race); money is checked below.
+			_, _, _ = svc.CheckPayment(ctx, o.ID, id)
+			_, _ = svc.StartPayment(ctx, o.ID)
+		})
+	}
+	wg.Wait()
+	// Whatever lost a race is finished by the next poll.
+	if st, got, err := w.svc.CheckPayment(ctx, o.ID, s2.ID); err != nil || st != flow.PaymentPaid || got.Status != flow.StatusPaid {
+		t.Fatalf("after the race: %s %s %v", st, got.Status, err)
+	}
+	w.wantNetCaptured(t, o, o.Total())
+	for _, s := range w.sessions(o) {
+		if len(s.Refunds) > 1 {
+			t.Fatalf("checkout %s refunded %d times", s.ID, len(s.Refunds))
+		}
+	}
 }
