@@ -267,12 +267,29 @@ func (s *Service) refundPayment(ctx context.Context, o Order, p Payment, why str
 	if err != nil {
 		return p, fmt.Errorf("refund checkout %s of order %s: %w", p.CheckoutID, o.Number, err)
 	}
+	if q, ok, err := s.recorded(ctx, o, p.CheckoutID); err != nil || (ok && q.State == paymentRefunded) {
+		return q, err // another process recorded this refund meanwhile: one event is enough
+	}
 	p.State, p.Reason, p.UpdatedAt = paymentRefunded, "refund "+res.ID+" ("+why+")", s.now()
 	if err := s.savePaymentDetail(ctx, o, p, "payment.refunded",
 		fmt.Sprintf("checkout %s, payment %s, refund %s, %d %s (%s)", p.CheckoutID, res.PaymentID, res.ID, res.Amount, res.Currency, why)); err != nil {
 		return p, err
 	}
 	return p, nil
+}
+
+// recorded is the checkout as the store holds it now.
+func (s *Service) recorded(ctx context.Context, o Order, checkoutID string) (Payment, bool, error) {
+	ps, err := s.Store.Payments(ctx, o.ID)
+	if err != nil {
+		return Payment{}, false, fmt.Errorf("payments of order %s: %w", o.Number, err)
+	}
+	for _, p := range ps {
+		if p.CheckoutID == checkoutID {
+			return p, true, nil
+		}
+	}
+	return Payment{}, false, nil
 }
 
 // refundOrder refunds every capture of a cancelled order: its checkouts are
