@@ -215,20 +215,44 @@ func (s *Service) Approve(ctx context.Context, orderID string) (Order, error) {
 	return o, nil
 }
 
-// Cancel cancels an order in any non-final state; reason goes to the audit trail.
+// Cancel cancels an order that bought nothing yet; reason goes to the audit
+// trail. A paid order is cancelled, then refunded: cancelled first, so a
+// crash in between never leaves a paid order without its money, which could
+// still be processed; the next Cancel (or a poll of its checkouts) finishes
+// the refund, and a checkout is never refunded twice. An order that already
+// bought subscriptions at Microsoft is refused with ErrBoughtSomething,
+// which says what to do instead. Cancelling a cancelled order returns it.
 func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
 		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
 	}
 	if o.Status == StatusCancelled {
+		if err := s.refundOrder(ctx, &o); err != nil {
+			return Order{}, fmt.Errorf("refund cancelled order %s: %w", o.Number, err)
+		}
 		return o, nil
 	}
 	if err := checkText(reason, 500); err != nil {
 		return Order{}, fmt.Errorf("cancel reason: %w", err)
 	}
+	bought, err := s.boughtSomething(ctx, o)
+	if err != nil {
+		return Order{}, err
+	}
+	if bought != "" && o.Status.Final() {
+		return Order{}, fmt.Errorf("cancel order %s: %w: it is %s: %w: %s", o.Number, ErrIllegalTransition, o.Status, ErrBoughtSomething, bought)
+	}
+	if bought != "" {
+		return Order{}, fmt.Errorf("cancel order %s: %w: %s", o.Number, ErrBoughtSomething, bought)
+	}
+	// The transition is conditional on the status read above: a process that
+	// started provisioning meanwhile makes it fail, and nothing is refunded.
 	if err := s.transition(ctx, &o, StatusCancelled, strings.TrimSpace(reason)); err != nil {
 		return Order{}, err
+	}
+	if err := s.refundOrder(ctx, &o); err != nil {
+		return Order{}, fmt.Errorf("order %s is cancelled but not yet refunded (cancel it again to retry): %w", o.Number, err)
 	}
 	return o, nil
 }

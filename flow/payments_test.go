@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"onboard/payment"
@@ -104,5 +105,189 @@ func TestFindOrderForPaymentDoesNotLeak(t *testing.T) {
 	}
 	if got, err := e.s.FindOrderForPayment(ctx, " "+o.Number+" ", "Anna@Contoso.de"); err != nil || got.ID != o.ID {
 		t.Fatalf("right number and e-mail: %v", err)
+	}
+}
+
+// Refund refunds a paid fake checkout once per idempotency key (kept in
+// byKey beside the checkouts' keys).
+func (p *fakePay) Refund(_ context.Context, r payment.Refund) (payment.RefundResult, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	key := "refund\x00" + r.IdempotencyKey
+	if id, ok := p.byKey[key]; ok {
+		s := p.sessions[id]
+		return payment.RefundResult{ID: "re_" + r.IdempotencyKey, SessionID: id, PaymentID: s.PaymentID, Amount: r.Amount, Currency: s.Currency}, nil
+	}
+	s, ok := p.sessions[r.SessionID]
+	if !ok {
+		return payment.RefundResult{}, payment.ErrNotFound
+	}
+	if s.State != payment.StatePaid || r.Amount > s.Amount-s.Refunded {
+		return payment.RefundResult{}, payment.ErrRefundRefused
+	}
+	s.Refunded += r.Amount
+	p.byKey[key] = r.SessionID
+	return payment.RefundResult{ID: "re_" + r.IdempotencyKey, SessionID: r.SessionID, PaymentID: s.PaymentID, Amount: r.Amount, Currency: s.Currency}, nil
+}
+
+// paymentStates are the recorded states of the order's checkouts, oldest first.
+func paymentStates(t *testing.T, e *testEnv, orderID string) []string {
+	t.Helper()
+	ps, err := e.st.Payments(context.Background(), orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.State)
+	}
+	return out
+}
+
+func countActions(t *testing.T, e *testEnv, orderID, action string) int {
+	t.Helper()
+	trail, err := e.st.AuditTrail(context.Background(), orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ev := range trail {
+		if ev.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// failNth makes the nth call of method fail once, as a crash there would.
+func failNth(e *testEnv, method string, nth int) {
+	calls := 0
+	e.st.fail = func(m string) error {
+		if m != method {
+			return nil
+		}
+		calls++
+		if calls == nth {
+			return fmt.Errorf("crash at %s #%d", m, nth)
+		}
+		return nil
+	}
+}
+
+// A crash between the gateway's refund and recording it: the next poll
+// finds the duplicate still recorded and repeats the refund with the same
+// key, so the customer gets one refund and the trail one event.
+func TestDuplicateRefundResumedAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o, _ := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	s1, _ := e.s.StartPayment(ctx, o.ID)
+	e.pay.settle(s1.ID, payment.StateDeclined)
+	if st, _, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || st != PaymentDeclined {
+		t.Fatalf("declined: %s %v", st, err)
+	}
+	s2, err := e.s.StartPayment(ctx, o.ID)
+	if err != nil || s2.ID == s1.ID {
+		t.Fatalf("retry: %v", err)
+	}
+	e.pay.settle(s1.ID, payment.StatePaid) // paid again on the first page
+	e.pay.settle(s2.ID, payment.StatePaid)
+	failNth(e, "SavePayment", 2) // 1: the duplicate, 2: the refund
+	if _, _, err := e.s.CheckPayment(ctx, o.ID, s2.ID); err == nil {
+		t.Fatal("the crash was not reported")
+	}
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[paid duplicate]" {
+		t.Fatalf("after the crash: %v", got)
+	}
+	e.st.fail = nil
+	if st, got, err := e.s.CheckPayment(ctx, o.ID, s2.ID); err != nil || st != PaymentPaid || got.Status != StatusPaid {
+		t.Fatalf("after the restart: %s %s %v", st, got.Status, err)
+	}
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[paid refunded]" {
+		t.Fatalf("recorded: %v", got)
+	}
+	if r := e.pay.sessions[s2.ID].Refunded; r != o.Total() || e.pay.sessions[s1.ID].Refunded != 0 {
+		t.Fatalf("refunded %d of the duplicate, want %d", r, o.Total())
+	}
+	if n := countActions(t, e, o.ID, "payment.refunded"); n != 1 {
+		t.Fatalf("%d payment.refunded events", n)
+	}
+	if n := countActions(t, e, o.ID, "payment.duplicate"); n != 1 {
+		t.Fatalf("%d payment.duplicate events", n)
+	}
+}
+
+// A page still open when the order was cancelled, paid afterwards: the
+// next poll refunds it rather than keeping money for a cancelled order.
+func TestPaidAfterCancelRefunded(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o, _ := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	s1, _ := e.s.StartPayment(ctx, o.ID)
+	if got, err := e.s.Cancel(ctx, o.ID, "changed my mind"); err != nil || got.Status != StatusCancelled {
+		t.Fatalf("cancel: %v", err)
+	}
+	e.pay.settle(s1.ID, payment.StatePaid)
+	if _, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || got.Status != StatusCancelled {
+		t.Fatalf("poll after cancel: %s %v", got.Status, err)
+	}
+	if r := e.pay.sessions[s1.ID].Refunded; r != o.Total() {
+		t.Fatalf("refunded %d, want %d", r, o.Total())
+	}
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[refunded]" {
+		t.Fatalf("recorded: %v", got)
+	}
+}
+
+// Cancel cancels, then refunds; a crash between the gateway's refund and
+// recording it is finished by the next Cancel without a second refund.
+func TestCancelPaidOrderRefundsOnce(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o := e.paidOrder(t, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	failNth(e, "SavePayment", 1)
+	if _, err := e.s.Cancel(ctx, o.ID, "changed my mind"); err == nil {
+		t.Fatal("the crash was not reported")
+	}
+	wantStatus(t, e.st, o.ID, StatusCancelled)
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[paid]" {
+		t.Fatalf("after the crash: %v", got)
+	}
+	e.st.fail = nil
+	for range 2 {
+		if got, err := e.s.Cancel(ctx, o.ID, "changed my mind"); err != nil || got.Status != StatusCancelled {
+			t.Fatalf("cancel: %s %v", got.Status, err)
+		}
+	}
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[refunded]" {
+		t.Fatalf("recorded: %v", got)
+	}
+	for id, s := range e.pay.sessions {
+		if s.Refunded != 0 && s.Refunded != o.Total() {
+			t.Fatalf("checkout %s refunded %d", id, s.Refunded)
+		}
+	}
+	if n := countActions(t, e, o.ID, "payment.refunded"); n != 1 {
+		t.Fatalf("%d payment.refunded events", n)
+	}
+}
+
+// An order that bought something is not cancelled, and says what to do.
+func TestCancelRefusedAfterPurchase(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o := e.paidOrder(t, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	if err := e.st.MarkStepDone(ctx, o.ID, linePlanStep(1, ""), AuditEvent{OrderID: o.ID, Action: "step.done"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.s.Cancel(ctx, o.ID, "")
+	if !errors.Is(err, ErrBoughtSomething) {
+		t.Fatalf("cancel after the purchase was planned: %v", err)
+	}
+	wantStatus(t, e.st, o.ID, StatusPaid)
+	for _, s := range e.pay.sessions {
+		if s.Refunded != 0 {
+			t.Fatal("refunded although something was bought")
+		}
 	}
 }

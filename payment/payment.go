@@ -12,6 +12,9 @@ var (
 	ErrNotFound    = errors.New("checkout not found")
 	ErrUnavailable = errors.New("payment gateway unavailable")
 	ErrInvalid     = errors.New("invalid checkout request")
+	// ErrRefundRefused is a refund the gateway will not make: the checkout
+	// was never paid, or the amount exceeds what is left of the capture.
+	ErrRefundRefused = errors.New("refund refused")
 )
 
 // State of a checkout.
@@ -49,10 +52,33 @@ type Status struct {
 	Currency  string
 	PaymentID string // the capture's id once paid
 	Reason    string // why declined
+	Refunded  int64  // minor units refunded so far of the capture
+}
+
+// Refund gives back (part of) a paid checkout's capture, as a hosted
+// checkout's refund does (Stripe's POST /v1/refunds on the payment).
+// IdempotencyKey makes it safe to retry: the same key never refunds twice.
+type Refund struct {
+	SessionID      string
+	Amount         int64  // minor units; at most what is left of the capture
+	Currency       string // must be the checkout's
+	IdempotencyKey string
+	Reason         string // why, kept with the refund (e.g. "duplicate")
+}
+
+// RefundResult is a refund the gateway made.
+type RefundResult struct {
+	ID        string // the refund's id at the gateway
+	SessionID string
+	PaymentID string // the capture it refunds
+	Amount    int64
+	Currency  string
 }
 
 // Gateway is a payment provider with a hosted checkout page.
 type Gateway interface {
 	StartCheckout(ctx context.Context, c Checkout) (Session, error)
 	Status(ctx context.Context, sessionID string) (Status, error)
+	// Refund refunds a paid checkout; ErrRefundRefused when it cannot be.
+	Refund(ctx context.Context, r Refund) (RefundResult, error)
 }

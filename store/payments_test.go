@@ -131,3 +131,47 @@ func TestMarkPaidAfterSavedPaid(t *testing.T) {
 		t.Errorf("status = %s, want paid", got.Status)
 	}
 }
+
+// A capture the order cannot keep is recorded beside the paid one (the
+// one-paid-per-order index lets it), and a refund is final.
+func TestDuplicateAndRefundedPayments(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	o := mustOrder(t, db, mustCustomer(t, db).ID, flow.StatusAwaitingPayment)
+	paid := flow.Payment{CheckoutID: "co1", OrderID: o.ID, Amount: 100, Currency: "EUR", State: "pending"}
+	if err := db.SavePayment(ctx, paid); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkPaid(ctx, paid, flow.AuditEvent{}); err != nil {
+		t.Fatal(err)
+	}
+	dup := flow.Payment{CheckoutID: "co2", OrderID: o.ID, Amount: 100, Currency: "EUR", State: "paid"}
+	if err := db.SavePayment(ctx, dup); !errors.Is(err, flow.ErrAlreadyPaid) {
+		t.Fatalf("second paid row: %v, want ErrAlreadyPaid", err)
+	}
+	dup.State = "duplicate"
+	if err := db.SavePayment(ctx, dup); err != nil {
+		t.Fatalf("duplicate row: %v", err)
+	}
+	dup.State = "paid"
+	if err := db.SavePayment(ctx, dup); err == nil {
+		t.Fatal("a duplicate became paid")
+	}
+	dup.State = "refunded"
+	if err := db.SavePayment(ctx, dup); err != nil {
+		t.Fatalf("refund the duplicate: %v", err)
+	}
+	for _, st := range []string{"paid", "duplicate", "pending"} {
+		dup.State = st
+		if err := db.SavePayment(ctx, dup); err == nil {
+			t.Errorf("a refunded checkout became %s", st)
+		}
+	}
+	if err := db.SavePayment(ctx, flow.Payment{CheckoutID: "co3", OrderID: o.ID, State: "settled"}); err == nil {
+		t.Error("an unknown state was saved")
+	}
+	ps, err := db.Payments(ctx, o.ID)
+	if err != nil || len(ps) != 2 || ps[0].State != "paid" || ps[1].State != "refunded" {
+		t.Fatalf("payments = %+v, %v", ps, err)
+	}
+}

@@ -36,7 +36,14 @@ const (
 	codeIdempotencyConflict = "idempotency_conflict"
 	codeMethodNotAllowed    = "method_not_allowed"
 	codeInternal            = "internal_error"
+	// Refund refusals, named as Stripe names them.
+	codeNotPaid         = "payment_intent_unexpected_state" // the checkout holds no capture
+	codeAmountTooLarge  = "amount_too_large"                // more than is left of the capture
+	codeAlreadyRefunded = "charge_already_refunded"         // nothing is left of the capture
 )
+
+// refusalCodes are the API error codes the client reports as payment.ErrRefundRefused.
+var refusalCodes = map[string]bool{codeNotPaid: true, codeAmountTooLarge: true, codeAlreadyRefunded: true}
 
 // createRequest is the body of POST /v1/checkouts.
 type createRequest struct {
@@ -57,6 +64,7 @@ type checkoutResponse struct {
 	OrderRef  string        `json:"order_ref"`
 	PaymentID string        `json:"payment_id,omitempty"`
 	Reason    string        `json:"reason,omitempty"`
+	Refunded  int64         `json:"amount_refunded"`
 	CreatedAt time.Time     `json:"created_at"`
 	ExpiresAt time.Time     `json:"expires_at"`
 }
@@ -131,6 +139,8 @@ func (s *Server) handleNoEndpoint(w http.ResponseWriter, r *http.Request) {
 		allow = http.MethodPost
 	case ok && strings.Count(rest, "/") == 1 && len(rest) > 1:
 		allow = http.MethodGet
+	case r.URL.Path == "/v1/refunds":
+		allow = http.MethodPost
 	}
 	if allow != "" {
 		w.Header().Set("Allow", allow)
@@ -147,15 +157,20 @@ func (s *Server) internalError(w http.ResponseWriter, what string, err error) {
 
 func decodeCreate(w http.ResponseWriter, r *http.Request) (createRequest, error) {
 	var req createRequest
+	return req, decodeBody(w, r, &req)
+}
+
+// decodeBody decodes one JSON object, strictly: no unknown fields, nothing after it.
+func decodeBody(w http.ResponseWriter, r *http.Request, req any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return req, fmt.Errorf("malformed JSON body: %v", err)
+	if err := dec.Decode(req); err != nil {
+		return fmt.Errorf("malformed JSON body: %v", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return req, errors.New("malformed JSON body: trailing data after the object")
+		return errors.New("malformed JSON body: trailing data after the object")
 	}
-	return req, nil
+	return nil
 }
 
 func checkIdempotencyKey(key string) string {
@@ -226,7 +241,7 @@ func toResponse(c checkout, base string) checkoutResponse {
 	return checkoutResponse{
 		ID: c.ID, URL: base + "/checkout/" + c.ID, State: c.State,
 		Amount: c.Amount, Currency: c.Currency, OrderRef: c.OrderRef,
-		PaymentID: c.PaymentID, Reason: c.Reason,
+		PaymentID: c.PaymentID, Reason: c.Reason, Refunded: c.refunded(),
 		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt,
 	}
 }

@@ -50,6 +50,8 @@ func TestAPIErrors(t *testing.T) {
 	code, body = f.api(http.MethodDelete, "/v1/checkouts/cs_x", "", nil)
 	assertAPIError(t, code, body, http.StatusMethodNotAllowed, codeMethodNotAllowed)
 	code, body = f.api(http.MethodGet, "/v1/refunds", "", nil)
+	assertAPIError(t, code, body, http.StatusMethodNotAllowed, codeMethodNotAllowed)
+	code, body = f.api(http.MethodGet, "/v1/disputes", "", nil)
 	assertAPIError(t, code, body, http.StatusNotFound, codeNotFound)
 
 	code, body = f.api(http.MethodPost, "/v1/checkouts", "", sampleRequest())

@@ -93,8 +93,27 @@ func (c *Client) Status(ctx context.Context, sessionID string) (payment.Status, 
 	}
 	return payment.Status{
 		ID: resp.ID, State: resp.State, Amount: resp.Amount, Currency: resp.Currency,
-		PaymentID: resp.PaymentID, Reason: resp.Reason,
+		PaymentID: resp.PaymentID, Reason: resp.Reason, Refunded: resp.Refunded,
 	}, nil
+}
+
+// Refund refunds (part of) a paid checkout. Retrying with the same
+// IdempotencyKey returns the refund already made; an empty key is refused,
+// since a refund retried without one could pay back twice.
+func (c *Client) Refund(ctx context.Context, rf payment.Refund) (payment.RefundResult, error) {
+	if rf.SessionID == "" || rf.IdempotencyKey == "" {
+		return payment.RefundResult{}, fmt.Errorf("refund checkout %q: session id and idempotency key are required: %w", rf.SessionID, payment.ErrInvalid)
+	}
+	body, err := json.Marshal(refundRequest{CheckoutID: rf.SessionID, Amount: rf.Amount, Currency: rf.Currency, Reason: rf.Reason})
+	if err != nil {
+		return payment.RefundResult{}, fmt.Errorf("refund checkout %s: %w", rf.SessionID, err)
+	}
+	var resp refundResponse
+	if err := c.do(ctx, http.MethodPost, "/v1/refunds", body, rf.IdempotencyKey, &resp); err != nil {
+		return payment.RefundResult{}, fmt.Errorf("refund checkout %s: %w", rf.SessionID, err)
+	}
+	return payment.RefundResult{ID: resp.ID, SessionID: resp.CheckoutID, PaymentID: resp.PaymentID,
+		Amount: resp.Amount, Currency: resp.Currency}, nil
 }
 
 // do sends one API call with retries; the same body and Idempotency-Key go
@@ -169,9 +188,20 @@ func classify(resp *http.Response, data []byte, out any) (time.Duration, error) 
 		return retryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("HTTP %d: %s", code, apiMessage(data))
 	case code == http.StatusNotFound:
 		return -1, fmt.Errorf("%w: %s", payment.ErrNotFound, apiMessage(data))
+	case refusalCodes[apiCode(data)]:
+		return -1, fmt.Errorf("%w: %s", payment.ErrRefundRefused, apiMessage(data))
 	default:
 		return -1, fmt.Errorf("%w: HTTP %d: %s", payment.ErrInvalid, code, apiMessage(data))
 	}
+}
+
+// apiCode is the server's error code in a body, or "".
+func apiCode(data []byte) string {
+	var e errorResponse
+	if json.Unmarshal(data, &e) != nil {
+		return ""
+	}
+	return e.Error.Code
 }
 
 // apiMessage extracts the server's error message from a body.

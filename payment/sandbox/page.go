@@ -199,6 +199,9 @@ func (s *Server) viewOf(c checkout, token string) pageView {
 		if c.Card != nil {
 			v.Receipt.Card = c.Card.Brand + " •••• " + c.Card.Last4
 		}
+		if r := c.refunded(); r > 0 {
+			v.Notice = formatAmount(r, c.Currency) + " of this payment has been refunded to your card."
+		}
 	case payment.StateExpired:
 		v.Kind = pageExpired
 	}

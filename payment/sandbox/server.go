@@ -1,7 +1,10 @@
 // Package sandbox is a payment provider for demos and tests that behaves like
-// a real hosted-checkout gateway: a small JSON API to start checkouts and read
-// their status, a hosted checkout page where the customer types a card, and
-// a Client that implements payment.Gateway over HTTP.
+// a real hosted-checkout gateway: a small JSON API to start checkouts, read
+// their status and refund them (POST /v1/refunds, idempotent per key, never
+// more than was captured), a hosted checkout page where the customer types a
+// card and, like real ones, may try another card after a decline, and a
+// Client that implements payment.Gateway over HTTP. Sessions and Captured
+// expose what the sandbox recorded, so tests check money against it.
 //
 // Mount the Server under a prefix with http.StripPrefix, e.g.
 //
@@ -63,6 +66,7 @@ type Server struct {
 	mu        sync.Mutex
 	checkouts map[string]*checkout
 	byKey     map[string]string // idempotency key → checkout id
+	refundKey map[string]string // refund idempotency key → checkout id
 }
 
 // NewServer makes a Server. A corrupt state file is moved aside (to
@@ -82,6 +86,7 @@ func NewServer(opts Options) *Server {
 		page:      pageTemplate,
 		checkouts: map[string]*checkout{},
 		byKey:     map[string]string{},
+		refundKey: map[string]string{},
 	}
 	s.origin.SetDenyHandler(http.HandlerFunc(s.denyCrossOrigin))
 	s.load()
@@ -110,6 +115,9 @@ func (s *Server) load() {
 	s.checkouts = checkouts
 	for id, c := range checkouts {
 		s.byKey[c.IdempotencyKey] = id
+		for _, rf := range c.Refunds {
+			s.refundKey[rf.IdempotencyKey] = id
+		}
 	}
 }
 
@@ -117,6 +125,7 @@ func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.mux.Handle("POST /v1/checkouts", s.requireAPIKey(s.handleCreate))
 	s.mux.Handle("GET /v1/checkouts/{id}", s.requireAPIKey(s.handleGet))
+	s.mux.Handle("POST /v1/refunds", s.requireAPIKey(s.handleRefund))
 	s.mux.Handle("/v1/", s.requireAPIKey(s.handleNoEndpoint))
 	s.mux.HandleFunc("GET /checkout/{id}", s.handlePage)
 	s.mux.Handle("POST /checkout/{id}", s.origin.Handler(http.HandlerFunc(s.handleSubmit)))
@@ -131,10 +140,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	oldCheckouts, oldKeys := s.checkouts, s.byKey
-	s.checkouts, s.byKey = map[string]*checkout{}, map[string]string{}
+	oldCheckouts, oldKeys, oldRefundKeys := s.checkouts, s.byKey, s.refundKey
+	s.checkouts, s.byKey, s.refundKey = map[string]*checkout{}, map[string]string{}, map[string]string{}
 	if err := s.persist(); err != nil {
-		s.checkouts, s.byKey = oldCheckouts, oldKeys
+		s.checkouts, s.byKey, s.refundKey = oldCheckouts, oldKeys, oldRefundKeys
 		return fmt.Errorf("reset payment sandbox: %w", err)
 	}
 	return nil

@@ -35,6 +35,7 @@ type checkout struct {
 	ExpiresAt      time.Time     `json:"expires_at"`
 	PaidAt         time.Time     `json:"paid_at,omitzero"`
 	Attempts       []attempt     `json:"attempts,omitempty"`
+	Refunds        []refund      `json:"refunds,omitempty"`
 }
 
 // attempt is one card submitted for a checkout.
@@ -126,6 +127,7 @@ func (c *checkout) clone() *checkout {
 		cp.Card = &cd
 	}
 	cp.Attempts = append([]attempt(nil), c.Attempts...)
+	cp.Refunds = append([]refund(nil), c.Refunds...)
 	return &cp
 }
 
