@@ -55,3 +55,13 @@ func mustOrder(t *testing.T, db *DB, customerID string, status flow.OrderStatus)
 	}
 	return o
 }
+
+// latestVersion is the number of the newest migration.
+func latestVersion(t *testing.T) int {
+	t.Helper()
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms[len(ms)-1].version
+}

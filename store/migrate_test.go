@@ -60,8 +60,8 @@ func TestMigrateUpgradeKeepsRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if v, _ := db.SchemaVersion(ctx); v != 2 {
-		t.Errorf("version after upgrade = %d, want 2", v)
+	if v, _ := db.SchemaVersion(ctx); v != latestVersion(t) {
+		t.Errorf("version after upgrade = %d, want %d", v, latestVersion(t))
 	}
 	c, err := db.GetCustomer(ctx, "c1")
 	if err != nil || c.CompanyName != "Fabrikam" {

@@ -50,8 +50,13 @@ func customerJSON(t *tenant) wire.Customer {
 }
 
 // searchCustomers is GET /v1/customers?filter=: the partner's customers
-// whose domains start with the value, case-insensitively.
+// whose domains start with the value, case-insensitively. Without a filter
+// it is the list of all customers.
 func (s *Sandbox) searchCustomers(w http.ResponseWriter, r *http.Request, _ token) {
+	if !r.URL.Query().Has("filter") {
+		s.listCustomers(w, r)
+		return
+	}
 	raw := r.URL.Query().Get("filter")
 	var f wire.CustomerFilter
 	if raw == "" {
