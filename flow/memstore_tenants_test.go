@@ -69,6 +69,8 @@ func (m *memStore) AttachOrderTenant(_ context.Context, orderID, tenantID, domai
 		if owner.ID != o.CustomerID {
 			delete(m.customers, o.CustomerID)
 			o.CustomerID = owner.ID
+			ev.OrderID = orderID
+			m.auditLocked(ev)
 		}
 	} else {
 		c, ok := m.customers[o.CustomerID]
@@ -83,8 +85,6 @@ func (m *memStore) AttachOrderTenant(_ context.Context, orderID, tenantID, domai
 	}
 	o.TenantID, o.TenantDomain, o.AdminUPN = tenantID, domain, adminUPN
 	m.orders[orderID] = o
-	ev.OrderID = orderID
-	m.auditLocked(ev)
 	return o, nil
 }
 

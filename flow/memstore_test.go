@@ -116,11 +116,7 @@ func (m *memStore) CreateOrder(_ context.Context, o *Order, ev AuditEvent) error
 		return nil
 	}
 	if o.Status != StatusCompleted && o.Status != StatusCancelled {
-		key, domain := o.TenantID, ""
-		if key == "" {
-			domain = o.TenantDomain
-		}
-		if _, err := m.openOrderLocked(key, domain, o.ID); err == nil {
+		if _, err := m.openOrderLocked(o.TenantID, o.TenantDomain, o.ID); err == nil {
 			return ErrOpenOrder
 		}
 	}

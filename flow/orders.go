@@ -238,11 +238,9 @@ func (s *Service) consentAccepted(ctx context.Context, orderID string, c msapi.C
 	if err := s.refuseOpenOrder(ctx, c.TenantID, domain, o.ID); err != nil {
 		return Order{}, err
 	}
-	detail := "tenant " + c.TenantID + " (" + domain + ") accepted the invitation"
-	if owner, err := s.Store.CustomerByTenant(ctx, c.TenantID); err == nil && owner.ID != o.CustomerID {
-		detail += "; it belongs to customer " + owner.ID + " (" + owner.CompanyName + "), the order joins it"
-	}
-	ev := s.event(ctx, o.ID, "order.tenant", "", "", detail)
+	// Written only when the order joins the tenant's existing customer.
+	ev := s.event(ctx, o.ID, "order.customer", "", "",
+		"tenant "+c.TenantID+" ("+domain+") belongs to an existing customer: the order joins it")
 	attached, err := s.Store.AttachOrderTenant(ctx, o.ID, c.TenantID, domain, o.AdminUPN, ev)
 	if errors.Is(err, ErrOpenOrder) {
 		return Order{}, s.openOrderError(ctx, c.TenantID, domain, o.ID, err)

@@ -32,9 +32,9 @@ type Store interface {
 	// nor cancelled) other than except of the tenant, by its id or its
 	// initial domain (either may be empty); ErrNotFound when none.
 	OpenOrderForTenant(ctx context.Context, tenantID, domain, except string) (Order, error)
-	// AttachOrderTenant records the order's tenant and who accepted, with
-	// ev, in one transaction: the order moves to the customer the tenant
-	// belongs to, else the tenant is linked to the order's customer.
+	// AttachOrderTenant records the order's tenant and who accepted in one
+	// transaction: the order moves to the customer the tenant belongs to
+	// (writing ev), else the tenant is linked to the order's customer.
 	// ErrOpenOrder when the tenant has another open order.
 	AttachOrderTenant(ctx context.Context, orderID, tenantID, domain, adminUPN string, ev AuditEvent) (Order, error)
 	// SaveConsentBaseline records the partner's customers when the order

@@ -96,8 +96,9 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *flow.Order) error 
 	return nil
 }
 
-// openOrderIndex is the index that allows one open order per tenant.
-const openOrderIndex = "orders_one_open_per_tenant"
+// openOrderIndex prefixes the names of the indexes that allow one open
+// order per tenant (by tenant id, by initial domain).
+const openOrderIndex = "orders_one_open_per_"
 
 // mapOpenOrder turns the one-open-order-per-tenant index's refusal into
 // flow.ErrOpenOrder; flow looks the open order up to offer it instead.
@@ -141,10 +142,10 @@ func openOrderForTenant(ctx context.Context, q queryer, tenantID, domain, except
 }
 
 // AttachOrderTenant records, in one transaction, that the order's tenant is
-// tenantID (accepted by adminUPN) with ev: when the tenant already belongs
-// to a customer the order moves to that customer (and the customer made
-// for the order alone is dropped), else the tenant is linked to the
-// order's customer. A tenant is never moved away from its customer.
+// tenantID (accepted by adminUPN): when the tenant already belongs to a
+// customer the order moves to that customer, the customer made for the
+// order alone is dropped and ev is written; else the tenant is linked to
+// the order's customer. A tenant is never moved away from its customer.
 // flow.ErrOpenOrder when the tenant has another open order.
 func (db *DB) AttachOrderTenant(ctx context.Context, orderID, tenantID, domain, adminUPN string, ev flow.AuditEvent) (flow.Order, error) {
 	var o flow.Order
@@ -167,6 +168,10 @@ func (db *DB) AttachOrderTenant(ctx context.Context, orderID, tenantID, domain, 
 				return err
 			}
 			o.CustomerID = owner
+			ev.OrderID = o.ID
+			if err := db.insertAudit(ctx, tx, ev); err != nil {
+				return err
+			}
 		case err == nil:
 		case errors.Is(err, flow.ErrNotFound):
 			if err := linkTenant(ctx, tx, o.CustomerID, tenantID, domain, now); err != nil {
@@ -180,8 +185,7 @@ func (db *DB) AttachOrderTenant(ctx context.Context, orderID, tenantID, domain, 
 			return mapOpenOrder(err)
 		}
 		o.TenantID, o.TenantDomain, o.AdminUPN, o.UpdatedAt = tenantID, domain, adminUPN, now
-		ev.OrderID = o.ID
-		return db.insertAudit(ctx, tx, ev)
+		return nil
 	})
 	if err != nil {
 		return flow.Order{}, fmt.Errorf("attach tenant %s to order %s: %w", tenantID, orderID, err)

@@ -69,12 +69,15 @@ func TestAttachOrderTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.AttachOrderTenant(ctx, o1.ID, "t-fab", "fabrikam.onmicrosoft.com", "admin@fabrikam.example", flow.AuditEvent{Actor: agent, Action: "order.tenant"})
+	got, err := db.AttachOrderTenant(ctx, o1.ID, "t-fab", "fabrikam.onmicrosoft.com", "admin@fabrikam.example", flow.AuditEvent{Actor: agent, Action: "order.customer"})
 	if err != nil || got.TenantID != "t-fab" || got.CustomerID != first.ID {
 		t.Fatalf("attach to a new tenant: %+v, %v", got, err)
 	}
 	if c, _ := db.GetCustomer(ctx, first.ID); c.TenantID != "t-fab" {
 		t.Fatalf("tenant not linked: %+v", c)
+	}
+	if trail, _ := db.AuditTrail(ctx, o1.ID); len(trail) != 1 {
+		t.Fatalf("attaching to the order's own customer wrote %+v", trail)
 	}
 	// A second order for the same tenant while the first is open is refused.
 	second := mustCustomer(t, db)
@@ -82,7 +85,7 @@ func TestAttachOrderTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AttachOrderTenant(ctx, o2.ID, "t-fab", "fabrikam.onmicrosoft.com", "", flow.AuditEvent{Actor: agent, Action: "order.tenant"}); !errors.Is(err, flow.ErrOpenOrder) {
+	if _, err := db.AttachOrderTenant(ctx, o2.ID, "t-fab", "fabrikam.onmicrosoft.com", "", flow.AuditEvent{Actor: agent, Action: "order.customer"}); !errors.Is(err, flow.ErrOpenOrder) {
 		t.Fatalf("attach while another order is open: %v, want ErrOpenOrder", err)
 	}
 	// Once it is done, the second order joins the first customer, whose
@@ -90,7 +93,7 @@ func TestAttachOrderTenant(t *testing.T) {
 	if err := db.TransitionOrder(ctx, o1.ID, flow.StatusAwaitingConsent, flow.StatusCancelled, "", flow.AuditEvent{Actor: agent}); err != nil {
 		t.Fatal(err)
 	}
-	got, err = db.AttachOrderTenant(ctx, o2.ID, "t-fab", "fabrikam.onmicrosoft.com", "", flow.AuditEvent{Actor: agent, Action: "order.tenant"})
+	got, err = db.AttachOrderTenant(ctx, o2.ID, "t-fab", "fabrikam.onmicrosoft.com", "", flow.AuditEvent{Actor: agent, Action: "order.customer"})
 	if err != nil || got.CustomerID != first.ID {
 		t.Fatalf("attach to a known tenant: %+v, %v", got, err)
 	}
@@ -100,7 +103,7 @@ func TestAttachOrderTenant(t *testing.T) {
 	if _, err := db.GetCustomer(ctx, second.ID); !errors.Is(err, flow.ErrNotFound) {
 		t.Fatalf("the second customer record remains: %v", err)
 	}
-	if trail, _ := db.AuditTrail(ctx, o2.ID); len(trail) == 0 || trail[len(trail)-1].Action != "order.tenant" {
+	if trail, _ := db.AuditTrail(ctx, o2.ID); len(trail) == 0 || trail[len(trail)-1].Action != "order.customer" || trail[len(trail)-1].OrderID != o2.ID {
 		t.Fatalf("audit trail %+v", trail)
 	}
 }
@@ -138,7 +141,7 @@ func TestMigrationKeepsExistingDuplicateOpenOrders(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	c := mustCustomer(t, db)
-	if _, err := db.sql.ExecContext(ctx, `DROP INDEX orders_one_open_per_tenant`); err != nil {
+	if _, err := db.sql.ExecContext(ctx, `DROP INDEX orders_one_open_per_tenant_id; DROP INDEX orders_one_open_per_domain`); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
@@ -154,8 +157,8 @@ func TestMigrationKeepsExistingDuplicateOpenOrders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.sql.ExecContext(ctx, `DROP INDEX customers_one_per_tenant; DROP INDEX orders_tenant_id;
-		DROP INDEX orders_tenant_domain; DROP TABLE consent_baselines; ALTER TABLE orders DROP COLUMN duplicate_of`); err != nil {
+	if _, err := db.sql.ExecContext(ctx, `DROP INDEX customers_one_per_tenant;
+		DROP TABLE consent_baselines; ALTER TABLE orders DROP COLUMN duplicate_of`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.sql.ExecContext(ctx, ms[3].sql); err != nil {

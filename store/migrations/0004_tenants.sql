@@ -12,35 +12,32 @@ CREATE UNIQUE INDEX customers_one_per_tenant ON customers (tenant_id) WHERE tena
 -- never set it.
 ALTER TABLE orders ADD COLUMN duplicate_of TEXT NOT NULL DEFAULT '';
 
+-- An open order sharing a tenant id or an initial domain with an older
+-- open order is marked as a duplicate of it.
 UPDATE orders SET duplicate_of = (
     SELECT MIN(o2.id) FROM orders o2
     WHERE o2.status NOT IN ('completed', 'cancelled')
-      AND (CASE WHEN o2.tenant_id <> '' THEN lower(o2.tenant_id) ELSE lower(o2.tenant_domain) END)
-        = (CASE WHEN orders.tenant_id <> '' THEN lower(orders.tenant_id) ELSE lower(orders.tenant_domain) END)
+      AND ((orders.tenant_id <> '' AND lower(o2.tenant_id) = lower(orders.tenant_id))
+        OR (orders.tenant_domain <> '' AND lower(o2.tenant_domain) = lower(orders.tenant_domain)))
       AND (o2.created_at < orders.created_at OR (o2.created_at = orders.created_at AND o2.id < orders.id))
 )
 WHERE status NOT IN ('completed', 'cancelled')
-  AND (tenant_id <> '' OR tenant_domain <> '')
   AND EXISTS (
     SELECT 1 FROM orders o2
     WHERE o2.status NOT IN ('completed', 'cancelled')
-      AND (CASE WHEN o2.tenant_id <> '' THEN lower(o2.tenant_id) ELSE lower(o2.tenant_domain) END)
-        = (CASE WHEN orders.tenant_id <> '' THEN lower(orders.tenant_id) ELSE lower(orders.tenant_domain) END)
+      AND ((orders.tenant_id <> '' AND lower(o2.tenant_id) = lower(orders.tenant_id))
+        OR (orders.tenant_domain <> '' AND lower(o2.tenant_domain) = lower(orders.tenant_domain)))
       AND (o2.created_at < orders.created_at OR (o2.created_at = orders.created_at AND o2.id < orders.id))
   );
 
--- The tenant key of an order: its tenant id once Microsoft confirmed it,
--- else the initial domain it was ordered for (agent orders, new accounts).
--- Completed and cancelled orders are not open.
-CREATE UNIQUE INDEX orders_one_open_per_tenant ON orders (
-    (CASE WHEN tenant_id <> '' THEN lower(tenant_id) ELSE lower(tenant_domain) END)
-) WHERE status NOT IN ('completed', 'cancelled')
-    AND (tenant_id <> '' OR tenant_domain <> '')
-    AND duplicate_of = '';
-
--- Looking an order up by its tenant id or its domain.
-CREATE INDEX orders_tenant_id ON orders (tenant_id) WHERE tenant_id <> '';
-CREATE INDEX orders_tenant_domain ON orders (tenant_domain) WHERE tenant_domain <> '';
+-- An order names its tenant by the initial domain it was ordered for (agent
+-- orders, new accounts) and, once Microsoft confirmed it, by its tenant id;
+-- an initial domain belongs to one tenant. No two open orders (neither
+-- completed nor cancelled) share either.
+CREATE UNIQUE INDEX orders_one_open_per_tenant_id ON orders (lower(tenant_id))
+    WHERE tenant_id <> '' AND status NOT IN ('completed', 'cancelled') AND duplicate_of = '';
+CREATE UNIQUE INDEX orders_one_open_per_domain ON orders (lower(tenant_domain))
+    WHERE tenant_domain <> '' AND status NOT IN ('completed', 'cancelled') AND duplicate_of = '';
 
 -- consent_baselines is, per order waiting for its invitation, the partner's
 -- customers when it started waiting (a row with tenant_id '' marks that the
