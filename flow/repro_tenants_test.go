@@ -223,6 +223,17 @@ func TestRepro07WrongTenantAccepted(t *testing.T) {
 		t.Fatalf("before anyone accepted: %+v, %v", c, err)
 	}
 
+	// Meanwhile another customer signs up for fabrikam and accepts for it:
+	// that is no mistake of contoso's administrator.
+	fab, err := w.Consent(ctx, w.svc, answers("fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "m365-business-premium", 2), "Fabrikam-Admin-1")
+	if err != nil || fab.Status != flow.StatusAwaitingPayment {
+		t.Fatalf("fabrikam's sign-up: %+v, %v", fab, err)
+	}
+	c, err = w.svc.CheckConsent(ctx, o.ID)
+	if err != nil || c.Accepted || c.OtherTenant != "" {
+		t.Fatalf("after fabrikam accepted for itself: %+v, %v", c, err)
+	}
+
 	// Signed in as Northwind's administrator on contoso's link.
 	if err := w.ms.AcceptInvitation("admin@northwind.onmicrosoft.com", "Northwind-Admin-1"); err != nil {
 		t.Fatal(err)

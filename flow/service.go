@@ -222,7 +222,9 @@ func (s *Service) lookupConsent(ctx context.Context, tenantID, domain string) (m
 	default:
 		return msapi.Customer{}, false, fmt.Errorf("%w: no domain to look up", ErrInvalidAnswers)
 	}
-	if errors.Is(err, msapi.ErrNotFound) {
+	// Not the partner's customer (yet). get-a-customer-by-id names no error
+	// for that: a 404, or the "no relationship" code, both mean waiting.
+	if errors.Is(err, msapi.ErrNotFound) || errors.Is(err, msapi.ErrRelationshipMissing) {
 		return msapi.Customer{}, false, nil
 	}
 	if err != nil {

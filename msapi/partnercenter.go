@@ -83,7 +83,9 @@ func (c *Client) FindCustomerByDomain(ctx context.Context, domain string) (Custo
 }
 
 // GetCustomer is GET /v1/customers/{tenant-id} (get-a-customer-by-id).
-// Partner Center answers 404 for a tenant that is not the partner's customer.
+// The page documents only the 200 answer; for a tenant that is not the
+// partner's customer the sandbox assumes 404 (ErrNotFound), and callers
+// treat ErrRelationshipMissing alike.
 func (c *Client) GetCustomer(ctx context.Context, tenantID string) (Customer, error) {
 	tenantID = strings.TrimSpace(tenantID)
 	op := fmt.Sprintf("get customer %s", tenantID)
