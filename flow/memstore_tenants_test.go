@@ -85,6 +85,7 @@ func (m *memStore) AttachOrderTenant(_ context.Context, orderID, tenantID, domai
 	}
 	o.TenantID, o.TenantDomain, o.AdminUPN = tenantID, domain, adminUPN
 	m.orders[orderID] = o
+	delete(m.baselines, orderID)
 	return o, nil
 }
 

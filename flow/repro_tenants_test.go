@@ -189,6 +189,10 @@ func TestRepro03NoDuplicateOpenOrders(t *testing.T) {
 				t.Fatalf("round %d: %d creates succeeded, %d open orders for %s", r, ok, openOrders(t, w, domain), domain)
 			}
 		}
+		// The refused creates left no customer records behind.
+		if _, all := tenantCustomers(t, w, ""); all != rounds {
+			t.Fatalf("%d customer records for %d orders", all, rounds)
+		}
 	})
 }
 

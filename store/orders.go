@@ -22,7 +22,9 @@ const orderNumberCounter = "order_number"
 // CreateOrder inserts the order, its lines and ev in one transaction and
 // sets ID (when empty), Number, CreatedAt and UpdatedAt; Status defaults to
 // draft. Idempotent on ID: an existing order is left alone (no event
-// written, no number used) and o is filled from it.
+// written, no number used) and o is filled from it. flow.ErrOpenOrder when
+// the tenant (by id or initial domain) has an open order already; a
+// customer left with neither a tenant nor an order is then removed.
 func (db *DB) CreateOrder(ctx context.Context, o *flow.Order, ev flow.AuditEvent) error {
 	if o.ID == "" {
 		o.ID = uuid.NewString()
@@ -48,6 +50,15 @@ func (db *DB) CreateOrder(ctx context.Context, o *flow.Order, ev flow.AuditEvent
 		}
 		return db.insertAudit(ctx, tx, ev)
 	})
+	if errors.Is(err, flow.ErrOpenOrder) {
+		// The customer made for the refused order alone (no tenant, no
+		// order) would be a second record of the tenant's customer.
+		_ = db.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ? AND tenant_id = ''
+				AND NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = ?)`, o.CustomerID, o.CustomerID)
+			return err
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("create order %s: %w", o.ID, err)
 	}
@@ -185,7 +196,10 @@ func (db *DB) AttachOrderTenant(ctx context.Context, orderID, tenantID, domain, 
 			return mapOpenOrder(err)
 		}
 		o.TenantID, o.TenantDomain, o.AdminUPN, o.UpdatedAt = tenantID, domain, adminUPN, now
-		return nil
+		// The order no longer waits for its invitation: its baseline of the
+		// partner's customers has served.
+		_, err = tx.ExecContext(ctx, `DELETE FROM consent_baselines WHERE order_id = ?`, o.ID)
+		return err
 	})
 	if err != nil {
 		return flow.Order{}, fmt.Errorf("attach tenant %s to order %s: %w", tenantID, orderID, err)

@@ -69,12 +69,18 @@ func TestAttachOrderTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := db.SaveConsentBaseline(ctx, o1.ID, []string{"t-other"}); err != nil {
+		t.Fatal(err)
+	}
 	got, err := db.AttachOrderTenant(ctx, o1.ID, "t-fab", "fabrikam.onmicrosoft.com", "admin@fabrikam.example", flow.AuditEvent{Actor: agent, Action: "order.customer"})
 	if err != nil || got.TenantID != "t-fab" || got.CustomerID != first.ID {
 		t.Fatalf("attach to a new tenant: %+v, %v", got, err)
 	}
 	if c, _ := db.GetCustomer(ctx, first.ID); c.TenantID != "t-fab" {
 		t.Fatalf("tenant not linked: %+v", c)
+	}
+	if _, err := db.ConsentBaseline(ctx, o1.ID); !errors.Is(err, flow.ErrNotFound) {
+		t.Fatalf("baseline kept after the tenant was attached: %v", err)
 	}
 	if trail, _ := db.AuditTrail(ctx, o1.ID); len(trail) != 1 {
 		t.Fatalf("attaching to the order's own customer wrote %+v", trail)
