@@ -145,6 +145,40 @@ func TestRepro03NoDuplicateOpenOrders(t *testing.T) {
 		}
 	})
 
+	t.Run("consent for a tenant with another open order", func(t *testing.T) {
+		w := newWorld(t, flow.PolicyPayFirst)
+		agentOrder, err := w.svc.CreateOrder(ctx, agentAnswers("contoso.onmicrosoft.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A customer signs up with their verified administrator and no
+		// initial domain: nothing names the agent's order's key yet.
+		a := answers("", "admin@contoso.onmicrosoft.com", "m365-business-premium", 1)
+		adm, err := w.svc.VerifyAdmin(ctx, a.AdminLogin, "Contoso-Admin-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.TenantID, a.AdminUPN = adm.TenantID, adm.UPN
+		mine, err := w.svc.CreateOrder(context.Background(), a)
+		if err != nil || mine.Status != flow.StatusAwaitingConsent {
+			t.Fatalf("customer's order %+v, %v", mine, err)
+		}
+		if err := w.ms.AcceptInvitation("admin@contoso.onmicrosoft.com", "Contoso-Admin-1"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.svc.CheckConsent(context.Background(), mine.ID)
+		var open *flow.OpenOrderError
+		if !errors.As(err, &open) || open.Order.ID != agentOrder.ID {
+			t.Fatalf("consent while the agent's order is open: %v", err)
+		}
+		if o, _ := w.db.GetOrder(ctx, mine.ID); o.Status != flow.StatusAwaitingConsent || o.TenantID != "" {
+			t.Fatalf("refused order moved on: %+v", o)
+		}
+		if n := openOrders(t, w, "contoso.onmicrosoft.com"); n != 1 {
+			t.Fatalf("%d open orders for contoso", n)
+		}
+	})
+
 	t.Run("two terminals at once", func(t *testing.T) {
 		w := newWorld(t, flow.PolicyPayFirst)
 		other, _ := w.Service(t, w.dbPath)
