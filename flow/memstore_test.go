@@ -25,6 +25,7 @@ type memStore struct {
 	userSaves map[string]int // user id → times saved
 	drafts    map[string]Draft
 	audit     []AuditEvent
+	baselines map[string]map[string]bool // order id → tenant ids (consent baselines)
 	fail      func(method string) error
 	now       func() time.Time
 }
@@ -95,6 +96,10 @@ func (m *memStore) LinkTenant(_ context.Context, customerID, tenantID, domain st
 	if !ok {
 		return ErrNotFound
 	}
+	if owner, ok := m.tenantOwnerLocked(tenantID); (ok && owner.ID != customerID) ||
+		(c.TenantID != "" && !strings.EqualFold(c.TenantID, tenantID)) {
+		return ErrTenantTaken
+	}
 	c.TenantID, c.Domain = tenantID, domain
 	m.customers[customerID] = c
 	return nil
@@ -109,6 +114,11 @@ func (m *memStore) CreateOrder(_ context.Context, o *Order, ev AuditEvent) error
 	if existing, ok := m.orders[o.ID]; ok {
 		*o = existing
 		return nil
+	}
+	if o.Status != StatusCompleted && o.Status != StatusCancelled {
+		if _, err := m.openOrderLocked(o.TenantID, o.TenantDomain, o.ID); err == nil {
+			return ErrOpenOrder
+		}
 	}
 	m.seq++
 	o.Number = fmt.Sprintf("ORD-%06d", m.seq)

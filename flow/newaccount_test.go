@@ -126,6 +126,10 @@ func TestCreateMicrosoftAccountRefused(t *testing.T) {
 	if _, err := e.s.CreateMicrosoftAccount(ctx, existing.ID); !errors.Is(err, ErrNotNewAccount) {
 		t.Fatalf("existing-account order: %v", err)
 	}
+	// One open order per tenant: the trial tenant's order goes first.
+	if _, err := e.s.Cancel(ctx, existing.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
 	a := newAccountAnswers()
 	a.Domain = "contoso" // taken by the trial tenant
 	o, err := e.s.CreateOrder(ctx, a)

@@ -11,6 +11,55 @@ import (
 	"onboard/msapi"
 )
 
+// Sentinels of the one-customer-per-tenant and one-open-order-per-tenant rules.
+var (
+	ErrTenantTaken = errors.New("the Microsoft tenant belongs to another customer")
+	ErrOpenOrder   = errors.New("the Microsoft tenant already has an open order")
+)
+
+// OpenOrderError is ErrOpenOrder with the open order, so a front end can
+// offer to continue, pay or cancel it instead of making another.
+type OpenOrderError struct {
+	Order Order
+}
+
+func (e *OpenOrderError) Error() string {
+	return fmt.Sprintf("%v: %s (%s)", ErrOpenOrder, e.Order.Number, e.Order.Status)
+}
+
+func (e *OpenOrderError) Unwrap() error { return ErrOpenOrder }
+
+// refuseOpenOrder returns an *OpenOrderError when the tenant (by id or
+// initial domain) has an open order other than except.
+func (s *Service) refuseOpenOrder(ctx context.Context, tenantID, domain, except string) error {
+	o, err := s.Store.OpenOrderForTenant(ctx, tenantID, domain, except)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("look for an open order of %s: %w", firstNonEmpty(domain, tenantID), err)
+	}
+	return &OpenOrderError{Order: o}
+}
+
+// openOrderError turns the store's ErrOpenOrder (the database refused a
+// second open order: another terminal won a race) into an *OpenOrderError.
+func (s *Service) openOrderError(ctx context.Context, tenantID, domain, except string, cause error) error {
+	if err := s.refuseOpenOrder(ctx, tenantID, domain, except); err != nil {
+		return err
+	}
+	return cause
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // orderSteps are the wizard steps whose answers an order needs.
 func orderSteps(a Answers) []StepID {
 	switch {
@@ -28,6 +77,8 @@ func orderSteps(a Answers) []StepID {
 // invitation accepted. On the new-account path the order waits for
 // CreateMicrosoftAccount instead. With a.OrderID set it is idempotent: an
 // existing order is returned (and moved on if consent arrived meanwhile).
+// A tenant with another open order gets no second one: the error is an
+// *OpenOrderError carrying that order (errors.Is ErrOpenOrder).
 func (s *Service) CreateOrder(ctx context.Context, a Answers) (Order, error) {
 	for _, step := range orderSteps(a) {
 		if err := a.Validate(step, s.Catalog); err != nil {
@@ -47,12 +98,17 @@ func (s *Service) CreateOrder(ctx context.Context, a Answers) (Order, error) {
 	if o.Status != StatusAwaitingConsent || a.Account == AccountNew {
 		return o, nil
 	}
-	c, accepted, err := s.lookupConsent(ctx, a.consentDomain())
+	c, accepted, err := s.lookupConsent(ctx, a.TenantID, a.consentDomain())
 	if err != nil {
 		return Order{}, fmt.Errorf("order %s: %w", o.Number, err)
 	}
 	if !accepted || (a.TenantID != "" && !strings.EqualFold(c.TenantID, a.TenantID)) {
-		return o, nil // the wizard keeps waiting for the invitation
+		// The wizard waits for the invitation: note who is a customer
+		// already, so that a tenant accepting meanwhile stands out.
+		if err := s.takeConsentBaseline(ctx, o.ID); err != nil {
+			return Order{}, fmt.Errorf("order %s: %w", o.Number, err)
+		}
+		return o, nil
 	}
 	return s.consentAccepted(ctx, o.ID, c)
 }
@@ -71,13 +127,17 @@ func (s *Service) ensureOrder(ctx context.Context, a Answers) (Order, error) {
 	} else {
 		id = uuid.NewString()
 	}
+	domain := normalizedDomain(a.Domain)
+	if err := s.refuseOpenOrder(ctx, a.TenantID, domain, id); err != nil {
+		return Order{}, err
+	}
 	cust, err := s.ensureCustomer(ctx, id, a)
 	if err != nil {
 		return Order{}, err
 	}
 	o := Order{
 		ID: id, CustomerID: cust.ID, Status: StatusAwaitingConsent, Policy: s.policy(),
-		Currency: s.Catalog.Currency, Lines: s.priceLines(a.Lines), TenantDomain: normalizedDomain(a.Domain),
+		Currency: s.Catalog.Currency, Lines: s.priceLines(a.Lines), TenantDomain: domain,
 		AdminUPN: a.AdminUPN, CreatedBy: s.Actor, CreatedAt: s.now(), UpdatedAt: s.now(),
 	}
 	if o.AdminUPN == "" {
@@ -86,14 +146,29 @@ func (s *Service) ensureOrder(ctx context.Context, a Answers) (Order, error) {
 	ev := s.event(ctx, id, "order.created", string(StatusDraft), string(StatusAwaitingConsent),
 		fmt.Sprintf("%d line(s), total %d %s, policy %s", len(o.Lines), o.Total(), o.Currency, o.Policy))
 	if err := s.Store.CreateOrder(ctx, &o, ev); err != nil {
+		if errors.Is(err, ErrOpenOrder) {
+			return Order{}, s.openOrderError(ctx, a.TenantID, domain, id, err)
+		}
 		return Order{}, fmt.Errorf("create order for %s: %w", cust.CompanyName, err)
 	}
 	return o, nil
 }
 
-// ensureCustomer creates the order's customer once: its id derives from the
-// order id, so a crash between the two inserts does not leave a twin.
+// ensureCustomer returns the customer the verified administrator's tenant
+// belongs to, or creates the order's customer once: its id derives from the
+// order id, so a crash between the two inserts does not leave a twin. An
+// existing customer keeps its details: a second sign-up does not rewrite
+// the first's.
 func (s *Service) ensureCustomer(ctx context.Context, orderID string, a Answers) (Customer, error) {
+	if a.TenantID != "" {
+		c, err := s.Store.CustomerByTenant(ctx, a.TenantID)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Customer{}, fmt.Errorf("customer of tenant %s: %w", a.TenantID, err)
+		}
+	}
 	id := uuid.NewSHA1(requestNamespace, []byte("customer\x00"+orderID)).String()
 	c, err := s.Store.GetCustomer(ctx, id)
 	if err == nil {
@@ -140,9 +215,11 @@ func (s *Service) priceLines(choices []LineChoice) []OrderLine {
 	return lines
 }
 
-// consentAccepted records the customer's tenant on the order and its
-// customer and moves the order on per its policy. Calling it again with the
-// same tenant is a no-op.
+// consentAccepted records the customer's tenant on the order and moves the
+// order on per its policy. When the tenant already belongs to a customer
+// (an earlier sign-up) the order joins that customer; the tenant is never
+// moved. ErrOpenOrder (an *OpenOrderError) when the tenant has another
+// open order. Calling it again with the same tenant is a no-op.
 func (s *Service) consentAccepted(ctx context.Context, orderID string, c msapi.Customer) (Order, error) {
 	if c.TenantID == "" || c.Relationship != msapi.RelationshipReseller {
 		return Order{}, fmt.Errorf("order %s: %w", orderID, ErrConsentPending)
@@ -158,13 +235,20 @@ func (s *Service) consentAccepted(ctx context.Context, orderID string, c msapi.C
 		return o, nil
 	}
 	domain := strings.ToLower(c.Domain)
-	if err := s.Store.UpdateOrderTenant(ctx, o.ID, c.TenantID, domain, o.AdminUPN); err != nil {
+	if err := s.refuseOpenOrder(ctx, c.TenantID, domain, o.ID); err != nil {
+		return Order{}, err
+	}
+	// Written only when the order joins the tenant's existing customer.
+	ev := s.event(ctx, o.ID, "order.customer", "", "",
+		"tenant "+c.TenantID+" ("+domain+") belongs to an existing customer: the order joins it")
+	attached, err := s.Store.AttachOrderTenant(ctx, o.ID, c.TenantID, domain, o.AdminUPN, ev)
+	if errors.Is(err, ErrOpenOrder) {
+		return Order{}, s.openOrderError(ctx, c.TenantID, domain, o.ID, err)
+	}
+	if err != nil {
 		return Order{}, fmt.Errorf("record tenant of order %s: %w", o.Number, err)
 	}
-	if err := s.Store.LinkTenant(ctx, o.CustomerID, c.TenantID, domain); err != nil {
-		return Order{}, fmt.Errorf("link tenant %s to order %s: %w", c.TenantID, o.Number, err)
-	}
-	o.TenantID, o.TenantDomain = c.TenantID, domain
+	o = attached
 	if err := s.transition(ctx, &o, o.Policy.afterConsent(), "invitation accepted by "+domain); err != nil {
 		return Order{}, err
 	}

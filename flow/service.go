@@ -164,12 +164,15 @@ func (s *Service) CheckDomain(ctx context.Context, domain string) (bool, error) 
 // InvitationAccepted asks once whether the tenant of domain accepted the
 // invitation (the agent's wait, before the order exists).
 func (s *Service) InvitationAccepted(ctx context.Context, domain string) (bool, error) {
-	_, ok, err := s.lookupConsent(ctx, domain)
+	_, ok, err := s.lookupConsent(ctx, "", domain)
 	return ok, err
 }
 
 // CheckConsent asks once whether the order's tenant accepted the invitation;
 // when it did, the tenant is recorded and the order moves on per its policy.
+// While it waits, a tenant that became the partner's customer meanwhile is
+// reported as OtherTenant: the administrator most likely accepted with the
+// wrong account.
 func (s *Service) CheckConsent(ctx context.Context, orderID string) (Consent, error) {
 	o, err := s.Store.GetOrder(ctx, orderID)
 	if err != nil {
@@ -178,9 +181,13 @@ func (s *Service) CheckConsent(ctx context.Context, orderID string) (Consent, er
 	if o.Status != StatusAwaitingConsent {
 		return Consent{Order: o, Accepted: o.TenantID != ""}, nil
 	}
-	c, accepted, err := s.lookupConsent(ctx, orderConsentDomain(o))
-	if err != nil || !accepted {
+	c, accepted, err := s.lookupConsent(ctx, o.TenantID, orderConsentDomain(o))
+	if err != nil {
 		return Consent{Order: o}, err
+	}
+	if !accepted {
+		other, err := s.otherTenantAccepted(ctx, o)
+		return Consent{Order: o, OtherTenant: other}, err
 	}
 	if o, err = s.consentAccepted(ctx, o.ID, c); err != nil {
 		return Consent{Order: o}, err
@@ -199,19 +206,29 @@ func orderConsentDomain(o Order) string {
 	return ""
 }
 
-// lookupConsent polls once: accepted when the partner sees a customer with
-// domain and a reseller relationship.
-func (s *Service) lookupConsent(ctx context.Context, domain string) (msapi.Customer, bool, error) {
+// lookupConsent polls once: accepted when the partner sees the customer
+// with a reseller relationship. By tenant id when known (get-a-customer-by-id):
+// the domain search matches the initial *.onmicrosoft.com domain only.
+func (s *Service) lookupConsent(ctx context.Context, tenantID, domain string) (msapi.Customer, bool, error) {
+	tenantID = strings.TrimSpace(tenantID)
 	domain = strings.ToLower(strings.TrimSpace(domain))
-	if domain == "" {
+	var c msapi.Customer
+	var err error
+	switch {
+	case tenantID != "":
+		c, err = s.MS.GetCustomer(ctx, tenantID)
+	case domain != "":
+		c, err = s.MS.FindCustomerByDomain(ctx, domain)
+	default:
 		return msapi.Customer{}, false, fmt.Errorf("%w: no domain to look up", ErrInvalidAnswers)
 	}
-	c, err := s.MS.FindCustomerByDomain(ctx, domain)
-	if errors.Is(err, msapi.ErrNotFound) {
+	// Not the partner's customer (yet). get-a-customer-by-id names no error
+	// for that: a 404, or the "no relationship" code, both mean waiting.
+	if errors.Is(err, msapi.ErrNotFound) || errors.Is(err, msapi.ErrRelationshipMissing) {
 		return msapi.Customer{}, false, nil
 	}
 	if err != nil {
-		return msapi.Customer{}, false, fmt.Errorf("check invitation of %s: %w", domain, err)
+		return msapi.Customer{}, false, fmt.Errorf("check invitation of %s: %w", firstNonEmpty(domain, tenantID), err)
 	}
 	return c, c.Relationship == msapi.RelationshipReseller, nil
 }

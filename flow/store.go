@@ -12,7 +12,11 @@ type Store interface {
 	GetCustomer(ctx context.Context, id string) (Customer, error)
 	ListCustomers(ctx context.Context, since time.Time, limit int) ([]Customer, error)
 	// LinkTenant records the customer's Microsoft tenant; idempotent.
+	// ErrTenantTaken when the tenant belongs to another customer (it is
+	// never moved) or the customer has another tenant.
 	LinkTenant(ctx context.Context, customerID, tenantID, domain string) error
+	// CustomerByTenant returns the customer the tenant belongs to, or ErrNotFound.
+	CustomerByTenant(ctx context.Context, tenantID string) (Customer, error)
 
 	// CreateOrder inserts the order and its lines and the audit event; it
 	// sets ID (when empty), Number, CreatedAt. Idempotent on ID.
@@ -24,6 +28,20 @@ type Store interface {
 	// transaction; ErrConflict when it is not in from. reason is kept as
 	// FailReason when to is failed, cleared otherwise.
 	TransitionOrder(ctx context.Context, id string, from, to OrderStatus, reason string, ev AuditEvent) error
+	// OpenOrderForTenant returns the oldest open order (neither completed
+	// nor cancelled) other than except of the tenant, by its id or its
+	// initial domain (either may be empty); ErrNotFound when none.
+	OpenOrderForTenant(ctx context.Context, tenantID, domain, except string) (Order, error)
+	// AttachOrderTenant records the order's tenant and who accepted in one
+	// transaction: the order moves to the customer the tenant belongs to
+	// (writing ev), else the tenant is linked to the order's customer.
+	// ErrOpenOrder when the tenant has another open order.
+	AttachOrderTenant(ctx context.Context, orderID, tenantID, domain, adminUPN string, ev AuditEvent) (Order, error)
+	// SaveConsentBaseline records the partner's customers when the order
+	// started waiting for its invitation, once; ConsentBaseline returns
+	// them (lower-case tenant ids), or ErrNotFound when none was taken.
+	SaveConsentBaseline(ctx context.Context, orderID string, tenantIDs []string) error
+	ConsentBaseline(ctx context.Context, orderID string) (map[string]bool, error)
 	// UpdateOrderTenant sets the tenant and the administrator who accepted.
 	UpdateOrderTenant(ctx context.Context, id, tenantID, domain, adminUPN string) error
 	SetApproved(ctx context.Context, id string, ev AuditEvent) error

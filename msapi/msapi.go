@@ -196,6 +196,12 @@ type Microsoft interface {
 	// FindCustomerByDomain returns the partner's customer whose initial or
 	// other domain is domain; ErrNotFound when the partner has no such customer.
 	FindCustomerByDomain(ctx context.Context, domain string) (Customer, error)
+	// GetCustomer returns the partner's customer whose tenant is tenantID
+	// (get-a-customer-by-id); ErrNotFound when it is not the partner's customer.
+	GetCustomer(ctx context.Context, tenantID string) (Customer, error)
+	// ListCustomers returns all the partner's customers (get-a-list-of-customers),
+	// in no documented order.
+	ListCustomers(ctx context.Context) ([]Customer, error)
 	// DomainExists reports whether domain is taken by any Microsoft tenant.
 	DomainExists(ctx context.Context, domain string) (bool, error)
 	// VerifyGlobalAdmin signs in as login with password and checks the Global

@@ -82,6 +82,43 @@ func (c *Client) FindCustomerByDomain(ctx context.Context, domain string) (Custo
 	return customerFromWire(*found), nil
 }
 
+// GetCustomer is GET /v1/customers/{tenant-id} (get-a-customer-by-id).
+// The page documents only the 200 answer; for a tenant that is not the
+// partner's customer the sandbox assumes 404 (ErrNotFound), and callers
+// treat ErrRelationshipMissing alike.
+func (c *Client) GetCustomer(ctx context.Context, tenantID string) (Customer, error) {
+	tenantID = strings.TrimSpace(tenantID)
+	op := fmt.Sprintf("get customer %s", tenantID)
+	if tenantID == "" {
+		return Customer{}, &APIError{Op: op, Err: ErrInvalidRequest, Message: "tenant id is empty"}
+	}
+	var w wire.Customer
+	if err := c.send(ctx, c.pcRequest(op, customerPath(tenantID)), decodeJSON(&w)); err != nil {
+		return Customer{}, err
+	}
+	return customerFromWire(w), nil
+}
+
+// customerListPageSize is the page size asked of get-a-list-of-customers.
+const customerListPageSize = 100
+
+// ListCustomers is GET /v1/customers?size= (get-a-list-of-customers), every page.
+func (c *Client) ListCustomers(ctx context.Context) ([]Customer, error) {
+	const op = "list customers"
+	q := url.Values{"size": {strconv.Itoa(customerListPageSize)}}
+	var out []Customer
+	err := pcPages(ctx, c, c.pcRequest(op, wire.PathCustomers+"?"+q.Encode()), func(items []wire.Customer) error {
+		for _, w := range items {
+			out = append(out, customerFromWire(w))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func customerFromWire(w wire.Customer) Customer {
 	tenant := w.ID
 	if tenant == "" {

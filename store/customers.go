@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -96,35 +97,76 @@ func (db *DB) ListCustomers(ctx context.Context, since time.Time, limit int) ([]
 }
 
 // LinkTenant records tenantID as the customer's Microsoft tenant. Linking
-// again is a no-op; linking the tenant to another customer moves it (the
-// latest link is the one Microsoft confirmed).
+// again is a no-op. A tenant belongs to one customer for good: linking it
+// to another customer is refused with flow.ErrTenantTaken (a second
+// sign-up for the tenant must use its customer, see AttachOrderTenant), and
+// so is linking a second tenant to a customer that has one.
 func (db *DB) LinkTenant(ctx context.Context, customerID, tenantID, domain string) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		// A tenant belongs to one customer: unlink it from any other first.
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET tenant_id = '', domain = ''
-			WHERE tenant_id = ? AND id <> ?`, tenantID, customerID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx,
-			`UPDATE customers SET tenant_id = ?, domain = ? WHERE id = ?`, tenantID, domain, customerID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return flow.ErrNotFound
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO tenants (tenant_id, customer_id, domain, linked_at)
-			VALUES (?, ?, ?, ?)
-			ON CONFLICT (tenant_id) DO UPDATE SET customer_id = excluded.customer_id, domain = excluded.domain`,
-			tenantID, customerID, domain, formatTime(db.now()))
-		return err
+		return linkTenant(ctx, tx, customerID, tenantID, domain, db.now())
 	})
 	if err != nil {
 		return fmt.Errorf("link tenant %s to customer %s: %w", tenantID, customerID, err)
 	}
 	return nil
+}
+
+func linkTenant(ctx context.Context, tx *sql.Tx, customerID, tenantID, domain string, now time.Time) error {
+	c, err := getCustomer(ctx, tx, customerID)
+	if err != nil {
+		return err
+	}
+	if c.TenantID != "" && !strings.EqualFold(c.TenantID, tenantID) {
+		return fmt.Errorf("customer has tenant %s: %w", c.TenantID, flow.ErrTenantTaken)
+	}
+	owner, err := tenantOwner(ctx, tx, tenantID)
+	switch {
+	case err == nil && owner != customerID:
+		return fmt.Errorf("tenant belongs to customer %s: %w", owner, flow.ErrTenantTaken)
+	case err != nil && !errors.Is(err, flow.ErrNotFound):
+		return err
+	}
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE customers SET tenant_id = ?, domain = ? WHERE id = ?`, tenantID, domain, customerID); err != nil {
+		return mapTenantTaken(err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tenants (tenant_id, customer_id, domain, linked_at)
+		VALUES (?, ?, ?, ?)
+		ON CONFLICT (tenant_id) DO UPDATE SET domain = excluded.domain
+		WHERE tenants.customer_id = excluded.customer_id`,
+		tenantID, customerID, domain, formatTime(now))
+	return mapTenantTaken(err)
+}
+
+// mapTenantTaken turns the one-customer-per-tenant index's refusal (a
+// concurrent link won) into flow.ErrTenantTaken.
+func mapTenantTaken(err error) error {
+	if err != nil && isUniqueViolation(err) {
+		return fmt.Errorf("%w (%v)", flow.ErrTenantTaken, err)
+	}
+	return err
+}
+
+// tenantOwner is the id of the customer tenantID belongs to, or flow.ErrNotFound.
+func tenantOwner(ctx context.Context, q queryer, tenantID string) (string, error) {
+	var id string
+	err := q.QueryRowContext(ctx, `SELECT customer_id FROM tenants WHERE tenant_id = ?`, tenantID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", flow.ErrNotFound
+	}
+	return id, err
+}
+
+// CustomerByTenant returns the customer tenantID belongs to, or flow.ErrNotFound.
+func (db *DB) CustomerByTenant(ctx context.Context, tenantID string) (flow.Customer, error) {
+	id, err := tenantOwner(ctx, db.sql, tenantID)
+	if err == nil {
+		var c flow.Customer
+		if c, err = getCustomer(ctx, db.sql, id); err == nil {
+			return c, nil
+		}
+	}
+	return flow.Customer{}, fmt.Errorf("customer of tenant %s: %w", tenantID, err)
 }
 
 type scanner interface{ Scan(dest ...any) error }

@@ -88,13 +88,26 @@ func TestLinkTenant(t *testing.T) {
 	if got.TenantID != "tenant-1" || got.Domain != "contoso.onmicrosoft.com" {
 		t.Errorf("linked customer = %+v", got)
 	}
-	// Moving the tenant to another customer unlinks it from the first.
+	// A tenant is never moved to another customer.
 	other := mustCustomer(t, db)
-	if err := db.LinkTenant(ctx, other.ID, "tenant-1", "contoso.onmicrosoft.com"); err != nil {
-		t.Fatal(err)
+	if err := db.LinkTenant(ctx, other.ID, "tenant-1", "contoso.onmicrosoft.com"); !errors.Is(err, flow.ErrTenantTaken) {
+		t.Fatalf("link a taken tenant: %v, want ErrTenantTaken", err)
 	}
-	if got, _ := db.GetCustomer(ctx, c.ID); got.TenantID != "" {
-		t.Errorf("first customer still linked: %+v", got)
+	if got, _ := db.GetCustomer(ctx, c.ID); got.TenantID != "tenant-1" {
+		t.Errorf("first customer lost its tenant: %+v", got)
+	}
+	if got, _ := db.GetCustomer(ctx, other.ID); got.TenantID != "" {
+		t.Errorf("second customer got the tenant: %+v", got)
+	}
+	// Nor does a customer change tenants.
+	if err := db.LinkTenant(ctx, c.ID, "tenant-3", "other.onmicrosoft.com"); !errors.Is(err, flow.ErrTenantTaken) {
+		t.Errorf("link a second tenant: %v, want ErrTenantTaken", err)
+	}
+	if owner, err := db.CustomerByTenant(ctx, "tenant-1"); err != nil || owner.ID != c.ID {
+		t.Errorf("CustomerByTenant = %+v, %v", owner, err)
+	}
+	if _, err := db.CustomerByTenant(ctx, "tenant-9"); !errors.Is(err, flow.ErrNotFound) {
+		t.Errorf("CustomerByTenant of an unknown tenant: %v", err)
 	}
 	if err := db.LinkTenant(ctx, "nope", "tenant-2", "x"); !errors.Is(err, flow.ErrNotFound) {
 		t.Errorf("link to missing customer: %v", err)

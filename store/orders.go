@@ -22,7 +22,9 @@ const orderNumberCounter = "order_number"
 // CreateOrder inserts the order, its lines and ev in one transaction and
 // sets ID (when empty), Number, CreatedAt and UpdatedAt; Status defaults to
 // draft. Idempotent on ID: an existing order is left alone (no event
-// written, no number used) and o is filled from it.
+// written, no number used) and o is filled from it. flow.ErrOpenOrder when
+// the tenant (by id or initial domain) has an open order already; a
+// customer left with neither a tenant nor an order is then removed.
 func (db *DB) CreateOrder(ctx context.Context, o *flow.Order, ev flow.AuditEvent) error {
 	if o.ID == "" {
 		o.ID = uuid.NewString()
@@ -48,6 +50,15 @@ func (db *DB) CreateOrder(ctx context.Context, o *flow.Order, ev flow.AuditEvent
 		}
 		return db.insertAudit(ctx, tx, ev)
 	})
+	if errors.Is(err, flow.ErrOpenOrder) {
+		// The customer made for the refused order alone (no tenant, no
+		// order) would be a second record of the tenant's customer.
+		_ = db.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ? AND tenant_id = ''
+				AND NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = ?)`, o.CustomerID, o.CustomerID)
+			return err
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("create order %s: %w", o.ID, err)
 	}
@@ -74,7 +85,7 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *flow.Order) error 
 		o.TenantDomain, o.AdminUPN, boolInt(o.Approved), o.FailReason, string(o.FailedFrom),
 		string(o.CreatedBy.Kind), o.CreatedBy.Name, formatTime(o.CreatedAt), formatTime(o.UpdatedAt))
 	if err != nil {
-		return fmt.Errorf("insert order: %w", err)
+		return fmt.Errorf("insert order: %w", mapOpenOrder(err))
 	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
@@ -94,6 +105,158 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *flow.Order) error 
 		}
 	}
 	return nil
+}
+
+// openOrderIndex prefixes the names of the indexes that allow one open
+// order per tenant (by tenant id, by initial domain).
+const openOrderIndex = "orders_one_open_per_"
+
+// mapOpenOrder turns the one-open-order-per-tenant index's refusal into
+// flow.ErrOpenOrder; flow looks the open order up to offer it instead.
+func mapOpenOrder(err error) error {
+	if err != nil && isUniqueViolation(err) && strings.Contains(err.Error(), openOrderIndex) {
+		return fmt.Errorf("%w (%v)", flow.ErrOpenOrder, err)
+	}
+	return err
+}
+
+// OpenOrderForTenant returns the oldest open order (neither completed nor
+// cancelled), other than except, of the tenant tenantID or ordered for the
+// initial domain; flow.ErrNotFound when there is none. Either key may be
+// empty.
+func (db *DB) OpenOrderForTenant(ctx context.Context, tenantID, domain, except string) (flow.Order, error) {
+	o, err := openOrderForTenant(ctx, db.sql, tenantID, domain, except)
+	if err != nil {
+		return flow.Order{}, fmt.Errorf("open order of tenant %s %s: %w", tenantID, domain, err)
+	}
+	return o, nil
+}
+
+func openOrderForTenant(ctx context.Context, q queryer, tenantID, domain, except string) (flow.Order, error) {
+	tenantID = strings.ToLower(strings.TrimSpace(tenantID))
+	domain = strings.ToLower(strings.TrimSpace(domain))
+	if tenantID == "" && domain == "" {
+		return flow.Order{}, flow.ErrNotFound
+	}
+	o, err := scanOrder(q.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders
+		WHERE status NOT IN ('completed', 'cancelled') AND id <> ?
+		  AND ((? <> '' AND lower(tenant_id) = ?) OR (? <> '' AND lower(tenant_domain) = ?))
+		ORDER BY duplicate_of <> '', created_at, id LIMIT 1`,
+		except, tenantID, tenantID, domain, domain))
+	if err != nil {
+		return flow.Order{}, err
+	}
+	if err := loadLines(ctx, q, map[string]*flow.Order{o.ID: &o}); err != nil {
+		return flow.Order{}, err
+	}
+	return o, nil
+}
+
+// AttachOrderTenant records, in one transaction, that the order's tenant is
+// tenantID (accepted by adminUPN): when the tenant already belongs to a
+// customer the order moves to that customer, the customer made for the
+// order alone is dropped and ev is written; else the tenant is linked to
+// the order's customer. A tenant is never moved away from its customer.
+// flow.ErrOpenOrder when the tenant has another open order.
+func (db *DB) AttachOrderTenant(ctx context.Context, orderID, tenantID, domain, adminUPN string, ev flow.AuditEvent) (flow.Order, error) {
+	var o flow.Order
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if o, err = getOrder(ctx, tx, orderID); err != nil {
+			return err
+		}
+		now := db.now()
+		owner, err := tenantOwner(ctx, tx, tenantID)
+		switch {
+		case err == nil && owner != o.CustomerID:
+			if _, err := tx.ExecContext(ctx, `UPDATE orders SET customer_id = ? WHERE id = ?`, owner, o.ID); err != nil {
+				return err
+			}
+			// The customer created for this order alone would be a second
+			// record of the tenant's customer.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ? AND tenant_id = ''
+				AND NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = ?)`, o.CustomerID, o.CustomerID); err != nil {
+				return err
+			}
+			o.CustomerID = owner
+			ev.OrderID = o.ID
+			if err := db.insertAudit(ctx, tx, ev); err != nil {
+				return err
+			}
+		case err == nil:
+		case errors.Is(err, flow.ErrNotFound):
+			if err := linkTenant(ctx, tx, o.CustomerID, tenantID, domain, now); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET tenant_id = ?, tenant_domain = ?, admin_upn = ?,
+			updated_at = ? WHERE id = ?`, tenantID, domain, adminUPN, formatTime(now), o.ID); err != nil {
+			return mapOpenOrder(err)
+		}
+		o.TenantID, o.TenantDomain, o.AdminUPN, o.UpdatedAt = tenantID, domain, adminUPN, now
+		// The order no longer waits for its invitation: its baseline of the
+		// partner's customers has served.
+		_, err = tx.ExecContext(ctx, `DELETE FROM consent_baselines WHERE order_id = ?`, o.ID)
+		return err
+	})
+	if err != nil {
+		return flow.Order{}, fmt.Errorf("attach tenant %s to order %s: %w", tenantID, orderID, err)
+	}
+	return o, nil
+}
+
+// SaveConsentBaseline records the partner's customers (tenant ids) when the
+// order started waiting for its invitation; a baseline taken before is kept.
+func (db *DB) SaveConsentBaseline(ctx context.Context, orderID string, tenantIDs []string) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM consent_baselines
+			WHERE order_id = ? AND tenant_id = ''`, orderID).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		for _, id := range append([]string{""}, tenantIDs...) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO consent_baselines (order_id, tenant_id)
+				VALUES (?, ?) ON CONFLICT DO NOTHING`, orderID, strings.ToLower(id)); err != nil {
+				return mapForeignKey(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save consent baseline of order %s: %w", orderID, err)
+	}
+	return nil
+}
+
+// ConsentBaseline returns the tenant ids (lower case) SaveConsentBaseline
+// recorded for the order, or flow.ErrNotFound when none was taken.
+func (db *DB) ConsentBaseline(ctx context.Context, orderID string) (map[string]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT tenant_id FROM consent_baselines WHERE order_id = ?`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("consent baseline of order %s: %w", orderID, err)
+	}
+	defer rows.Close()
+	ids, taken := map[string]bool{}, false
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("consent baseline of order %s: %w", orderID, err)
+		}
+		if id == "" {
+			taken = true
+			continue
+		}
+		ids[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("consent baseline of order %s: %w", orderID, err)
+	}
+	if !taken {
+		return nil, fmt.Errorf("consent baseline of order %s: %w", orderID, flow.ErrNotFound)
+	}
+	return ids, nil
 }
 
 // GetOrder returns the order with its lines, or flow.ErrNotFound.

@@ -50,8 +50,13 @@ func customerJSON(t *tenant) wire.Customer {
 }
 
 // searchCustomers is GET /v1/customers?filter=: the partner's customers
-// whose domains start with the value, case-insensitively.
+// whose domains start with the value, case-insensitively. Without a filter
+// it is the list of all customers.
 func (s *Sandbox) searchCustomers(w http.ResponseWriter, r *http.Request, _ token) {
+	if !r.URL.Query().Has("filter") {
+		s.listCustomers(w, r)
+		return
+	}
 	raw := r.URL.Query().Get("filter")
 	var f wire.CustomerFilter
 	if raw == "" {
@@ -103,7 +108,9 @@ func (s *Sandbox) customerOf(w http.ResponseWriter, r *http.Request) (*tenant, b
 	return t, true
 }
 
-// getCustomer is GET /v1/customers/{id}: only the partner's own customers exist for it.
+// getCustomer is GET /v1/customers/{id}: only the partner's own customers
+// exist for it. get-a-customer-by-id documents only the 200 answer; the 404
+// for any other tenant is an assumption.
 func (s *Sandbox) getCustomer(w http.ResponseWriter, r *http.Request, _ token) {
 	id := strings.ToLower(r.PathValue("id"))
 	t, ok := s.catalog.get(id)
