@@ -36,7 +36,8 @@ func ExitCode(err error) int {
 	case errors.Is(err, flow.ErrNotFound):
 		return ExitNotFound
 	case errors.Is(err, flow.ErrIllegalTransition), errors.Is(err, flow.ErrConflict), errors.Is(err, flow.ErrAlreadyPaid),
-		errors.Is(err, flow.ErrLeaseHeld):
+		errors.Is(err, flow.ErrLeaseHeld), errors.Is(err, flow.ErrBoughtSomething),
+		errors.Is(err, flow.ErrOpenOrder), errors.Is(err, flow.ErrTenantTaken):
 		return ExitConflict
 	default:
 		return ExitError

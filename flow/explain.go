@@ -33,6 +33,11 @@ var explanations = []struct {
 	{msapi.ErrUnavailable, "Microsoft is not answering right now. Wait a minute and try again."},
 	{msapi.ErrInvalidRequest, "Microsoft refused the request. Contact support."},
 	{payment.ErrUnavailable, "The payment service is not answering right now. Wait a minute and try again."},
+	{ErrBoughtSomething, "This order already bought licenses at Microsoft, so it cannot be cancelled here. " +
+		"Cancel the subscriptions in Partner Center within Microsoft's cancellation window and refund the payment, " +
+		"or finish the order by retrying it."},
+	{ErrOpenOrder, "This Microsoft account already has an open order. Continue with it, or cancel it first."},
+	{ErrTenantTaken, "This Microsoft account belongs to another customer of ours. Contact support."},
 	{ErrAlreadyPaid, "This order is paid already: nothing more is charged."},
 	{ErrAmountMismatch, "The amount paid differs from the order's total; nothing more is charged. Contact support."},
 	{ErrNotPayable, "This order is not waiting for a payment."},

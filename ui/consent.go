@@ -43,15 +43,21 @@ type consentScreen struct {
 	creating bool   // CreateOrder is in flight
 	note     string // transient trouble while waiting
 	err      string // stops progress until the customer acts
+	open     openOrder
 }
 
 func newConsentScreen(c *common) *consentScreen {
-	return &consentScreen{waiter: newWaiter(c), c: c, link: link{c: c}}
+	s := &consentScreen{waiter: newWaiter(c), c: c, link: link{c: c}}
+	s.open = openOrder{c: c, replace: func() tea.Cmd { return tea.Batch(s.startWaiting(), s.createOrder()) }}
+	return s
 }
 
 func (s *consentScreen) step() flow.StepID { return flow.StepConsent }
 func (s *consentScreen) title() string     { return "Accept the invitation" }
 func (s *consentScreen) help() []key.Binding {
+	if s.open.active() {
+		return s.open.help()
+	}
 	k := s.c.keys
 	keys := []key.Binding{k.Open, k.Reopen, k.Copy}
 	if s.waiting {
@@ -111,6 +117,8 @@ func (s *consentScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	case orderCreatedMsg:
 		return s.orderCreated(msg)
+	case openOrderCancelledMsg:
+		return s.open.cancelled(msg)
 	case consentPollMsg:
 		if msg.gen != s.gen || !s.waiting {
 			return nil
@@ -131,6 +139,16 @@ func (s *consentScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *consentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
+	if s.open.active() {
+		if cmd, ok := s.open.key(msg); ok {
+			return cmd
+		}
+		if key.Matches(msg, k.Back) {
+			s.open.order = nil
+			return s.back()
+		}
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Back):
 		return s.back()
@@ -173,6 +191,10 @@ func (s *consentScreen) back() tea.Cmd {
 
 func (s *consentScreen) orderCreated(msg orderCreatedMsg) tea.Cmd {
 	s.creating = false
+	if s.open.offer(msg.err) {
+		s.stopWaiting()
+		return nil
+	}
 	if errors.Is(msg.err, flow.ErrInvalidAnswers) {
 		// Retrying cannot help: an earlier answer must change.
 		s.stopWaiting()
@@ -226,6 +248,9 @@ func (s *consentScreen) orderMovedOn(o flow.Order) tea.Cmd {
 }
 
 func (s *consentScreen) view() string {
+	if s.open.active() {
+		return s.open.view()
+	}
 	st := s.c.styles
 	text := st.Title.Render("Accept our invitation as the administrator") + "\n\n" +
 		"Press Enter to open the invitation page in your browser. Sign in there as " +

@@ -27,11 +27,15 @@ type createScreen struct {
 	gen     int
 	running bool
 	err     string
+	open    openOrder
 }
 
 func (s *createScreen) step() flow.StepID { return flow.StepCreate }
 func (s *createScreen) title() string     { return "Create the order" }
 func (s *createScreen) help() []key.Binding {
+	if s.open.active() {
+		return s.open.help()
+	}
 	k := s.c.keys
 	if s.err != "" {
 		return []key.Binding{k.Retry, k.Back, k.Quit}
@@ -41,6 +45,7 @@ func (s *createScreen) help() []key.Binding {
 
 func (s *createScreen) enter() tea.Cmd {
 	s.spin = newSpinner()
+	s.open = openOrder{c: s.c, replace: s.start}
 	return s.start()
 }
 
@@ -74,7 +79,19 @@ func (s *createScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return s.created(msg)
+	case openOrderCancelledMsg:
+		return s.open.cancelled(msg)
 	case tea.KeyPressMsg:
+		if s.open.active() {
+			if cmd, ok := s.open.key(msg); ok {
+				return cmd
+			}
+			if key.Matches(msg, s.c.keys.Back) {
+				s.open.order = nil
+				return s.c.backFrom(flow.StepCreate)
+			}
+			return nil
+		}
 		switch {
 		case s.running:
 		case key.Matches(msg, s.c.keys.Retry):
@@ -90,6 +107,8 @@ func (s *createScreen) created(msg agentOrderMsg) tea.Cmd {
 	s.running = false
 	switch {
 	case errors.Is(msg.err, context.Canceled):
+		return nil
+	case s.open.offer(msg.err):
 		return nil
 	case errors.Is(msg.err, flow.ErrTenantMismatch):
 		s.err = "The invitation was accepted for a different Microsoft account than " +
@@ -108,6 +127,9 @@ func (s *createScreen) created(msg agentOrderMsg) tea.Cmd {
 }
 
 func (s *createScreen) view() string {
+	if s.open.active() {
+		return s.open.view()
+	}
 	st := s.c.styles
 	text := "Creating the customer account and the order for " + sanitizeN(s.c.answers.Company, 80) +
 		" (" + sanitizeN(s.c.answers.Domain, 80) + "), using their existing Microsoft account."

@@ -142,13 +142,12 @@ func (s *session) createAgentOrder() error {
 	}
 	s.say("Creating the customer account and the order for %s (%s), using their existing Microsoft account…",
 		clean(s.a.Company, 80), clean(s.a.Domain, 80))
-	err := s.again("Creating the order", func() error {
+	err := s.createOrder(func() (flow.Order, error) {
 		o, err := s.orderWithConsent()
 		if errors.Is(err, flow.ErrTenantMismatch) {
-			return fmt.Errorf("the invitation was accepted for a different Microsoft account than %s: %w", s.a.Domain, err)
+			return o, fmt.Errorf("the invitation was accepted for a different Microsoft account than %s: %w", s.a.Domain, err)
 		}
-		s.order = o
-		return err
+		return o, err
 	})
 	if err != nil {
 		return err

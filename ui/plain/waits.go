@@ -64,15 +64,9 @@ func (s *session) consent() error {
 	if s.a.OrderID == "" {
 		s.a.OrderID = uuid.NewString() // a retry creates the same order, not a second one
 	}
-	err := s.again("Creating the order", func() error {
-		o, err := s.Backend.CreateOrder(s.ctx, s.a)
-		s.order = o
-		return err
-	})
-	if err != nil {
+	if err := s.createOrder(func() (flow.Order, error) { return s.Backend.CreateOrder(s.ctx, s.a) }); err != nil {
 		return err
 	}
-	s.a.OrderID = s.order.ID
 	url, err := s.Backend.InvitationURL(s.ctx)
 	if err != nil {
 		return fmt.Errorf("invitation: %w", err)
