@@ -65,45 +65,18 @@ func (s *agentDoneScreen) view() string {
 	b.WriteString("\n")
 	b.WriteString(st.Title.Render("What the customer does next") + "\n")
 	for i, step := range s.nextSteps() {
-		b.WriteString(numbered(i+1, step.text, w) + "\n")
-		if step.command != "" {
-			b.WriteString("     " + st.URL.Render(step.command) + "\n")
+		b.WriteString(numbered(i+1, sanitizeN(step.Text, 600), w) + "\n")
+		if step.Command != "" {
+			b.WriteString("     " + st.URL.Render(sanitizeN(step.Command, 100)) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// nextStep is one thing the customer (or an agent) does next; command,
-// when set, is shown on a line of its own so it can be copied whole.
-type nextStep struct{ text, command string }
-
-// nextSteps are the remaining steps, in order.
-func (s *agentDoneScreen) nextSteps() []nextStep {
-	o, a := s.c.order, s.c.answers
-	num, email := sanitizeN(o.Number, 30), sanitizeN(a.Email, 80)
-	var steps []nextStep
-	if o.Status == flow.StatusAwaitingConsent {
-		steps = append(steps, nextStep{text: "Accept the invitation: open " + sanitizeN(s.c.agent.inviteURL, 200) +
-			" and sign in as a Global administrator of " + sanitizeN(a.Domain, 80) + "."})
-	}
-	switch o.Policy {
-	case flow.PolicyProcessImmediately:
-		if o.Status == flow.StatusCompleted {
-			return append(steps, nextStep{text: "Nothing to do or pay: the licenses are set up and the order is invoiced later."})
-		}
-		return append(steps, nextStep{text: "Nothing to pay: the order is invoiced later. It is set up once the " +
-			"acceptance is in, when the order is next opened (at a kiosk with \"Pay for an existing order\", or by an agent):",
-			command: "onboard orders pay " + num})
-	case flow.PolicyManualApproval:
-		return append(steps, payStep(num, email, ""),
-			nextStep{text: "Then an agent approves it, and it is set up:", command: "onboard orders approve " + num})
-	}
-	return append(steps, payStep(num, email, " The order is set up right after the payment."))
-}
-
-func payStep(number, email, then string) nextStep {
-	return nextStep{text: "Pay at a kiosk: choose \"Pay for an existing order\" (ctrl+o) and enter order number " +
-		number + " and the e-mail " + email + "." + then}
+// nextSteps are the customer's remaining steps, as flow lists them.
+func (s *agentDoneScreen) nextSteps() []flow.NextAction {
+	a := s.c.answers
+	return flow.CustomerNextSteps(s.c.order, a.Email, a.Domain, s.c.agent.inviteURL)
 }
 
 // statusLabel is an order status in words.
