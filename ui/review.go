@@ -36,7 +36,7 @@ const (
 	payReview   payPhase = iota // showing the order, Enter pays
 	payStarting                 // asking the gateway for a checkout
 	payWaiting                  // checkout page open, polling
-	payDeclined                 // declined or expired: try again
+	payDeclined                 // declined or expired: try again (a declined page can still be paid: polling goes on)
 )
 
 // reviewScreen shows the order and takes the payment on the gateway's
@@ -110,7 +110,7 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 	case paymentStartedMsg:
 		return s.onStarted(msg)
 	case paymentPollMsg:
-		if msg.gen != s.gen || s.phase != payWaiting {
+		if msg.gen != s.gen || (s.phase != payWaiting && s.phase != payDeclined) {
 			return nil
 		}
 		return s.check()
@@ -198,7 +198,7 @@ func (s *reviewScreen) check() tea.Cmd {
 }
 
 func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
-	if msg.gen != s.gen || s.phase != payWaiting {
+	if msg.gen != s.gen || (s.phase != payWaiting && s.phase != payDeclined) {
 		return nil
 	}
 	if msg.err != nil {
@@ -211,7 +211,12 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 		s.cancel()
 		s.c.order = msg.order
 		return s.c.forward(flow.StepPay)
-	case flow.PaymentDeclined, flow.PaymentExpired:
+	case flow.PaymentDeclined:
+		// The page invites another card: a payment made there still counts.
+		s.phase = payDeclined
+		s.err = msg.state.Explain() + " Pay again on the open page, or press Enter for a new one."
+		return s.pollLater()
+	case flow.PaymentExpired:
 		s.phase = payDeclined
 		s.err = msg.state.Explain() + " Press Enter to pay."
 		return nil
