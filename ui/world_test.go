@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -159,6 +160,21 @@ func (w *world) requireNotStored(secret string) {
 		}
 		if bytes.Contains(b, []byte(secret)) {
 			w.t.Fatalf("%s holds a secret", filepath.Base(f))
+		}
+	}
+}
+
+// orders is how many orders the store holds: numbers are given in turn
+// from ORD-000001, so the first missing number ends the count.
+func (w *world) orders() int {
+	w.t.Helper()
+	for n := 1; ; n++ {
+		_, err := w.db.GetOrderByNumber(context.Background(), fmt.Sprintf("ORD-%06d", n))
+		if errors.Is(err, flow.ErrNotFound) {
+			return n - 1
+		}
+		if err != nil {
+			w.t.Fatal(err)
 		}
 	}
 }
