@@ -52,6 +52,7 @@ type world struct {
 // "kiosk-1"; now is the Service's clock.
 func newWorld(t testing.TB, now func() time.Time) *world {
 	t.Helper()
+	parallel(t)
 	ms := testworld.NewStable(t, sandbox.Options{NorthwindUsers: 50})
 	dbPath := filepath.Join(t.TempDir(), "onboard.db")
 	svc, db := ms.Service(t, dbPath)
@@ -175,6 +176,20 @@ func (w *world) orders() int {
 		}
 		if err != nil {
 			w.t.Fatal(err)
+		}
+	}
+}
+
+// parallelTests are the tests already running in parallel.
+var parallelTests sync.Map
+
+// parallel runs t beside the other tests with a world of their own: each
+// has its own sandboxes and store, so they share nothing, and the package
+// runs in a fraction of the time (SQLite under -race is slow).
+func parallel(tb testing.TB) {
+	if t, ok := tb.(*testing.T); ok {
+		if _, done := parallelTests.LoadOrStore(t, true); !done {
+			t.Parallel()
 		}
 	}
 }
