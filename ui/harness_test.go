@@ -347,7 +347,6 @@ func maskCheckout(v, id string) string {
 	mask := func(s string) string { return strings.Repeat("#", len(s)) }
 	v = strings.ReplaceAll(v, id, mask(id))
 	lines := strings.Split(v, "\n")
-	masked := false
 	for i := 0; i+1 < len(lines); i++ {
 		for k := len(id) - 1; k > 3; k-- {
 			head, tail := id[:k], id[k:]
@@ -362,7 +361,6 @@ func maskCheckout(v, id string) string {
 			lines[i] = lines[i][:j] + mask(head) + lines[i][j+len(head):]
 			at := len(lines[i+1]) - len(next)
 			lines[i+1] = lines[i+1][:at] + mask(tail) + lines[i+1][at+len(tail):]
-			masked = true
 			break
 		}
 	}
@@ -379,6 +377,5 @@ func maskCheckout(v, id string) string {
 		span := l[first:last]
 		lines[i] = l[:first] + strings.Repeat("▒", utf8.RuneCountInString(span)) + l[last:]
 	}
-	_ = masked
 	return strings.Join(lines, "\n")
 }
