@@ -2,75 +2,19 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
 	"onboard/flow"
-	"onboard/msapi"
+	"onboard/internal/testworld"
+	"onboard/msapi/sandbox"
 )
 
-// The fake looks its one tenant up; "unreachable" stands for Microsoft
-// being down.
-func (f *fakeBackend) CheckDomain(_ context.Context, domain string) (bool, error) {
-	if strings.HasPrefix(domain, "unreachable.") {
-		return false, fmt.Errorf("check domain %s: %w", domain, msapi.ErrUnavailable)
-	}
-	return strings.EqualFold(domain, f.tenant.Domain), nil
-}
-
-func (f *fakeBackend) RefreshConsent(ctx context.Context, orderID string) (flow.Order, error) {
-	f.mu.Lock()
-	o, ok := f.orders[orderID]
-	f.mu.Unlock()
-	if !ok {
-		return flow.Order{}, flow.ErrNotFound
-	}
-	c, accepted, _ := f.CheckConsent(ctx, o.TenantDomain)
-	if o.Status != flow.StatusAwaitingConsent || !accepted {
-		return o, nil
-	}
-	return f.ConsentAccepted(ctx, orderID, c)
-}
-
-// policyBackend moves orders on like the provider's order flow does.
-type policyBackend struct {
-	*fakeBackend
-	policy flow.Policy
-}
-
-func (p policyBackend) CreateOrder(ctx context.Context, a flow.Answers) (flow.Order, error) {
-	o, err := p.fakeBackend.CreateOrder(ctx, a)
-	if err != nil {
-		return o, err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	o.Policy, o.TenantDomain = p.policy, a.Domain
-	p.orders[o.ID], p.orderEmail[o.ID] = o, a.Email
-	return o, nil
-}
-
-func (p policyBackend) ConsentAccepted(ctx context.Context, orderID string, c msapi.Customer) (flow.Order, error) {
-	o, err := p.fakeBackend.ConsentAccepted(ctx, orderID, c)
-	if err != nil {
-		return o, err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	o = p.orders[orderID]
-	if o.Policy == flow.PolicyProcessImmediately {
-		o.Status = flow.StatusProvisioning
-	}
-	p.orders[orderID] = o
-	return o, nil
-}
-
-func agentMode(policy flow.Policy) func(*fakeBackend, *Options) {
-	return func(f *fakeBackend, o *Options) {
+func agentMode(policy flow.Policy) func(*world, *Options) {
+	return func(w *world, o *Options) {
 		o.Mode, o.Agent = flow.ModeAgent, "alice"
-		o.Backend = policyBackend{fakeBackend: f, policy: policy}
+		w.svc.Policy = policy
+		w.svc.Actor = flow.Actor{Kind: flow.ActorAgent, Name: "alice"}
 	}
 }
 
@@ -143,7 +87,9 @@ func TestAgentSubdomainGoldens(t *testing.T) {
 	t.Run("Microsoft unavailable", func(t *testing.T) {
 		h.t = t
 		h.m.screens[stateSubdomain].(*subdomainScreen).input.SetValue("")
-		h.agentSubdomain("unreachable")
+		h.w.ms.MS.SetFaults(sandbox.Faults{ErrorRate: 1}) // Microsoft is down
+		h.agentSubdomain("contoso")
+		h.w.ms.MS.SetFaults(sandbox.Faults{})
 		h.requireState(stateSubdomain)
 		h.requireView("could not be looked up")
 	})
@@ -187,7 +133,7 @@ func TestAgentInvitationGoldens(t *testing.T) {
 	t.Run("not waiting", func(t *testing.T) {
 		h := newAgentHarness(t, flow.PolicyPayFirst)
 		h.toInvitation()
-		h.requireView(h.fb.inviteURL)
+		h.requireView(h.w.invitationURL())
 		h.requireView("Step 5 of 7")
 		h.golden()
 	})
@@ -209,10 +155,10 @@ func TestAgentInvitationKeys(t *testing.T) {
 	h := newAgentHarness(t, flow.PolicyPayFirst)
 	h.toInvitation()
 	h.key("c")
-	if h.clipboard != h.fb.inviteURL {
+	if h.clipboard != h.w.invitationURL() {
 		t.Fatalf("clipboard = %q, want the invitation URL", h.clipboard)
 	}
-	if len(h.fb.orders) != 0 {
+	if h.w.orders() != 0 {
 		t.Fatal("an order exists before the agent creates it")
 	}
 	h.key("esc")
@@ -223,8 +169,8 @@ func TestAgentInvitationKeys(t *testing.T) {
 	h.requireState(stateSubdomain)
 	h.key("esc")
 	h.requireState(stateLicenses)
-	if len(h.fb.drafts) != 0 {
-		t.Fatalf("agent mode saved %d customer drafts on this terminal", len(h.fb.drafts))
+	if d, ok, err := h.w.svc.LatestDraft(context.Background(), "kiosk-1"); err != nil || ok {
+		t.Fatalf("agent mode saved a customer draft on this terminal: %+v %v", d, err)
 	}
 }
 
@@ -232,7 +178,7 @@ func TestAgentInvitationKeys(t *testing.T) {
 func (h *harness) waitForAcceptance() {
 	h.t.Helper()
 	h.key("w")
-	h.fb.accept()
+	h.w.accept()
 	h.pollInvitation()
 }
 
@@ -246,11 +192,11 @@ func TestAgentCreateDoneGoldens(t *testing.T) {
 		absent []string
 	}{
 		{"pay-first not accepted", flow.PolicyPayFirst, false, flow.StatusAwaitingConsent,
-			[]string{"1. Accept the invitation", "2. Pay at a kiosk", "NW-1001", "ada@contoso.com"}, nil},
+			[]string{"1. Accept the invitation", "2. Pay at a kiosk", "ORD-000001", "ada@contoso.com"}, nil},
 		{"pay-first accepted", flow.PolicyPayFirst, true, flow.StatusAwaitingPayment,
 			[]string{"1. Pay at a kiosk", "Pay for an existing order"}, []string{"Accept the invitation"}},
 		{"manual-approval", flow.PolicyManualApproval, true, flow.StatusAwaitingPayment,
-			[]string{"onboard orders approve NW-1001"}, nil},
+			[]string{"onboard orders approve ORD-000001"}, nil},
 		{"process-immediately not accepted", flow.PolicyProcessImmediately, false, flow.StatusAwaitingConsent,
 			[]string{"Accept the invitation", "Nothing to pay"}, []string{"Pay at a kiosk"}},
 		{"process-immediately", flow.PolicyProcessImmediately, true, flow.StatusCompleted,
@@ -288,10 +234,10 @@ func TestAgentCreateDoneGoldens(t *testing.T) {
 func TestAgentCreateSeesLateAcceptance(t *testing.T) {
 	h := newAgentHarness(t, flow.PolicyPayFirst)
 	h.toInvitation()
-	h.fb.accept()
+	h.w.accept()
 	h.key("enter")
 	h.requireState(stateAgentDone)
-	if o := h.m.c.order; o.Status != flow.StatusAwaitingPayment || o.TenantID != "tid-contoso" {
+	if o := h.w.order(h.m.c.order.ID); o.Status != flow.StatusAwaitingPayment || o.TenantID == "" {
 		t.Fatalf("order %+v", o)
 	}
 }
@@ -299,33 +245,18 @@ func TestAgentCreateSeesLateAcceptance(t *testing.T) {
 func TestAgentCreateRetryKeepsOneOrder(t *testing.T) {
 	h := newAgentHarness(t, flow.PolicyPayFirst)
 	h.toInvitation()
-	var asked []string
-	pb := h.m.c.backend.(policyBackend)
-	h.m.c.backend = failingCreate{policyBackend: pb, asked: &asked}
+	// Microsoft is down when the order is created: the order is stored,
+	// the look at the invitation fails.
+	h.w.ms.MS.SetFaults(sandbox.Faults{ErrorRate: 1})
 	h.key("enter")
 	h.requireState(stateCreate)
 	h.requireView("could not be created")
-	h.m.c.backend = failingCreate{policyBackend: pb, asked: &asked, ok: true}
+	h.w.ms.MS.SetFaults(sandbox.Faults{})
 	h.key("r")
 	h.requireState(stateAgentDone)
-	if len(asked) != 2 || asked[0] == "" || asked[0] != asked[1] {
-		t.Fatalf("order ids asked for: %q, want the same one twice", asked)
+	if n := h.w.orders(); n != 1 {
+		t.Fatalf("%d orders after a retry, want the one order", n)
 	}
-}
-
-// failingCreate fails CreateOrder until ok, recording the order ids asked for.
-type failingCreate struct {
-	policyBackend
-	ok    bool
-	asked *[]string
-}
-
-func (f failingCreate) CreateOrder(ctx context.Context, a flow.Answers) (flow.Order, error) {
-	*f.asked = append(*f.asked, a.OrderID)
-	if !f.ok {
-		return flow.Order{}, errors.New("database is locked")
-	}
-	return f.policyBackend.CreateOrder(ctx, a)
 }
 
 func TestAgentDoneKeys(t *testing.T) {
@@ -343,8 +274,8 @@ func TestAgentDoneKeys(t *testing.T) {
 	h.toInvitation()
 	h.key("enter")
 	h.requireState(stateAgentDone)
-	if len(h.fb.orders) != 2 {
-		t.Fatalf("orders %d, want one per customer", len(h.fb.orders))
+	if n := h.w.orders(); n != 2 {
+		t.Fatalf("orders %d, want one per customer", n)
 	}
 	h.key("enter")
 	if !h.quit {
@@ -356,21 +287,24 @@ func TestAgentDoneKeys(t *testing.T) {
 // the order moves on when it is looked up.
 func TestPayOrderAwaitingConsent(t *testing.T) {
 	h := newHarness(t)
-	h.fb.orders["ord-9"] = flow.Order{ID: "ord-9", Number: "NW-2001", Status: flow.StatusAwaitingConsent,
-		Currency: "EUR", TenantDomain: "contoso.onmicrosoft.com",
-		Lines: []flow.OrderLine{{Name: "Microsoft 365 Business Premium", Quantity: 10, UnitPrice: 2060}}}
-	h.fb.orderEmail["ord-9"] = "ada@contoso.com"
+	// An agent's order, waiting for the invitation to be accepted.
+	a := testworld.Answers(contosoDomain, contosoAdmin, "m365-business-premium", 10)
+	a.Mode, a.Email = flow.ModeAgent, "ada@contoso.com"
+	o, err := h.w.svc.CreateOrder(flow.WithActor(context.Background(), flow.Actor{Kind: flow.ActorAgent, Name: "alice"}), a)
+	if err != nil || o.Status != flow.StatusAwaitingConsent {
+		t.Fatalf("the agent's order: %+v, %v", o, err)
+	}
 	h.key("ctrl+o")
-	h.typeText("NW-2001")
+	h.typeText("ORD-000001")
 	h.key("enter")
 	h.typeText("ada@contoso.com")
 	h.key("enter")
 	h.requireState(statePayOrder)
 	h.requireView("waits for the invitation to be accepted")
-	h.fb.accept()
+	h.w.accept()
 	h.key("enter", "enter") // both fields are kept
 	h.requireState(stateReview)
-	if o := h.fb.orders["ord-9"]; o.Status != flow.StatusAwaitingPayment {
+	if o := h.w.order(o.ID); o.Status != flow.StatusAwaitingPayment {
 		t.Fatalf("status %s", o.Status)
 	}
 }

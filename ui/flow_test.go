@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -8,13 +9,15 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"onboard/flow"
+	"onboard/internal/testworld"
 	"onboard/msapi"
-	"onboard/payment"
+	"onboard/msapi/sandbox"
 )
 
-func sandbox(_ *fakeBackend, o *Options) {
+func sandboxMode(_ *world, o *Options) {
 	o.Sandbox = true
 	o.DemoAccounts = []DemoAccount{
 		{Tenant: "contoso.onmicrosoft.com", Login: "admin@contoso.onmicrosoft.com", Password: "Demo-Pass-1", Role: "Global administrator", Note: "Has a Business Premium trial"},
@@ -38,10 +41,13 @@ func TestLicensesNothingChosenGolden(t *testing.T) {
 }
 
 func TestLicensesBelowMinimumSeats(t *testing.T) {
-	h := newHarness(t)
-	h.key("down", "down", "2", "enter")
+	h := newHarness(t, func(w *world, o *Options) {
+		w.svc.Catalog.Offers[4].MinSeats = 5 // the provider sells Exchange from 5 seats
+		o.Catalog = w.svc.Catalog
+	})
+	h.key("down", "down", "down", "down", "2", "enter")
 	h.requireState(stateLicenses)
-	h.requireView("Exchange Online (Plan 1): choose between 5 and 1000 seats.")
+	h.requireView("Exchange Online (Plan 1): choose between 5 and 300 seats.")
 }
 
 func TestSeatKeys(t *testing.T) {
@@ -71,7 +77,7 @@ func TestSeatKeys(t *testing.T) {
 	if s.seats[1] != 300 {
 		t.Fatalf("typing past MaxSeats gives %d, want 300", s.seats[1])
 	}
-	want := []flow.LineChoice{{OfferID: "m365-bs", Seats: 300}}
+	want := []flow.LineChoice{{OfferID: "m365-business-standard", Seats: 300}}
 	if got := h.m.c.answers.Lines; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("answers.Lines = %v, want %v", got, want)
 	}
@@ -127,15 +133,7 @@ func TestAccountGoldens(t *testing.T) {
 		h.typeText("contoso")
 		h.key("enter")
 		h.requireState(stateAccount)
-		h.requireView("contosoltd.onmicrosoft.com")
-		h.golden()
-	})
-	t.Run("new account coming soon", func(t *testing.T) {
-		h := newHarness(t, func(fb *fakeBackend, o *Options) { o.Backend = existingOnly{fb} })
-		h.chooseLicenses()
-		h.key("down", "enter")
-		h.requireState(stateAccount)
-		h.requireView("coming soon")
+		h.requireView("taken")
 		h.golden()
 	})
 }
@@ -144,13 +142,13 @@ func TestNewAccountPath(t *testing.T) {
 	h := newHarness(t)
 	h.chooseLicenses()
 	h.key("down")
-	h.typeText("fabrikam")
+	h.typeText("adatum")
 	h.key("enter")
 	h.requireState(stateDetails)
-	if a := h.m.c.answers; a.Account != flow.AccountNew || a.Domain != "fabrikam.onmicrosoft.com" {
+	if a := h.m.c.answers; a.Account != flow.AccountNew || a.Domain != "adatum.onmicrosoft.com" {
 		t.Fatalf("answers = %s %s", a.Account, a.Domain)
 	}
-	for _, v := range []string{"Fabrikam Inc", "Ada", "Lovelace", "ada@fabrikam.com"} {
+	for _, v := range []string{"Adatum Inc", "Ada", "Lovelace", "ada@adatum.com"} {
 		h.typeText(v)
 		h.key("enter")
 	}
@@ -164,21 +162,23 @@ func TestNewAccountPath(t *testing.T) {
 	}
 	h.key("y")
 	h.requireState(stateCreateAccount)
-	h.requireView("Tmp#Pass-4821")
-	h.golden()
+	// Microsoft draws the one-time password; it is shown once, masked in the golden.
+	password := h.m.screens[stateCreateAccount].(*createAccountScreen).created.AdminPassword
+	if password == "" {
+		t.Fatalf("no password shown:\n%s", h.view())
+	}
+	h.requireView(password)
+	h.t.Helper()
+	golden.RequireEqual(h.t, strings.ReplaceAll(h.view(), password, strings.Repeat("*", len(password))))
 	h.key("enter")
 	h.requireState(stateReview)
-	if strings.Contains(h.view(), "Tmp#Pass-4821") {
+	if strings.Contains(h.view(), password) {
 		t.Fatal("the new password is still on screen")
 	}
 	if s := h.m.screens[stateCreateAccount].(*createAccountScreen); s.created.AdminPassword != "" {
 		t.Fatal("the new password is kept after it was shown")
 	}
-	for _, a := range h.fb.draftAnswers {
-		if strings.Contains(fmt.Sprintf("%+v", a), "Tmp#Pass-4821") {
-			t.Fatal("a draft holds the new password")
-		}
-	}
+	h.w.requireNotStored(password)
 }
 
 func TestDetailsGoldens(t *testing.T) {
@@ -199,23 +199,20 @@ func TestDetailsGoldens(t *testing.T) {
 
 func TestAdminGoldens(t *testing.T) {
 	for _, tt := range []struct {
-		name     string
-		password string
-		err      error
-		want     string
+		name, login, password string
+		want                  string
 	}{
-		{"form", "", nil, "Administrator login"},
-		{"wrong password", "wrong", nil, "The login or password is wrong."},
-		{"not global admin", "Correct-horse-1", msapi.ErrNotGlobalAdmin, "This account is not a Global administrator."},
-		{"mfa", "Correct-horse-1", msapi.ErrMFARequired, "multi-factor authentication"},
+		{"form", "", "", "Administrator login"},
+		{"wrong password", contosoAdmin, "wrong", "The login or password is wrong."},
+		{"not global admin", "megan@contoso.onmicrosoft.com", "Contoso-User-1", "This account is not a Global administrator."},
+		{"mfa", "mfa.admin@contoso.onmicrosoft.com", "Contoso-Mfa-1", "multi-factor authentication"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
-			h.fb.adminErr = tt.err
 			h.chooseLicenses()
 			h.fillDetails()
 			if tt.password != "" {
-				h.signIn(tt.password)
+				h.signInAs(tt.login, tt.password)
 				h.requireState(stateAdmin)
 			}
 			h.requireView(tt.want)
@@ -228,9 +225,9 @@ func TestAdminVerifyingGolden(t *testing.T) {
 	h := newHarness(t)
 	h.chooseLicenses()
 	h.fillDetails()
-	h.typeText("admin@contoso.onmicrosoft.com")
+	h.typeText(contosoAdmin)
 	h.key("enter")
-	h.typeText("Correct-horse-1")
+	h.typeText(contosoPassword)
 	// Complete the form without running the verification command.
 	_, cmd := h.m.Update(keyMsg("enter"))
 	s := h.m.screens[stateAdmin].(*adminScreen)
@@ -264,18 +261,11 @@ func TestPasswordNeverKept(t *testing.T) {
 	if a.password != "" || a.form != nil {
 		t.Fatal("the admin screen keeps the password after verification")
 	}
-	if len(h.fb.passwordsSeen) != 1 || h.fb.passwordsSeen[0] != h.fb.adminPassword {
-		t.Fatalf("VerifyAdmin got passwords %q", h.fb.passwordsSeen)
-	}
-	for code, ans := range h.fb.draftAnswers {
-		if strings.Contains(fmt.Sprintf("%+v", ans), h.fb.adminPassword) {
-			t.Fatalf("draft %s holds the password", code)
-		}
-	}
-	if len(h.fb.drafts) == 0 {
+	if h.m.DraftCode() == "" {
 		t.Fatal("no draft was saved after the completed steps")
 	}
-	if strings.Contains(h.view(), h.fb.adminPassword) {
+	h.w.requireNotStored(contosoPassword)
+	if strings.Contains(h.view(), contosoPassword) {
 		t.Fatal("the password is on screen")
 	}
 }
@@ -293,11 +283,11 @@ func TestConsentGoldens(t *testing.T) {
 		h.br.err = errors.New("no browser")
 		h.toConsent()
 		h.key("enter")
-		if len(h.br.opened) != 1 || h.br.opened[0] != h.fb.inviteURL {
-			t.Fatalf("opened %q", h.br.opened)
+		if got := h.br.all(); len(got) != 1 || got[0] != h.w.invitationURL() {
+			t.Fatalf("opened %q", got)
 		}
 		h.requireView("could not be opened")
-		h.requireView(h.fb.inviteURL)
+		h.requireView(h.w.invitationURL())
 		h.golden()
 	})
 	t.Run("big QR", func(t *testing.T) {
@@ -319,7 +309,7 @@ func TestConsentCopyAndBack(t *testing.T) {
 	h := newHarness(t)
 	h.toConsent()
 	h.key("c")
-	if h.clipboard != h.fb.inviteURL {
+	if h.clipboard != h.w.invitationURL() {
 		t.Fatalf("clipboard = %q, want the invitation URL", h.clipboard)
 	}
 	order := h.m.c.answers.OrderID
@@ -328,8 +318,8 @@ func TestConsentCopyAndBack(t *testing.T) {
 	}
 	h.key("esc")
 	h.requireState(stateAdmin)
-	if len(h.fb.cancelled) != 1 || h.fb.cancelled[0] != order {
-		t.Fatalf("cancelled %v, want [%s]", h.fb.cancelled, order)
+	if o := h.w.order(order); o.Status != flow.StatusCancelled {
+		t.Fatalf("order %s is %s after going back, want cancelled", o.Number, o.Status)
 	}
 	if h.m.c.answers.OrderID != "" {
 		t.Fatal("order id kept after going back")
@@ -341,7 +331,7 @@ func TestConsentPollingMovesOn(t *testing.T) {
 	h.toConsent()
 	h.pollConsent()
 	h.requireState(stateConsent)
-	h.fb.accept()
+	h.w.accept()
 	h.pollConsent()
 	h.requireState(stateReview)
 	h.golden()
@@ -349,15 +339,14 @@ func TestConsentPollingMovesOn(t *testing.T) {
 
 func TestPaymentGoldens(t *testing.T) {
 	h := newHarness(t)
-	h.fb.payStates = []payment.State{payment.StatePending, payment.StateDeclined}
 	h.toConsent()
-	h.fb.accept()
+	h.w.accept()
 	h.pollConsent()
 	h.key("enter")
 	t.Run("waiting", func(t *testing.T) {
 		h.t = t
-		if len(h.br.opened) != 1 || h.br.opened[0] != h.fb.checkoutURL {
-			t.Fatalf("opened %q, want the checkout page", h.br.opened)
+		if got := h.br.all(); len(got) != 1 || !strings.HasPrefix(got[0], "http://"+testworld.PayHost+"/") {
+			t.Fatalf("opened %q, want the checkout page", got)
 		}
 		h.pollPayment()
 		h.requireState(stateReview)
@@ -365,6 +354,7 @@ func TestPaymentGoldens(t *testing.T) {
 	})
 	t.Run("declined", func(t *testing.T) {
 		h.t = t
+		h.w.pay(testworld.DeclinedCard)
 		h.pollPayment()
 		h.requireView("declined")
 		h.golden()
@@ -372,9 +362,7 @@ func TestPaymentGoldens(t *testing.T) {
 	t.Run("try again and pay", func(t *testing.T) {
 		h.t = t
 		h.key("enter")
-		if h.fb.checkouts != 2 {
-			t.Fatalf("checkouts = %d, want a new one", h.fb.checkouts)
-		}
+		h.w.pay(testworld.TestCard)
 		h.pollPayment()
 		h.requireState(stateDone)
 	})
@@ -383,12 +371,17 @@ func TestPaymentGoldens(t *testing.T) {
 func TestProcessingGoldens(t *testing.T) {
 	t.Run("in progress", func(t *testing.T) {
 		h := newHarness(t)
-		h.m.c.order = flow.Order{ID: "ord-1", Number: "NW-1001", Status: flow.StatusPaid}
+		h.m.c.order = flow.Order{ID: "ord-1", Number: "ORD-000001", Status: flow.StatusPaid}
 		s := h.m.screens[stateProcessing].(*processingScreen)
 		h.m.state = stateProcessing
 		s.spin = newSpinner()
 		s.running, s.index = true, map[string]int{}
-		for _, p := range h.fb.progress {
+		for _, p := range []flow.Progress{
+			{Step: "link", Label: "Linking your account", Done: 1, Total: 1},
+			{Step: "line:1", Label: "Buying licenses", Done: 1, Total: 1},
+			{Step: "domains", Label: "Importing domains", Done: 2, Total: 2},
+			{Step: "users", Label: "Importing users", Done: 12400, Total: 100000},
+		} {
 			s.report(p)
 		}
 		h.requireView("Importing users 12,400 of 100,000")
@@ -396,19 +389,23 @@ func TestProcessingGoldens(t *testing.T) {
 	})
 	t.Run("failed then retried", func(t *testing.T) {
 		h := newHarness(t)
-		h.fb.processErrs = []error{fmt.Errorf("import users: %w", msapi.ErrThrottled)}
 		h.toConsent()
-		h.fb.accept()
+		h.w.accept()
 		h.pollConsent()
 		h.key("enter")
+		h.w.pay(testworld.TestCard)
+		// Microsoft fails every call while the order is processed.
+		h.w.ms.MS.SetFaults(sandbox.Faults{ErrorRate: 1})
 		h.pollPayment()
 		h.requireState(stateProcessing)
+		// No golden: the words of the error are flow's, and change there.
+		h.requireView("Setting up stopped")
 		h.requireView("Press r to try again")
-		h.golden()
+		h.w.ms.MS.SetFaults(sandbox.Faults{})
 		h.key("r")
 		h.requireState(stateDone)
-		if h.fb.retries != 1 {
-			t.Fatalf("retries = %d, want Retry before processing again", h.fb.retries)
+		if o := h.w.order(h.m.c.order.ID); o.Status != flow.StatusCompleted {
+			t.Fatalf("order is %s after the retry, want completed", o.Status)
 		}
 	})
 }
@@ -421,9 +418,33 @@ func TestDoneGoldens(t *testing.T) {
 	})
 	t.Run("converted", func(t *testing.T) {
 		h := newHarness(t)
-		h.fb.bought = false
-		h.toDone()
-		h.golden()
+		h.key("down", "down", "5", "enter") // Premium: fabrikam's trial converts into it
+		h.requireState(stateAccount)
+		h.fillDetails()
+		h.signInAs(fabrikamAdmin, fabrikamPass)
+		h.requireState(stateConsent)
+		if err := h.w.ms.MS.AcceptInvitation(fabrikamAdmin, fabrikamPass); err != nil {
+			t.Fatal(err)
+		}
+		h.pollConsent()
+		h.requireState(stateReview)
+		h.key("enter")
+		h.w.pay(testworld.TestCard)
+		h.pollPayment()
+		h.requireState(stateDone)
+		// No golden: how many users keep their licenses is being corrected
+		// in flow (issue 11, item 5); what Microsoft holds is checked instead.
+		h.requireView("trial converted, 5 seats")
+		o := h.w.order(h.m.c.order.ID)
+		subs, err := h.w.ms.Client(t).Subscriptions(context.Background(), o.TenantID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		premium := h.w.svc.Catalog.Offers[2].MicrosoftOfferID
+		if i := slices.IndexFunc(subs, func(s msapi.Subscription) bool { return strings.EqualFold(s.OfferID, premium) }); i < 0 ||
+			subs[i].Quantity != 5 || subs[i].IsTrial {
+			t.Fatalf("fabrikam's subscriptions after the conversion: %+v", subs)
+		}
 		h.key("enter")
 		if !h.quit {
 			t.Fatal("enter did not finish")
@@ -431,7 +452,7 @@ func TestDoneGoldens(t *testing.T) {
 	})
 	t.Run("awaiting approval", func(t *testing.T) {
 		h := newHarness(t)
-		h.m.c.order = flow.Order{Number: "NW-1001", Status: flow.StatusPaid}
+		h.m.c.order = flow.Order{Number: "ORD-000001", Status: flow.StatusPaid}
 		h.m.c.answers.Email = "ada@contoso.com"
 		h.m.state = stateDone
 		h.golden()
@@ -440,11 +461,11 @@ func TestDoneGoldens(t *testing.T) {
 
 func (h *harness) toDone() {
 	h.t.Helper()
-	h.fb.users = makeUsers(40)
 	h.toConsent()
-	h.fb.accept()
+	h.w.accept()
 	h.pollConsent()
 	h.key("enter")
+	h.w.pay(testworld.TestCard)
 	h.pollPayment()
 	h.requireState(stateDone)
 }
@@ -455,23 +476,28 @@ func TestAssign(t *testing.T) {
 	h.key("enter")
 	h.requireState(stateAssign)
 	s := h.m.screens[stateAssign].(*assignScreen)
+	all := len(s.matches)
+	if all < 3 {
+		t.Fatalf("%d of contoso's users listed", all)
+	}
 	t.Run("list", func(t *testing.T) { h.t = t; h.golden() })
 	t.Run("search", func(t *testing.T) {
 		h.t = t
-		h.typeText("user00001")
-		if len(s.matches) != 10 {
-			t.Fatalf("matches = %d, want 10 (user000010..19)", len(s.matches))
+		h.typeText("vance")
+		if len(s.matches) != 1 || !strings.Contains(s.users[s.matches[0]].DisplayName, "Vance") {
+			t.Fatalf("matches = %d, want Adele Vance alone", len(s.matches))
 		}
 		h.key("backspace")
-		if len(s.matches) != 40 {
-			t.Fatalf("after backspace matches = %d, want 40", len(s.matches))
+		if len(s.matches) < 1 {
+			t.Fatalf("after backspace matches = %d", len(s.matches))
 		}
 		h.golden()
 		h.key("esc")
-		if s.search.Value() != "" || len(s.matches) != 40 {
+		if s.search.Value() != "" || len(s.matches) != all {
 			t.Fatal("esc does not clear the search")
 		}
 	})
+	var chosen string
 	t.Run("limited to seats", func(t *testing.T) {
 		h.t = t
 		h.key("enter", "down", "enter", "down", "enter")
@@ -484,24 +510,33 @@ func TestAssign(t *testing.T) {
 		if n := len(s.selected[0]); n != 1 {
 			t.Fatalf("selected %d after unselect, want 1", n)
 		}
+		for id := range s.selected[0] {
+			chosen = id
+		}
 	})
 	t.Run("save", func(t *testing.T) {
 		h.t = t
 		h.key("ctrl+s")
-		if got := h.fb.assignments["sku-bp"]; len(got) != 1 || got[0] != "u000000" {
-			t.Fatalf("assigned %v, want [u000000]", got)
-		}
 		h.requireView("1 licenses assigned")
+		// Microsoft's own record: the user holds the bought SKU.
+		o := h.w.order(h.m.c.order.ID)
+		lics, err := h.w.ms.Client(t).UserLicenses(context.Background(), o.TenantID, chosen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(lics, func(l msapi.License) bool { return strings.EqualFold(l.SkuID, s.lines[0].SkuID) }) {
+			t.Fatalf("user %s holds %+v, not %s", chosen, lics, s.lines[0].SkuID)
+		}
 	})
 }
 
 func TestResumeDraft(t *testing.T) {
-	h := newHarness(t, func(fb *fakeBackend, _ *Options) {
-		fb.latestDraftOK = true
+	h := newHarness(t, func(w *world, _ *Options) {
 		a := flow.Answers{Mode: flow.ModeCustomer, Account: flow.AccountExisting, Company: "Contoso Ltd",
-			Lines: []flow.LineChoice{{OfferID: "m365-bp", Seats: 4}}}
-		fb.drafts["K7QM-4XPA"] = flow.Draft{Code: "K7QM-4XPA", Terminal: "kiosk-1", UpdatedAt: fb.now}
-		fb.draftAnswers["K7QM-4XPA"], fb.draftSteps["K7QM-4XPA"] = a, flow.StepDetails
+			Lines: []flow.LineChoice{{OfferID: "m365-business-basic", Seats: 4}}}
+		if _, err := w.svc.SaveDraft(context.Background(), "K7QM-4XPA", "kiosk-1", flow.StepDetails, a); err != nil {
+			t.Fatal(err)
+		}
 	})
 	h.requireState(stateResume)
 	h.golden()
@@ -528,7 +563,7 @@ func TestTooSmallGolden(t *testing.T) {
 }
 
 func TestDemoPanelGolden(t *testing.T) {
-	h := newHarness(t, sandbox)
+	h := newHarness(t, sandboxMode)
 	h.requireView("SANDBOX")
 	h.key("f2")
 	h.requireView("Demo-Pass-1")
@@ -538,8 +573,8 @@ func TestDemoPanelGolden(t *testing.T) {
 }
 
 func TestDemoPanelOnlyInSandbox(t *testing.T) {
-	h := newHarness(t, func(fb *fakeBackend, o *Options) {
-		sandbox(fb, o)
+	h := newHarness(t, func(w *world, o *Options) {
+		sandboxMode(w, o)
 		o.Sandbox = false
 	})
 	h.key("f2")
@@ -558,7 +593,7 @@ func TestCtrlCInterrupts(t *testing.T) {
 
 func TestForeignTextIsSanitised(t *testing.T) {
 	h := newHarness(t)
-	h.m.c.catalog.Offers = slices.Clone(testCatalog.Offers)
+	h.m.c.catalog.Offers = slices.Clone(h.w.svc.Catalog.Offers)
 	h.m.c.catalog.Offers[0].Name = "Evil\x1b]0;pwned\x07\u202Eoffer"
 	v := h.m.View().Content
 	if strings.Contains(v, "\x1b]") || strings.Contains(v, "\u202E") {
@@ -568,16 +603,18 @@ func TestForeignTextIsSanitised(t *testing.T) {
 
 func TestPayExistingOrder(t *testing.T) {
 	h := newHarness(t)
-	h.fb.orders["ord-9"] = flow.Order{ID: "ord-9", Number: "NW-2001", Status: flow.StatusAwaitingPayment,
-		Currency: "EUR", TenantDomain: "contoso.onmicrosoft.com",
-		Lines: []flow.OrderLine{{Name: "Microsoft 365 Business Premium", Quantity: 10, UnitPrice: 2060}}}
-	h.fb.orderEmail["ord-9"] = "ada@contoso.com"
+	// An order placed earlier, accepted, not paid: 10 seats of Premium.
+	a := testworld.Answers(contosoDomain, contosoAdmin, "m365-business-premium", 10)
+	a.Email = "ada@contoso.com"
+	if _, err := h.w.ms.Consent(context.Background(), h.w.svc, a, contosoPassword); err != nil {
+		t.Fatal(err)
+	}
 	h.key("ctrl+o")
 	h.requireState(statePayOrder)
 	t.Run("form", func(t *testing.T) { h.t = t; h.golden() })
 	t.Run("not found", func(t *testing.T) {
 		h.t = t
-		h.typeText("NW-2001")
+		h.typeText("ORD-000001")
 		h.key("enter")
 		h.typeText("eve@example.com")
 		h.key("enter")

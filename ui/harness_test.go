@@ -1,26 +1,32 @@
 package ui
 
 import (
+	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/cursor"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"onboard/internal/testworld"
 )
 
-// harness drives the root model synchronously: every command runs to its
-// message, which is fed back to Update, so a test sees the state a real
-// program reaches. Animation ticks (spinner, cursor blink) and poll timers
-// are dropped: tests send poll messages themselves when they want a poll.
+// harness drives the root model synchronously against the real Service:
+// every command runs to its message, which is fed back to Update, so a test
+// sees the state a real program reaches, whatever the machine's load. Timer
+// commands (spinner, cursor blink, poll and kiosk ticks) are never started:
+// tests send poll messages themselves when they want a poll.
 type harness struct {
 	t           *testing.T
 	m           *Model
-	fb          *fakeBackend
+	w           *world
 	br          *stubBrowser
 	clock       time.Time
 	quit        bool
@@ -28,20 +34,17 @@ type harness struct {
 	clipboard   string
 }
 
-// cmdBudget abandons commands that only wait for a timer (cursor blink);
-// every backend call of the fake returns at once.
-const cmdBudget = 30 * time.Millisecond
-
-func newHarness(t *testing.T, setup ...func(*fakeBackend, *Options)) *harness {
+func newHarness(t *testing.T, setup ...func(*world, *Options)) *harness {
 	t.Helper()
-	h := &harness{t: t, fb: newFakeBackend(), br: &stubBrowser{}}
-	h.clock = h.fb.now
+	h := &harness{t: t, clock: testEpoch}
+	h.w = newWorld(t, func() time.Time { return h.clock })
+	h.br = h.w.br
 	opts := Options{
-		Backend: h.fb, Catalog: testCatalog, Browser: h.br, Terminal: "kiosk-1", NoColor: true,
+		Backend: h.w.svc, Catalog: h.w.svc.Catalog, Browser: h.br, Terminal: "kiosk-1", NoColor: true,
 		PollInterval: time.Millisecond, Now: func() time.Time { return h.clock },
 	}
 	for _, f := range setup {
-		f(h.fb, &opts)
+		f(h.w, &opts)
 	}
 	h.m = New(opts)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -98,40 +101,53 @@ func (h *harness) handle(msg tea.Msg) []tea.Cmd {
 	return nil
 }
 
-// runWave runs commands concurrently and returns, in order, the messages of
-// those done within cmdBudget; the rest only wait for timers.
+// runWave runs commands concurrently, as the program does, and returns
+// their messages in order once every one has returned. Timer commands are
+// not run (their messages only animate or trigger polls the tests send
+// themselves), so no message depends on how fast the machine is.
 func runWave(cmds []tea.Cmd) []tea.Msg {
 	chans := make([]chan tea.Msg, len(cmds))
 	for i, c := range cmds {
-		if c == nil {
+		if c == nil || timerCmd(c) {
 			continue
 		}
 		chans[i] = make(chan tea.Msg, 1)
 		go func() { chans[i] <- c() }()
 	}
-	deadline := time.After(cmdBudget)
-	expired := false
+	// stuck guards against a command that never returns (a bug): the
+	// test fails naming it instead of hanging until the test binary times
+	// out. It is no synchronisation: every command is waited for.
+	stuck := time.After(stuckAfter)
 	var out []tea.Msg
-	for _, ch := range chans {
+	for i, ch := range chans {
 		if ch == nil {
-			continue
-		}
-		if expired {
-			select {
-			case msg := <-ch:
-				out = append(out, msg)
-			default:
-			}
 			continue
 		}
 		select {
 		case msg := <-ch:
 			out = append(out, msg)
-		case <-deadline:
-			expired = true
+		case <-stuck:
+			panic(fmt.Sprintf("command %s did not return within %s", cmdName(cmds[i]), stuckAfter))
 		}
 	}
 	return out
+}
+
+const stuckAfter = 2 * time.Minute
+
+// timerCmd is a command that only waits for a timer.
+func timerCmd(c tea.Cmd) bool {
+	name := cmdName(c)
+	for _, p := range []string{"bubbletea/v2.Tick.", "bubbletea/v2.Every.", "bubbles/v2/spinner.", "bubbles/v2/cursor."} {
+		if strings.Contains(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func cmdName(c tea.Cmd) string {
+	return runtime.FuncForPC(reflect.ValueOf(c).Pointer()).Name()
 }
 
 // sequence unpacks tea.Sequence's unexported message (a slice of Cmds).
@@ -227,7 +243,7 @@ func (h *harness) golden() {
 			h.t.Errorf("line %d is %d cells wide, more than 80: %q", i, w, l)
 		}
 	}
-	golden.RequireEqual(h.t, h.view())
+	golden.RequireEqual(h.t, h.maskRandom(h.view()))
 }
 
 func (h *harness) requireState(s state) {
@@ -276,7 +292,12 @@ func (h *harness) fillDetails() {
 
 func (h *harness) signIn(password string) {
 	h.t.Helper()
-	h.typeText("admin@contoso.onmicrosoft.com")
+	h.signInAs(contosoAdmin, password)
+}
+
+func (h *harness) signInAs(login, password string) {
+	h.t.Helper()
+	h.typeText(login)
 	h.key("enter")
 	h.typeText(password)
 	h.key("enter")
@@ -286,7 +307,7 @@ func (h *harness) toConsent() {
 	h.t.Helper()
 	h.chooseLicenses()
 	h.fillDetails()
-	h.signIn(h.fb.adminPassword)
+	h.signIn(contosoPassword)
 	h.requireState(stateConsent)
 }
 
@@ -300,4 +321,61 @@ func (h *harness) pollPayment() {
 	h.t.Helper()
 	s := h.m.screens[stateReview].(*reviewScreen)
 	h.send(paymentPollMsg{gen: s.gen})
+}
+
+// qrGlyphs are the block characters a QR code is drawn with.
+const qrGlyphs = "█▀▄"
+
+// maskRandom replaces what differs between runs although the screen is
+// right: the sandbox checkout's session id, drawn at random, wherever a
+// page opened in the browser shows it (also where the URL wraps onto the
+// next line), and so the QR code of a checkout page. The invitation's URL
+// and QR code are stable and compared as they are.
+func (h *harness) maskRandom(v string) string {
+	for _, u := range h.br.all() {
+		id, err := testworld.CheckoutID(u)
+		if err != nil || !strings.HasPrefix(u, "http://"+testworld.PayHost) || !strings.Contains(v, id[:8]) {
+			continue
+		}
+		v = maskCheckout(v, id)
+	}
+	return v
+}
+
+// maskCheckout masks checkout id in v, whole or wrapped over two lines.
+func maskCheckout(v, id string) string {
+	mask := func(s string) string { return strings.Repeat("#", len(s)) }
+	v = strings.ReplaceAll(v, id, mask(id))
+	lines := strings.Split(v, "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		for k := len(id) - 1; k > 3; k-- {
+			head, tail := id[:k], id[k:]
+			j := strings.Index(lines[i], head)
+			if j < 0 || strings.TrimSpace(lines[i][j+len(head):]) != "" && !strings.ContainsAny(lines[i][j+len(head):], qrGlyphs) {
+				continue
+			}
+			next := strings.TrimLeft(lines[i+1], " ")
+			if !strings.HasPrefix(next, tail) {
+				continue
+			}
+			lines[i] = lines[i][:j] + mask(head) + lines[i][j+len(head):]
+			at := len(lines[i+1]) - len(next)
+			lines[i+1] = lines[i+1][:at] + mask(tail) + lines[i+1][at+len(tail):]
+			break
+		}
+	}
+	for i, l := range lines {
+		first, last := strings.IndexAny(l, qrGlyphs), -1
+		if first < 0 {
+			continue
+		}
+		for j, r := range l {
+			if strings.ContainsRune(qrGlyphs, r) {
+				last = j + len(string(r))
+			}
+		}
+		span := l[first:last]
+		lines[i] = l[:first] + strings.Repeat("▒", utf8.RuneCountInString(span)) + l[last:]
+	}
+	return strings.Join(lines, "\n")
 }

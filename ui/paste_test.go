@@ -38,7 +38,7 @@ func TestHugePasteIsBoundedAndReported(t *testing.T) {
 }
 
 func TestSmallPasteUntouched(t *testing.T) {
-	m := New(Options{Backend: newFakeBackend()})
+	m := New(Options{Backend: newWorld(t, nil).svc})
 	p := m.boundPaste(tea.PasteMsg{Content: "admin@contoso.onmicrosoft.com"})
 	if p.Content != "admin@contoso.onmicrosoft.com" || m.pasteWarn != "" {
 		t.Fatalf("%q %q", p.Content, m.pasteWarn)

@@ -1,31 +1,20 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"onboard/flow"
 )
 
-// previewBackend is the fake backend with a preview of its order.
-type previewBackend struct {
-	*fakeBackend
-	lines []flow.LinePreview
-}
-
-func (b previewBackend) Preview(context.Context, string) ([]flow.LinePreview, error) {
-	return b.lines, nil
-}
-
 func TestReviewWarnsWhenTrialUsersOutnumberSeats(t *testing.T) {
-	lines := []flow.LinePreview{
-		{LineNo: 1, Name: "Microsoft 365 Business Premium", Seats: 2, ConvertsTrial: true, TrialUsers: 8},
-		{LineNo: 2, Name: "Microsoft 365 Business Standard", Seats: 3},
+	h := newHarness(t)
+	h.key("down", "3", "down", "2", "enter") // Standard 3, Premium 2: fabrikam's Premium trial converts
+	h.requireState(stateAccount)
+	h.fillDetails()
+	h.signInAs(fabrikamAdmin, fabrikamPass)
+	h.requireState(stateConsent)
+	if err := h.w.ms.MS.AcceptInvitation(fabrikamAdmin, fabrikamPass); err != nil {
+		t.Fatal(err)
 	}
-	h := newHarness(t, func(fb *fakeBackend, o *Options) { o.Backend = previewBackend{fb, lines} })
-	h.toConsent()
-	h.fb.accept()
 	h.pollConsent()
 	h.requireState(stateReview)
 	v := h.view()

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
 )
 
 var errNoDatabase = errors.New("open database: disk full")
@@ -13,13 +15,13 @@ var errNoDatabase = errors.New("open database: disk full")
 // TestStartupFailureEndsTheWizard: when what the wizard runs on cannot
 // start, the wizard ends with that error instead of failing step by step.
 func TestStartupFailureEndsTheWizard(t *testing.T) {
-	h := newHarness(t, func(_ *fakeBackend, o *Options) {
+	h := newHarness(t, func(_ *world, o *Options) {
 		o.Ready = func(context.Context) error { return errNoDatabase }
 	})
 	if !errors.Is(h.m.startErr, errNoDatabase) {
 		t.Fatalf("startErr = %v", h.m.startErr)
 	}
-	ok := newHarness(t, func(_ *fakeBackend, o *Options) {
+	ok := newHarness(t, func(_ *world, o *Options) {
 		o.Ready = func(context.Context) error { return nil }
 	})
 	if ok.m.startErr != nil {
@@ -29,7 +31,7 @@ func TestStartupFailureEndsTheWizard(t *testing.T) {
 }
 
 func TestKioskEndsWhenItCannotStart(t *testing.T) {
-	k := NewKiosk(KioskOptions{Options: Options{Backend: newFakeBackend(), Catalog: testCatalog,
+	k := NewKiosk(KioskOptions{Options: Options{Backend: newWorld(t, nil).svc, Catalog: flow.DefaultCatalog(),
 		Ready: func(context.Context) error { return errNoDatabase }}})
 	cmd := k.forward(readyMsg{err: errNoDatabase})
 	if cmd == nil || !k.exiting {

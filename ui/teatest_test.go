@@ -4,20 +4,34 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"onboard/flow"
+	"onboard/internal/testworld"
+	"onboard/msapi"
 )
 
-// viewProbe hands every frame the program draws to the test, so the test
-// waits on what the customer would see rather than on renderer output.
+// viewProbe keeps the latest frame the program drew and signals each new
+// one, so the test waits on what the customer would see rather than on
+// renderer output. No frame is lost: a test that was not waiting when its
+// frame came finds it as the latest.
 type viewProbe struct {
 	*Model
-	frames chan string
+	frames *frames
+}
+
+type frames struct {
+	mu     sync.Mutex
+	latest string
+	drawn  chan struct{} // one pending signal: a new frame since the last look
 }
 
 func (p viewProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -27,25 +41,30 @@ func (p viewProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (p viewProbe) View() tea.View {
 	v := p.Model.View()
+	p.frames.mu.Lock()
+	p.frames.latest = ansi.Strip(v.Content)
+	p.frames.mu.Unlock()
 	select {
-	case p.frames <- ansi.Strip(v.Content):
-	default: // the test is not waiting: drop the frame
+	case p.frames.drawn <- struct{}{}:
+	default: // a signal is already pending
 	}
 	return v
 }
 
-// waitView waits until a drawn frame contains want.
-func waitView(t *testing.T, frames <-chan string, want string) {
+// waitView waits until the latest drawn frame contains want. The time
+// limit only turns a hang into a failure that shows the screen.
+func waitView(t *testing.T, f *frames, want string) {
 	t.Helper()
-	timeout := time.After(10 * time.Second)
-	last := ""
+	timeout := time.After(time.Minute)
 	for {
+		f.mu.Lock()
+		last := f.latest
+		f.mu.Unlock()
+		if strings.Contains(last, want) {
+			return
+		}
 		select {
-		case f := <-frames:
-			if strings.Contains(f, want) {
-				return
-			}
-			last = f
+		case <-f.drawn:
 		case <-timeout:
 			t.Fatalf("never showed %q; last frame:\n%s", want, last)
 		}
@@ -53,20 +72,19 @@ func waitView(t *testing.T, frames <-chan string, want string) {
 }
 
 func TestSelfServiceFlowInProgram(t *testing.T) {
-	fb := newFakeBackend()
-	fb.users = makeUsers(30)
-	br := &stubBrowser{}
-	m := New(Options{Backend: fb, Catalog: testCatalog, Browser: br, Terminal: "kiosk-1",
+	w := newWorld(t, nil)
+	br := w.br
+	m := New(Options{Backend: w.svc, Catalog: w.svc.Catalog, Browser: br, Terminal: "kiosk-1",
 		NoColor: true, PollInterval: time.Millisecond, Provider: "Northwind Cloud"})
-	probe := viewProbe{Model: m, frames: make(chan string, 1)}
+	probe := viewProbe{Model: m, frames: &frames{drawn: make(chan struct{}, 1)}}
 	tm := teatest.NewTestModel(t, probe, teatest.WithInitialTermSize(80, 24), teatest.WithProgramOptions(tea.WithoutCatchPanics()))
 	frames := probe.frames
 
 	waitView(t, frames, "Choose licenses")
 	tm.Type("+")
-	waitView(t, frames, "EUR 20.60      ‹1›")
+	waitView(t, frames, "EUR 5.60      ‹1›")
 	tm.Type("+")
-	waitView(t, frames, "EUR 41.20")
+	waitView(t, frames, "EUR 11.20")
 	tm.Send(keyMsg("enter"))
 	waitView(t, frames, "Use existing Microsoft account")
 	tm.Send(keyMsg("enter"))
@@ -99,39 +117,67 @@ func TestSelfServiceFlowInProgram(t *testing.T) {
 	waitView(t, frames, "Microsoft Customer Agreement")
 	tm.Type("y")
 	waitView(t, frames, "Administrator login")
-	tm.Send(tea.PasteMsg{Content: "admin@contoso.onmicrosoft.com"})
-	waitView(t, frames, "> admin@contoso.onmicrosoft.com")
+	tm.Send(tea.PasteMsg{Content: contosoAdmin})
+	waitView(t, frames, "> "+contosoAdmin)
 	tm.Send(keyMsg("enter"))
 	waitView(t, frames, "┃ Password")
-	tm.Send(tea.PasteMsg{Content: fb.adminPassword})
-	waitView(t, frames, "> ***************")
+	tm.Send(tea.PasteMsg{Content: contosoPassword})
+	waitView(t, frames, "> "+strings.Repeat("*", len(contosoPassword)))
 	tm.Send(keyMsg("enter"))
 
 	waitView(t, frames, "Waiting for Microsoft to confirm")
-	tm.Send(keyMsg("enter"))
-	fb.accept()
+	tm.Send(keyMsg("enter")) // opens the invitation page
+	waitView(t, frames, "Opened in your browser")
+	w.accept()
 	waitView(t, frames, "Review your order")
-	tm.Send(keyMsg("enter"))
+	tm.Send(keyMsg("enter")) // opens the checkout page
+	waitView(t, frames, "Waiting for the payment")
+	waitView(t, frames, "Opened in your browser") // the checkout page is open
+	w.pay(testworld.TestCard)
 	waitView(t, frames, "Your licenses are ready")
-	waitView(t, frames, "Order number: NW-1001")
+	waitView(t, frames, "Order number: ORD-000001")
 	tm.Send(keyMsg("enter"))
-	waitView(t, frames, "30 of 30 users")
+	waitView(t, frames, "25 of 25 users")
 	tm.Send(keyMsg("enter"))
 	waitView(t, frames, "1 chosen, 1 of 2 free")
 	tm.Send(keyMsg("ctrl+s"))
 	waitView(t, frames, "1 licenses assigned")
 	tm.Send(keyMsg("ctrl+q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(time.Minute))
 
-	if len(br.opened) != 2 || br.opened[0] != fb.inviteURL || br.opened[1] != fb.checkoutURL {
-		t.Fatalf("browser opened %q, want the invitation then the checkout", br.opened)
+	opened := br.all()
+	if len(opened) != 2 || opened[0] != w.invitationURL() || !strings.HasPrefix(opened[1], "http://"+testworld.PayHost+"/") {
+		t.Fatalf("browser opened %q, want the invitation then the checkout", opened)
 	}
-	if got := fb.assignments["sku-bp"]; len(got) != 1 {
-		t.Fatalf("assignments = %v", got)
+	o, err := w.db.GetOrderByNumber(context.Background(), "ORD-000001")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if o := fb.orders["ord-1001"]; o.Status != "completed" {
+	if o.Status != flow.StatusCompleted {
 		t.Fatalf("order status = %s", o.Status)
 	}
+	// Microsoft's record: the first user in the list holds a Basic license.
+	lics, err := w.ms.Client(t).UserLicenses(context.Background(), o.TenantID, firstUser(t, w, o.TenantID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	basic := w.svc.Catalog.Offers[0].SkuID
+	if !slices.ContainsFunc(lics, func(l msapi.License) bool { return strings.EqualFold(l.SkuID, basic) }) {
+		t.Fatalf("the chosen user holds %+v, not %s", lics, basic)
+	}
+}
+
+// firstUser is the id of the user the assign screen lists first.
+func firstUser(t *testing.T, w *world, tenantID string) string {
+	t.Helper()
+	us, err := w.svc.ListUsers(context.Background(), tenantID)
+	if err != nil || len(us) == 0 {
+		t.Fatalf("users of %s: %d, %v", tenantID, len(us), err)
+	}
+	c := &common{width: 80, height: 24, styles: NewStyles(true), keys: DefaultKeyMap()}
+	s := newAssignScreen(c)
+	s.setUsers(us)
+	return s.users[s.matches[0]].ID
 }
 
 func TestRunCtrlCReturnsInterrupted(t *testing.T) {
@@ -139,7 +185,7 @@ func TestRunCtrlCReturnsInterrupted(t *testing.T) {
 	defer pw.Close()
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(context.Background(), Options{Backend: newFakeBackend(), Catalog: testCatalog,
+		done <- Run(context.Background(), Options{Backend: newWorld(t, nil).svc, Catalog: flow.DefaultCatalog(),
 			Browser: &stubBrowser{}, Input: pr, Output: io.Discard, NoColor: true})
 	}()
 	if _, err := pw.Write([]byte{0x03}); err != nil {

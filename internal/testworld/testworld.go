@@ -7,6 +7,7 @@ package testworld
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -27,6 +28,8 @@ type Microsoft struct {
 	MSURL  string
 	Pay    *paysandbox.Server
 	PayURL string
+	// HTTP is the client the wiring uses (nil: http.DefaultClient).
+	HTTP *http.Client
 }
 
 // NewMicrosoft serves a new sandbox Microsoft and checkout until tb ends.
@@ -59,6 +62,7 @@ func (m *Microsoft) Client(tb testing.TB, tweak ...func(*msapi.Config)) *msapi.C
 		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
 		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
 		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID,
+		HTTPClient: m.HTTP,
 	}
 	for _, f := range tweak {
 		f(&cfg)
@@ -83,7 +87,7 @@ func (m *Microsoft) Service(tb testing.TB, dbPath string) (*flow.Service, *store
 	}
 	tb.Cleanup(func() { db.Close() })
 	svc := &flow.Service{
-		MS: m.Client(tb), Store: db, Pay: paysandbox.NewClient(m.PayURL, "", nil),
+		MS: m.Client(tb), Store: db, Pay: paysandbox.NewClient(m.PayURL, "", m.HTTP),
 		Catalog: flow.DefaultCatalog(), Policy: flow.PolicyPayFirst,
 		Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "test"},
 	}

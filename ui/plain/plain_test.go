@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"onboard/flow"
+	"onboard/internal/testworld"
 	"onboard/msapi"
 	"onboard/msapi/sandbox"
 	paysandbox "onboard/payment/sandbox"
@@ -73,35 +73,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	ctx := context.Background()
-	ms, err := sandbox.New(sandbox.Options{PageSize: 5, NorthwindUsers: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	msSrv := httptest.NewServer(ms)
-	t.Cleanup(msSrv.Close)
-	pay := paysandbox.NewServer(paysandbox.Options{})
-	paySrv := httptest.NewServer(pay)
-	t.Cleanup(paySrv.Close)
-	u, cr := ms.URLs(msSrv.URL), ms.Credentials()
-	cli, err := msapi.New(msapi.Config{
-		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
-		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
-		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID, PageSize: 4,
-		BaseBackoff: 1, MaxBackoff: 1, MaxAttempts: 8,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := testworld.NewMicrosoft(t, sandbox.Options{PageSize: 5, NorthwindUsers: 10})
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "onboard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	svc := &flow.Service{MS: cli, Store: db, Pay: paysandbox.NewClient(paySrv.URL, "", paySrv.Client()),
-		Catalog: flow.DefaultCatalog(), Policy: flow.PolicyPayFirst, Actor: flow.Actor{Kind: flow.ActorCustomer, Name: "test"}}
-	return &world{svc: svc, ms: ms, pay: pay, db: db, dbDir: dir}
+	svc, db := m.Service(t, filepath.Join(dir, "onboard.db"))
+	// Small pages and instant retries: paging and injected faults are exercised fast.
+	svc.MS = m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
+	return &world{svc: svc, ms: m.MS, pay: m.Pay, db: db, dbDir: dir}
 }
 
 // run starts the line prompts on answers; the returned channel gets Run's result.
@@ -122,7 +99,7 @@ func (w *world) run(opts plain.Options, answers ...string) (*watched, <-chan err
 func (w *world) payCheckout(t *testing.T, out *watched, done <-chan error) {
 	t.Helper()
 	m := out.waitFor(t, regexp.MustCompile(`/checkout/([^\s/]+)[\s\S]*Waiting for the payment`), done)
-	if _, err := w.pay.Pay(m[1], "4242424242424242"); err != nil {
+	if _, err := w.pay.Pay(m[1], testworld.TestCard); err != nil {
 		t.Fatal(err)
 	}
 }
