@@ -271,11 +271,20 @@ func TestAgentDoneKeys(t *testing.T) {
 	}
 	h.requireView("‹0›")
 	h.key("up", "up")
+	// The same Microsoft account again: its open order is offered, never a
+	// second one made silently; x cancels it and makes the new one.
 	h.toInvitation()
 	h.key("enter")
+	h.requireState(stateCreate)
+	h.requireView("This Microsoft account already has an open order.")
+	h.requireView("Order ORD-000001, awaiting consent")
+	h.key("x")
 	h.requireState(stateAgentDone)
 	if n := h.w.orders(); n != 2 {
-		t.Fatalf("orders %d, want one per customer", n)
+		t.Fatalf("orders %d, want the cancelled one and the new one", n)
+	}
+	if o, err := h.w.db.GetOrderByNumber(context.Background(), "ORD-000001"); err != nil || o.Status != flow.StatusCancelled {
+		t.Fatalf("the replaced order: %+v %v", o, err)
 	}
 	h.key("enter")
 	if !h.quit {
