@@ -45,6 +45,9 @@ func acceptInChromium(t *testing.T, link, login, password string) bool {
 		chromedp.SendKeys(chromedp.ID("login"), login),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.ID("accept")),
+		// The form page has an #outcome heading too ("Accept … as your
+		// reseller"): wait for the answer page, where the form is gone.
+		chromedp.WaitNotPresent(chromedp.ID("accept")),
 		chromedp.WaitVisible(chromedp.ID("outcome")),
 	)
 	if err != nil {
