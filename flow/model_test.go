@@ -36,19 +36,20 @@ import (
 )
 
 // pendingFix names the invariants that fail on this branch's base because
-// their fix is another part of issue 11. A name set to true is still
-// checked, but a violation is only logged. The integrator turns each off
+// their fix is another part of issue 11 (the others — one-customer-per-tenant,
+// subscriptions-match, bought-once, order-tenant — hold already and are
+// enforced). A name set to true is still checked, but a violation is only
+// logged. The integrator turns each off
 // once its fix is merged; -model.enforce=all (or a comma list) checks them
 // all now.
 var pendingFix = map[string]bool{
-	"one-charge":              true, // (a) pay again on the same page after a decline: two captures
-	"one-customer-per-tenant": true, // (b) a second sign-up for a tenant makes a second customer
-	"tenant-never-moves":      true, // (b) … and moves the tenant to it
-	"one-open-order":          true, // (c) a second open order for a tenant
-	"no-draft-after-end":      true, // (e) a completed or cancelled order keeps its draft
-	"cancel-after-buy":        true, // (f) an order that bought something can be cancelled
-	"refund-on-cancel":        true, // (f) a cancelled paid order is not refunded
-	"audit-actor":             true, // (g) events recorded as the Service's actor, not who acted
+	"one-charge":         true, // (a) pay again on the same page after a decline: two captures
+	"tenant-never-moves": true, // (b) a second sign-up for a tenant moves it to a new customer
+	"one-open-order":     true, // (c) a second open order for a tenant
+	"no-draft-after-end": true, // (e) a completed or cancelled order keeps its draft
+	"cancel-after-buy":   true, // (f) an order that bought something can be cancelled
+	"refund-on-cancel":   true, // (f) a cancelled paid order is not refunded
+	"audit-actor":        true, // (g) events recorded as the Service's actor, not who acted
 }
 
 // modelChecks is the number of sequences a plain go test runs; an explicit
@@ -501,6 +502,7 @@ func (w *modelWorld) actions() map[string]func(*rapid.T) {
 		"AgentCancels":     w.agentCancels,
 		"AgentRetries":     w.agentRetries,
 		"Crash":            w.armCrash,
+		"ProcessDies":      w.processDies,
 		// Continue is listed several times so that sequences often get
 		// far: paid, processed, completed.
 		"Continue#1": w.next,
@@ -551,13 +553,20 @@ func (w *modelWorld) next(t *rapid.T) {
 		})
 	case flow.StatusAwaitingPayment:
 		if s.checkout != "" {
-			if st, err := w.pay.Pay(s.checkout, modelCardPaid); err == nil || st == "" {
-				_ = w.do(s.actor, func(ctx context.Context) error {
-					_, _, err := w.svc.CheckPayment(ctx, o.ID, s.checkout)
-					return err
-				})
-				return
+			// Pay on the open page (after a decline it invites another
+			// try), then the wizard looks; a dead checkout is let go.
+			if st, err := w.pay.Pay(s.checkout, modelCardPaid); err != nil {
+				t.Logf("  → %s: %v", st, err)
 			}
+			var st flow.PaymentState
+			err := w.do(s.actor, func(ctx context.Context) (err error) {
+				st, _, err = w.svc.CheckPayment(ctx, o.ID, s.checkout)
+				return err
+			})
+			if err != nil || st == flow.PaymentDeclined || st == flow.PaymentExpired {
+				s.checkout = ""
+			}
+			return
 		}
 		_ = w.do(s.actor, func(ctx context.Context) error {
 			c, err := w.svc.StartPayment(ctx, o.ID)
@@ -883,6 +892,20 @@ func (w *modelWorld) armCrash(t *rapid.T) {
 	n := rapid.IntRange(1, 12).Draw(t, "crash at call")
 	after := rapid.Bool().Draw(t, "after the call")
 	w.crash.arm(n, after)
+}
+
+// processDies is processing that dies part way (kill -9 during "Importing
+// users"): the process crashes at a drawn call of Process.
+func (w *modelWorld) processDies(t *rapid.T) {
+	o := w.pickOrder(t)
+	if o.Status != flow.StatusPaid && o.Status != flow.StatusProvisioning {
+		t.Skip("not processable")
+	}
+	w.crash.arm(rapid.IntRange(1, 30).Draw(t, "crash at call"), rapid.Bool().Draw(t, "after the call"))
+	_ = w.do(modelAgent, func(ctx context.Context) error {
+		_, err := w.svc.Process(ctx, o.ID, nil)
+		return err
+	})
 }
 
 // violation reports a broken invariant: fatal unless its fix is pending.
