@@ -53,8 +53,9 @@ var pendingFix = map[string]bool{
 }
 
 // modelChecks is the number of sequences a plain go test runs; an explicit
-// -rapid.checks wins.
-const modelChecks = 25
+// -rapid.checks wins. The race detector makes each run about ten times
+// slower, so model_race_test.go lowers it there.
+var modelChecks = 25
 
 // modelSteps is the average length of a sequence: long enough to get from
 // a sign-up through payment to a completed order and past it.
