@@ -39,9 +39,9 @@ import (
 // their fix is another part of issue 11 (the others — one-customer-per-tenant,
 // subscriptions-match, bought-once, order-tenant — hold already and are
 // enforced). A name set to true is still checked, but a violation is only
-// logged. The integrator turns each off
-// once its fix is merged; -model.enforce=all (or a comma list) checks them
-// all now.
+// logged. The integrator turns each off once its fix is merged;
+// -model.enforce=all (or a comma list) enforces them now. Each has its
+// shrunk failing sequence in testdata/rapid/TestModel/TestModel-<name>.fail.
 var pendingFix = map[string]bool{
 	"one-charge":         true, // (a) pay again on the same page after a decline: two captures
 	"tenant-never-moves": true, // (b) a second sign-up for a tenant moves it to a new customer
@@ -122,7 +122,7 @@ func modelFlagSet(name string) bool {
 	return set
 }
 
-// enforced reports whether a violation of invariant fails the test.
+// modelEnforced reports whether a violation of invariant fails the test.
 func modelEnforced(invariant string) bool {
 	if !pendingFix[invariant] {
 		return true
@@ -135,10 +135,10 @@ func modelEnforced(invariant string) bool {
 	return false
 }
 
-// errCrashed is what a call gets once the simulated process died.
+// errModelCrashed is what a call gets once the simulated process died.
 var errModelCrashed = errors.New("model: process crashed")
 
-// crasher kills the simulated process at the Nth store write or HTTP call
+// modelCrasher kills the simulated process at the Nth store write or HTTP call
 // (before it, or after it with the answer lost): the action's context is
 // cancelled and every later call fails, until the world restarts.
 type modelCrasher struct {
@@ -204,7 +204,7 @@ func (c *modelCrasher) setCancel(cancel context.CancelFunc) {
 	c.cancel = cancel
 }
 
-// crashTransport is the process's network: Microsoft and the gateway.
+// modelTransport is the process's network: Microsoft and the gateway.
 type modelTransport struct {
 	c    *modelCrasher
 	next http.RoundTripper
@@ -225,7 +225,7 @@ func (t modelTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// crashStore is the process's SQLite handle; its writes are crash points.
+// modelStore is the process's SQLite handle; its writes are crash points.
 type modelStore struct {
 	flow.Store
 	c *modelCrasher
@@ -293,7 +293,7 @@ func (s modelStore) Audit(ctx context.Context, ev flow.AuditEvent) error {
 	return s.write(func() error { return s.Store.Audit(ctx, ev) })
 }
 
-// session is one person at a terminal going through the wizard.
+// modelSession is one person at a terminal going through the wizard.
 type modelSession struct {
 	name     string // for the log: "s3 contoso.onmicrosoft.com on t1"
 	terminal string
@@ -306,7 +306,7 @@ type modelSession struct {
 	checkout string // the checkout page open in the customer's browser
 }
 
-// world is one sequence's universe: the sandboxes, the SQLite file, the
+// modelWorld is one sequence's universe: the sandboxes, the SQLite file, the
 // process (Service) that may crash and restart, and what the model saw.
 type modelWorld struct {
 	t      *rapid.T
@@ -745,7 +745,7 @@ func (w *modelWorld) save(s *modelSession, step flow.StepID) error {
 	})
 }
 
-// stepOf is where the wizard stands for s, as it saves it.
+// modelStepOf is where the wizard stands for s, as it saves it.
 func modelStepOf(s *modelSession) flow.StepID {
 	switch {
 	case s.checkout != "":
