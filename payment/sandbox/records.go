@@ -50,6 +50,9 @@ func (s *Server) RecordedCheckouts(orderRef string) []CheckoutRecord {
 	return out
 }
 
-// refundedOf is what was refunded of c's capture. The gateway cannot refund
-// yet (issue 11 adds Refund); when it can, this reads the refunds it keeps.
+// refundedOf is what was refunded of c's capture. The gateway on this base
+// cannot refund yet (issue 11 adds Refund); when the checkout keeps its
+// refunds, this sums them, e.g.
+//
+//	for _, r := range c.Refunds { n += r.Amount }
 func refundedOf(*checkout) int64 { return 0 }
