@@ -25,6 +25,7 @@ require (
 	golang.org/x/oauth2 v0.37.0
 	golang.org/x/term v0.13.0
 	modernc.org/sqlite v1.62.0
+	pgregory.net/rapid v1.3.0
 	rsc.io/qr v0.2.0
 )
 
