@@ -361,11 +361,15 @@ func (p *fakePay) Status(_ context.Context, id string) (payment.Status, error) {
 	return *s, nil
 }
 
-// settle sets the outcome of checkout id.
+// settle sets the outcome of checkout id; a closed (expired) checkout
+// takes no payment, as a hosted checkout page refuses one.
 func (p *fakePay) settle(id string, st payment.State) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.sessions[id]
+	if s.State == payment.StateExpired {
+		return
+	}
 	s.State = st
 	if st == payment.StatePaid {
 		s.PaymentID = "pay_" + id

@@ -41,6 +41,10 @@ type ProcessingStore interface {
 	LeaseHolder(ctx context.Context, orderID string) (string, error)
 	// InterruptedOrders lists the ids of provisioning orders no live lease covers.
 	InterruptedOrders(ctx context.Context) ([]string, error)
+	// OrdersOwingRefunds lists the ids of orders holding a capture they must
+	// give back: one recorded as a duplicate, or any capture of a cancelled
+	// order (a process died between cancelling and refunding).
+	OrdersOwingRefunds(ctx context.Context) ([]string, error)
 
 	// SaveLineReadback records a provisioned line as Microsoft reported it.
 	SaveLineReadback(ctx context.Context, orderID string, rb LineReadback) error
@@ -127,16 +131,33 @@ func (s *Service) renewLease(ctx context.Context, orderID, owner string, stop co
 	}
 }
 
-// ResumeInterrupted processes every order left in provisioning whose lease
-// expired or was released: its process died or was stopped. The CLI calls
-// it on start. It returns the orders it resumed as they stand after.
+// ResumeInterrupted finishes what a process that died left half done: it
+// refunds what orders owe (a duplicate capture, a cancelled order's
+// payment) and processes every order left in provisioning whose lease
+// expired or was released. The CLI calls it on start. It returns the
+// orders it resumed as they stand after.
 func (s *Service) ResumeInterrupted(ctx context.Context) ([]Order, error) {
-	ids, err := s.Store.InterruptedOrders(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("find interrupted orders: %w", err)
-	}
 	var out []Order
 	var errs []error
+	owing, err := s.Store.OrdersOwingRefunds(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find orders owing refunds: %w", err)
+	}
+	for _, id := range owing {
+		o, err := s.Store.GetOrder(ctx, id)
+		if err == nil {
+			err = s.refundOrder(ctx, &o)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("refund order %s: %w", id, err))
+			continue
+		}
+		out = append(out, o)
+	}
+	ids, err := s.Store.InterruptedOrders(ctx)
+	if err != nil {
+		return out, errors.Join(append(errs, fmt.Errorf("find interrupted orders: %w", err))...)
+	}
 	for _, id := range ids {
 		res, err := s.Process(ctx, id, nil)
 		if err == nil {

@@ -23,6 +23,21 @@ func (m *memStore) InterruptedOrders(ctx context.Context) ([]string, error) {
 	return ids, err
 }
 
+func (m *memStore) OrdersOwingRefunds(ctx context.Context) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ids []string
+	for id, ps := range m.payments {
+		for _, p := range ps {
+			if p.State == paymentDuplicate || (p.State == "paid" && m.orders[id].Status == StatusCancelled) {
+				ids = append(ids, id)
+				break
+			}
+		}
+	}
+	return ids, nil
+}
+
 func (m *memStore) SaveLineReadback(context.Context, string, LineReadback) error { return nil }
 func (m *memStore) LineReadbacks(context.Context, string) (map[int]LineReadback, error) {
 	return map[int]LineReadback{}, nil

@@ -330,6 +330,15 @@ func (s *Service) Cancel(ctx context.Context, orderID, reason string) (Order, er
 	if bought != "" {
 		return Order{}, fmt.Errorf("cancel order %s: %w: %s", o.Number, ErrBoughtSomething, bought)
 	}
+	// Close the payment pages first, so nothing is paid once the order is
+	// cancelled; one paid before it could be closed is recorded, then refunded.
+	ps, err := s.Store.Payments(ctx, o.ID)
+	if err != nil {
+		return Order{}, fmt.Errorf("payments of order %s: %w", o.Number, err)
+	}
+	if err := s.closeCheckouts(ctx, &o, ps, false); err != nil {
+		return Order{}, fmt.Errorf("cancel order %s: %w", o.Number, err)
+	}
 	// The transition is conditional on the status read above: a process that
 	// started provisioning meanwhile makes it fail, and nothing is refunded.
 	if err := s.transition(ctx, &o, StatusCancelled, strings.TrimSpace(reason)); err != nil {

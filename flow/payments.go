@@ -58,6 +58,16 @@ func (s *Service) StartPayment(ctx context.Context, orderID string) (Checkout, e
 			break
 		}
 	}
+	if attempt == len(ps) {
+		// A new page replaces the declined ones: close them, so the customer
+		// cannot pay on two pages. One paid meanwhile pays the order.
+		if err := s.closeCheckouts(ctx, &o, ps, true); err != nil {
+			return Checkout{}, err
+		}
+		if paidBy(ps) != "" {
+			return Checkout{}, fmt.Errorf("pay order %s: %w", o.Number, ErrAlreadyPaid)
+		}
+	}
 	cust, err := s.Store.GetCustomer(ctx, o.CustomerID)
 	if err != nil {
 		return Checkout{}, fmt.Errorf("get customer of order %s: %w", o.Number, err)
@@ -174,6 +184,33 @@ func (s *Service) pollPayment(ctx context.Context, o *Order, p Payment) (Payment
 	if err != nil {
 		return p, fmt.Errorf("payment status of order %s: %w", o.Number, err)
 	}
+	return s.recordStatus(ctx, o, p, st)
+}
+
+// closeCheckouts expires the order's checkouts that could still be paid
+// (declined ones, whose page invites another card; and pending ones unless
+// keepPending), so that no payment arrives once the order moved on: a new
+// checkout replaces them, or the order is cancelled. One paid before it
+// could be closed is recorded as the order's payment (or a duplicate).
+func (s *Service) closeCheckouts(ctx context.Context, o *Order, ps []Payment, keepPending bool) error {
+	for i, p := range ps {
+		open := p.State == string(payment.StateDeclined) || (!keepPending && p.State == string(payment.StatePending))
+		if !open {
+			continue
+		}
+		st, err := s.Pay.Expire(ctx, p.CheckoutID)
+		if err != nil {
+			return fmt.Errorf("close checkout %s of order %s: %w", p.CheckoutID, o.Number, err)
+		}
+		if ps[i], err = s.recordStatus(ctx, o, p, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordStatus records what the gateway says of p.
+func (s *Service) recordStatus(ctx context.Context, o *Order, p Payment, st payment.Status) (Payment, error) {
 	if st.State == payment.State(p.State) {
 		return p, nil
 	}

@@ -190,23 +190,24 @@ func TestDuplicateRefundResumedAfterCrash(t *testing.T) {
 	if err != nil || s2.ID == s1.ID {
 		t.Fatalf("retry: %v", err)
 	}
-	e.pay.settle(s1.ID, payment.StatePaid) // paid again on the first page
+	e.pay.settle(s1.ID, payment.StatePaid) // the first page was closed: no payment
 	e.pay.settle(s2.ID, payment.StatePaid)
+	s3 := extraCapture(t, e, o)  // paid outside the order's pages
 	failNth(e, "SavePayment", 2) // 1: the duplicate, 2: the refund
 	if _, _, err := e.s.CheckPayment(ctx, o.ID, s2.ID); err == nil {
 		t.Fatal("the crash was not reported")
 	}
-	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[paid duplicate]" {
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[expired paid duplicate]" {
 		t.Fatalf("after the crash: %v", got)
 	}
 	e.st.fail = nil
 	if st, got, err := e.s.CheckPayment(ctx, o.ID, s2.ID); err != nil || st != PaymentPaid || got.Status != StatusPaid {
 		t.Fatalf("after the restart: %s %s %v", st, got.Status, err)
 	}
-	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[paid refunded]" {
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[expired paid refunded]" {
 		t.Fatalf("recorded: %v", got)
 	}
-	if r := e.pay.sessions[s2.ID].Refunded; r != o.Total() || e.pay.sessions[s1.ID].Refunded != 0 {
+	if r := e.pay.sessions[s3].Refunded; r != o.Total() || e.pay.sessions[s2.ID].Refunded != 0 {
 		t.Fatalf("refunded %d of the duplicate, want %d", r, o.Total())
 	}
 	if n := countActions(t, e, o.ID, "payment.refunded"); n != 1 {
@@ -217,9 +218,10 @@ func TestDuplicateRefundResumedAfterCrash(t *testing.T) {
 	}
 }
 
-// A page still open when the order was cancelled, paid afterwards: the
-// next poll refunds it rather than keeping money for a cancelled order.
-func TestPaidAfterCancelRefunded(t *testing.T) {
+// A page still open when the order is cancelled is closed, so it takes no
+// payment afterwards; one paid just before (not yet polled) is found when
+// it is closed and refunded.
+func TestCancelClosesOpenPages(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, PolicyPayFirst)
 	o, _ := e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
@@ -227,9 +229,20 @@ func TestPaidAfterCancelRefunded(t *testing.T) {
 	if got, err := e.s.Cancel(ctx, o.ID, "changed my mind"); err != nil || got.Status != StatusCancelled {
 		t.Fatalf("cancel: %v", err)
 	}
-	e.pay.settle(s1.ID, payment.StatePaid)
+	e.pay.settle(s1.ID, payment.StatePaid) // refused: the page is closed
 	if _, got, err := e.s.CheckPayment(ctx, o.ID, s1.ID); err != nil || got.Status != StatusCancelled {
 		t.Fatalf("poll after cancel: %s %v", got.Status, err)
+	}
+	if st := e.pay.sessions[s1.ID]; st.State != payment.StateExpired || st.Refunded != 0 {
+		t.Fatalf("the open page after cancel: %+v", st)
+	}
+
+	e = newEnv(t, PolicyPayFirst)
+	o, _ = e.s.CreateOrder(ctx, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	s1, _ = e.s.StartPayment(ctx, o.ID)
+	e.pay.settle(s1.ID, payment.StatePaid) // paid, nobody polled yet
+	if got, err := e.s.Cancel(ctx, o.ID, "changed my mind"); err != nil || got.Status != StatusCancelled {
+		t.Fatalf("cancel: %v", err)
 	}
 	if r := e.pay.sessions[s1.ID].Refunded; r != o.Total() {
 		t.Fatalf("refunded %d, want %d", r, o.Total())
@@ -237,6 +250,24 @@ func TestPaidAfterCancelRefunded(t *testing.T) {
 	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[refunded]" {
 		t.Fatalf("recorded: %v", got)
 	}
+}
+
+// extraCapture is a capture of the order outside its pages (a payment link
+// sent by support), recorded with the order; it returns its checkout id.
+func extraCapture(t *testing.T, e *testEnv, o Order) string {
+	t.Helper()
+	ctx := context.Background()
+	sess, err := e.pay.StartCheckout(ctx, payment.Checkout{IdempotencyKey: "support-link:" + o.ID, OrderRef: o.Number,
+		Amount: o.Total(), Currency: o.Currency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.pay.settle(sess.ID, payment.StatePaid)
+	if err := e.st.SavePayment(ctx, Payment{CheckoutID: sess.ID, OrderID: o.ID, Amount: o.Total(), Currency: o.Currency,
+		State: string(payment.StatePending), CreatedAt: e.now, UpdatedAt: e.now}); err != nil {
+		t.Fatal(err)
+	}
+	return sess.ID
 }
 
 // Cancel cancels, then refunds; a crash between the gateway's refund and
@@ -289,5 +320,47 @@ func TestCancelRefusedAfterPurchase(t *testing.T) {
 		if s.Refunded != 0 {
 			t.Fatal("refunded although something was bought")
 		}
+	}
+}
+
+// Expire closes an open fake checkout; a paid or expired one is returned as it is.
+func (p *fakePay) Expire(_ context.Context, id string) (payment.Status, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.sessions[id]
+	if !ok {
+		return payment.Status{}, payment.ErrNotFound
+	}
+	if s.State == payment.StatePending || s.State == payment.StateDeclined {
+		s.State = payment.StateExpired
+	}
+	return *s, nil
+}
+
+// A process that died between cancelling a paid order and recording its
+// refund: the next start (ResumeInterrupted) finishes the refund, once.
+// (The model-based test found it: a crash mid-cancel left the money held.)
+func TestResumeFinishesACancelledOrdersRefund(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o := e.paidOrder(t, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+	failNth(e, "SavePayment", 1)
+	if _, err := e.s.Cancel(ctx, o.ID, "changed my mind"); err == nil {
+		t.Fatal("the crash was not reported")
+	}
+	e.st.fail = nil
+	if _, err := e.s.ResumeInterrupted(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := paymentStates(t, e, o.ID); fmt.Sprint(got) != "[refunded]" {
+		t.Fatalf("recorded after the restart: %v", got)
+	}
+	for id, s := range e.pay.sessions {
+		if s.Refunded != 0 && s.Refunded != o.Total() {
+			t.Fatalf("checkout %s refunded %d", id, s.Refunded)
+		}
+	}
+	if n := countActions(t, e, o.ID, "payment.refunded"); n != 1 {
+		t.Fatalf("%d payment.refunded events", n)
 	}
 }

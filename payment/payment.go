@@ -81,4 +81,10 @@ type Gateway interface {
 	Status(ctx context.Context, sessionID string) (Status, error)
 	// Refund refunds a paid checkout; ErrRefundRefused when it cannot be.
 	Refund(ctx context.Context, r Refund) (RefundResult, error)
+	// Expire closes an open checkout (pending, or declined and inviting
+	// another card) so that it can no longer be paid, as hosted checkouts
+	// allow (Stripe: expire a Checkout Session). It returns the checkout's
+	// status after: expired, or paid when it was paid before it could be
+	// closed. Expiring an expired checkout is not an error.
+	Expire(ctx context.Context, sessionID string) (Status, error)
 }

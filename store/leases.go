@@ -89,6 +89,31 @@ func (db *DB) LeaseHolder(ctx context.Context, orderID string) (string, error) {
 	return owner, nil
 }
 
+// OrdersOwingRefunds lists the ids of orders holding a capture to give
+// back: a checkout recorded as a duplicate, or a paid one of a cancelled order.
+func (db *DB) OrdersOwingRefunds(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT p.order_id FROM payments p
+		JOIN orders o ON o.id = p.order_id
+		WHERE p.state = 'duplicate' OR (p.state = ? AND o.status = ?)
+		ORDER BY p.order_id`, statePaid, string(flow.StatusCancelled))
+	if err != nil {
+		return nil, fmt.Errorf("orders owing refunds: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("orders owing refunds: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("orders owing refunds: %w", err)
+	}
+	return ids, nil
+}
+
 // InterruptedOrders lists the ids of orders in provisioning that no live lease
 // covers: their process died (or was stopped) before finishing.
 func (db *DB) InterruptedOrders(ctx context.Context) ([]string, error) {

@@ -40,6 +40,7 @@ const (
 	codeNotPaid         = "payment_intent_unexpected_state" // the checkout holds no capture
 	codeAmountTooLarge  = "amount_too_large"                // more than is left of the capture
 	codeAlreadyRefunded = "charge_already_refunded"         // nothing is left of the capture
+	codeNotOpen         = "checkout_not_open"               // only an open checkout can be expired
 )
 
 // refusalCodes are the API error codes the client reports as payment.ErrRefundRefused.

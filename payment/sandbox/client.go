@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -116,6 +117,29 @@ func (c *Client) Refund(ctx context.Context, rf payment.Refund) (payment.RefundR
 		Amount: resp.Amount, Currency: resp.Currency}, nil
 }
 
+// Expire closes an open checkout so it can no longer be paid. A checkout
+// that is not open (paid, or expired already) is answered with its status.
+func (c *Client) Expire(ctx context.Context, sessionID string) (payment.Status, error) {
+	if sessionID == "" {
+		return payment.Status{}, fmt.Errorf("expire checkout: empty session id: %w", payment.ErrInvalid)
+	}
+	var resp checkoutResponse
+	err := c.do(ctx, http.MethodPost, "/v1/checkouts/"+url.PathEscape(sessionID)+"/expire", []byte("{}"), "", &resp)
+	if errors.Is(err, errNotOpen) {
+		return c.Status(ctx, sessionID)
+	}
+	if err != nil {
+		return payment.Status{}, fmt.Errorf("expire checkout %s: %w", sessionID, err)
+	}
+	return payment.Status{
+		ID: resp.ID, State: resp.State, Amount: resp.Amount, Currency: resp.Currency,
+		PaymentID: resp.PaymentID, Reason: resp.Reason, Refunded: resp.Refunded,
+	}, nil
+}
+
+// errNotOpen: the checkout cannot be expired, it is paid or expired already.
+var errNotOpen = errors.New("checkout is not open")
+
 // do sends one API call with retries; the same body and Idempotency-Key go
 // out on every attempt, so a retried create cannot start a second checkout.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, key string, out any) error {
@@ -188,6 +212,8 @@ func classify(resp *http.Response, data []byte, out any) (time.Duration, error) 
 		return retryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("HTTP %d: %s", code, apiMessage(data))
 	case code == http.StatusNotFound:
 		return -1, fmt.Errorf("%w: %s", payment.ErrNotFound, apiMessage(data))
+	case apiCode(data) == codeNotOpen:
+		return -1, fmt.Errorf("%w: %s", errNotOpen, apiMessage(data))
 	case refusalCodes[apiCode(data)]:
 		return -1, fmt.Errorf("%w: %s", payment.ErrRefundRefused, apiMessage(data))
 	default:

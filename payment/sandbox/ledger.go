@@ -22,6 +22,21 @@ type SessionRecord struct {
 	Attempts  int // cards submitted
 }
 
+// Net is what the checkout holds of the customer's money now.
+func (r SessionRecord) Net() int64 { return r.Captured - r.Refunded }
+
+// SessionsOf returns the checkouts started for one order (by its number),
+// oldest first.
+func (s *Server) SessionsOf(orderRef string) []SessionRecord {
+	var out []SessionRecord
+	for _, r := range s.Sessions() {
+		if r.OrderRef == orderRef {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // RefundRecord is one refund the sandbox made.
 type RefundRecord struct {
 	ID             string
@@ -61,11 +76,9 @@ func (s *Server) Sessions() []SessionRecord {
 // Captured sums the captures and refunds of the checkouts of one order
 // (by the order number the checkouts were started with).
 func (s *Server) Captured(orderRef string) (captured, refunded int64) {
-	for _, r := range s.Sessions() {
-		if r.OrderRef == orderRef {
-			captured += r.Captured
-			refunded += r.Refunded
-		}
+	for _, r := range s.SessionsOf(orderRef) {
+		captured += r.Captured
+		refunded += r.Refunded
 	}
 	return captured, refunded
 }

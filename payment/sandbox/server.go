@@ -126,6 +126,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /v1/checkouts", s.requireAPIKey(s.handleCreate))
 	s.mux.Handle("GET /v1/checkouts/{id}", s.requireAPIKey(s.handleGet))
 	s.mux.Handle("POST /v1/refunds", s.requireAPIKey(s.handleRefund))
+	s.mux.Handle("POST /v1/checkouts/{id}/expire", s.requireAPIKey(s.handleExpire))
 	s.mux.Handle("/v1/", s.requireAPIKey(s.handleNoEndpoint))
 	s.mux.HandleFunc("GET /checkout/{id}", s.handlePage)
 	s.mux.Handle("POST /checkout/{id}", s.origin.Handler(http.HandlerFunc(s.handleSubmit)))
