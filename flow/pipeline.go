@@ -161,15 +161,10 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	if err := s.startProvisioning(ctx, &o); err != nil {
 		return Result{}, err
 	}
-	done, err := s.Store.StepsDone(ctx, o.ID)
+	r, err := s.newRun(ctx, o, progress)
 	if err != nil {
-		return Result{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
+		return Result{}, err
 	}
-	rbs, err := s.Store.LineReadbacks(ctx, o.ID)
-	if err != nil {
-		return Result{}, fmt.Errorf("lines of order %s: %w", o.Number, err)
-	}
-	r := &run{s: s, o: o, done: done, readbacks: rbs, progress: progress}
 	step, err := r.steps(ctx)
 	if err != nil {
 		if errors.Is(context.Cause(ctx), ErrLeaseLost) && parent.Err() == nil {
@@ -186,6 +181,20 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	progress(Progress{Step: "done", Label: "Done"})
 	r.res.Order = r.o
 	return r.res, nil
+}
+
+// newRun loads what the store recorded of o's processing: the steps done
+// and the lines as Microsoft reported them.
+func (s *Service) newRun(ctx context.Context, o Order, progress func(Progress)) (*run, error) {
+	done, err := s.Store.StepsDone(ctx, o.ID)
+	if err != nil {
+		return nil, fmt.Errorf("steps of order %s: %w", o.Number, err)
+	}
+	rbs, err := s.Store.LineReadbacks(ctx, o.ID)
+	if err != nil {
+		return nil, fmt.Errorf("lines of order %s: %w", o.Number, err)
+	}
+	return &run{s: s, o: o, done: done, readbacks: rbs, progress: progress}, nil
 }
 
 // processable says whether o may be processed now under its policy.
@@ -217,21 +226,16 @@ func (s *Service) startProvisioning(ctx context.Context, o *Order) error {
 // resultOf builds the Result of a processed order from what the store
 // recorded: the lines as Microsoft reported them and the imported data.
 func (s *Service) resultOf(ctx context.Context, o Order) (Result, error) {
-	done, err := s.Store.StepsDone(ctx, o.ID)
+	r, err := s.newRun(ctx, o, nil)
 	if err != nil {
-		return Result{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
+		return Result{}, err
 	}
-	rbs, err := s.Store.LineReadbacks(ctx, o.ID)
-	if err != nil {
-		return Result{}, fmt.Errorf("lines of order %s: %w", o.Number, err)
-	}
-	r := &run{s: s, o: o, done: done, readbacks: rbs}
 	for _, l := range o.Lines {
 		if l.SubscriptionID != "" {
 			r.record(l)
 		}
 	}
-	if done[stepNewAccount] {
+	if r.done[stepNewAccount] {
 		r.res.NewAccount = true
 	} else if err := r.counts(ctx); err != nil {
 		return Result{}, err

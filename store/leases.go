@@ -92,23 +92,11 @@ func (db *DB) LeaseHolder(ctx context.Context, orderID string) (string, error) {
 // OrdersOwingRefunds lists the ids of orders holding a capture to give
 // back: a checkout recorded as a duplicate, or a paid one of a cancelled order.
 func (db *DB) OrdersOwingRefunds(ctx context.Context) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT p.order_id FROM payments p
+	ids, err := db.queryIDs(ctx, `SELECT DISTINCT p.order_id FROM payments p
 		JOIN orders o ON o.id = p.order_id
 		WHERE p.state = 'duplicate' OR (p.state = ? AND o.status = ?)
 		ORDER BY p.order_id`, statePaid, string(flow.StatusCancelled))
 	if err != nil {
-		return nil, fmt.Errorf("orders owing refunds: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("orders owing refunds: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("orders owing refunds: %w", err)
 	}
 	return ids, nil
@@ -117,24 +105,30 @@ func (db *DB) OrdersOwingRefunds(ctx context.Context) ([]string, error) {
 // InterruptedOrders lists the ids of orders in provisioning that no live lease
 // covers: their process died (or was stopped) before finishing.
 func (db *DB) InterruptedOrders(ctx context.Context) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT o.id FROM orders o
+	ids, err := db.queryIDs(ctx, `SELECT o.id FROM orders o
 		LEFT JOIN order_leases l ON l.order_id = o.id AND l.expires_at > ?
 		WHERE o.status = ? AND l.order_id IS NULL
 		ORDER BY o.created_at, o.id`, formatTime(db.now()), string(flow.StatusProvisioning))
 	if err != nil {
 		return nil, fmt.Errorf("interrupted orders: %w", err)
 	}
+	return ids, nil
+}
+
+// queryIDs runs a query of one text column and returns its values.
+func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("interrupted orders: %w", err)
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("interrupted orders: %w", err)
-	}
-	return ids, nil
+	return ids, rows.Err()
 }
