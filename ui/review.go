@@ -257,7 +257,12 @@ func (s *reviewScreen) orderTable() string {
 		return fmt.Sprintf("%s %7s %18s %18s", padCells(name, nameW), seats, price, total)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Order %s for %s\n\n", sanitizeN(o.Number, 30), sanitizeN(s.c.answers.Company, 60))
+	// An order paid later at a kiosk comes without the answers it was made from.
+	if company := s.c.answers.Company; company != "" {
+		fmt.Fprintf(&b, "Order %s for %s\n\n", sanitizeN(o.Number, 30), sanitizeN(company, 60))
+	} else {
+		fmt.Fprintf(&b, "Order %s\n\n", sanitizeN(o.Number, 30))
+	}
 	b.WriteString(st.TableHead.Render(row("Product", "Seats", "Price/seat", "Per month")) + "\n")
 	for _, l := range o.Lines {
 		b.WriteString(row(sanitize(l.Name), fmt.Sprint(l.Quantity), formatMoney(l.UnitPrice, o.Currency),
