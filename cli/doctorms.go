@@ -166,7 +166,11 @@ func (t *target) microsoftChecks(ctx context.Context) []check {
 	if err != nil {
 		return append(out, check{"app+user", false, "the partner's refresh token was refused: " + tokenVerdict(err)})
 	}
-	out = append(out, check{"app+user", true, "the partner's refresh token is valid. " + mfaVerdict(tok.AccessToken)})
+	// A token that shows no MFA is refused by Partner Center's App+User
+	// calls since 1 April 2026 (partner-center-authentication); one that
+	// does not say (opaque) is judged by the read below.
+	mfa, known := tokenMFA(tok.AccessToken)
+	out = append(out, check{"app+user", !known || mfa, "the partner's refresh token is valid. " + mfaVerdict(tok.AccessToken)})
 	return append(out, t.pcRead(ctx, "app+user read", tok.AccessToken, "/v1/customers/relationshiprequests", "gets the reseller relationship request link"))
 }
 

@@ -303,3 +303,22 @@ func TestRealMicrosoftRefusesSandboxPayments(t *testing.T) {
 
 // words joins a message's words, undoing the error box's line wrapping.
 func words(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestTokenMFA(t *testing.T) {
+	// Payloads: {"amr":["pwd","mfa"]}, {"amr":["pwd"]}, {"tid":"x"}.
+	for _, c := range []struct {
+		access      string
+		mfa, known  bool
+		verdictPart string
+	}{
+		{jwtWithAMR, true, true, "used MFA"},
+		{"eyJhbGciOiJub25lIn0.eyJhbXIiOlsicHdkIl19.c2ln", false, true, "did not use MFA"},
+		{"eyJhbGciOiJub25lIn0.eyJ0aWQiOiJ4In0.c2ln", false, false, "does not say"},
+		{"opaque-sandbox-token", false, false, "does not say"},
+	} {
+		mfa, known := tokenMFA(c.access)
+		if mfa != c.mfa || known != c.known || !strings.Contains(mfaVerdict(c.access), c.verdictPart) {
+			t.Errorf("%s: mfa %v known %v verdict %q", c.access, mfa, known, mfaVerdict(c.access))
+		}
+	}
+}
