@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,6 +49,14 @@ func newPartnerCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.config(cmd)
+			if path, ok := missingSecretsFile(err); ok {
+				// The configured secrets file does not exist yet: this
+				// command is what fills it, so create it (empty, 0600).
+				if err := writeSecretsFile(path, map[string]string{}); err != nil {
+					return err
+				}
+				cfg, err = g.config(cmd)
+			}
 			if err != nil {
 				return err
 			}
@@ -57,6 +66,16 @@ func newPartnerCmd(g *globals) *cobra.Command {
 	login.Flags().BoolVar(&noQR, "no-qr", false, "do not draw the link as a QR code")
 	partner.AddCommand(login)
 	return partner
+}
+
+// missingSecretsFile reports the path of a configured secrets file that
+// config.Load could not find.
+func missingSecretsFile(err error) (string, bool) {
+	var pe *fs.PathError
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &pe) || !strings.Contains(err.Error(), "secrets file: ") {
+		return "", false
+	}
+	return pe.Path, true
 }
 
 // defaultSecretsFile is where `partner login` keeps the refresh token when

@@ -35,6 +35,7 @@ type fakeEntra struct {
 	forms   []map[string]string
 	refresh string
 	access  string
+	decline bool // answer authorization_declined instead of the tokens
 }
 
 func (f *fakeEntra) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +59,12 @@ func (f *fakeEntra) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 	case r.URL.Path == "/partner-tenant/oauth2/v2.0/token" && r.PostForm.Get("grant_type") == "urn:ietf:params:oauth:grant-type:device_code":
 		f.polls++
+		if f.decline && f.polls > 1 {
+			w.WriteHeader(http.StatusBadRequest)
+			_ = json.NewEncoder(w).Encode(map[string]any{"error": "authorization_declined",
+				"error_description": "AADSTS70000: The user denied the authorization request."})
+			return
+		}
 		if f.polls == 1 {
 			w.WriteHeader(http.StatusBadRequest)
 			_ = json.NewEncoder(w).Encode(map[string]any{"error": "authorization_pending",
@@ -103,7 +110,7 @@ func TestPartnerLoginStoresTheRefreshTokenPrivately(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	for _, s := range []string{out, errOut} {
-		if strings.Contains(s, entra.refresh) || strings.Contains(s, jwtWithAMR) {
+		if strings.Contains(s, entra.refresh) || strings.Contains(s, jwtWithAMR) || strings.Contains(s, "app-secret") {
 			t.Fatalf("a token was printed:\n%s", s)
 		}
 	}
@@ -320,5 +327,33 @@ func TestTokenMFA(t *testing.T) {
 		if mfa != c.mfa || known != c.known || !strings.Contains(mfaVerdict(c.access), c.verdictPart) {
 			t.Errorf("%s: mfa %v known %v verdict %q", c.access, mfa, known, mfaVerdict(c.access))
 		}
+	}
+}
+
+func TestPartnerLoginDeclinedStoresNoToken(t *testing.T) {
+	isolate(t)
+	clearMicrosoftEnv(t)
+	entra := &fakeEntra{decline: true}
+	srv := httptest.NewServer(entra)
+	defer srv.Close()
+	secrets := filepath.Join(t.TempDir(), "secrets.toml")
+	t.Setenv("ONBOARD_MICROSOFT", "partner-center")
+	t.Setenv("ONBOARD_LOGIN_URL", srv.URL)
+	t.Setenv("ONBOARD_PARTNER_TENANT_ID", "partner-tenant")
+	t.Setenv("ONBOARD_CLIENT_ID", "app-id")
+	t.Setenv("ONBOARD_CLIENT_SECRET", "app-secret")
+	t.Setenv("ONBOARD_SECRETS_FILE", secrets)
+	_, errOut, code := run(t, "partner", "login", "--no-qr")
+	if code != ExitError || !strings.Contains(words(errOut), "the sign-in was declined") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	// The configured file did not exist: it was created, private, and
+	// holds no token.
+	var got map[string]string
+	if fi, err := os.Stat(secrets); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v %v", fi, err)
+	}
+	if _, err := toml.DecodeFile(secrets, &got); err != nil || len(got) != 0 {
+		t.Fatalf("secrets file after a declined sign-in: %v %v", got, err)
 	}
 }
