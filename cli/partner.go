@@ -142,7 +142,7 @@ func partnerLogin(ctx context.Context, cfg *config.Config, out, msg io.Writer, q
 	fmt.Fprintf(out, "Signed in. %s\n", mfaVerdict(tok.AccessToken))
 	fmt.Fprintf(out, "Saved the App+User refresh token to %s (mode 0600).\n", path)
 	if !configured {
-		fmt.Fprintf(out, "Add this line to %s so onboard reads it:\n  secrets_file = %q\n", cmpFile(cfg), path)
+		fmt.Fprintf(out, "Add this line to %s so onboard reads it:\n  secrets_file = %q\n", configFileOf(cfg), path)
 	}
 	if cfg.Lookup("refresh_token").Source == config.FromEnv {
 		fmt.Fprintln(out, "Note: ONBOARD_REFRESH_TOKEN is set and wins over the secrets file; unset it to use the new token.")
@@ -151,7 +151,7 @@ func partnerLogin(ctx context.Context, cfg *config.Config, out, msg io.Writer, q
 	return nil
 }
 
-func cmpFile(cfg *config.Config) string {
+func configFileOf(cfg *config.Config) string {
 	if cfg.File != "" {
 		return cfg.File
 	}
