@@ -28,7 +28,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Check the database, the Microsoft credentials and reachability, and the browser",
+		Short: "Check the database, each Microsoft credential and permission, the payments and the browser; exit non-zero when not ready",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.config(cmd)
@@ -59,28 +59,22 @@ func runChecks(ctx context.Context, cfg *config.Config) []check {
 	var out []check
 	e, err := openStore(ctx, cfg)
 	if err != nil {
-		return append(out, check{"database", false, err.Error()})
-	}
-	v, err := e.db.SchemaVersion(ctx)
-	out = append(out, dbCheck(e.db.Path(), v, err))
-	e.close()
-
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	e, err = openAll(ctx, cfg)
-	if err != nil {
-		return append(out, check{"microsoft", false, err.Error()})
-	}
-	defer e.close()
-	where := cfg.Get("partner_center_url")
-	if cfg.Get("microsoft") == "sandbox" {
-		where = "built-in sandbox at " + e.sb.base
-	}
-	if _, err := e.svc.MS.InvitationURL(ctx); err != nil {
-		out = append(out, check{"microsoft", false, fmt.Sprintf("%s: %v (check partner_tenant_id, client_id, ONBOARD_CLIENT_SECRET and ONBOARD_REFRESH_TOKEN)", where, err)})
+		out = append(out, check{"database", false, err.Error()})
 	} else {
-		out = append(out, check{"microsoft", true, "signed in and reached Partner Center (" + where + ")"})
+		v, err := e.db.SchemaVersion(ctx)
+		out = append(out, dbCheck(e.db.Path(), v, err))
+		e.close()
 	}
+
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	t, err := resolveTarget(cfg)
+	if err != nil {
+		return append(out, check{"microsoft", false, err.Error()}, browserCheck())
+	}
+	defer t.close()
+	out = append(out, t.microsoftChecks(ctx)...)
+	out = append(out, t.paymentCheck(ctx, cfg))
 	return append(out, browserCheck())
 }
 
@@ -123,6 +117,17 @@ func printChecks(w io.Writer, checks []check) {
 		if !c.OK {
 			mark = "FAIL"
 		}
-		fmt.Fprintf(w, "%s  %-9s %s\n", mark, c.Name, c.Detail)
+		fmt.Fprintf(w, "%s  %-14s %s\n", mark, c.Name, c.Detail)
+	}
+	failed := 0
+	for _, c := range checks {
+		if !c.OK {
+			failed++
+		}
+	}
+	if failed == 0 {
+		fmt.Fprintln(w, "\nReady.")
+	} else {
+		fmt.Fprintf(w, "\nNot ready: %d of %d checks failed (see docs/microsoft-setup.md).\n", failed, len(checks))
 	}
 }

@@ -140,6 +140,9 @@ func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, e
 // connect builds the Microsoft client and the payment gateway, starting the
 // in-process sandboxes when configured.
 func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, error) {
+	if err := refuseSandboxPayments(cfg); err != nil {
+		return nil, nil, err
+	}
 	mcfg := msapi.Config{
 		PartnerCenterURL: cfg.Get("partner_center_url"),
 		GraphURL:         cfg.Get("graph_url"),

@@ -23,6 +23,10 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return err
 	}
+	// Refused before the first screen, not after it (see refuseSandboxPayments).
+	if err := refuseSandboxPayments(cfg); err != nil {
+		return err
+	}
 	cat, err := loadCatalog(cfg.Get("catalog"))
 	if err != nil {
 		return err
@@ -54,6 +58,9 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 	if cfg.Get("mode") == string(flow.ModeAgent) {
 		opts.Mode, opts.Agent = flow.ModeAgent, agentActor(cfg).Name
 	}
+	// With a real Microsoft the checkout is still the sandbox's (allowed
+	// for a test partner): the badge says so.
+	opts.SandboxPayments = cfg.Get("payment") == "sandbox"
 	if cfg.Get("microsoft") == "sandbox" {
 		opts.Sandbox = true
 		for _, a := range sandbox.DemoAccounts() {

@@ -77,6 +77,8 @@ var Settings = []Setting{
 	{Key: "kiosk_idle", Default: "120s", Help: "kiosk: wipe an untouched sign-up after this long"},
 	{Key: "kiosk_drafts", Default: "drop", Help: "kiosk: keep or drop the draft of a sign-up wiped for idleness"},
 	{Key: "accessible", Default: "false", Help: "plain line prompts for screen readers (also ACCESSIBLE=1 or TERM=dumb)"},
+	// The provider's setup (issue 13, item 7): `onboard partner login`, `onboard doctor`.
+	{Key: "allow_sandbox_payments", Default: "false", Help: "with microsoft = partner-center, allow the sandbox checkout (a test partner only: no money moves)"},
 }
 
 // Value is a resolved value and its origin.
@@ -211,7 +213,7 @@ func (c *Config) validate() error {
 	if _, err := strconv.ParseBool(c.Get("verify_admin")); err != nil {
 		return fmt.Errorf("verify_admin = %q: use true or false", c.Get("verify_admin"))
 	}
-	for _, k := range []string{"kiosk", "accessible"} {
+	for _, k := range []string{"kiosk", "accessible", "allow_sandbox_payments"} {
 		if _, err := strconv.ParseBool(c.Get(k)); err != nil {
 			return fmt.Errorf("%s = %q: use true or false", k, c.Get(k))
 		}

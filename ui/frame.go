@@ -65,6 +65,8 @@ func (m *Model) header(scr screen) string {
 	badge := c.agentBadge()
 	if m.sandbox {
 		badge = strings.TrimSpace(badge + " " + st.Badge.Render("SANDBOX"))
+	} else if m.sandboxPay {
+		badge = strings.TrimSpace(badge + " " + st.Badge.Render("SANDBOX PAYMENTS"))
 	}
 	if badge == "" {
 		return ansi.Truncate(left, c.bodyWidth(), "…")

@@ -52,6 +52,8 @@ type Model struct {
 	kiosk     bool   // run by the kiosk wrapper: no quit key is offered
 	ready     func(context.Context) error
 	startErr  error // what it runs on did not start; Run returns it
+
+	sandboxPay bool // a real Microsoft with the sandbox checkout: SANDBOX PAYMENTS
 }
 
 // New builds the wizard. Use Run to show it in a terminal; tests drive the
@@ -90,6 +92,7 @@ func New(opts Options) *Model {
 	}
 	c.answers.Account = flow.AccountExisting
 	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts, ready: opts.Ready, drafts: &draftKeeper{}}
+	m.sandboxPay = opts.SandboxPayments && !opts.Sandbox
 	m.screens = map[state]screen{
 		stateLoading:       &loadingScreen{c: c},
 		stateResume:        &resumeScreen{c: c},

@@ -53,3 +53,7 @@ func halfBlock(top, bottom bool) string {
 	}
 	return " "
 }
+
+// QR draws text as a QR code in half blocks, as the wizard shows links; for
+// commands that print a link (`onboard partner login`).
+func QR(text string) (string, error) { return renderQR(text) }

@@ -40,6 +40,10 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Now is the clock for elapsed times (default time.Now).
 	Now func() time.Time
+
+	// SandboxPayments, with a real Microsoft (Sandbox false), shows the
+	// SANDBOX PAYMENTS badge: the checkout takes test cards only.
+	SandboxPayments bool
 }
 
 // ErrNoBackend is returned by Run when Options.Backend is nil.
