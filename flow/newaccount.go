@@ -119,7 +119,7 @@ func (s *Service) CreateMicrosoftAccount(ctx context.Context, orderID string) (N
 		return NewAccount{}, err
 	}
 	return NewAccount{TenantID: created.TenantID, Domain: strings.ToLower(created.Domain),
-		AdminUserName: created.AdminUserName, AdminPassword: created.AdminPassword}, nil
+		AdminUserName: o.AdminUPN, AdminPassword: created.AdminPassword}, nil
 }
 
 // createTenant asks Microsoft for the tenant. The plan is recorded first: a
@@ -141,6 +141,8 @@ func (s *Service) createTenant(ctx context.Context, o Order, planned bool) (msap
 	if err != nil {
 		return msapi.CreatedCustomer{}, fmt.Errorf("customer of order %s: %w", o.Number, err)
 	}
+	// One MS-CorrelationId for creating this order's account.
+	ctx = msapi.WithCorrelationID(ctx, deterministicID(o.ID, "create-account"))
 	created, err := s.MS.CreateCustomer(ctx, newCustomer(o, cust))
 	if err != nil {
 		return msapi.CreatedCustomer{}, fmt.Errorf("create Microsoft account %s for order %s: %w", o.TenantDomain, o.Number, err)
@@ -183,6 +185,9 @@ func newCustomer(o Order, c Customer) msapi.NewCustomer {
 // the order on as an accepted invitation would. No password goes anywhere.
 func (s *Service) accountCreated(ctx context.Context, o *Order, c msapi.CreatedCustomer) error {
 	domain := strings.ToLower(c.Domain)
+	// Microsoft may name the first administrator "admin" alone: the login
+	// shown and kept is the full one.
+	c.AdminUserName = msapi.AdminLogin(c.AdminUserName, domain)
 	if err := s.Store.UpdateOrderTenant(ctx, o.ID, c.TenantID, domain, c.AdminUserName); err != nil {
 		return fmt.Errorf("record tenant of order %s: %w", o.Number, err)
 	}

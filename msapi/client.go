@@ -40,7 +40,7 @@ type Config struct {
 	Timeout          time.Duration // per attempt, default DefaultTimeout
 	MaxAttempts      int           // default 5
 	BaseBackoff      time.Duration // default 500ms; tests set tiny values
-	MaxBackoff       time.Duration // default 30s; also caps Retry-After
+	MaxBackoff       time.Duration // default 30s; caps the back-off, never a Retry-After Microsoft gives
 	HTTPClient       *http.Client
 	Sleep            func(ctx context.Context, d time.Duration) error // injectable clock; default real timer honouring ctx
 	PageSize         int                                              // users page size asked for (Graph $top, max 999; default 999)

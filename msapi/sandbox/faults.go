@@ -72,6 +72,14 @@ func (s *Sandbox) injectFault(w http.ResponseWriter, r *http.Request, graph bool
 	switch kind {
 	case faultThrottle:
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if graph {
+			// Graph's throttling page: 429 with Retry-After and the error
+			// code TooManyRequests.
+			writeGraphError(w, http.StatusTooManyRequests, "TooManyRequests", "Please retry after "+strconv.Itoa(secs)+" seconds.")
+			break
+		}
+		// Partner Center's API gateway answers a throttled call with
+		// {"statusCode": 429, "message": ...} (api-throttling-guidance).
 		writeJSON(w, http.StatusTooManyRequests, wire.ThrottleError{
 			StatusCode: http.StatusTooManyRequests,
 			Message:    fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs),
@@ -81,13 +89,15 @@ func (s *Sandbox) injectFault(w http.ResponseWriter, r *http.Request, graph bool
 		if graph {
 			writeGraphError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.")
 		} else {
-			writePCError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.")
+			// Assumption: the error-codes page lists no code for a 503; the
+			// sandbox sends its "Unexpected service error".
+			writePCError(w, http.StatusServiceUnavailable, wire.CodeServiceError, "The service is temporarily unavailable. Please retry later.")
 		}
 	case faultInternal:
 		if graph {
 			writeGraphError(w, http.StatusInternalServerError, "generalException", "An internal server error occurred.")
 		} else {
-			writePCError(w, http.StatusInternalServerError, 500000, "An unexpected error occurred. Please try again later.")
+			writePCError(w, http.StatusInternalServerError, wire.CodeServiceError, "Unexpected service error.")
 		}
 	default:
 		return false
