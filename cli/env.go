@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -157,7 +158,11 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		if err != nil {
 			return nil, nil, err
 		}
-		sb, err := newSandboxes(dir, sandbox.Options{})
+		faults, err := configFaults(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		sb, err := newSandboxes(dir, sandbox.Options{Faults: faults})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -183,6 +188,20 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		return nil, nil, fmt.Errorf("Microsoft client: %w", err)
 	}
 	return client, paysandbox.NewClient(payURL, payKey, nil), nil
+}
+
+// configFaults reads sandbox_faults and sandbox_fault_seed: the faults the
+// embedded sandbox Microsoft injects.
+func configFaults(cfg *config.Config) (sandbox.Faults, error) {
+	seed, err := strconv.ParseInt(cfg.Get("sandbox_fault_seed"), 10, 64)
+	if err != nil {
+		return sandbox.Faults{}, fmt.Errorf("sandbox_fault_seed = %q: use a whole number", cfg.Get("sandbox_fault_seed"))
+	}
+	f, err := sandbox.ParseFaults(cfg.Get("sandbox_faults"), seed)
+	if err != nil {
+		return sandbox.Faults{}, fmt.Errorf("sandbox_faults: %w", err)
+	}
+	return f, nil
 }
 
 func (e *env) close() {
