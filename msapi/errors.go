@@ -309,6 +309,9 @@ var knownCodes = map[string]codeInfo{
 	"Request_ResourceNotFound":    {ErrNotFound, ""},
 	"Authorization_RequestDenied": {ErrInvalidRequest, "The partner lacks the permission for this call: check the GDAP roles the customer granted."},
 	"Request_BadRequest":          {ErrInvalidRequest, "Microsoft Graph found the request invalid: report it with the request id."},
+	"Request_UnsupportedQuery":    {ErrInvalidRequest, "Microsoft Graph does not support this query: report it with the request id."},
+	"BadRequest":                  {ErrInvalidRequest, "Microsoft Graph found the request invalid: report it with the request id."},
+	"InvalidAuthenticationToken":  {ErrInvalidRequest, "Microsoft Graph did not accept the token: sign in again."},
 }
 
 // entraCodes are the AADSTS codes (entra/identity-platform/reference-error-codes)

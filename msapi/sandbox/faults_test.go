@@ -131,3 +131,15 @@ func TestParseFaults(t *testing.T) {
 		}
 	}
 }
+
+// Graph throttles in its own error shape (graph/throttling): 429,
+// Retry-After and the code TooManyRequests.
+func TestGraphThrottleResponse(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Faults: sandbox.Faults{ThrottleRate: 1, RetryAfter: 57 * time.Second}})
+	status, b, h := e.call("GET", e.urls.Graph+"/users", "", nil, nil, nil)
+	var ge wire.GraphError
+	mustDecode(t, b, &ge)
+	if status != http.StatusTooManyRequests || h.Get("Retry-After") != "57" || ge.Error.Code != "TooManyRequests" {
+		t.Fatalf("graph throttled = %d %q %s", status, h.Get("Retry-After"), b)
+	}
+}
