@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/adrg/xdg"
-	"github.com/google/uuid"
 
 	"onboard/config"
 	"onboard/flow"
@@ -150,7 +149,6 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		ClientSecret:     cfg.Get("client_secret"),
 		RefreshToken:     cfg.Get("refresh_token"),
 		PublicClientID:   cfg.Get("public_client_id"),
-		CorrelationID:    uuid.NewString(),
 	}
 	payURL, payKey := cfg.Get("payment_url"), cfg.Get("payment_api_key")
 	if cfg.Get("microsoft") == "sandbox" || payURL == "" {

@@ -141,8 +141,6 @@ func (s *Service) createTenant(ctx context.Context, o Order, planned bool) (msap
 	if err != nil {
 		return msapi.CreatedCustomer{}, fmt.Errorf("customer of order %s: %w", o.Number, err)
 	}
-	// One MS-CorrelationId for creating this order's account.
-	ctx = msapi.WithCorrelationID(ctx, deterministicID(o.ID, "create-account"))
 	created, err := s.MS.CreateCustomer(ctx, newCustomer(o, cust))
 	if err != nil {
 		return msapi.CreatedCustomer{}, fmt.Errorf("create Microsoft account %s for order %s: %w", o.TenantDomain, o.Number, err)

@@ -170,9 +170,7 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	if err != nil {
 		return Result{}, err
 	}
-	// One MS-CorrelationId for this run of the order; every pause Microsoft
-	// asks for is told to the person waiting.
-	ctx = msapi.WithCorrelationID(ctx, deterministicID(o.ID, "process", owner))
+	// Every pause Microsoft asks for is told to the person waiting.
 	ctx = msapi.WithWaitReporter(ctx, waitNotice(progress))
 	step, err := r.steps(ctx)
 	if err != nil {

@@ -36,6 +36,7 @@ type request struct {
 	body      any         // JSON-encoded once, resent on every attempt
 	header    http.Header // extra headers, e.g. MS-ContinuationToken
 	requestID string      // idempotency key; generated when empty
+	corrID    string      // MS-CorrelationId; one per call, set by send
 	token     tokenSource
 	accept    []int // non-2xx statuses handed to the handler (HEAD's 404)
 }
@@ -115,6 +116,9 @@ func (c *Client) send(ctx context.Context, r request, handle func(*http.Response
 	if r.requestID == "" {
 		r.requestID = uuid.NewString()
 	}
+	// The headers page: MS-CorrelationId "should be reset for every call";
+	// the retries of one call keep it, like MS-RequestId.
+	r.corrID = correlationID(ctx)
 	for attempt := 1; ; attempt++ {
 		err := c.attempt(ctx, r, body, handle)
 		var re *retryableError
@@ -208,7 +212,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, r request, body []byte, acc
 	switch r.api {
 	case partnerCenter:
 		h.Set(wire.HeaderRequestID, r.requestID)
-		h.Set(wire.HeaderCorrelationID, c.correlationID(ctx))
+		h.Set(wire.HeaderCorrelationID, r.corrID)
 		h.Set(wire.HeaderContractVersion, wire.ContractVersion)
 		h.Set(wire.HeaderLocale, c.cfg.Locale)
 	case graph:

@@ -23,7 +23,6 @@ func TestPartnerCenterHeaders(t *testing.T) {
 	want := map[string]string{
 		"Authorization":            "Bearer tok-1",
 		"Accept":                   "application/json",
-		wire.HeaderCorrelationID:   "corr-1",
 		wire.HeaderContractVersion: "v1",
 		wire.HeaderLocale:          "de-DE",
 	}
@@ -101,9 +100,9 @@ func TestRetryAfterBeyondDeadlineFailsAtOnce(t *testing.T) {
 	}
 }
 
-// One MS-CorrelationId per logical operation (the context's), one
-// MS-RequestId per attempt-set (kept across retries).
-func TestCorrelationIDPerOperation(t *testing.T) {
+// MS-CorrelationId and MS-RequestId are both reset for every call and kept
+// across its retries (headers page); a caller may name the correlation id.
+func TestCorrelationIDPerCall(t *testing.T) {
 	f := newFakeMS(t, sequence(status(503, "1"), subscriptionsOK))
 	c := f.client()
 	if _, err := c.Subscriptions(msapi.WithCorrelationID(context.Background(), "op-1"), "t1"); err != nil {
@@ -112,18 +111,23 @@ func TestCorrelationIDPerOperation(t *testing.T) {
 	if _, err := c.Subscriptions(context.Background(), "t1"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := c.Subscriptions(context.Background(), "t1"); err != nil {
+		t.Fatal(err)
+	}
 	reqs := f.requests()
-	if len(reqs) != 3 {
+	if len(reqs) != 4 {
 		t.Fatalf("%d requests", len(reqs))
 	}
-	for i, want := range []string{"op-1", "op-1", "corr-1"} {
-		if got := reqs[i].Header.Get(wire.HeaderCorrelationID); got != want {
-			t.Errorf("request %d correlation id = %q, want %q", i, got, want)
-		}
+	corr := func(i int) string { return reqs[i].Header.Get(wire.HeaderCorrelationID) }
+	reqID := func(i int) string { return reqs[i].Header.Get(wire.HeaderRequestID) }
+	if corr(0) != "op-1" || corr(1) != "op-1" {
+		t.Errorf("named correlation ids = %q, %q, want op-1 on the call and its retry", corr(0), corr(1))
 	}
-	if reqs[0].Header.Get(wire.HeaderRequestID) != reqs[1].Header.Get(wire.HeaderRequestID) ||
-		reqs[1].Header.Get(wire.HeaderRequestID) == reqs[2].Header.Get(wire.HeaderRequestID) {
-		t.Error("request ids: want one per attempt-set")
+	if corr(2) == "" || corr(3) == "" || corr(2) == corr(3) || corr(2) == "op-1" {
+		t.Errorf("correlation ids of two later calls = %q, %q, want fresh ones", corr(2), corr(3))
+	}
+	if reqID(0) != reqID(1) || reqID(1) == reqID(2) || reqID(2) == reqID(3) {
+		t.Error("request ids: want one per call, kept on its retry")
 	}
 }
 

@@ -2,7 +2,9 @@ package msapi
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/google/uuid"
 	"time"
 )
 
@@ -58,17 +60,18 @@ func waitReporter(ctx context.Context) func(Wait) {
 
 type correlationKey struct{}
 
-// WithCorrelationID returns a context whose Partner Center requests carry
-// id as MS-CorrelationId: one id per logical operation (processing one
-// order, creating one account), as the Partner Center REST headers page
-// describes. Without it the client's Config.CorrelationID is sent.
+// WithCorrelationID returns a context whose Partner Center call carries id
+// as MS-CorrelationId, for a caller that must know the id it sends (to
+// quote it to support). Without it every call gets a fresh id: the Partner
+// Center REST headers page says the value "should be reset for every call";
+// the retries of one call keep it.
 func WithCorrelationID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, correlationKey{}, id)
 }
 
-func (c *Client) correlationID(ctx context.Context) string {
+func correlationID(ctx context.Context) string {
 	if id, ok := ctx.Value(correlationKey{}).(string); ok && id != "" {
 		return id
 	}
-	return c.cfg.CorrelationID
+	return uuid.NewString()
 }
