@@ -344,6 +344,12 @@ func failReason(o Order, step string, err error) string {
 		return "The Microsoft Customer Agreement is not accepted; accept it, then retry " + ref
 	case errors.Is(err, msapi.ErrConversionIneligible):
 		return "The trial cannot be converted to the product ordered; contact support with " + ref
+	case errors.Is(err, msapi.ErrOrderInProgress):
+		return "Microsoft is still processing an earlier order for this account; retry in a few minutes with " + ref
+	case errors.Is(err, msapi.ErrNotPurchasable):
+		return "Microsoft will not sell this product to this account now; contact support with " + ref
+	case errors.Is(err, msapi.ErrAppOnlyNotSupported):
+		return "The provider's Microsoft sign-in is not set up for this step; contact support with " + ref
 	case errors.Is(err, msapi.ErrInvalidRequest):
 		return "Microsoft rejected the request; contact support with " + ref
 	}
