@@ -33,7 +33,7 @@ func (c *Client) CreateCustomer(ctx context.Context, nc NewCustomer) (CreatedCus
 	if errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict {
 		// Microsoft's code for a taken domain is not documented: any 409
 		// on a create is the domain.
-		apiErr.Err = ErrDomainTaken
+		apiErr.Err, apiErr.Hint = ErrDomainTaken, "Choose another initial domain."
 	}
 	if err != nil {
 		return CreatedCustomer{}, err
