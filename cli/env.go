@@ -10,10 +10,10 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/adrg/xdg"
-	"github.com/google/uuid"
 
 	"onboard/config"
 	"onboard/flow"
@@ -152,7 +152,6 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		ClientSecret:     cfg.Get("client_secret"),
 		RefreshToken:     cfg.Get("refresh_token"),
 		PublicClientID:   cfg.Get("public_client_id"),
-		CorrelationID:    uuid.NewString(),
 	}
 	payURL, payKey := cfg.Get("payment_url"), cfg.Get("payment_api_key")
 	if cfg.Get("microsoft") == "sandbox" || payURL == "" {
@@ -160,7 +159,11 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		if err != nil {
 			return nil, nil, err
 		}
-		sb, err := newSandboxes(dir, sandbox.Options{})
+		faults, err := configFaults(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		sb, err := newSandboxes(dir, sandbox.Options{Faults: faults})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -186,6 +189,20 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		return nil, nil, fmt.Errorf("Microsoft client: %w", err)
 	}
 	return client, paysandbox.NewClient(payURL, payKey, nil), nil
+}
+
+// configFaults reads sandbox_faults and sandbox_fault_seed: the faults the
+// embedded sandbox Microsoft injects.
+func configFaults(cfg *config.Config) (sandbox.Faults, error) {
+	seed, err := strconv.ParseInt(cfg.Get("sandbox_fault_seed"), 10, 64)
+	if err != nil {
+		return sandbox.Faults{}, fmt.Errorf("sandbox_fault_seed = %q: use a whole number", cfg.Get("sandbox_fault_seed"))
+	}
+	f, err := sandbox.ParseFaults(cfg.Get("sandbox_faults"), seed)
+	if err != nil {
+		return sandbox.Faults{}, fmt.Errorf("sandbox_faults: %w", err)
+	}
+	return f, nil
 }
 
 func (e *env) close() {

@@ -18,12 +18,15 @@ func newSandboxCmd(g *globals) *cobra.Command {
 	var addr string
 	var users int
 	var persist bool
+	var faults string
+	var seed int64
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the sandbox Microsoft and sandbox payments over HTTP",
 		Long: "Serves a fake Microsoft (Partner Center, Entra ID token endpoint, Graph and the\n" +
 			"invitation page) and the sandbox hosted checkout, with the demo tenants.",
 		Example: "  onboard sandbox --addr 127.0.0.1:8099\n" +
+			"  onboard sandbox --faults 429:0.1,5xx:0.05,latency:200ms --fault-seed 7\n" +
 			"  curl -s -d grant_type=client_credentials ... http://127.0.0.1:8099/login/<partner>/oauth2/v2.0/token",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -35,7 +38,11 @@ func newSandboxCmd(g *globals) *cobra.Command {
 				}
 				dir = d
 			}
-			sb, err := newSandboxes(dir, sandbox.Options{NorthwindUsers: users})
+			f, err := sandbox.ParseFaults(faults, seed)
+			if err != nil {
+				return fmt.Errorf("--faults: %w", err)
+			}
+			sb, err := newSandboxes(dir, sandbox.Options{NorthwindUsers: users, Faults: f})
 			if err != nil {
 				return err
 			}
@@ -47,6 +54,9 @@ func newSandboxCmd(g *globals) *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), w)
 			}
 			printSandbox(cmd.OutOrStdout(), sb)
+			if faults != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "Injecting faults: %s (seed %d).\n", faults, seed)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			<-ctx.Done()
@@ -55,6 +65,8 @@ func newSandboxCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8099", "listen address (loopback by default; the sandbox has no real security)")
 	cmd.Flags().IntVar(&users, "northwind-users", 100000, "users of the generated large tenant northwind.onmicrosoft.com")
+	cmd.Flags().StringVar(&faults, "faults", "", "inject faults into API requests, e.g. 429:0.1,5xx:0.05,latency:200ms,retry-after:2s")
+	cmd.Flags().Int64Var(&seed, "fault-seed", 1, "seed of the fault draws: the same seed gives the same sequence")
 	cmd.Flags().BoolVar(&persist, "persist", false, "keep state in the data directory (shared with the wizard's embedded sandbox)")
 	return cmd
 }

@@ -68,6 +68,8 @@ var Settings = []Setting{
 	{Key: "db", Help: "SQLite database path (empty: XDG data directory)"},
 	{Key: "draft_ttl", Default: "168h", Help: "how long unfinished answers are kept"},
 	{Key: "sandbox_addr", Default: "127.0.0.1:0", Help: "where the in-process sandbox listens"},
+	{Key: "sandbox_faults", Help: "faults the sandbox Microsoft injects, e.g. 429:0.1,5xx:0.05,latency:200ms,retry-after:2s (empty: none)"},
+	{Key: "sandbox_fault_seed", Default: "1", Help: "seed of the sandbox's fault draws: the same seed gives the same bad day"},
 	{Key: "agent", Help: "agent name for the audit trail (default: the OS user)"},
 	{Key: "log_file", Help: "log file (empty: XDG state directory)"},
 	{Key: "secrets_file", Help: "TOML file (mode 0600) holding client_secret, refresh_token, payment_api_key"},
@@ -228,6 +230,9 @@ func (c *Config) validate() error {
 	}
 	if d, err := time.ParseDuration(c.Get("draft_ttl")); err != nil || d <= 0 {
 		return fmt.Errorf("draft_ttl = %q: use a positive duration such as 168h", c.Get("draft_ttl"))
+	}
+	if _, err := strconv.ParseInt(c.Get("sandbox_fault_seed"), 10, 64); err != nil {
+		return fmt.Errorf("sandbox_fault_seed = %q: use a whole number such as 1", c.Get("sandbox_fault_seed"))
 	}
 	return nil
 }

@@ -25,7 +25,8 @@ const (
 type site struct {
 	t    *testing.T
 	dir  string
-	flow string // ONBOARD_ORDER_FLOW; "" is the default, pay-first
+	flow string   // ONBOARD_ORDER_FLOW; "" is the default, pay-first
+	more []string // further environment, e.g. ONBOARD_SANDBOX_FAULTS
 }
 
 func newSite(t *testing.T, orderFlow string) *site {
@@ -43,7 +44,7 @@ func (s *site) env() []string {
 	if s.flow != "" {
 		env = append(env, "ONBOARD_ORDER_FLOW="+s.flow)
 	}
-	return env
+	return append(env, s.more...)
 }
 
 // start runs the wizard on this site's data.

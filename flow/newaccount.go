@@ -119,7 +119,7 @@ func (s *Service) CreateMicrosoftAccount(ctx context.Context, orderID string) (N
 		return NewAccount{}, err
 	}
 	return NewAccount{TenantID: created.TenantID, Domain: strings.ToLower(created.Domain),
-		AdminUserName: created.AdminUserName, AdminPassword: created.AdminPassword}, nil
+		AdminUserName: o.AdminUPN, AdminPassword: created.AdminPassword}, nil
 }
 
 // createTenant asks Microsoft for the tenant. The plan is recorded first: a
@@ -183,6 +183,9 @@ func newCustomer(o Order, c Customer) msapi.NewCustomer {
 // the order on as an accepted invitation would. No password goes anywhere.
 func (s *Service) accountCreated(ctx context.Context, o *Order, c msapi.CreatedCustomer) error {
 	domain := strings.ToLower(c.Domain)
+	// Microsoft may name the first administrator "admin" alone: the login
+	// shown and kept is the full one.
+	c.AdminUserName = msapi.AdminLogin(c.AdminUserName, domain)
 	if err := s.Store.UpdateOrderTenant(ctx, o.ID, c.TenantID, domain, c.AdminUserName); err != nil {
 		return fmt.Errorf("record tenant of order %s: %w", o.Number, err)
 	}

@@ -12,11 +12,16 @@ import (
 
 // Progress reports the pipeline's progress, e.g. {"users", "Importing users", 12400, 0}.
 // Total is 0 when unknown.
+//
+// A Progress with an empty Step is a notice about the step under way, such
+// as Microsoft asking for a pause ("Microsoft asked us to wait 57 s"); an
+// empty Notice ends it.
 type Progress struct {
-	Step  string
-	Label string
-	Done  int
-	Total int
+	Step   string
+	Label  string
+	Done   int
+	Total  int
+	Notice string
 }
 
 // Result is what processing an order did.
@@ -165,6 +170,8 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	if err != nil {
 		return Result{}, err
 	}
+	// Every pause Microsoft asks for is told to the person waiting.
+	ctx = msapi.WithWaitReporter(ctx, waitNotice(progress))
 	step, err := r.steps(ctx)
 	if err != nil {
 		if errors.Is(context.Cause(ctx), ErrLeaseLost) && parent.Err() == nil {
@@ -181,6 +188,18 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	progress(Progress{Step: "done", Label: "Done"})
 	r.res.Order = r.o
 	return r.res, nil
+}
+
+// waitNotice turns the Microsoft client's waits into notices: the text
+// while the pause lasts, an empty notice when it ends.
+func waitNotice(progress func(Progress)) func(msapi.Wait) {
+	return func(w msapi.Wait) {
+		if w.Over {
+			progress(Progress{})
+			return
+		}
+		progress(Progress{Notice: w.Text()})
+	}
 }
 
 // newRun loads what the store recorded of o's processing: the steps done
@@ -325,6 +344,12 @@ func failReason(o Order, step string, err error) string {
 		return "The Microsoft Customer Agreement is not accepted; accept it, then retry " + ref
 	case errors.Is(err, msapi.ErrConversionIneligible):
 		return "The trial cannot be converted to the product ordered; contact support with " + ref
+	case errors.Is(err, msapi.ErrOrderInProgress):
+		return "Microsoft is still processing an earlier order for this account; retry in a few minutes with " + ref
+	case errors.Is(err, msapi.ErrNotPurchasable):
+		return "Microsoft will not sell this product to this account now; contact support with " + ref
+	case errors.Is(err, msapi.ErrAppOnlyNotSupported):
+		return "The provider's Microsoft sign-in is not set up for this step; contact support with " + ref
 	case errors.Is(err, msapi.ErrInvalidRequest):
 		return "Microsoft rejected the request; contact support with " + ref
 	}

@@ -218,7 +218,8 @@ func TestNewAccountAgainstSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.Domain != "tailspin.onmicrosoft.com" || created.AdminPassword == "" {
+	// Microsoft answers userName "admin" (create-a-customer): the login shown is the full one.
+	if created.Domain != "tailspin.onmicrosoft.com" || created.AdminPassword == "" || created.AdminUserName != "admin@tailspin.onmicrosoft.com" {
 		t.Fatalf("created %+v", created)
 	}
 	// The password shown once really signs the administrator in.

@@ -383,3 +383,31 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("cancel a completed order: %v", err)
 	}
 }
+
+// Microsoft's documented refusals reach the order as what to do: an order
+// still in progress is retried later, an item Microsoft will not sell goes
+// to support.
+func TestFailReasonOfDocumentedRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{msapi.ErrOrderInProgress, "Microsoft is still processing an earlier order for this account; retry in a few minutes with order "},
+		{msapi.ErrNotPurchasable, "Microsoft will not sell this product to this account now; contact support with order "},
+	} {
+		ctx := context.Background()
+		e := newEnv(t, PolicyPayFirst)
+		o := e.paidOrder(t, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 3}))
+		e.ms.failAt, e.ms.failErr = e.ms.calls+1, tc.err
+		if _, err := e.s.Process(ctx, o.ID, nil); !errors.Is(err, tc.err) {
+			t.Fatalf("process: %v", err)
+		}
+		failed := wantStatus(t, e.st, o.ID, StatusFailed)
+		if failed.FailReason != tc.want+o.Number {
+			t.Errorf("reason %q, want %q", failed.FailReason, tc.want+o.Number)
+		}
+		if Explain(tc.err) == Explain(msapi.ErrInvalidRequest) {
+			t.Errorf("Explain(%v) says nothing specific", tc.err)
+		}
+	}
+}

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"onboard/msapi/wire"
 )
 
@@ -33,17 +31,19 @@ type Config struct {
 	PartnerTenantID  string
 	ClientID         string
 	ClientSecret     string
-	RefreshToken     string        // App+User: relationship requests and trial conversions need it
-	PublicClientID   string        // the public client used for the administrator's password sign-in
-	Locale           string        // X-Locale, default "en-US"
-	CorrelationID    string        // MS-CorrelationId, one per wizard session; generated when empty
-	Timeout          time.Duration // per attempt, default DefaultTimeout
-	MaxAttempts      int           // default 5
-	BaseBackoff      time.Duration // default 500ms; tests set tiny values
-	MaxBackoff       time.Duration // default 30s; also caps Retry-After
-	HTTPClient       *http.Client
-	Sleep            func(ctx context.Context, d time.Duration) error // injectable clock; default real timer honouring ctx
-	PageSize         int                                              // users page size asked for (Graph $top, max 999; default 999)
+	RefreshToken     string // App+User: relationship requests and trial conversions need it
+	PublicClientID   string // the public client used for the administrator's password sign-in
+	Locale           string // X-Locale, default "en-US"
+	// Deprecated: ignored. MS-CorrelationId is fresh for every call, as
+	// the headers page says (see WithCorrelationID).
+	CorrelationID string
+	Timeout       time.Duration // per attempt, default DefaultTimeout
+	MaxAttempts   int           // default 5
+	BaseBackoff   time.Duration // default 500ms; tests set tiny values
+	MaxBackoff    time.Duration // default 30s; caps the back-off, never a Retry-After Microsoft gives
+	HTTPClient    *http.Client
+	Sleep         func(ctx context.Context, d time.Duration) error // injectable clock; default real timer honouring ctx
+	PageSize      int                                              // users page size asked for (Graph $top, max 999; default 999)
 }
 
 // Client is the production Microsoft client: Partner Center REST v1, the
@@ -99,7 +99,6 @@ func withDefaults(cfg Config) Config {
 	def(&cfg.GraphURL, DefaultGraphURL)
 	def(&cfg.LoginURL, DefaultLoginURL)
 	def(&cfg.Locale, DefaultLocale)
-	def(&cfg.CorrelationID, uuid.NewString())
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}

@@ -14,7 +14,10 @@ import (
 const initialDomainSuffix = ".onmicrosoft.com"
 
 // CreateCustomer creates a new tenant as the partner's customer (POST
-// /v1/customers). The returned AdminPassword is Microsoft's only copy of the
+// /v1/customers, "Create a customer"): companyProfile.domain is the full
+// initial domain, name.onmicrosoft.com. The answer's userCredentials.userName
+// may be the bare "admin" (as the page's example shows); the login returned
+// is completed with the domain. The returned AdminPassword is Microsoft's only copy of the
 // first administrator's password: it is never logged or put in an error.
 func (c *Client) CreateCustomer(ctx context.Context, nc NewCustomer) (CreatedCustomer, error) {
 	prefix := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(nc.DomainPrefix)), initialDomainSuffix)
@@ -30,7 +33,7 @@ func (c *Client) CreateCustomer(ctx context.Context, nc NewCustomer) (CreatedCus
 	if errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict {
 		// Microsoft's code for a taken domain is not documented: any 409
 		// on a create is the domain.
-		apiErr.Err = ErrDomainTaken
+		apiErr.Err, apiErr.Hint = ErrDomainTaken, "Choose another initial domain."
 	}
 	if err != nil {
 		return CreatedCustomer{}, err
@@ -47,9 +50,19 @@ func (c *Client) CreateCustomer(ctx context.Context, nc NewCustomer) (CreatedCus
 		out.Domain = prefix + initialDomainSuffix
 	}
 	if uc := created.UserCredentials; uc != nil {
-		out.AdminUserName, out.AdminPassword = uc.UserName, uc.Password
+		out.AdminUserName, out.AdminPassword = AdminLogin(uc.UserName, out.Domain), uc.Password
 	}
 	return out, nil
+}
+
+// AdminLogin completes a user name Microsoft gave without a domain
+// ("admin") with the tenant's initial domain: admin@name.onmicrosoft.com.
+func AdminLogin(userName, domain string) string {
+	userName = strings.TrimSpace(userName)
+	if userName == "" || strings.Contains(userName, "@") || domain == "" {
+		return userName
+	}
+	return userName + "@" + strings.ToLower(domain)
 }
 
 func validateNewCustomer(prefix string, nc NewCustomer) error {
@@ -80,7 +93,7 @@ func newCustomerBody(prefix string, nc NewCustomer) wire.Customer {
 		language = "en"
 	}
 	return wire.Customer{
-		CompanyProfile: wire.CompanyProfile{Domain: prefix, Attributes: wire.Attributes{ObjectType: "CustomerCompanyProfile"}},
+		CompanyProfile: wire.CompanyProfile{Domain: prefix + initialDomainSuffix, Attributes: wire.Attributes{ObjectType: "CustomerCompanyProfile"}},
 		BillingProfile: &wire.BillingProfile{
 			Email: nc.Email, Culture: culture, Language: language, CompanyName: nc.CompanyName,
 			DefaultAddress: &wire.Address{

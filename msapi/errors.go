@@ -22,6 +22,7 @@ type APIError struct {
 	Code      string // Partner Center or Graph error code, when given
 	Message   string
 	RequestID string // MS-RequestId (Partner Center) or Graph's request-id
+	Hint      string // what to do, for a documented code (see knownCodes)
 	Err       error  // sentinel
 }
 
@@ -48,6 +49,10 @@ func (e *APIError) Error() string {
 		b.WriteString(" (")
 		b.WriteString(strings.Join(details, ", "))
 		b.WriteString(")")
+	}
+	if e.Hint != "" {
+		b.WriteString(". ")
+		b.WriteString(e.Hint)
 	}
 	return b.String()
 }
@@ -168,26 +173,190 @@ func codeString(code any) string {
 	}
 }
 
-// sentinelFor maps a final (non-retryable) error response to a sentinel.
-func sentinelFor(status int, code string) error {
-	switch code {
-	case strconv.Itoa(wire.CodeNoRelationship):
-		return ErrRelationshipMissing
-	case strconv.Itoa(wire.CodeAgreementMissing):
-		return ErrAgreementMissing
-	case strconv.Itoa(wire.CodeConversionIneligible):
-		return ErrConversionIneligible
-	case strconv.Itoa(wire.CodeDomainTaken):
-		return ErrDomainTaken
+// codeInfo is what onboard knows of one documented error code: the
+// sentinel callers branch on and what to do about it.
+type codeInfo struct {
+	err  error
+	hint string
+}
+
+// knownCodes are the documented error codes onboard can meet, keyed by the
+// code as Microsoft writes it. Partner Center codes come from "Partner
+// Center REST error codes" (partner-center/developer/error-codes), Graph's
+// from "Microsoft Graph error responses and resource types" (graph/errors).
+// Entra's AADSTS codes are read by the token client (tokens.go) from
+// error_description; they are listed in entraCodes below for Describe.
+var knownCodes = map[string]codeInfo{
+	// Partner Center: credentials and access.
+	"400":    {ErrInvalidRequest, "Partner Center refused the partner's credentials: check client_id, client_secret and refresh_token (onboard doctor)."},
+	"800001": {ErrInvalidRequest, "The partner token is missing: check the partner's credentials (onboard doctor)."},
+	"2032":   {ErrInvalidRequest, "Partner Center denied access: check the partner account's roles in Partner Center."},
+	"900308": {ErrInvalidRequest, "The partner's user lacks the privileges for this call: give it the Admin agent role or the GDAP role the call needs."},
+	"900309": {ErrInvalidRequest, "A Conditional Access policy blocked the partner's token: sign the partner in again (onboard partner login) from an allowed place."},
+	"900329": {ErrAppOnlyNotSupported, "This call needs App+User credentials: set refresh_token (onboard partner login)."},
+	"900123": {ErrInvalidRequest, "The indirect reseller has not accepted the Microsoft Partner Agreement."},
+	"900124": {ErrInvalidRequest, "The partner's Global admin must accept the Microsoft Partner Agreement in Partner Center."},
+	"900149": {ErrInvalidRequest, "The partner's program status is not active in Partner Center."},
+	"800039": {ErrInvalidRequest, "The partner's reseller program status is not active in Partner Center."},
+	"2030":   {ErrInvalidRequest, "The partner is not onboarded to sell in this country or region."},
+
+	// Customers and relationships.
+	"20002":  {ErrRelationshipMissing, "The customer has no reseller relationship with the partner: the customer's Global administrator must accept the invitation."},
+	"1000":   {ErrNotFound, ""},
+	"60002":  {ErrNotFound, "No such user in the customer's directory."},
+	"60003":  {ErrNotFound, "No such tenant: check the customer's tenant id."},
+	"900118": {ErrInvalidRequest, "The customer id is not valid: check the customer's tenant id."},
+	"600002": {ErrInvalidRequest, "Leave the organization registration number empty: this customer's country does not take one."},
+	"600049": {ErrInvalidRequest, "This customer's country needs an organization registration number."},
+	"600050": {ErrInvalidRequest, "The organization registration number has the wrong format for this customer's country."},
+	"600051": {ErrInvalidRequest, "This customer's country needs a phone number in the billing address."},
+	"800073": {ErrNotPurchasable, "The customer account is under review at Microsoft: try again in a few days."},
+	"800074": {ErrNotPurchasable, "The customer account is under review at Microsoft: try again in a few days."},
+	"800075": {ErrNotPurchasable, "Microsoft did not approve the customer account: check its details in Partner Center."},
+
+	// The Microsoft Customer Agreement.
+	"13605": {ErrAgreementMissing, "Attest the customer's acceptance of the Microsoft Customer Agreement, or have the customer accept it in the Microsoft 365 admin center, then buy again."},
+
+	// Request shape.
+	"800002": {ErrInvalidRequest, "Microsoft found the request invalid: this is a defect in onboard or its catalog; report it with the request id."},
+	"3000":   {ErrInvalidRequest, "Microsoft found a property invalid: report it with the request id."},
+	"800036": {ErrInvalidRequest, "A pre-condition of the request failed: report it with the request id."},
+	"800042": {ErrInvalidRequest, "Microsoft does not support this operation."},
+	"900141": {ErrInvalidRequest, "Microsoft does not support this operation."},
+	"900126": {ErrInvalidRequest, "Microsoft could not read a value of the request: report it with the request id."},
+
+	// Catalog and purchases.
+	"2006":   {ErrNotPurchasable, "The partner may not sell this offer: check the catalog."},
+	"2085":   {ErrNotPurchasable, "The offer is not eligible for purchase: check the catalog."},
+	"2091":   {ErrNotPurchasable, "The offer is no longer sold: update the catalog (onboard catalog sync)."},
+	"800004": {ErrInvalidRequest, "The offer id is not valid: update the catalog."},
+	"400013": {ErrNotFound, "The product is not in Microsoft's catalog: update the catalog (onboard catalog sync)."},
+	"400018": {ErrNotFound, "The SKU is not in Microsoft's catalog: update the catalog (onboard catalog sync)."},
+	"400019": {ErrNotFound, "The availability is gone: get the product's availabilities again, then check the cart out again."},
+	"800008": {ErrNotFound, "The cart is gone: create it again."},
+	"800009": {ErrInvalidRequest, "An item of the cart is not valid: check the cart's line items."},
+	"800010": {ErrNotPurchasable, "Microsoft has no inventory for this catalog item now: choose another product or try later."},
+	"800017": {ErrNotPurchasable, "This quantity is not available for this catalog item: order fewer seats."},
+	"800020": {ErrNotPurchasable, "The catalog item is not eligible for purchase for this customer."},
+	"800070": {ErrNotPurchasable, "The offer is not sold in the customer's country or region."},
+	"800022": {ErrNotPurchasable, "Contact Microsoft partner support about this transaction."},
+	"800023": {ErrNotPurchasable, "The partner's credit line is too low for this purchase: contact Microsoft partner support."},
+	"800024": {ErrNotPurchasable, "Microsoft says this customer is not eligible for this transaction."},
+	"800025": {ErrNotPurchasable, "The partner's credit line is too low for this purchase: contact Microsoft partner support."},
+	"800026": {ErrNotPurchasable, "Microsoft says this customer is not eligible for this transaction."},
+	"800062": {ErrNotPurchasable, "Microsoft says this customer is not eligible for this transaction."},
+	"800069": {ErrNotPurchasable, "The order failed Microsoft's risk check: contact Microsoft partner support."},
+	"800066": {ErrNotPurchasable, "The customer has the most subscriptions Microsoft allows."},
+	"800067": {ErrNotPurchasable, "More seats than Microsoft allows per subscription: order fewer."},
+	"800088": {ErrNotPurchasable, "More seats than Microsoft allows for this product: order fewer."},
+	"800089": {ErrNotPurchasable, "The customer has the most assets Microsoft allows."},
+	"900121": {ErrNotPurchasable, "The partner's credit limit is too low: contact Microsoft."},
+	"900203": {ErrInvalidRequest, "This catalog item needs the partner's attestation in the cart line."},
+	"900206": {ErrInvalidRequest, "The partner's attestation is missing from the cart."},
+	"900169": {ErrInvalidRequest, "Use the partner's or the customer's currency."},
+	"900275": {ErrNotPurchasable, "The quantity is outside what this offer allows."},
+	"800003": {ErrUnavailable, "Microsoft had an unexpected error: try again later."},
+	"800005": {ErrUnavailable, "Microsoft could not create the order: look for it in the customer's orders before ordering again."},
+	"900192": {ErrUnavailable, "Microsoft had an unexpected error: try again later."},
+	"800007": {ErrNotFound, "Microsoft has no provisioning information yet: look again later."},
+	"20000":  {ErrNotFound, "No such order."},
+
+	// Orders in progress: look the order up again instead of repeating it.
+	"800060": {ErrOrderInProgress, "The order is in progress: look at the customer's orders again in a few minutes instead of ordering again."},
+	"800064": {ErrOrderInProgress, "Another request is checking this cart out: look at the customer's orders again in a few minutes."},
+	"800065": {ErrOrderInProgress, "The cart was checked out already: look at the customer's orders instead of checking it out again."},
+	"800082": {ErrOrderInProgress, "The subscription is not ready to be updated: try again later."},
+	"900278": {ErrOrderInProgress, "An operation on this subscription is pending: try again after 24 hours."},
+	"800014": {ErrOrderInProgress, "An adjustment of this order is pending: try again later."},
+
+	// Subscriptions and trials.
+	"20003":  {ErrNotFound, "No such subscription."},
+	"800012": {ErrInvalidRequest, "The subscription is not active."},
+	"800021": {ErrInvalidRequest, "The subscription is not valid."},
+	"800081": {ErrInvalidRequest, "The subscription must be active before it can be updated."},
+	"800090": {ErrInvalidRequest, "The subscription's quantity cannot be decreased."},
+	"800091": {ErrInvalidRequest, "A suspended subscription cannot be updated."},
+	"800095": {ErrInvalidRequest, "The seat quantity of this subscription cannot be updated."},
+	"800107": {ErrInvalidRequest, "Trial offers cannot change term."},
+	"2001":   {ErrInvalidRequest, "The subscription is being suspended: its quantity cannot change now."},
+	"2002":   {ErrInvalidRequest, "The quantity is outside the subscription's minimum and maximum."},
+	"900258": {ErrInvalidRequest, "The transition's target subscription must be active."},
+	"900259": {ErrInvalidRequest, "The transition's target subscription must differ from the source."},
+	"900236": {ErrInvalidRequest, "The transition's target subscription must end later than the source."},
+	"900260": {ErrInvalidRequest, "The transition's target subscription must have the requested catalog item."},
+	"900261": {ErrOrderInProgress, "The transition's target subscription is not ready: try again later."},
+	"900263": {ErrInvalidRequest, "This call does not support legacy subscriptions."},
+	"900267": {ErrInvalidRequest, "The transition's term cannot be shorter than the source subscription's."},
+	"900268": {ErrInvalidRequest, "The transition's term duration is not valid."},
+	"900269": {ErrInvalidRequest, "The billing cycle is not valid."},
+	"900270": {ErrInvalidRequest, "The billing cycle cannot be longer than the term."},
+
+	// Microsoft Graph (graph/errors, "Code property").
+	"accessDenied":         {ErrInvalidRequest, "The partner lacks the permission for this call: check the GDAP roles the customer granted."},
+	"activityLimitReached": {ErrThrottled, "Microsoft Graph is throttling: wait and try again."},
+	"generalException":     {ErrUnavailable, "Microsoft Graph had an unexpected error: try again later."},
+	"invalidRequest":       {ErrInvalidRequest, "Microsoft Graph found the request invalid: report it with the request id."},
+	"itemNotFound":         {ErrNotFound, ""},
+	"notAllowed":           {ErrInvalidRequest, "Microsoft Graph does not allow this action."},
+	"notSupported":         {ErrInvalidRequest, "Microsoft Graph does not support this request."},
+	"serviceNotAvailable":  {ErrUnavailable, "Microsoft Graph is unavailable: try again later."},
+	"unauthenticated":      {ErrInvalidRequest, "Microsoft Graph did not accept the token: sign in again."},
+	"quotaLimitReached":    {ErrInvalidRequest, "The customer's quota is reached."},
+	"resourceModified":     {ErrInvalidRequest, "The resource changed meanwhile: read it again."},
+	"nameAlreadyExists":    {ErrInvalidRequest, "The name exists already."},
+	"TooManyRequests":      {ErrThrottled, "Microsoft Graph is throttling: wait and try again."},
+	// The directory's codes, as Graph's user and directory pages show them.
+	"Request_ResourceNotFound":    {ErrNotFound, ""},
+	"Authorization_RequestDenied": {ErrInvalidRequest, "The partner lacks the permission for this call: check the GDAP roles the customer granted."},
+	"Request_BadRequest":          {ErrInvalidRequest, "Microsoft Graph found the request invalid: report it with the request id."},
+	"Request_UnsupportedQuery":    {ErrInvalidRequest, "Microsoft Graph does not support this query: report it with the request id."},
+	"BadRequest":                  {ErrInvalidRequest, "Microsoft Graph found the request invalid: report it with the request id."},
+	"InvalidAuthenticationToken":  {ErrInvalidRequest, "Microsoft Graph did not accept the token: sign in again."},
+}
+
+// entraCodes are the AADSTS codes (entra/identity-platform/reference-error-codes)
+// the token client meets, with what to do; Describe looks them up.
+var entraCodes = map[string]codeInfo{
+	"AADSTS50034":   {ErrBadCredentials, "No such user: check the login."},
+	"AADSTS50126":   {ErrBadCredentials, "Wrong login or password: check them."},
+	"AADSTS50076":   {ErrMFARequired, "The account needs multi-factor authentication: sign in with device code."},
+	"AADSTS50079":   {ErrMFARequired, "The account must register for multi-factor authentication first."},
+	"AADSTS50053":   {ErrBadCredentials, "The account is locked: wait and try again, or unlock it."},
+	"AADSTS50057":   {ErrBadCredentials, "The account is disabled."},
+	"AADSTS65001":   {ErrInvalidRequest, "The application has no consent in that tenant: have an administrator consent, or check the partner relationship."},
+	"AADSTS700016":  {ErrInvalidRequest, "The application is not found in the tenant: check client_id."},
+	"AADSTS7000215": {ErrInvalidRequest, "The client secret is wrong: check client_secret."},
+	"AADSTS7000222": {ErrInvalidRequest, "The client secret has expired: create a new one."},
+	"AADSTS700082":  {ErrInvalidRequest, "The refresh token has expired: sign the partner in again (onboard partner login)."},
+	"AADSTS90002":   {ErrInvalidRequest, "The tenant is not found: check the tenant id."},
+}
+
+// Describe returns the sentinel and what to do for a documented code
+// (Partner Center, Graph or AADSTS); ok is false for a code not in the table.
+func Describe(code string) (err error, hint string, ok bool) {
+	if c, found := knownCodes[code]; found {
+		return c.err, c.hint, true
+	}
+	if c, found := entraCodes[code]; found {
+		return c.err, c.hint, true
+	}
+	return nil, "", false
+}
+
+// sentinelFor maps a final (non-retryable) error response to a sentinel
+// and what to do: the documented code first, else the HTTP status.
+func sentinelFor(status int, code string) (error, string) {
+	if c, ok := knownCodes[code]; ok {
+		return c.err, c.hint
 	}
 	switch {
 	case status == http.StatusNotFound:
-		return ErrNotFound
+		return ErrNotFound, ""
 	case status == http.StatusTooManyRequests:
-		return ErrThrottled
+		return ErrThrottled, ""
 	case status >= 400 && status < 500:
-		return ErrInvalidRequest
+		return ErrInvalidRequest, ""
 	default:
-		return ErrUnavailable
+		return ErrUnavailable, ""
 	}
 }

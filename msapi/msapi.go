@@ -25,6 +25,15 @@ var (
 	ErrInvalidRequest       = errors.New("request rejected by Microsoft")
 	ErrConversionIneligible = errors.New("trial cannot be converted to that offer")
 	ErrDomainTaken          = errors.New("the domain name is already taken")
+	// ErrOrderInProgress: Microsoft is still processing an order, a cart or
+	// an operation on the subscription (800060, 800064, 800065, 800082,
+	// 900278); look the order up again in a few minutes instead of repeating it.
+	ErrOrderInProgress = errors.New("Microsoft is still processing an order for this customer")
+	// ErrNotPurchasable: Microsoft will not sell this item to this customer
+	// now (inventory, eligibility, limits, review); repeating does not help.
+	ErrNotPurchasable = errors.New("Microsoft will not sell this item to this customer")
+	// ErrAppOnlyNotSupported: the call needs App+User credentials (900329).
+	ErrAppOnlyNotSupported = errors.New("this call needs App+User credentials")
 )
 
 // GlobalAdminRoleTemplateID is the role template id of "Global Administrator"

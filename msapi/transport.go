@@ -36,6 +36,7 @@ type request struct {
 	body      any         // JSON-encoded once, resent on every attempt
 	header    http.Header // extra headers, e.g. MS-ContinuationToken
 	requestID string      // idempotency key; generated when empty
+	corrID    string      // MS-CorrelationId; one per call, set by send
 	token     tokenSource
 	accept    []int // non-2xx statuses handed to the handler (HEAD's 404)
 }
@@ -71,8 +72,26 @@ func (e *retryableError) exhausted(op string, attempts int) error {
 	if e.cause != nil {
 		msg = e.cause.Error()
 	}
-	return &APIError{Op: op, Status: e.status, Code: e.code, RequestID: e.requestID, Err: sentinel,
+	hint := ""
+	if c, ok := knownCodes[e.code]; ok {
+		hint = c.hint
+		if sentinel != ErrThrottled {
+			sentinel = c.err
+		}
+	}
+	return &APIError{Op: op, Status: e.status, Code: e.code, RequestID: e.requestID, Err: sentinel, Hint: hint,
 		Message: fmt.Sprintf("gave up after %d attempts: %s", attempts, msg)}
+}
+
+// tooLong is the error when Microsoft asks for a wait beyond the caller's
+// deadline.
+func (e *retryableError) tooLong(op string, d time.Duration) error {
+	sentinel := ErrUnavailable
+	if e.status == http.StatusTooManyRequests {
+		sentinel = ErrThrottled
+	}
+	return &APIError{Op: op, Status: e.status, Code: e.code, RequestID: e.requestID, Err: sentinel,
+		Message: fmt.Sprintf("Microsoft asked to wait %s, longer than the time left: %s", FormatWait(d), e.message)}
 }
 
 func retryableStatus(status int) bool {
@@ -97,6 +116,9 @@ func (c *Client) send(ctx context.Context, r request, handle func(*http.Response
 	if r.requestID == "" {
 		r.requestID = uuid.NewString()
 	}
+	// The headers page: MS-CorrelationId "should be reset for every call";
+	// the retries of one call keep it, like MS-RequestId.
+	r.corrID = correlationID(ctx)
 	for attempt := 1; ; attempt++ {
 		err := c.attempt(ctx, r, body, handle)
 		var re *retryableError
@@ -109,17 +131,30 @@ func (c *Client) send(ctx context.Context, r request, handle func(*http.Response
 		if attempt >= c.cfg.MaxAttempts {
 			return re.exhausted(r.op, attempt)
 		}
-		if err := c.cfg.Sleep(ctx, c.delay(attempt, re.retryAfter)); err != nil {
-			return fmt.Errorf("%s: waiting to retry: %w", r.op, err)
+		d := c.delay(attempt, re.retryAfter)
+		if dl, ok := ctx.Deadline(); ok && c.now().Add(d).After(dl) {
+			// The caller's deadline is the only bound on a wait Microsoft
+			// asked for: do not start a wait that cannot end in time.
+			return re.tooLong(r.op, d)
+		}
+		w := Wait{Op: r.op, Delay: d, Asked: re.retryAfter >= 0, Status: re.status, Attempt: attempt}
+		report := waitReporter(ctx)
+		report(w)
+		serr := c.cfg.Sleep(ctx, d)
+		w.Over = true
+		report(w)
+		if serr != nil {
+			return fmt.Errorf("%s: waiting to retry: %w", r.op, serr)
 		}
 	}
 }
 
-// delay honours Retry-After (capped), else backs off exponentially with
-// jitter so many kiosks do not retry in lockstep.
+// delay honours Retry-After as given (the api-throttling-guidance and
+// Graph's throttling page: wait the seconds it names), else backs off
+// exponentially with jitter so many kiosks do not retry in lockstep.
 func (c *Client) delay(attempt int, retryAfter time.Duration) time.Duration {
 	if retryAfter >= 0 {
-		return min(retryAfter, c.cfg.MaxBackoff)
+		return retryAfter
 	}
 	d := c.cfg.BaseBackoff << min(attempt-1, 30)
 	if d <= 0 || d > c.cfg.MaxBackoff {
@@ -177,7 +212,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, r request, body []byte, acc
 	switch r.api {
 	case partnerCenter:
 		h.Set(wire.HeaderRequestID, r.requestID)
-		h.Set(wire.HeaderCorrelationID, c.cfg.CorrelationID)
+		h.Set(wire.HeaderCorrelationID, r.corrID)
 		h.Set(wire.HeaderContractVersion, wire.ContractVersion)
 		h.Set(wire.HeaderLocale, c.cfg.Locale)
 	case graph:
@@ -267,8 +302,9 @@ func (c *Client) failure(r request, resp *http.Response) error {
 		// The token was revoked or expired early: fetch a new one next time.
 		r.token.Invalidate()
 	}
+	sentinel, hint := sentinelFor(resp.StatusCode, d.code)
 	return &APIError{Op: r.op, Status: resp.StatusCode, Code: d.code, Message: d.message,
-		RequestID: reqID, Err: sentinelFor(resp.StatusCode, d.code)}
+		RequestID: reqID, Err: sentinel, Hint: hint}
 }
 
 // parseRetryAfter reads delta-seconds or an HTTP date.
@@ -281,7 +317,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if secs < 0 {
 			return noRetryAfter
 		}
-		// Bound before converting: a huge value must not overflow.
+		// Bound before converting: a huge value must not overflow. A day
+		// is far beyond any caller's deadline, which ends such a wait.
 		secs = min(secs, 24*60*60)
 		return time.Duration(secs) * time.Second
 	}

@@ -23,7 +23,6 @@ func TestPartnerCenterHeaders(t *testing.T) {
 	want := map[string]string{
 		"Authorization":            "Bearer tok-1",
 		"Accept":                   "application/json",
-		wire.HeaderCorrelationID:   "corr-1",
 		wire.HeaderContractVersion: "v1",
 		wire.HeaderLocale:          "de-DE",
 	}
@@ -55,14 +54,80 @@ func TestRetryAfterSecondsThenSuccess(t *testing.T) {
 	assertSameRequestID(t, f.requests())
 }
 
-func TestRetryAfterDateIsCappedAtMaxBackoff(t *testing.T) {
+func TestRetryAfterDateIsHonouredBeyondMaxBackoff(t *testing.T) {
 	far := time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)
 	f := newFakeMS(t, sequence(status(503, far), subscriptionsOK))
 	if _, err := f.client(func(c *msapi.Config) { c.MaxBackoff = 2 * time.Second }).Subscriptions(context.Background(), "t1"); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.sleeps) != 1 || f.sleeps[0] != 2*time.Second {
-		t.Errorf("sleeps = %v, want [2s]", f.sleeps)
+	if len(f.sleeps) != 1 || f.sleeps[0] < 59*time.Minute {
+		t.Errorf("sleeps = %v, want [about 1h]: MaxBackoff bounds the back-off, not Microsoft's Retry-After", f.sleeps)
+	}
+}
+
+// Retry-After: 57 is waited 57 s (not the 30 s back-off cap), and the wait
+// is reported before and after, in words a person can read.
+func TestRetryAfter57IsWaitedAndReported(t *testing.T) {
+	f := newFakeMS(t, sequence(status(429, "57"), subscriptionsOK))
+	var waits []msapi.Wait
+	ctx := msapi.WithWaitReporter(context.Background(), func(w msapi.Wait) { waits = append(waits, w) })
+	if _, err := f.client().Subscriptions(ctx, "t1"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.sleeps) != 1 || f.sleeps[0] != 57*time.Second {
+		t.Fatalf("sleeps = %v, want [57s]", f.sleeps)
+	}
+	if len(waits) != 2 || waits[0].Over || !waits[1].Over || !waits[0].Asked || waits[0].Status != 429 {
+		t.Fatalf("waits = %+v, want a 429 wait reported before and after", waits)
+	}
+	if got := waits[0].Text(); got != "Microsoft asked us to wait 57 s" {
+		t.Errorf("text = %q", got)
+	}
+}
+
+// The caller's deadline is the only bound: a wait that cannot end before it
+// fails at once, saying how long Microsoft asked for.
+func TestRetryAfterBeyondDeadlineFailsAtOnce(t *testing.T) {
+	f := newFakeMS(t, status(429, "600"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := f.client().Subscriptions(ctx, "t1")
+	if !errors.Is(err, msapi.ErrThrottled) || !strings.Contains(err.Error(), "wait 10 min") {
+		t.Fatalf("err = %v, want ErrThrottled naming the 10 min wait", err)
+	}
+	if len(f.sleeps) != 0 {
+		t.Errorf("sleeps = %v, want none", f.sleeps)
+	}
+}
+
+// MS-CorrelationId and MS-RequestId are both reset for every call and kept
+// across its retries (headers page); a caller may name the correlation id.
+func TestCorrelationIDPerCall(t *testing.T) {
+	f := newFakeMS(t, sequence(status(503, "1"), subscriptionsOK))
+	c := f.client()
+	if _, err := c.Subscriptions(msapi.WithCorrelationID(context.Background(), "op-1"), "t1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Subscriptions(context.Background(), "t1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Subscriptions(context.Background(), "t1"); err != nil {
+		t.Fatal(err)
+	}
+	reqs := f.requests()
+	if len(reqs) != 4 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	corr := func(i int) string { return reqs[i].Header.Get(wire.HeaderCorrelationID) }
+	reqID := func(i int) string { return reqs[i].Header.Get(wire.HeaderRequestID) }
+	if corr(0) != "op-1" || corr(1) != "op-1" {
+		t.Errorf("named correlation ids = %q, %q, want op-1 on the call and its retry", corr(0), corr(1))
+	}
+	if corr(2) == "" || corr(3) == "" || corr(2) == corr(3) || corr(2) == "op-1" {
+		t.Errorf("correlation ids of two later calls = %q, %q, want fresh ones", corr(2), corr(3))
+	}
+	if reqID(0) != reqID(1) || reqID(1) == reqID(2) || reqID(2) == reqID(3) {
+		t.Error("request ids: want one per call, kept on its retry")
 	}
 }
 
@@ -120,9 +185,10 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 		{"unauthorized", 401, "Unauthorized", msapi.ErrInvalidRequest},
 		{"not found", 404, wire.CodeCustomerNotFound, msapi.ErrNotFound},
 		{"no relationship", 403, wire.CodeNoRelationship, msapi.ErrRelationshipMissing},
-		{"no relationship as string", 403, "800002", msapi.ErrRelationshipMissing},
+		{"no relationship as string", 403, "20002", msapi.ErrRelationshipMissing},
+		{"invalid input is not a relationship", 400, "800002", msapi.ErrInvalidRequest},
 		{"agreement", 403, wire.CodeAgreementMissing, msapi.ErrAgreementMissing},
-		{"ineligible", 400, wire.CodeConversionIneligible, msapi.ErrConversionIneligible},
+		{"order in progress", 409, 800060, msapi.ErrOrderInProgress},
 		{"conflict", 409, 12345, msapi.ErrInvalidRequest},
 	}
 	for _, tt := range tests {

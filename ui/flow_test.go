@@ -387,6 +387,23 @@ func TestProcessingGoldens(t *testing.T) {
 		h.requireView("Importing users 12,400 of 100,000")
 		h.golden()
 	})
+	t.Run("microsoft asked to wait", func(t *testing.T) {
+		h := newHarness(t)
+		h.m.c.order = flow.Order{ID: "ord-1", Number: "ORD-000001", Status: flow.StatusPaid}
+		s := h.m.screens[stateProcessing].(*processingScreen)
+		h.m.state = stateProcessing
+		s.spin = newSpinner()
+		s.running, s.index = true, map[string]int{}
+		s.report(flow.Progress{Step: "link", Label: "Linking your account", Done: 1, Total: 1})
+		s.report(flow.Progress{Step: "users", Label: "Importing users", Done: 400})
+		s.report(flow.Progress{Notice: "Microsoft asked us to wait 57 s"})
+		h.requireView("Microsoft asked us to wait 57 s")
+		h.golden()
+		s.report(flow.Progress{}) // the wait is over
+		if strings.Contains(s.view(), "asked us to wait") {
+			t.Fatal("the notice outlived the wait")
+		}
+	})
 	t.Run("failed then retried", func(t *testing.T) {
 		h := newHarness(t)
 		h.toConsent()

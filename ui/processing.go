@@ -40,6 +40,7 @@ type processingScreen struct {
 	c       *common
 	spin    spinner.Model
 	steps   []*stepProgress
+	notice  string // e.g. "Microsoft asked us to wait 57 s", while it lasts
 	index   map[string]int
 	running bool
 	cancel  context.CancelFunc
@@ -151,6 +152,10 @@ func (s *processingScreen) report(p flow.Progress) {
 	if p.Step == "done" {
 		return // the summary screen follows
 	}
+	if p.Step == "" {
+		s.notice = p.Notice // a pause Microsoft asked for, or its end
+		return
+	}
 	i, ok := s.index[p.Step]
 	if !ok {
 		bar := progress.New(progress.WithWidth(30), progress.WithoutPercentage())
@@ -176,6 +181,9 @@ func (s *processingScreen) view() string {
 	}
 	if len(s.steps) == 0 && s.running {
 		b.WriteString(strings.TrimSpace(s.spin.View()) + " Starting…\n")
+	}
+	if s.notice != "" && s.running {
+		b.WriteString("\n" + st.Warning.Render(sanitizeN(s.notice, 60)) + "\n")
 	}
 	if s.err != nil {
 		b.WriteString("\n" + st.Error.Width(s.c.bodyWidth()).Render(s.errorText()))

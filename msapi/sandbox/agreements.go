@@ -66,14 +66,15 @@ func (s *Sandbox) postCustomerAgreement(w http.ResponseWriter, r *http.Request, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st.hasAgreement(t.ID) {
-		writePCError(w, http.StatusConflict, "AgreementAlreadyAccepted", "The customer has already accepted the Microsoft Customer Agreement.")
+		// Assumption: no page documents a second attestation; refused as invalid input.
+		writePCError(w, http.StatusConflict, wire.CodeInvalidInput, "The customer has already accepted the Microsoft Customer Agreement.")
 		return
 	}
 	body.Attributes = wire.Attributes{ObjectType: "Agreement"}
 	s.st.Agreements[t.ID] = append(s.st.Agreements[t.ID], body)
 	if err := s.saveLocked(); err != nil {
 		delete(s.st.Agreements, t.ID)
-		writePCError(w, http.StatusInternalServerError, 500000, "The agreement could not be saved.")
+		writePCError(w, http.StatusInternalServerError, wire.CodeServiceError, "The agreement could not be saved.")
 		return
 	}
 	writeJSON(w, http.StatusCreated, body)

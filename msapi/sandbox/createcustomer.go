@@ -58,11 +58,13 @@ func (st *state) createdTenants() []*tenant {
 	return out
 }
 
-// postCustomer is POST /v1/customers: a new tenant with the initial domain
-// companyProfile.domain (a prefix, or prefix.onmicrosoft.com), one Global
+// postCustomer is POST /v1/customers ("Create a customer"): a new tenant
+// with the initial domain companyProfile.domain (the full
+// name.onmicrosoft.com, as the page's request shows), one Global
 // administrator with a generated password (returned once, in
-// userCredentials), and a reseller relationship with this partner. A taken
-// domain is 409. Repeating an MS-RequestId returns the same customer without
+// userCredentials, whose userName is the bare "admin" as in the page's
+// example answer), and a reseller relationship with this partner. A taken
+// domain is 409 (see wire.CodeDomainTaken). Repeating an MS-RequestId returns the same customer without
 // the password, which the sandbox no longer knows.
 func (s *Sandbox) postCustomer(w http.ResponseWriter, r *http.Request, _ token) {
 	var body wire.Customer
@@ -97,22 +99,27 @@ func (s *Sandbox) postCustomer(w http.ResponseWriter, r *http.Request, _ token) 
 	}
 	if err := s.saveLocked(); err != nil {
 		s.st.dropTenant(created.ID, reqID)
-		writePCError(w, http.StatusInternalServerError, 500000, "The customer could not be saved.")
+		writePCError(w, http.StatusInternalServerError, wire.CodeServiceError, "The customer could not be saved.")
 		return
 	}
 	t := created.tenant()
 	s.catalog.add(t)
 	out := customerJSON(t)
-	out.UserCredentials = &wire.UserCredentials{UserName: created.Admin.UPN, Password: password}
+	out.UserCredentials = &wire.UserCredentials{UserName: adminLocalPart, Password: password}
 	writeJSON(w, http.StatusCreated, out)
 }
 
 // initialPrefix applies Microsoft's initial domain rules; msg says what is wrong.
+// Assumption: a bare prefix (no .onmicrosoft.com) is refused as invalid
+// input; the page documents only the full domain.
 func initialPrefix(domain string) (prefix, msg string) {
-	prefix = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(domain)), initialSuffix)
+	domain = strings.ToLower(strings.TrimSpace(domain))
+	prefix = strings.TrimSuffix(domain, initialSuffix)
 	switch {
 	case prefix == "":
 		return "", "companyProfile.domain is required."
+	case prefix == domain:
+		return "", "companyProfile.domain must be the full initial domain, name" + initialSuffix + "."
 	case len(prefix) > maxInitialPrefix:
 		return "", "The domain prefix must be at most 27 characters."
 	case strings.IndexFunc(prefix, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) >= 0:

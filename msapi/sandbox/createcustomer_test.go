@@ -42,13 +42,16 @@ func TestCreateCustomer(t *testing.T) {
 	if got := e.domainStatus("tailspin.onmicrosoft.com"); got != http.StatusNotFound {
 		t.Fatalf("HEAD before create = %d, want 404", got)
 	}
-	status, c, b := e.createCustomer("tailspin", "req-create-1")
+	if status, _, b := e.createCustomer("tailspin", "req-bare"); status != http.StatusBadRequest || pcErrorCode(t, b) != wire.CodeInvalidInput {
+		t.Fatalf("bare prefix = %d %s, want 400 (the documented domain is the full one)", status, b)
+	}
+	status, c, b := e.createCustomer("tailspin.onmicrosoft.com", "req-create-1")
 	if status != http.StatusCreated || c.ID == "" || c.CompanyProfile.Domain != "tailspin.onmicrosoft.com" ||
 		c.RelationshipToPartner != "reseller" || c.UserCredentials == nil {
 		t.Fatalf("create = %d %s", status, b)
 	}
 	uc := *c.UserCredentials
-	if uc.UserName != "admin@tailspin.onmicrosoft.com" || len(uc.Password) < 12 {
+	if uc.UserName != "admin" || len(uc.Password) < 12 {
 		t.Fatalf("credentials = %q / %d characters", uc.UserName, len(uc.Password))
 	}
 	if got := e.domainStatus("tailspin.onmicrosoft.com"); got != http.StatusOK {
@@ -58,7 +61,7 @@ func TestCreateCustomer(t *testing.T) {
 		t.Errorf("search after create = %+v", got)
 	}
 	// The first administrator signs in with the password shown once and is a Global administrator.
-	tok := e.mustToken("tailspin.onmicrosoft.com", passwordForm(e, uc.UserName, uc.Password))
+	tok := e.mustToken("tailspin.onmicrosoft.com", passwordForm(e, "admin@tailspin.onmicrosoft.com", uc.Password))
 	var roles wire.GraphCollection[wire.DirectoryObject]
 	status, b, _ = e.call("GET", e.urls.Graph+"/me/memberOf", tok, nil, nil, &roles)
 	globalAdmin := false
@@ -68,12 +71,12 @@ func TestCreateCustomer(t *testing.T) {
 	if status != http.StatusOK || !globalAdmin {
 		t.Errorf("memberOf = %d %s", status, b)
 	}
-	if status, _, _ := e.tokenReq("tailspin.onmicrosoft.com", passwordForm(e, uc.UserName, "wrong")); status != http.StatusBadRequest {
+	if status, _, _ := e.tokenReq("tailspin.onmicrosoft.com", passwordForm(e, "admin@tailspin.onmicrosoft.com", "wrong")); status != http.StatusBadRequest {
 		t.Errorf("wrong password sign-in = %d", status)
 	}
 
 	// The same request again is the same customer, and the password is not repeated.
-	status, again, b := e.createCustomer("tailspin", "req-create-1")
+	status, again, b := e.createCustomer("tailspin.onmicrosoft.com", "req-create-1")
 	if status != http.StatusCreated || again.ID != c.ID || again.UserCredentials != nil {
 		t.Fatalf("repeat = %d %s", status, b)
 	}
@@ -86,17 +89,17 @@ func TestCreateCustomer(t *testing.T) {
 
 func TestCreateCustomerRefused(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
-	for _, taken := range []string{"contoso", "fabrikam.onmicrosoft.com", "sandboxpartner"} {
+	for _, taken := range []string{"contoso.onmicrosoft.com", "fabrikam.onmicrosoft.com", "sandboxpartner.onmicrosoft.com"} {
 		if status, _, b := e.createCustomer(taken, "req-"+taken); status != http.StatusConflict || pcErrorCode(t, b) != wire.CodeDomainTaken {
 			t.Errorf("%s: %d %s", taken, status, b)
 		}
 	}
-	for _, bad := range []string{"", "tail-spin", "tail.spin", "täilspin", "abcdefghijklmnopqrstuvwxyz01"} {
+	for _, bad := range []string{"", "tailspin", "tail-spin.onmicrosoft.com", "tail.spin.onmicrosoft.com", "täilspin.onmicrosoft.com", "abcdefghijklmnopqrstuvwxyz01.onmicrosoft.com"} {
 		if status, _, b := e.createCustomer(bad, "req-bad"); status != http.StatusBadRequest || pcErrorCode(t, b) != wire.CodeInvalidInput {
 			t.Errorf("domain %q: %d %s", bad, status, b)
 		}
 	}
-	body := newCustomerBody("tailspin")
+	body := newCustomerBody("tailspin.onmicrosoft.com")
 	body.BillingProfile.DefaultAddress.Country = ""
 	if status, b, _ := e.call("POST", e.urls.PartnerCenter+"/v1/customers", e.appOnlyToken(), body, nil, nil); status != http.StatusBadRequest ||
 		!bytes.Contains(b, []byte("defaultAddress.country")) {
@@ -110,7 +113,7 @@ func TestCreateCustomerRefused(t *testing.T) {
 func TestCreatedCustomerPersistedAndReset(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	e := newEnv(t, sandbox.Options{StatePath: path})
-	_, c, _ := e.createCustomer("tailspin", "req-1")
+	_, c, _ := e.createCustomer("tailspin.onmicrosoft.com", "req-1")
 	e.agree(c.ID)
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -124,11 +127,11 @@ func TestCreatedCustomerPersistedAndReset(t *testing.T) {
 	if got := restarted.searchCustomers(restarted.appOnlyToken(), "tailspin"); len(got) != 1 || got[0].ID != c.ID {
 		t.Fatalf("after restart: %+v", got)
 	}
-	restarted.mustToken("tailspin.onmicrosoft.com", passwordForm(restarted, c.UserCredentials.UserName, c.UserCredentials.Password))
+	restarted.mustToken("tailspin.onmicrosoft.com", passwordForm(restarted, "admin@tailspin.onmicrosoft.com", c.UserCredentials.Password))
 	if !restarted.sb.AgreementAccepted(c.ID) {
 		t.Error("the agreement was lost across a restart")
 	}
-	if status, _, b := restarted.createCustomer("tailspin", "req-2"); status != http.StatusConflict {
+	if status, _, b := restarted.createCustomer("tailspin.onmicrosoft.com", "req-2"); status != http.StatusConflict {
 		t.Errorf("domain free again after restart: %d %s", status, b)
 	}
 
@@ -141,7 +144,7 @@ func TestCreatedCustomerPersistedAndReset(t *testing.T) {
 	if restarted.sb.AgreementAccepted(c.ID) {
 		t.Error("reset kept the agreement")
 	}
-	if status, _, b := restarted.createCustomer("tailspin", "req-3"); status != http.StatusCreated {
+	if status, _, b := restarted.createCustomer("tailspin.onmicrosoft.com", "req-3"); status != http.StatusCreated {
 		t.Errorf("create after reset = %d %s", status, b)
 	}
 }

@@ -152,7 +152,7 @@ func (s *Sandbox) listRoleMembers(w http.ResponseWriter, r *http.Request, _ toke
 		return
 	}
 	if !strings.EqualFold(r.PathValue("rid"), msapi.GlobalAdminRoleTemplateID) {
-		writePCError(w, http.StatusNotFound, "DirectoryRoleNotFound", "Directory role "+r.PathValue("rid")+" was not found.")
+		writePCError(w, http.StatusNotFound, wire.CodeNotFound, "Directory role "+r.PathValue("rid")+" was not found.")
 		return
 	}
 	var items []wire.UserMember

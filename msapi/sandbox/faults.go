@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"onboard/msapi/wire"
@@ -72,6 +73,14 @@ func (s *Sandbox) injectFault(w http.ResponseWriter, r *http.Request, graph bool
 	switch kind {
 	case faultThrottle:
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if graph {
+			// Graph's throttling page: 429 with Retry-After and the error
+			// code TooManyRequests.
+			writeGraphError(w, http.StatusTooManyRequests, "TooManyRequests", "Please retry after "+strconv.Itoa(secs)+" seconds.")
+			break
+		}
+		// Partner Center's API gateway answers a throttled call with
+		// {"statusCode": 429, "message": ...} (api-throttling-guidance).
 		writeJSON(w, http.StatusTooManyRequests, wire.ThrottleError{
 			StatusCode: http.StatusTooManyRequests,
 			Message:    fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs),
@@ -81,16 +90,67 @@ func (s *Sandbox) injectFault(w http.ResponseWriter, r *http.Request, graph bool
 		if graph {
 			writeGraphError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.")
 		} else {
-			writePCError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.")
+			// Assumption: the error-codes page lists no code for a 503; the
+			// sandbox sends its "Unexpected service error".
+			writePCError(w, http.StatusServiceUnavailable, wire.CodeServiceError, "The service is temporarily unavailable. Please retry later.")
 		}
 	case faultInternal:
 		if graph {
 			writeGraphError(w, http.StatusInternalServerError, "generalException", "An internal server error occurred.")
 		} else {
-			writePCError(w, http.StatusInternalServerError, 500000, "An unexpected error occurred. Please try again later.")
+			writePCError(w, http.StatusInternalServerError, wire.CodeServiceError, "Unexpected service error.")
 		}
 	default:
 		return false
 	}
 	return true
+}
+
+// ParseFaults reads a fault setting such as
+// "429:0.1,5xx:0.05,latency:200ms,retry-after:2s" (the shape of `onboard
+// sandbox --faults` and the sandbox_faults key): 429 and 5xx are shares of
+// API requests between 0 and 1, latency is added to every API request,
+// retry-after is the wait the 429s and 503s ask for (default 1s). An empty
+// spec injects nothing.
+func ParseFaults(spec string, seed int64) (Faults, error) {
+	f := Faults{Seed: seed, RetryAfter: time.Second}
+	spec = strings.TrimSpace(spec)
+	if spec == "" || spec == "none" {
+		return Faults{Seed: seed}, nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			return Faults{}, fmt.Errorf("fault %q: want kind:value, e.g. 429:0.1", part)
+		}
+		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+		switch k {
+		case "429", "5xx":
+			rate, err := strconv.ParseFloat(v, 64)
+			if err != nil || rate < 0 || rate > 1 {
+				return Faults{}, fmt.Errorf("fault %q: the rate must be between 0 and 1", part)
+			}
+			if k == "429" {
+				f.ThrottleRate = rate
+			} else {
+				f.ErrorRate = rate
+			}
+		case "latency", "retry-after":
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return Faults{}, fmt.Errorf("fault %q: want a duration such as 200ms", part)
+			}
+			if k == "latency" {
+				f.Latency = d
+			} else {
+				f.RetryAfter = d
+			}
+		default:
+			return Faults{}, fmt.Errorf("fault %q: unknown kind (want 429, 5xx, latency or retry-after)", part)
+		}
+	}
+	if f.ThrottleRate+f.ErrorRate > 1 {
+		return Faults{}, fmt.Errorf("faults %q: 429 and 5xx together exceed 1", spec)
+	}
+	return f, nil
 }

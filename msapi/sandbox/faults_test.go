@@ -109,3 +109,37 @@ func TestLatencyHonoursContext(t *testing.T) {
 		t.Fatalf("with 1ms latency = %d", status)
 	}
 }
+
+func TestParseFaults(t *testing.T) {
+	f, err := sandbox.ParseFaults("429:0.1, 5xx:0.05,latency:200ms,retry-after:57s", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sandbox.Faults{ThrottleRate: 0.1, ErrorRate: 0.05, Latency: 200 * time.Millisecond, RetryAfter: 57 * time.Second, Seed: 7}
+	if f != want {
+		t.Errorf("faults = %+v, want %+v", f, want)
+	}
+	if f, err := sandbox.ParseFaults("", 3); err != nil || f != (sandbox.Faults{Seed: 3}) {
+		t.Errorf("empty = %+v %v", f, err)
+	}
+	if f, err := sandbox.ParseFaults("429:0.5", 1); err != nil || f.RetryAfter != time.Second {
+		t.Errorf("default Retry-After = %+v %v", f, err)
+	}
+	for _, bad := range []string{"429", "429:2", "5xx:-0.1", "latency:soon", "teapot:0.1", "429:0.6,5xx:0.6"} {
+		if _, err := sandbox.ParseFaults(bad, 1); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// Graph throttles in its own error shape (graph/throttling): 429,
+// Retry-After and the code TooManyRequests.
+func TestGraphThrottleResponse(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Faults: sandbox.Faults{ThrottleRate: 1, RetryAfter: 57 * time.Second}})
+	status, b, h := e.call("GET", e.urls.Graph+"/users", "", nil, nil, nil)
+	var ge wire.GraphError
+	mustDecode(t, b, &ge)
+	if status != http.StatusTooManyRequests || h.Get("Retry-After") != "57" || ge.Error.Code != "TooManyRequests" {
+		t.Fatalf("graph throttled = %d %q %s", status, h.Get("Retry-After"), b)
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"onboard/msapi"
 	"onboard/msapi/sandbox"
 	"onboard/msapi/wire"
 )
@@ -136,6 +138,11 @@ func pcErrorCode(t *testing.T, b []byte) float64 {
 	var e wire.Error
 	mustDecode(t, b, &e)
 	n, _ := e.Code.(float64)
+	// Every refusal the sandbox makes carries a code the client's table
+	// documents (msapi/errors.go), never an invented one.
+	if _, _, ok := msapi.Describe(strconv.Itoa(int(n))); !ok {
+		t.Errorf("sandbox answered undocumented code %v: %s", e.Code, b)
+	}
 	return n
 }
 

@@ -43,7 +43,7 @@ func (s *Sandbox) postOrder(w http.ResponseWriter, r *http.Request, _ token) {
 		s.st.OrderRequests[key(t.ID, reqID)] = order.ID
 	}
 	if err := s.saveLocked(); err != nil {
-		writePCError(w, http.StatusInternalServerError, 500000, "The order could not be saved.")
+		writePCError(w, http.StatusInternalServerError, wire.CodeServiceError, "The order could not be saved.")
 		return
 	}
 	writeJSON(w, http.StatusCreated, order)

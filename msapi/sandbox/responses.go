@@ -13,8 +13,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// writePCError writes a Partner Center error body; code is a wire.Code* number or a string.
-func writePCError(w http.ResponseWriter, status int, code any, description string) {
+// writePCError writes a Partner Center error body. code is one of the
+// documented wire.Code* numbers (partner-center/developer/error-codes):
+// an int, so no invented string code can slip in.
+func writePCError(w http.ResponseWriter, status int, code int, description string) {
 	writeJSON(w, status, wire.Error{Code: code, Description: description, Source: "PartnerFD"})
 }
 

@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"onboard/msapi/wire"
 )
 
 // Options configure a Sandbox. The zero value is usable.
@@ -156,7 +158,7 @@ func (s *Sandbox) routes() {
 
 func (s *Sandbox) partnerCenterRoutes(m *http.ServeMux) {
 	m.Handle("/pc/", s.pc(anyPC, func(w http.ResponseWriter, r *http.Request, _ token) {
-		writePCError(w, http.StatusNotFound, "NotFound", "The requested resource was not found.")
+		writePCError(w, http.StatusNotFound, wire.CodeNotFound, "The requested resource was not found.")
 	}))
 	m.Handle("GET /pc/v1/customers/relationshiprequests", s.pc(appUserPC, s.getRelationshipRequest))
 	m.Handle("GET /pc/v1/customers", s.pc(anyPC, s.searchCustomers))

@@ -8,8 +8,8 @@ import (
 	"onboard/msapi/wire"
 )
 
-// codeSubscriptionNotFound is the sandbox's code for an unknown subscription id.
-const codeSubscriptionNotFound = 800017
+// codeSubscriptionNotFound: "Subscription with ID {0} not found." (error-codes).
+const codeSubscriptionNotFound = wire.CodeSubscriptionNotFound
 
 func subscriptionJSON(sub *subscription) wire.Subscription {
 	p, _ := productByOffer(sub.OfferID)
@@ -179,7 +179,7 @@ func (s *Sandbox) postConversion(w http.ResponseWriter, r *http.Request, _ token
 		s.st.Conversions[key(t.ID, sid, reqID)] = conversion{Result: res}
 	}
 	if err := s.saveLocked(); err != nil {
-		writePCError(w, http.StatusInternalServerError, 500000, "The conversion could not be saved.")
+		writePCError(w, http.StatusInternalServerError, wire.CodeServiceError, "The conversion could not be saved.")
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

@@ -281,10 +281,10 @@ func (s *Sandbox) pc(access pcAccess, h tokenHandler) http.Handler {
 		switch {
 		case why != "":
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-			writePCError(w, http.StatusUnauthorized, 401, "Unauthorized: "+why)
+			writePCError(w, http.StatusUnauthorized, wire.CodeAccessDenied, "Unauthorized: "+why)
 		case tok.Kind != pcAppOnly && tok.Kind != pcAppUser:
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-			writePCError(w, http.StatusUnauthorized, 401, "Unauthorized: the token's audience is not Partner Center.")
+			writePCError(w, http.StatusUnauthorized, wire.CodeAccessDenied, "Unauthorized: the token's audience is not Partner Center.")
 		case access == appUserPC && tok.Kind != pcAppUser:
 			writePCError(w, http.StatusForbidden, wire.CodeAppUserRequired, "This operation requires App+User authentication; an app-only token was sent.")
 		default:

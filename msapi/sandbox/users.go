@@ -142,7 +142,7 @@ func (s *Sandbox) listUserLicenses(w http.ResponseWriter, r *http.Request, _ tok
 	}
 	u, ok := t.Dir.byID(r.PathValue("uid"))
 	if !ok {
-		writePCError(w, http.StatusNotFound, "UserNotFound", "User "+r.PathValue("uid")+" was not found.")
+		writePCError(w, http.StatusNotFound, wire.CodeUserNotFound, "User "+r.PathValue("uid")+" was not found.")
 		return
 	}
 	s.mu.Lock()

@@ -386,19 +386,41 @@ type AssignLicenseRequest struct {
 	RemoveLicenses []string          `json:"removeLicenses"`
 }
 
-// Partner Center error codes the sandbox returns and the client maps to
-// sentinel errors (msapi.ErrRelationshipMissing, ErrAgreementMissing, ...).
+// Partner Center error codes, as the "Partner Center REST error codes" page
+// (partner-center/developer/error-codes) lists them with their HTTP status.
+// msapi/errors.go maps every documented code onboard can meet to a sentinel;
+// the sandbox answers with these and nothing else.
 const (
-	CodeNoRelationship       = 800002 // 403: no reseller relationship with the customer
-	CodeAgreementMissing     = 800036 // 403: Microsoft Customer Agreement not accepted
-	CodeCustomerNotFound     = 600026 // 404: customer not found
-	CodeInvalidInput         = 400000 // 400: bad request body or parameters
-	CodeConversionIneligible = 800010 // 400: trial has no conversion to that offer
-	CodeAppUserRequired      = 800001 // 403: the call needs an App+User token
-	// CodeDomainTaken is the sandbox's code for a 409 on POST /v1/customers
-	// whose domain prefix is taken (Microsoft's own code is unconfirmed; the
-	// client maps any 409 there to msapi.ErrDomainTaken).
-	CodeDomainTaken = 600045
+	CodeAccessDenied         = 400    // 401 Access denied
+	CodeNotFound             = 1000   // 404 Not found
+	CodeNoRelationship       = 20002  // 403 The partner ID {0} has no commerce relationship with the customer ID {1}.
+	CodeSubscriptionNotFound = 20003  // 404 Subscription with ID {0} not found.
+	CodeUserNotFound         = 60002  // 404 User object ID isn't found
+	CodeTenantNotFound       = 60003  // 404 Tenant not found
+	CodeAgreementMissing     = 13605  // 403 Customer Agreement acceptance must be provided
+	CodeInvalidInput         = 800002 // 400 Invalid request input
+	CodeServiceError         = 800003 // 500 Unexpected service error
+	CodeInvalidOfferID       = 800004 // 400 Invalid offer ID
+	CodeInventoryUnavailable = 800010 // 400 Inventory isn't available for this catalog item
+	CodePreconditionFailed   = 800036 // 417 Pre-condition failed
+	CodeOrderInProgress      = 800060 // 409 Your order is in progress
+	CodeAppOnlyNotSupported  = 900329 // 403 This resource does not support application-only authentication.
+
+	// CodeCustomerNotFound: GET /v1/customers/{id} of an unknown tenant.
+	// Assumption (no page gives the code of this 404): Tenant not found.
+	CodeCustomerNotFound = CodeTenantNotFound
+	// CodeAppUserRequired is what an App+User-only call answers to an
+	// app-only token.
+	CodeAppUserRequired = CodeAppOnlyNotSupported
+	// CodeConversionIneligible: a legacy conversion to an offer the trial
+	// has no conversion to. Assumption (no page gives it): Invalid offer ID.
+	CodeConversionIneligible = CodeInvalidOfferID
+	// CodeDomainTaken: POST /v1/customers with a taken initial domain.
+	// Assumption: no page documents this refusal; the sandbox answers 409
+	// with the generic "Invalid request input", and the client treats any
+	// 409 of a create as the domain (it checks availability first with
+	// HEAD /v1/domains/{domain}, verify-domain-availability).
+	CodeDomainTaken = CodeInvalidInput
 )
 
 // Entra ID error codes that appear as "AADSTSnnnnn:" at the start of

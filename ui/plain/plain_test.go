@@ -64,6 +64,7 @@ func (w *watched) waitFor(t *testing.T, re *regexp.Regexp, done <-chan error) []
 // world is the real flow.Service on the sandbox Microsoft, the sandbox
 // payments and a SQLite store in a temporary directory.
 type world struct {
+	m     *testworld.Microsoft
 	svc   *flow.Service
 	ms    *sandbox.Sandbox
 	pay   *paysandbox.Server
@@ -78,7 +79,7 @@ func newWorld(t *testing.T) *world {
 	svc, db := m.Service(t, filepath.Join(dir, "onboard.db"))
 	// Small pages and instant retries: paging and injected faults are exercised fast.
 	svc.MS = m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
-	return &world{svc: svc, ms: m.MS, pay: m.Pay, db: db, dbDir: dir}
+	return &world{m: m, svc: svc, ms: m.MS, pay: m.Pay, db: db, dbDir: dir}
 }
 
 // run starts the line prompts on answers; the returned channel gets Run's result.

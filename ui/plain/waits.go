@@ -229,6 +229,12 @@ func (s *session) process() error {
 	}
 	last := ""
 	res, err := s.Backend.Process(s.ctx, o.ID, func(p flow.Progress) {
+		if p.Step == "" {
+			if p.Notice != "" {
+				s.say("%s.", clean(p.Notice, 100)) // e.g. Microsoft asked us to wait 57 s.
+			}
+			return
+		}
 		line := clean(p.Label, 100)
 		if p.Total > 1 {
 			line = fmt.Sprintf("%s: %d of %d", line, p.Done, p.Total)
