@@ -247,6 +247,20 @@ func (f *fakeMS) PlaceOrder(_ context.Context, tenantID string, req msapi.OrderR
 	return o, nil
 }
 
+func (f *fakeMS) GetOrder(_ context.Context, tenantID, orderID string) (msapi.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return msapi.Order{}, err
+	}
+	for _, o := range f.orders {
+		if o.ID == orderID {
+			return o, nil
+		}
+	}
+	return msapi.Order{}, msapi.ErrNotFound
+}
+
 func (f *fakeMS) AssignLicenses(_ context.Context, tenantID, userID string, add, remove []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
