@@ -100,6 +100,10 @@ func LoadCatalog(r io.Reader) (Catalog, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
+		if strings.Contains(err.Error(), `"microsoftOfferId"`) || strings.Contains(err.Error(), `"trialOfferIds"`) {
+			return Catalog{}, fmt.Errorf("%w: decode: %v (a legacy catalog: give each offer a new-commerce "+
+				`"catalogItem": {"productId", "skuId", "availabilityId"}, and trials as "trialCatalogItemIds")`, ErrInvalidCatalog, err)
+		}
 		return Catalog{}, fmt.Errorf("%w: decode: %v", ErrInvalidCatalog, err)
 	}
 	if err := c.validate(); err != nil {

@@ -53,7 +53,7 @@ func TestLoadCatalogRejects(t *testing.T) {
 		"annual monthly":  {cat(termed("P1M", "annual")), "needs termDuration"},
 		"bad term":        {cat(termed("P2M", "monthly")), "termDuration"},
 		"no catalog item": {cat(`{"id":"a","name":"N","skuId":"s","unitPrice":1,"minSeats":1,"maxSeats":1}`), "catalogItem"},
-		"legacy offer id": {cat(`{"id":"a","microsoftOfferId":"X","name":"N","skuId":"s","unitPrice":1,"minSeats":1,"maxSeats":1}`), "decode"},
+		"legacy offer id": {cat(`{"id":"a","microsoftOfferId":"X","name":"N","skuId":"s","unitPrice":1,"minSeats":1,"maxSeats":1}`), "legacy catalog"},
 		"unknown field":   {`{"currency":"EUR","offerz":[]}`, "decode"},
 		"bad json":        {`{`, "decode"},
 	}

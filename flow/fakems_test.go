@@ -189,7 +189,8 @@ func (f *fakeMS) DirectoryRoleMembers(context.Context, string, string) ([]msapi.
 	return nil, nil
 }
 
-func (f *fakeMS) ConvertTrial(_ context.Context, tenantID, subID, target string, qty int, reqID string) (msapi.Conversion, error) {
+func (f *fakeMS) ConvertTrial(_ context.Context, tenantID, subID string, line msapi.OrderLine, reqID string) (msapi.Conversion, error) {
+	target, qty := line.OfferID, line.Quantity
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call(); err != nil {

@@ -105,7 +105,10 @@ func (r *run) findTrial(ctx context.Context, l OrderLine) (string, error) {
 func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string) (string, error) {
 	if trialSubID != "" {
 		reqID := deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "convert", trialSubID)
-		conv, err := r.s.MS.ConvertTrial(ctx, r.o.TenantID, trialSubID, l.OfferID, l.Quantity, reqID)
+		offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+		target := msapi.OrderLine{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity,
+			TermDuration: offer.TermDuration, BillingCycle: offer.BillingCycle}
+		conv, err := r.s.MS.ConvertTrial(ctx, r.o.TenantID, trialSubID, target, reqID)
 		if err != nil {
 			return "", fmt.Errorf("convert trial %s to %s: %w", trialSubID, l.Name, err)
 		}

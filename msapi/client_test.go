@@ -309,17 +309,17 @@ func TestSandboxConvertTrial(t *testing.T) {
 	if trial.ID == "" {
 		t.Fatalf("no Business Premium trial in %+v", subs)
 	}
-	if _, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, offerE3, 25, "conv-bad"); !errors.Is(err, msapi.ErrConversionIneligible) {
+	if _, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, msapi.OrderLine{OfferID: offerE3, Quantity: 25}, "conv-bad"); !errors.Is(err, msapi.ErrConversionIneligible) {
 		t.Errorf("convert to E3: err = %v, want ErrConversionIneligible", err)
 	}
-	conv, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, strings.ToLower(offerSPB), 25, "conv-1")
+	conv, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, msapi.OrderLine{OfferID: strings.ToLower(offerSPB), Quantity: 25}, "conv-1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if conv.SubscriptionID != trial.ID || !strings.EqualFold(conv.TargetOfferID, offerSPB) || conv.Quantity != 25 {
 		t.Errorf("conversion = %+v, trial %s", conv, trial.ID)
 	}
-	again, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, offerSPB, 25, "conv-1")
+	again, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, msapi.OrderLine{OfferID: offerSPB, Quantity: 25}, "conv-1")
 	if err != nil || again.SubscriptionID != conv.SubscriptionID {
 		t.Errorf("repeat with same request id: %+v, %v", again, err)
 	}

@@ -151,11 +151,20 @@ func validateOrder(req OrderRequest) error {
 
 // ConvertTrial makes a new-commerce trial paid by a transition: GET
 // …/subscriptions/{id}/transitionEligibilities?eligibilityType=immediate,
-// then POST …/subscriptions/{id}/transitions to targetOfferID (the paid
-// catalog item id) with quantity seats, P1M monthly. requestID is the
+// then POST …/subscriptions/{id}/transitions to target.OfferID (the paid
+// catalog item id) with target's seats, term and billing cycle (default P1M,
+// monthly). requestID is the
 // transition's MS-RequestId, so a repeat is harmless. A refused transition
 // is an error answer with Partner Center's {code, description} body.
-func (c *Client) ConvertTrial(ctx context.Context, tenantID, subscriptionID, targetOfferID string, quantity int, requestID string) (Conversion, error) {
+func (c *Client) ConvertTrial(ctx context.Context, tenantID, subscriptionID string, target OrderLine, requestID string) (Conversion, error) {
+	targetOfferID, quantity := target.OfferID, target.Quantity
+	term, cycle := target.TermDuration, target.BillingCycle
+	if term == "" {
+		term = DefaultTermDuration
+	}
+	if cycle == "" {
+		cycle = DefaultBillingCycle
+	}
 	op := fmt.Sprintf("transition trial %s of %s to %s", subscriptionID, tenantID, targetOfferID)
 	if strings.TrimSpace(requestID) == "" {
 		return Conversion{}, &APIError{Op: op, Err: ErrInvalidRequest, Message: "request id (the idempotency key) is empty"}
@@ -181,8 +190,8 @@ func (c *Client) ConvertTrial(ctx context.Context, tenantID, subscriptionID, tar
 	if err != nil {
 		return Conversion{}, err
 	}
-	body := wire.Transition{ToCatalogItemID: targetOfferID, Quantity: quantity, TermDuration: DefaultTermDuration,
-		BillingCycle: DefaultBillingCycle, TransitionType: transitionType}
+	body := wire.Transition{ToCatalogItemID: targetOfferID, Quantity: quantity, TermDuration: term,
+		BillingCycle: cycle, TransitionType: transitionType}
 	post := c.pcRequest(op, customerPath(tenantID, "subscriptions", subscriptionID, "transitions"))
 	post.method, post.body, post.requestID = http.MethodPost, body, requestID
 	var res wire.Transition

@@ -121,7 +121,7 @@ func TestConvertTrialByTransitionDocumented(t *testing.T) {
 		serveDoc(t, http.StatusOK, "transition-response.json")(w, r)
 	})
 	conv, err := f.client().ConvertTrial(context.Background(), "t1", "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d",
-		"CFQ7TTC0LCHC:0002:SANDBOXAV003", 30, "req-7")
+		msapi.OrderLine{OfferID: "CFQ7TTC0LCHC:0002:SANDBOXAV003", Quantity: 30}, "req-7")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestConvertTrialByTransitionDocumented(t *testing.T) {
 
 	// An ineligible target: the eligibility's errors say why; no POST.
 	_, err = f.client().ConvertTrial(context.Background(), "t1", "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d",
-		"CFQ7TTC0LF8R:0001:SANDBOXAV004", 5, "req-8")
+		msapi.OrderLine{OfferID: "CFQ7TTC0LF8R:0001:SANDBOXAV004", Quantity: 5}, "req-8")
 	if !errors.Is(err, msapi.ErrConversionIneligible) || !strings.Contains(err.Error(), "upgrade paths") {
 		t.Fatalf("err = %v", err)
 	}

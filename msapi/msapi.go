@@ -221,9 +221,11 @@ type Microsoft interface {
 	Subscriptions(ctx context.Context, tenantID string) ([]Subscription, error)
 	SubscribedSKUs(ctx context.Context, tenantID string) ([]SubscribedSKU, error)
 	DirectoryRoleMembers(ctx context.Context, tenantID, roleTemplateID string) ([]User, error)
-	// ConvertTrial converts trial subscriptionID to targetOfferID; requestID
-	// is the idempotency key (MS-RequestId), stable across retries.
-	ConvertTrial(ctx context.Context, tenantID, subscriptionID, targetOfferID string, quantity int, requestID string) (Conversion, error)
+	// ConvertTrial makes trial subscriptionID paid as target: its OfferID
+	// (the paid catalog item), Quantity, TermDuration and BillingCycle
+	// (defaults P1M, monthly). requestID is the idempotency key
+	// (MS-RequestId), stable across retries.
+	ConvertTrial(ctx context.Context, tenantID, subscriptionID string, target OrderLine, requestID string) (Conversion, error)
 	// PlaceOrder buys through a cart and its checkout; ErrRelationshipMissing
 	// when the customer has not accepted. The order may be pending.
 	PlaceOrder(ctx context.Context, tenantID string, req OrderRequest) (Order, error)
