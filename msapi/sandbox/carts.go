@@ -137,10 +137,16 @@ func (s *Sandbox) checkoutCart(w http.ResponseWriter, r *http.Request, _ token) 
 		writeJSON(w, http.StatusOK, c.Checkout)
 		return
 	}
+	now := s.now().UTC()
+	if exp, err := time.Parse(time.RFC3339, c.Cart.ExpirationTimestamp); err == nil && !now.Before(exp) {
+		// Carts expire 7 days after their creation (checkout-a-cart); the
+		// code of the refusal is not documented: an assumption.
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "Cart "+c.Cart.ID+" expired at "+c.Cart.ExpirationTimestamp+"; create a new cart.")
+		return
+	}
 	if s.agreementRequired(w, t) {
 		return
 	}
-	now := s.now().UTC()
 	res := &wire.CartCheckoutResult{Orders: []wire.Order{}, OrderErrors: []wire.OrderError{}, Attributes: wire.Attributes{ObjectType: "CartCheckoutResult"}}
 	order := wire.Order{
 		ID: s.st.nextID("order/" + t.ID), ReferenceCustomerID: t.ID, Status: wire.OrderPending,
