@@ -262,6 +262,10 @@ func (f *fakeMS) GetOrder(_ context.Context, tenantID, orderID string) (msapi.Or
 	return msapi.Order{}, msapi.ErrNotFound
 }
 
+func (f *fakeMS) Availabilities(context.Context, string, string, string) ([]msapi.Availability, error) {
+	return nil, nil
+}
+
 func (f *fakeMS) AssignLicenses(_ context.Context, tenantID, userID string, add, remove []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

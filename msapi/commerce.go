@@ -259,3 +259,40 @@ func (c *Client) alreadyConverted(ctx context.Context, tenantID, subscriptionID,
 	}
 	return Conversion{}, false
 }
+
+// Availability is a way a SKU is sold in a market: its id completes the
+// catalog item id, and Terms are the term durations it is sold with.
+type Availability struct {
+	ID            string
+	CatalogItemID string
+	Purchasable   bool
+	Terms         []string
+}
+
+// Availabilities is GET /v1/products/{product-id}/skus/{sku-id}/availabilities?country={cc}
+// (get-a-list-of-availabilities-for-a-sku). Availability ids change over
+// time, so a catalog refreshes them from here.
+func (c *Client) Availabilities(ctx context.Context, productID, skuID, country string) ([]Availability, error) {
+	op := fmt.Sprintf("list availabilities of %s:%s in %s", productID, skuID, country)
+	if strings.TrimSpace(productID) == "" || strings.TrimSpace(skuID) == "" || len(strings.TrimSpace(country)) != 2 {
+		return nil, &APIError{Op: op, Err: ErrInvalidRequest, Message: "product id, SKU id and a two-letter country are required"}
+	}
+	path := wire.PathProducts + url.PathEscape(productID) + "/skus/" + url.PathEscape(skuID) + "/availabilities?" +
+		url.Values{"country": {strings.ToUpper(country)}}.Encode()
+	items, err := pcAll[wire.Availability](ctx, c, c.pcRequest(op, path))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Availability, 0, len(items))
+	for _, a := range items {
+		av := Availability{ID: a.ID, CatalogItemID: a.CatalogItemID, Purchasable: a.IsPurchasable}
+		if av.CatalogItemID == "" {
+			av.CatalogItemID = wire.CatalogItemID(productID, skuID, a.ID)
+		}
+		for _, t := range a.Terms {
+			av.Terms = append(av.Terms, strings.ToUpper(t.Duration))
+		}
+		out = append(out, av)
+	}
+	return out, nil
+}

@@ -191,3 +191,19 @@ func TestSandboxPendingOrderAndTransition(t *testing.T) {
 		t.Fatalf("P1M annual: %v", err)
 	}
 }
+
+func TestAvailabilitiesDocumented(t *testing.T) {
+	f := newFakeMS(t, serveDoc(t, http.StatusOK, "availabilities.json"))
+	avs, err := f.client().Availabilities(context.Background(), "CFQ7TTC0LH18", "0001", "us")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(avs) != 1 || avs[0].ID != "CFQ7TTC0K971" || avs[0].CatalogItemID != "CFQ7TTC0LH18:0001:CFQ7TTC0K971" ||
+		!avs[0].Purchasable || strings.Join(avs[0].Terms, ",") != "P1M,P1Y" {
+		t.Fatalf("availabilities = %+v", avs)
+	}
+	r := f.requests()[0]
+	if r.URL.Path != "/pc/v1/products/CFQ7TTC0LH18/skus/0001/availabilities" || r.URL.Query().Get("country") != "US" {
+		t.Errorf("GET %s", r.URL)
+	}
+}

@@ -232,6 +232,9 @@ type Microsoft interface {
 	// GetOrder reads an order back (get-an-order-by-id), to see a pending
 	// order complete.
 	GetOrder(ctx context.Context, tenantID, orderID string) (Order, error)
+	// Availabilities lists how a product's SKU is sold in country
+	// (get-a-list-of-availabilities-for-a-sku).
+	Availabilities(ctx context.Context, productID, skuID, country string) ([]Availability, error)
 	// AssignLicenses adds (and removes) license SKUs of a user.
 	AssignLicenses(ctx context.Context, tenantID, userID string, add, remove []string) error
 	// CreateCustomer creates a new tenant as a customer of the partner.

@@ -227,3 +227,31 @@ func (st *state) completeOrder(t *tenant, o wire.Order, now time.Time) wire.Orde
 	st.Orders[o.ID] = o
 	return o
 }
+
+// listAvailabilities is GET /v1/products/{pid}/skus/{sid}/availabilities?country=
+// (get-a-list-of-availabilities-for-a-sku): the sandbox sells each product
+// in every market with one purchasable availability (its catalog item), for
+// P1M, P1Y and P3Y. country is required, two letters (an assumption: the
+// page lists it as a query parameter).
+func (s *Sandbox) listAvailabilities(w http.ResponseWriter, r *http.Request, _ token) {
+	country := strings.ToUpper(r.URL.Query().Get("country"))
+	if len(country) != 2 {
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "country must be a two-letter country code.")
+		return
+	}
+	prefix := r.PathValue("pid") + ":" + r.PathValue("sid") + ":"
+	var items []wire.Availability
+	for _, p := range products {
+		for _, item := range []string{p.OfferID, p.TrialOfferID} {
+			if item == "" || len(item) <= len(prefix) || !strings.EqualFold(item[:len(prefix)], prefix) {
+				continue
+			}
+			parts := strings.SplitN(item, ":", 3)
+			items = append(items, wire.Availability{ID: parts[2], ProductID: parts[0], SkuID: parts[1], CatalogItemID: item,
+				Country: country, Segment: "commercial", IsPurchasable: item == p.OfferID, IsRenewable: item == p.OfferID,
+				Terms:      []wire.AvailabilityTerm{{Duration: wire.TermMonth}, {Duration: wire.TermYear}, {Duration: wire.TermThreeYears}},
+				Attributes: wire.Attributes{ObjectType: "Availability"}})
+		}
+	}
+	writeJSON(w, http.StatusOK, collection("Collection", items))
+}

@@ -176,6 +176,7 @@ func (s *Sandbox) partnerCenterRoutes(m *http.ServeMux) {
 	m.Handle("POST /pc/v1/customers/{id}/orders", s.pc(anyPC, s.postOrder))
 	m.Handle("GET /pc/v1/customers/{id}/orders/{oid}", s.pc(anyPC, s.getOrder))
 	m.Handle("POST /pc/v1/customers/{id}/carts", s.pc(anyPC, s.postCart))
+	m.Handle("GET /pc/v1/products/{pid}/skus/{sid}/availabilities", s.pc(anyPC, s.listAvailabilities))
 	m.Handle("POST /pc/v1/customers/{id}/carts/{cid}/checkout", s.pc(anyPC, s.checkoutCart))
 	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/transitionEligibilities", s.pc(anyPC, s.listTransitionEligibilities))
 	m.Handle("POST /pc/v1/customers/{id}/subscriptions/{sid}/transitions", s.pc(anyPC, s.postTransition))

@@ -107,3 +107,34 @@ type Transition struct {
 	Status             string     `json:"status,omitempty"`
 	Attributes         Attributes `json:"attributes,omitzero"`
 }
+
+// PathProducts is the catalog: /v1/products/{product-id}/skus/{sku-id}/availabilities?country=.
+const PathProducts = "/v1/products/"
+
+// AvailabilityTerm is a term an availability is sold with.
+type AvailabilityTerm struct {
+	Duration    string `json:"duration"` // P1M, P1Y, P3Y
+	Description string `json:"description,omitempty"`
+}
+
+// Availability is an item of GET /v1/products/{product-id}/skus/{sku-id}/availabilities
+// (get-a-list-of-availabilities-for-a-sku, availability resources).
+type Availability struct {
+	ID              string             `json:"id"`
+	ProductID       string             `json:"productId"`
+	SkuID           string             `json:"skuId"`
+	CatalogItemID   string             `json:"catalogItemId"`
+	DefaultCurrency *Currency          `json:"defaultCurrency,omitempty"`
+	Segment         string             `json:"segment,omitempty"`
+	Country         string             `json:"country"`
+	IsPurchasable   bool               `json:"isPurchasable"`
+	IsRenewable     bool               `json:"isRenewable"`
+	Terms           []AvailabilityTerm `json:"terms,omitempty"`
+	Attributes      Attributes         `json:"attributes,omitzero"`
+}
+
+// Currency of an availability.
+type Currency struct {
+	Code   string `json:"code"`
+	Symbol string `json:"symbol,omitempty"`
+}
