@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -134,5 +135,59 @@ func TestSyncCatalogRefreshesAvailabilities(t *testing.T) {
 	}
 	if _, _, err := w.svc.SyncCatalog(ctx, "Germany"); err == nil {
 		t.Error("a country name was accepted")
+	}
+}
+
+// loseCheckout is Microsoft whose first checkout answer is lost on the way
+// back: the order was placed, the caller sees a failure.
+type loseCheckout struct {
+	msapi.Microsoft
+	carts int
+	lost  bool
+}
+
+func (l *loseCheckout) CreateCart(ctx context.Context, tenantID string, req msapi.OrderRequest) (string, error) {
+	l.carts++
+	return l.Microsoft.CreateCart(ctx, tenantID, req)
+}
+
+func (l *loseCheckout) CheckoutCart(ctx context.Context, tenantID, cartID string) (msapi.Order, error) {
+	o, err := l.Microsoft.CheckoutCart(ctx, tenantID, cartID)
+	if err == nil && !l.lost {
+		l.lost = true
+		return msapi.Order{}, fmt.Errorf("checkout answer lost: %w", msapi.ErrUnavailable)
+	}
+	return o, err
+}
+
+// The cart is recorded before its checkout: after a lost checkout answer
+// the retry checks the same cart out again (documented idempotent) and
+// Microsoft holds one order, not two.
+func TestLostCheckoutAnswerChecksOutTheSameCart(t *testing.T) {
+	w := newCommerceWorld(t, 0)
+	ms := &loseCheckout{Microsoft: w.cli}
+	w.svc.MS = ms
+	ctx := context.Background()
+	o := w.signUp(t, answers("contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "o365-e3", 4), "Contoso-Admin-1")
+	if _, err := w.svc.Process(ctx, o.ID, nil); !errors.Is(err, msapi.ErrUnavailable) {
+		t.Fatalf("first run: %v", err)
+	}
+	if cur, _ := w.db.GetOrder(ctx, o.ID); cur.Status == flow.StatusFailed {
+		if _, err := w.svc.Retry(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := w.svc.Process(ctx, o.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms.carts != 1 {
+		t.Errorf("%d carts created, want 1", ms.carts)
+	}
+	if got := w.ms.RecordedOrders(o.TenantID); len(got) != 1 {
+		t.Fatalf("Microsoft orders: %v, want one", got)
+	}
+	if len(res.Bought) != 1 || res.Bought[0].Quantity != 4 {
+		t.Fatalf("bought: %+v", res.Bought)
 	}
 }

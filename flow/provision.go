@@ -120,14 +120,27 @@ func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string)
 	if orderID, ok := lineOrder(r.done, l.LineNo); ok {
 		return r.awaitOrder(ctx, l, orderID) // a crash after the checkout: poll the same order
 	}
-	offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
-	req := msapi.OrderRequest{
-		RequestID:    deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "buy"),
-		BillingCycle: offer.BillingCycle,
-		Lines: []msapi.OrderLine{{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity,
-			TermDuration: offer.TermDuration, BillingCycle: offer.BillingCycle}},
+	cartID, ok := lineCart(r.done, l.LineNo)
+	if !ok {
+		offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+		req := msapi.OrderRequest{
+			RequestID:    deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "buy"),
+			BillingCycle: offer.BillingCycle,
+			Lines: []msapi.OrderLine{{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity,
+				TermDuration: offer.TermDuration, BillingCycle: offer.BillingCycle}},
+		}
+		var err error
+		if cartID, err = r.s.MS.CreateCart(ctx, r.o.TenantID, req); err != nil {
+			return "", fmt.Errorf("buy %d × %s: %w", l.Quantity, l.Name, err)
+		}
+		// Recorded before the checkout: checking the same cart out again
+		// answers the first checkout (checkout-a-cart), so a crash or a lost
+		// answer never buys twice.
+		if err := r.mark(ctx, lineCartStep(l.LineNo, cartID), l.Name); err != nil {
+			return "", err
+		}
 	}
-	placed, err := r.s.MS.PlaceOrder(ctx, r.o.TenantID, req)
+	placed, err := r.s.MS.CheckoutCart(ctx, r.o.TenantID, cartID)
 	if err != nil {
 		return "", fmt.Errorf("buy %d × %s: %w", l.Quantity, l.Name, err)
 	}
@@ -135,9 +148,8 @@ func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string)
 		return sub, nil
 	}
 	// The documented answer: the order is pending, its subscription not
-	// created yet. Record the order, so a crash polls it instead of buying
-	// again, then poll it.
-	if err := r.mark(ctx, lineOrderStep(l.LineNo, placed.ID), "cart "+placed.CartID); err != nil {
+	// created yet. Record the order, so a crash polls it, then poll it.
+	if err := r.mark(ctx, lineOrderStep(l.LineNo, placed.ID), "cart "+cartID); err != nil {
 		return "", err
 	}
 	return r.awaitOrder(ctx, l, placed.ID)
@@ -196,6 +208,20 @@ func orderSubscription(o msapi.Order) string {
 		}
 	}
 	return ""
+}
+
+// lineCartStep records the cart a line's purchase is checked out from.
+func lineCartStep(n int, cartID string) string { return lineStep(n) + ":cart=" + cartID }
+
+// lineCart reads the cart recorded for line n.
+func lineCart(done map[string]bool, n int) (string, bool) {
+	prefix := lineStep(n) + ":cart="
+	for step := range done {
+		if id, ok := strings.CutPrefix(step, prefix); ok && id != "" {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 // lineOrderStep records the Microsoft order a line's checkout placed.

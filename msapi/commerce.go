@@ -23,17 +23,25 @@ const (
 	DefaultBillingCycle = wire.BillingMonthly
 )
 
-// PlaceOrder buys the lines for the customer through a cart: POST
-// /v1/customers/{id}/carts (create-a-cart) with req.RequestID as its
-// MS-RequestId, then POST …/carts/{cart-id}/checkout (checkout-a-cart),
-// which is idempotent per cart. Each line's OfferID is a catalog item id
-// (productId:skuId:availabilityId). The order usually comes back "pending"
-// with no subscription ids: GetOrder it until they exist. orderErrors are
-// returned as an *APIError with the first error's code.
+// PlaceOrder buys the lines for the customer through a cart: CreateCart,
+// then CheckoutCart. The order usually comes back "pending" with no
+// subscription ids: GetOrder it until they exist.
 func (c *Client) PlaceOrder(ctx context.Context, tenantID string, req OrderRequest) (Order, error) {
-	op := fmt.Sprintf("place order for %s", tenantID)
+	cartID, err := c.CreateCart(ctx, tenantID, req)
+	if err != nil {
+		return Order{}, err
+	}
+	return c.CheckoutCart(ctx, tenantID, cartID)
+}
+
+// CreateCart is POST /v1/customers/{id}/carts (create-a-cart) with
+// req.RequestID as its MS-RequestId. Each line's OfferID is a catalog item
+// id (productId:skuId:availabilityId); a line the cart refuses comes back
+// with its error, returned as an *APIError.
+func (c *Client) CreateCart(ctx context.Context, tenantID string, req OrderRequest) (string, error) {
+	op := fmt.Sprintf("create cart for %s", tenantID)
 	if err := validateOrder(req); err != nil {
-		return Order{}, &APIError{Op: op, Err: ErrInvalidRequest, Message: err.Error()}
+		return "", &APIError{Op: op, Err: ErrInvalidRequest, Message: err.Error()}
 	}
 	body := wire.Cart{LineItems: make([]wire.CartLineItem, len(req.Lines))}
 	for i, l := range req.Lines {
@@ -50,24 +58,38 @@ func (c *Client) PlaceOrder(ctx context.Context, tenantID string, req OrderReque
 		body.LineItems[i] = wire.CartLineItem{ID: i, CatalogItemID: l.OfferID, Quantity: l.Quantity,
 			TermDuration: term, BillingCycle: cycle}
 	}
-	r := c.pcRequest(op+": create cart", customerPath(tenantID, "carts"))
+	r := c.pcRequest(op, customerPath(tenantID, "carts"))
 	r.method, r.body, r.requestID = http.MethodPost, body, req.RequestID
 	var cart wire.Cart
 	if err := c.send(ctx, r, decodeJSON(&cart)); err != nil {
-		return Order{}, err
+		return "", err
 	}
 	if cart.ID == "" {
-		return Order{}, &APIError{Op: op, Err: ErrUnavailable, RequestID: req.RequestID, Message: "Microsoft created the cart but returned no cart id"}
+		return "", &APIError{Op: op, Err: ErrUnavailable, RequestID: req.RequestID, Message: "Microsoft created the cart but returned no cart id"}
 	}
 	for _, li := range cart.LineItems {
 		if li.Error != nil {
 			code := codeString(li.Error.ErrorCode)
-			return Order{}, &APIError{Op: op, Status: http.StatusCreated, Code: sanitize(code), RequestID: req.RequestID,
+			return "", &APIError{Op: op, Status: http.StatusCreated, Code: sanitize(code), RequestID: req.RequestID,
 				Message: sanitize(li.Error.ErrorDescription), Err: sentinelFor(http.StatusBadRequest, code)}
 		}
 	}
-	checkoutID := uuid.NewSHA1(uuid.NameSpaceOID, []byte("checkout/"+req.RequestID+"/"+cart.ID)).String()
-	co := c.pcRequest(op+": checkout cart "+cart.ID, customerPath(tenantID, "carts", cart.ID, "checkout"))
+	return cart.ID, nil
+}
+
+// CheckoutCart is POST /v1/customers/{id}/carts/{cart-id}/checkout
+// (checkout-a-cart). The page documents it idempotent per cart: checking a
+// cart out again answers the first checkout's orders, so a caller that lost
+// the answer checks the same cart out again and never buys twice. Its
+// MS-RequestId is derived from the cart id. orderErrors are returned as an
+// *APIError with the first error's code.
+func (c *Client) CheckoutCart(ctx context.Context, tenantID, cartID string) (Order, error) {
+	op := fmt.Sprintf("check out cart %s of %s", cartID, tenantID)
+	if strings.TrimSpace(cartID) == "" {
+		return Order{}, &APIError{Op: op, Err: ErrInvalidRequest, Message: "cart id is empty"}
+	}
+	checkoutID := uuid.NewSHA1(uuid.NameSpaceOID, []byte("checkout/"+tenantID+"/"+cartID)).String()
+	co := c.pcRequest(op, customerPath(tenantID, "carts", cartID, "checkout"))
 	co.method, co.body, co.requestID = http.MethodPost, struct{}{}, checkoutID
 	var res wire.CartCheckoutResult
 	if err := c.send(ctx, co, decodeJSON(&res)); err != nil {
@@ -84,7 +106,7 @@ func (c *Client) PlaceOrder(ctx context.Context, tenantID string, req OrderReque
 		more := orderFromWire(o)
 		out.Lines = append(out.Lines, more.Lines...)
 	}
-	out.CartID = cart.ID
+	out.CartID = cartID
 	return out, nil
 }
 

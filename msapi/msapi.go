@@ -229,6 +229,11 @@ type Microsoft interface {
 	// PlaceOrder buys through a cart and its checkout; ErrRelationshipMissing
 	// when the customer has not accepted. The order may be pending.
 	PlaceOrder(ctx context.Context, tenantID string, req OrderRequest) (Order, error)
+	// CreateCart and CheckoutCart are PlaceOrder's two steps, for a caller
+	// that records the cart between them: checking a cart out again answers
+	// the first checkout (checkout-a-cart), so it never buys twice.
+	CreateCart(ctx context.Context, tenantID string, req OrderRequest) (cartID string, err error)
+	CheckoutCart(ctx context.Context, tenantID, cartID string) (Order, error)
 	// GetOrder reads an order back (get-an-order-by-id), to see a pending
 	// order complete.
 	GetOrder(ctx context.Context, tenantID, orderID string) (Order, error)
