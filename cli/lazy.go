@@ -250,3 +250,11 @@ func (b *lazyBackend) GetOrder(ctx context.Context, orderID string) (flow.Order,
 	}
 	return s.GetOrder(ctx, orderID)
 }
+
+func (b *lazyBackend) SyncCatalog(ctx context.Context, country string) (flow.Catalog, []flow.CatalogChange, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Catalog{}, nil, err
+	}
+	return s.SyncCatalog(ctx, country)
+}

@@ -78,6 +78,7 @@ func newRoot(g *globals) *cobra.Command {
 	pf.Lookup("accessible").NoOptDefVal = "true"
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g), newKioskCmd(g), newPartnerCmd(g))
+	root.AddCommand(newCatalogCmd(g))
 	return root
 }
 

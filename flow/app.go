@@ -59,6 +59,10 @@ type App interface {
 	// After processing: the imported users and new licenses.
 	ListUsers(ctx context.Context, tenantID string) ([]User, error)
 	AssignLicenses(ctx context.Context, orderID, skuID string, userIDs []string) error
+
+	// SyncCatalog refreshes the catalog's new-commerce availabilities from
+	// Partner Center for a market; the result is for the provider to save.
+	SyncCatalog(ctx context.Context, country string) (Catalog, []CatalogChange, error)
 }
 
 var _ App = (*Service)(nil)

@@ -10,26 +10,62 @@ import (
 	"strings"
 )
 
-// Offer is one product of the provider's catalog.
+// CatalogItem names what Partner Center sells in new commerce: a product,
+// one of its SKUs and an availability of that SKU in the provider's market
+// (get-a-list-of-products, get-a-list-of-skus, get-a-list-of-availabilities).
+type CatalogItem struct {
+	ProductID      string `json:"productId"`      // e.g. "CFQ7TTC0LCHC"
+	SkuID          string `json:"skuId"`          // e.g. "0002"
+	AvailabilityID string `json:"availabilityId"` // per market
+}
+
+// ID is the catalog item id a cart line buys: productId:skuId:availabilityId.
+func (c CatalogItem) ID() string { return c.ProductID + ":" + c.SkuID + ":" + c.AvailabilityID }
+
+// Offer is one product of the provider's catalog: a new-commerce catalog
+// item with the term and billing cycle sold, and the provider's price.
 type Offer struct {
-	ID               string   `json:"id"`               // the provider's id, e.g. "m365-business-premium"
-	MicrosoftOfferID string   `json:"microsoftOfferId"` // what PlaceOrder buys
-	Name             string   `json:"name"`
-	Description      string   `json:"description,omitempty"`
-	SkuID            string   `json:"skuId"`     // the license SKU users are assigned
-	UnitPrice        int64    `json:"unitPrice"` // minor units per seat per month
-	Currency         string   `json:"currency,omitempty"`
-	MinSeats         int      `json:"minSeats"`
-	MaxSeats         int      `json:"maxSeats"`
-	BillingCycle     string   `json:"billingCycle"`            // "monthly" or "annual"
-	TrialOfferIDs    []string `json:"trialOfferIds,omitempty"` // trials that convert into this offer
+	ID          string      `json:"id"` // the provider's id, e.g. "m365-business-premium"
+	CatalogItem CatalogItem `json:"catalogItem"`
+	// MicrosoftOfferID is CatalogItem.ID(), set by LoadCatalog: what
+	// PlaceOrder buys and what order lines record.
+	MicrosoftOfferID string `json:"-"`
+	Name             string `json:"name"`
+	Description      string `json:"description,omitempty"`
+	SkuID            string `json:"skuId"`     // the license SKU (Graph skuId) users are assigned
+	UnitPrice        int64  `json:"unitPrice"` // minor units per seat per month
+	Currency         string `json:"currency,omitempty"`
+	MinSeats         int    `json:"minSeats"`
+	MaxSeats         int    `json:"maxSeats"`
+	// TermDuration is the commitment sold: P1M (default), P1Y or P3Y;
+	// BillingCycle how often it is billed: monthly (default) or annual
+	// (not with P1M). The customer is shown UnitPrice per seat per month.
+	TermDuration string `json:"termDuration,omitempty"`
+	BillingCycle string `json:"billingCycle"`
+	// TrialOfferIDs are the catalog items (productId:skuId, or the whole
+	// productId:skuId:availabilityId) of the trials that transition into
+	// this offer.
+	TrialOfferIDs []string `json:"trialCatalogItemIds,omitempty"`
+}
+
+// PricePerTerm is the price of one seat for the whole term.
+func (o Offer) PricePerTerm() int64 {
+	switch o.TermDuration {
+	case "P1Y":
+		return o.UnitPrice * 12
+	case "P3Y":
+		return o.UnitPrice * 36
+	}
+	return o.UnitPrice
 }
 
 // Catalog is what the provider sells.
 type Catalog struct {
-	Provider string  `json:"provider"`
-	Currency string  `json:"currency"`
-	Offers   []Offer `json:"offers"`
+	Provider string `json:"provider"`
+	Currency string `json:"currency"`
+	// Note says where the ids come from (e.g. which ids are sandbox ids).
+	Note   string  `json:"note,omitempty"`
+	Offers []Offer `json:"offers"`
 }
 
 // ErrInvalidCatalog is wrapped by every LoadCatalog validation error.
@@ -64,6 +100,10 @@ func LoadCatalog(r io.Reader) (Catalog, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
+		if strings.Contains(err.Error(), `"microsoftOfferId"`) || strings.Contains(err.Error(), `"trialOfferIds"`) {
+			return Catalog{}, fmt.Errorf("%w: decode: %v (a legacy catalog: give each offer a new-commerce "+
+				`"catalogItem": {"productId", "skuId", "availabilityId"}, and trials as "trialCatalogItemIds")`, ErrInvalidCatalog, err)
+		}
 		return Catalog{}, fmt.Errorf("%w: decode: %v", ErrInvalidCatalog, err)
 	}
 	if err := c.validate(); err != nil {
@@ -97,9 +137,16 @@ func (c *Catalog) validate() error {
 
 func (c *Catalog) validateOffer(o *Offer) error {
 	o.Currency = strings.ToUpper(o.Currency)
+	ci := o.CatalogItem
+	for _, part := range []string{ci.ProductID, ci.SkuID, ci.AvailabilityID} {
+		if strings.TrimSpace(part) == "" || strings.Contains(part, ":") {
+			return errors.New("catalogItem needs productId, skuId and availabilityId (without colons)")
+		}
+	}
+	o.MicrosoftOfferID = ci.ID()
 	switch {
-	case o.ID == "" || o.MicrosoftOfferID == "" || o.SkuID == "":
-		return errors.New("id, microsoftOfferId and skuId are required")
+	case o.ID == "" || o.SkuID == "":
+		return errors.New("id and skuId are required")
 	case strings.TrimSpace(o.Name) == "":
 		return errors.New("name is required")
 	case o.UnitPrice <= 0:
@@ -109,10 +156,21 @@ func (c *Catalog) validateOffer(o *Offer) error {
 	case o.MinSeats < 1 || o.MinSeats > o.MaxSeats:
 		return fmt.Errorf("seats %d..%d: need 1 <= minSeats <= maxSeats", o.MinSeats, o.MaxSeats)
 	}
+	switch o.TermDuration {
+	case "":
+		o.TermDuration = "P1M"
+	case "P1M", "P1Y", "P3Y":
+	default:
+		return fmt.Errorf("termDuration %q: want P1M, P1Y or P3Y", o.TermDuration)
+	}
 	switch o.BillingCycle {
 	case "":
 		o.BillingCycle = "monthly"
-	case "monthly", "annual":
+	case "monthly":
+	case "annual":
+		if o.TermDuration == "P1M" {
+			return errors.New("billingCycle annual needs termDuration P1Y or P3Y")
+		}
 	default:
 		return fmt.Errorf("billingCycle %q: want monthly or annual", o.BillingCycle)
 	}
@@ -130,8 +188,8 @@ func (c Catalog) Offer(id string) (Offer, bool) {
 	return Offer{}, false
 }
 
-// OfferByMicrosoftID finds an offer by Microsoft's offer id (case-insensitive:
-// Microsoft spells GUIDs both ways).
+// OfferByMicrosoftID finds an offer by its catalog item id
+// (productId:skuId:availabilityId, case-insensitive).
 func (c Catalog) OfferByMicrosoftID(id string) (Offer, bool) {
 	for _, o := range c.Offers {
 		if strings.EqualFold(o.MicrosoftOfferID, id) {
@@ -141,10 +199,13 @@ func (c Catalog) OfferByMicrosoftID(id string) (Offer, bool) {
 	return Offer{}, false
 }
 
-// convertsTrial reports whether a trial with offer id trialOfferID converts into o.
+// convertsTrial reports whether a trial subscription with offer id
+// trialOfferID (its catalog item id) transitions into o: it names one of
+// o's trial catalog items, whole or as productId:skuId.
 func (o Offer) convertsTrial(trialOfferID string) bool {
 	for _, t := range o.TrialOfferIDs {
-		if strings.EqualFold(t, trialOfferID) {
+		if strings.EqualFold(t, trialOfferID) ||
+			(len(trialOfferID) > len(t) && strings.EqualFold(trialOfferID[:len(t)+1], t+":")) {
 			return true
 		}
 	}

@@ -29,6 +29,7 @@ type fakeMS struct {
 	failAt      int
 	failErr     error
 	orders      map[string]msapi.Order               // by request id
+	carts       map[string]msapi.OrderRequest        // by cart id
 	converts    map[string]msapi.Conversion          // by request id
 	placeCalls  int                                  // PlaceOrder calls that created an order
 	assigned    map[string][]string                  // user id → skus assigned through AssignLicenses
@@ -189,7 +190,8 @@ func (f *fakeMS) DirectoryRoleMembers(context.Context, string, string) ([]msapi.
 	return nil, nil
 }
 
-func (f *fakeMS) ConvertTrial(_ context.Context, tenantID, subID, target string, qty int, reqID string) (msapi.Conversion, error) {
+func (f *fakeMS) ConvertTrial(_ context.Context, tenantID, subID string, line msapi.OrderLine, reqID string) (msapi.Conversion, error) {
+	target, qty := line.OfferID, line.Quantity
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call(); err != nil {
@@ -245,6 +247,50 @@ func (f *fakeMS) PlaceOrder(_ context.Context, tenantID string, req msapi.OrderR
 	}
 	f.orders[req.RequestID] = o
 	return o, nil
+}
+
+func (f *fakeMS) CreateCart(_ context.Context, tenantID string, req msapi.OrderRequest) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return "", err
+	}
+	if f.carts == nil {
+		f.carts = map[string]msapi.OrderRequest{}
+	}
+	id := "cart-" + req.RequestID
+	f.carts[id] = req
+	return id, nil
+}
+
+func (f *fakeMS) CheckoutCart(ctx context.Context, tenantID, cartID string) (msapi.Order, error) {
+	f.mu.Lock()
+	req, ok := f.carts[cartID]
+	f.mu.Unlock()
+	if !ok {
+		return msapi.Order{}, msapi.ErrNotFound
+	}
+	o, err := f.PlaceOrder(ctx, tenantID, req)
+	o.CartID = cartID
+	return o, err
+}
+
+func (f *fakeMS) GetOrder(_ context.Context, tenantID, orderID string) (msapi.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(); err != nil {
+		return msapi.Order{}, err
+	}
+	for _, o := range f.orders {
+		if o.ID == orderID {
+			return o, nil
+		}
+	}
+	return msapi.Order{}, msapi.ErrNotFound
+}
+
+func (f *fakeMS) Availabilities(context.Context, string, string, string) ([]msapi.Availability, error) {
+	return nil, nil
 }
 
 func (f *fakeMS) AssignLicenses(_ context.Context, tenantID, userID string, add, remove []string) error {

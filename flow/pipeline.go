@@ -102,6 +102,9 @@ func linePlan(done map[string]bool, n int) (trialSubID string, planned bool) {
 	prefix := lineStep(n) + ":"
 	for step := range done {
 		if rest, ok := strings.CutPrefix(step, prefix); ok {
+			if strings.HasPrefix(rest, "order=") || strings.HasPrefix(rest, "cart=") {
+				continue // the cart and order of a buy (lineCart, lineOrder), not the plan
+			}
 			sub, _ := strings.CutPrefix(rest, "convert=")
 			if rest == "buy" {
 				sub = ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"onboard/msapi"
 )
@@ -104,7 +105,10 @@ func (r *run) findTrial(ctx context.Context, l OrderLine) (string, error) {
 func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string) (string, error) {
 	if trialSubID != "" {
 		reqID := deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "convert", trialSubID)
-		conv, err := r.s.MS.ConvertTrial(ctx, r.o.TenantID, trialSubID, l.OfferID, l.Quantity, reqID)
+		offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+		target := msapi.OrderLine{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity,
+			TermDuration: offer.TermDuration, BillingCycle: offer.BillingCycle}
+		conv, err := r.s.MS.ConvertTrial(ctx, r.o.TenantID, trialSubID, target, reqID)
 		if err != nil {
 			return "", fmt.Errorf("convert trial %s to %s: %w", trialSubID, l.Name, err)
 		}
@@ -113,27 +117,125 @@ func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string)
 		}
 		return conv.SubscriptionID, nil
 	}
-	offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
-	cycle := offer.BillingCycle
-	if cycle == "" {
-		cycle = "monthly"
+	if orderID, ok := lineOrder(r.done, l.LineNo); ok {
+		return r.awaitOrder(ctx, l, orderID) // a crash after the checkout: poll the same order
 	}
-	req := msapi.OrderRequest{
-		RequestID:    deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "buy"),
-		BillingCycle: cycle,
-		Lines:        []msapi.OrderLine{{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity}},
+	cartID, ok := lineCart(r.done, l.LineNo)
+	if !ok {
+		offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+		req := msapi.OrderRequest{
+			RequestID:    deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "buy"),
+			BillingCycle: offer.BillingCycle,
+			Lines: []msapi.OrderLine{{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity,
+				TermDuration: offer.TermDuration, BillingCycle: offer.BillingCycle}},
+		}
+		var err error
+		if cartID, err = r.s.MS.CreateCart(ctx, r.o.TenantID, req); err != nil {
+			return "", fmt.Errorf("buy %d × %s: %w", l.Quantity, l.Name, err)
+		}
+		// Recorded before the checkout: checking the same cart out again
+		// answers the first checkout (checkout-a-cart), so a crash or a lost
+		// answer never buys twice.
+		if err := r.mark(ctx, lineCartStep(l.LineNo, cartID), l.Name); err != nil {
+			return "", err
+		}
 	}
-	placed, err := r.s.MS.PlaceOrder(ctx, r.o.TenantID, req)
+	placed, err := r.s.MS.CheckoutCart(ctx, r.o.TenantID, cartID)
 	if err != nil {
 		return "", fmt.Errorf("buy %d × %s: %w", l.Quantity, l.Name, err)
 	}
-	for _, pl := range placed.Lines {
-		if pl.SubscriptionID != "" {
-			return pl.SubscriptionID, nil
+	if sub := orderSubscription(placed); sub != "" {
+		return sub, nil
+	}
+	// The documented answer: the order is pending, its subscription not
+	// created yet. Record the order, so a crash polls it, then poll it.
+	if err := r.mark(ctx, lineOrderStep(l.LineNo, placed.ID), "cart "+cartID); err != nil {
+		return "", err
+	}
+	return r.awaitOrder(ctx, l, placed.ID)
+}
+
+// Polling a pending order: DefaultOrderPolls reads, DefaultOrderPollWait
+// apart (Service.OrderPolls and OrderPollWait override them). The first
+// read is at once.
+const (
+	DefaultOrderPolls    = 20
+	DefaultOrderPollWait = 3 * time.Second
+)
+
+// awaitOrder reads Microsoft order orderID until its line has a
+// subscription. An order still pending after the polls is a retryable
+// failure (msapi.ErrUnavailable): the retry polls the same order.
+func (r *run) awaitOrder(ctx context.Context, l OrderLine, orderID string) (string, error) {
+	polls, wait := r.s.OrderPolls, r.s.OrderPollWait
+	if polls <= 0 {
+		polls = DefaultOrderPolls
+	}
+	if wait <= 0 {
+		wait = DefaultOrderPollWait
+	}
+	status := ""
+	for i := range polls {
+		if i > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return "", ctx.Err()
+			case <-t.C:
+			}
+		}
+		o, err := r.s.MS.GetOrder(ctx, r.o.TenantID, orderID)
+		if err != nil {
+			return "", fmt.Errorf("buy %s: read Microsoft order %s: %w", l.Name, orderID, err)
+		}
+		if sub := orderSubscription(o); sub != "" {
+			return sub, nil
+		}
+		status = o.Status
+		if strings.EqualFold(status, "cancelled") {
+			return "", fmt.Errorf("buy %s: Microsoft cancelled order %s: %w", l.Name, orderID, msapi.ErrInvalidRequest)
 		}
 	}
-	return "", fmt.Errorf("buy %s: Microsoft order %s (%s) has no subscription yet: %w",
-		l.Name, placed.ID, placed.Status, msapi.ErrUnavailable)
+	return "", fmt.Errorf("buy %s: Microsoft order %s is still %s, its subscription not created yet: %w",
+		l.Name, orderID, status, msapi.ErrUnavailable)
+}
+
+func orderSubscription(o msapi.Order) string {
+	for _, pl := range o.Lines {
+		if pl.SubscriptionID != "" {
+			return pl.SubscriptionID
+		}
+	}
+	return ""
+}
+
+// lineCartStep records the cart a line's purchase is checked out from.
+func lineCartStep(n int, cartID string) string { return lineStep(n) + ":cart=" + cartID }
+
+// lineCart reads the cart recorded for line n.
+func lineCart(done map[string]bool, n int) (string, bool) {
+	prefix := lineStep(n) + ":cart="
+	for step := range done {
+		if id, ok := strings.CutPrefix(step, prefix); ok && id != "" {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// lineOrderStep records the Microsoft order a line's checkout placed.
+func lineOrderStep(n int, orderID string) string { return lineStep(n) + ":order=" + orderID }
+
+// lineOrder reads the Microsoft order recorded for line n.
+func lineOrder(done map[string]bool, n int) (string, bool) {
+	prefix := lineStep(n) + ":order="
+	for step := range done {
+		if id, ok := strings.CutPrefix(step, prefix); ok && id != "" {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 // domains imports the tenant's domains.

@@ -294,7 +294,7 @@ func TestExistingAccountNeedsAgreementAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
 	o := w.signUp(t, answers("contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "m365-business-basic", 2), "Contoso-Admin-1")
 	if _, err := w.cli.PlaceOrder(ctx, o.TenantID, msapi.OrderRequest{RequestID: "direct",
-		Lines: []msapi.OrderLine{{OfferID: "3B555118-DA6A-4418-894F-7DF1E2096870", Quantity: 1}}}); !errors.Is(err, msapi.ErrAgreementMissing) {
+		Lines: []msapi.OrderLine{{OfferID: "CFQ7TTC0LH18:0001:CFQ7TTC0K971", Quantity: 1}}}); !errors.Is(err, msapi.ErrAgreementMissing) {
 		t.Fatalf("purchase before the agreement: %v", err)
 	}
 	if _, err := w.svc.Process(ctx, o.ID, nil); err != nil {

@@ -59,6 +59,10 @@ type Service struct {
 	// setting never lowers security.
 	SkipAdminVerification bool
 	UserBatch             int // users saved per batch (default DefaultUserBatch)
+	// OrderPolls and OrderPollWait bound the polling of a pending Microsoft
+	// order (defaults DefaultOrderPolls, DefaultOrderPollWait).
+	OrderPolls    int
+	OrderPollWait time.Duration
 }
 
 func (s *Service) now() time.Time {

@@ -13,9 +13,9 @@ import (
 )
 
 const (
-	premiumOffer = "CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46"
+	premiumOffer = "CFQ7TTC0LCHC:0002:SANDBOXAV003"
 	premiumSKU   = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"
-	premiumTrial = "6B2A8C57-0F4E-4C6B-9D0E-5C1F7E2A9B31"
+	premiumTrial = "CFQ7TTC0LCHC:0007:SANDBOXAV013"
 	basicSKU     = "3b555118-da6a-4418-894f-7df1e2096870"
 	exchangeSKU  = "4b9405b0-7788-4568-add1-99614e613b69"
 	adminPass    = "Corr3ct-H0rse!Battery"

@@ -65,7 +65,7 @@ func TestSandboxAgreement(t *testing.T) {
 	if ok, err := e.c.HasAgreement(ctx, cust.TenantID); err != nil || ok {
 		t.Fatalf("seeded tenant has agreement = %v, %v", ok, err)
 	}
-	req := msapi.OrderRequest{RequestID: "order-1", Lines: []msapi.OrderLine{{OfferID: "3B555118-DA6A-4418-894F-7DF1E2096870", Quantity: 1}}}
+	req := msapi.OrderRequest{RequestID: "order-1", Lines: []msapi.OrderLine{{OfferID: "CFQ7TTC0LH18:0001:CFQ7TTC0K971", Quantity: 1}}}
 	if _, err := e.c.PlaceOrder(ctx, cust.TenantID, req); !errors.Is(err, msapi.ErrAgreementMissing) {
 		t.Fatalf("order before the agreement: %v, want ErrAgreementMissing", err)
 	}

@@ -19,10 +19,10 @@ const (
 	contoso       = "contoso.onmicrosoft.com"
 	fabrikam      = "fabrikam.onmicrosoft.com"
 	northwind     = "northwind.onmicrosoft.com"
-	offerE3       = "796B6B5F-613C-4E24-A17C-EBA730D49C02"
-	offerBasic    = "3B555118-DA6A-4418-894F-7DF1E2096870"
-	offerSPB      = "CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46"
-	offerSPBTrial = "6B2A8C57-0F4E-4C6B-9D0E-5C1F7E2A9B31"
+	offerE3       = "CFQ7TTC0LF8R:0001:SANDBOXAV004"
+	offerBasic    = "CFQ7TTC0LH18:0001:CFQ7TTC0K971"
+	offerSPB      = "CFQ7TTC0LCHC:0002:SANDBOXAV003"
+	offerSPBTrial = "CFQ7TTC0LCHC:0007:SANDBOXAV013"
 	skuE3         = "6fd2c87f-b296-42f0-b197-1e91e994b900"
 )
 
@@ -309,17 +309,17 @@ func TestSandboxConvertTrial(t *testing.T) {
 	if trial.ID == "" {
 		t.Fatalf("no Business Premium trial in %+v", subs)
 	}
-	if _, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, offerE3, 25, "conv-bad"); !errors.Is(err, msapi.ErrConversionIneligible) {
+	if _, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, msapi.OrderLine{OfferID: offerE3, Quantity: 25}, "conv-bad"); !errors.Is(err, msapi.ErrConversionIneligible) {
 		t.Errorf("convert to E3: err = %v, want ErrConversionIneligible", err)
 	}
-	conv, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, strings.ToLower(offerSPB), 25, "conv-1")
+	conv, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, msapi.OrderLine{OfferID: strings.ToLower(offerSPB), Quantity: 25}, "conv-1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if conv.SubscriptionID != trial.ID || !strings.EqualFold(conv.TargetOfferID, offerSPB) || conv.Quantity != 25 {
 		t.Errorf("conversion = %+v, trial %s", conv, trial.ID)
 	}
-	again, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, offerSPB, 25, "conv-1")
+	again, err := e.c.ConvertTrial(ctx, cust.TenantID, trial.ID, msapi.OrderLine{OfferID: offerSPB, Quantity: 25}, "conv-1")
 	if err != nil || again.SubscriptionID != conv.SubscriptionID {
 		t.Errorf("repeat with same request id: %+v, %v", again, err)
 	}
@@ -353,8 +353,15 @@ func TestSandboxIdempotentOrderAndLicenses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.ID == "" || second.ID != first.ID || len(first.Lines) != 1 || first.Lines[0].SubscriptionID == "" {
+	// New commerce: the checkout answers a pending order with no
+	// subscription yet; the same request id finds the same cart and order.
+	if first.ID == "" || second.ID != first.ID || first.CartID == "" || second.CartID != first.CartID ||
+		first.Status != "pending" || len(first.Lines) != 1 || first.Lines[0].SubscriptionID != "" {
 		t.Fatalf("orders %+v / %+v", first, second)
+	}
+	done, err := e.c.GetOrder(ctx, cust.TenantID, first.ID)
+	if err != nil || done.Status != "completed" || len(done.Lines) != 1 || done.Lines[0].SubscriptionID == "" {
+		t.Fatalf("order read back: %+v, %v", done, err)
 	}
 	after, err := e.c.Subscriptions(ctx, cust.TenantID)
 	if err != nil {
@@ -368,7 +375,7 @@ func TestSandboxIdempotentOrderAndLicenses(t *testing.T) {
 	if err != nil || len(admins) == 0 {
 		t.Fatal(admins, err)
 	}
-	sku := strings.ToLower(offerBasic) // the sandbox's Basic SKU id equals its offer id
+	sku := "3b555118-da6a-4418-894f-7df1e2096870" // the Basic license SKU (Graph skuId)
 	if err := e.c.AssignLicenses(ctx, cust.TenantID, admins[0].ID, []string{sku}, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -122,7 +122,7 @@ var responseKinds = []responseKind{
 		return err
 	}},
 	{"conversions", func(ctx context.Context, c *msapi.Client) error {
-		_, err := c.ConvertTrial(ctx, fuzzTenant, "sub-1", "OFFER-1", 5, "req-1")
+		_, err := c.ConvertTrial(ctx, fuzzTenant, "sub-1", msapi.OrderLine{OfferID: "OFFER-1", Quantity: 5}, "req-1")
 		return err
 	}},
 	{"order", func(ctx context.Context, c *msapi.Client) error {

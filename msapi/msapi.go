@@ -115,11 +115,14 @@ type SubscribedSKU struct {
 	Status        string
 }
 
-// OrderLine is one line of a purchase.
+// OrderLine is one line of a purchase. OfferID is the new-commerce catalog
+// item id (productId:skuId:availabilityId).
 type OrderLine struct {
 	OfferID      string
 	FriendlyName string
 	Quantity     int
+	TermDuration string // P1M, P1Y or P3Y; default P1M
+	BillingCycle string // monthly or annual; default the request's, then monthly
 }
 
 // OrderRequest is a purchase for a customer. RequestID is the idempotency key:
@@ -130,9 +133,12 @@ type OrderRequest struct {
 	Lines        []OrderLine
 }
 
-// Order is a placed order.
+// Order is a placed order. A new-commerce order is "pending" until Microsoft
+// has provisioned it: its lines have subscription ids once "completed".
+// CartID is the cart it was checked out from.
 type Order struct {
 	ID     string
+	CartID string
 	Status string // pending, completed, cancelled, unknown
 	Lines  []OrderedLine
 }
@@ -224,11 +230,25 @@ type Microsoft interface {
 	Subscriptions(ctx context.Context, tenantID string) ([]Subscription, error)
 	SubscribedSKUs(ctx context.Context, tenantID string) ([]SubscribedSKU, error)
 	DirectoryRoleMembers(ctx context.Context, tenantID, roleTemplateID string) ([]User, error)
-	// ConvertTrial converts trial subscriptionID to targetOfferID; requestID
-	// is the idempotency key (MS-RequestId), stable across retries.
-	ConvertTrial(ctx context.Context, tenantID, subscriptionID, targetOfferID string, quantity int, requestID string) (Conversion, error)
-	// PlaceOrder buys; ErrRelationshipMissing when the customer has not accepted.
+	// ConvertTrial makes trial subscriptionID paid as target: its OfferID
+	// (the paid catalog item), Quantity, TermDuration and BillingCycle
+	// (defaults P1M, monthly). requestID is the idempotency key
+	// (MS-RequestId), stable across retries.
+	ConvertTrial(ctx context.Context, tenantID, subscriptionID string, target OrderLine, requestID string) (Conversion, error)
+	// PlaceOrder buys through a cart and its checkout; ErrRelationshipMissing
+	// when the customer has not accepted. The order may be pending.
 	PlaceOrder(ctx context.Context, tenantID string, req OrderRequest) (Order, error)
+	// CreateCart and CheckoutCart are PlaceOrder's two steps, for a caller
+	// that records the cart between them: checking a cart out again answers
+	// the first checkout (checkout-a-cart), so it never buys twice.
+	CreateCart(ctx context.Context, tenantID string, req OrderRequest) (cartID string, err error)
+	CheckoutCart(ctx context.Context, tenantID, cartID string) (Order, error)
+	// GetOrder reads an order back (get-an-order-by-id), to see a pending
+	// order complete.
+	GetOrder(ctx context.Context, tenantID, orderID string) (Order, error)
+	// Availabilities lists how a product's SKU is sold in country
+	// (get-a-list-of-availabilities-for-a-sku).
+	Availabilities(ctx context.Context, productID, skuID, country string) ([]Availability, error)
 	// AssignLicenses adds (and removes) license SKUs of a user.
 	AssignLicenses(ctx context.Context, tenantID, userID string, add, remove []string) error
 	// CreateCustomer creates a new tenant as a customer of the partner.

@@ -112,25 +112,3 @@ func TestGraphNextLinkToOtherHostRefused(t *testing.T) {
 		t.Errorf("%d requests", n)
 	}
 }
-
-func TestConversionsAsBareArrayAndResultError(t *testing.T) {
-	f := newFakeMS(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			writeJSON(w, 200, []wire.Conversion{{OfferID: "trial", TargetOfferID: "PAID", Quantity: 1}})
-			return
-		}
-		writeJSON(w, 200, wire.ConversionResult{Error: &wire.ConversionError{ErrorCode: "SeatsExceeded", Description: "Too many seats."}})
-	})
-	_, err := f.client().ConvertTrial(context.Background(), "t1", "sub1", "paid", 3, "req-1")
-	var apiErr *msapi.APIError
-	if !errors.As(err, &apiErr) || !errors.Is(err, msapi.ErrInvalidRequest) || apiErr.Message != "Too many seats." {
-		t.Fatalf("err = %v", err)
-	}
-	reqs := f.requests()
-	if got := reqs[1].Header.Get(wire.HeaderRequestID); got != "req-1" || reqs[1].Header.Get("Authorization") == "" {
-		t.Errorf("POST MS-RequestId = %q", got)
-	}
-	if !strings.Contains(f.bodies[1], `"quantity":3`) || !strings.Contains(f.bodies[1], `"targetOfferId":"PAID"`) {
-		t.Errorf("POST body = %s", f.bodies[1])
-	}
-}

@@ -377,7 +377,11 @@ func TestCallerCancellationIsNotRetried(t *testing.T) {
 
 func TestPOSTRetriedWithCallersRequestID(t *testing.T) {
 	f := newFakeMS(t, sequence(status(503, "1"), func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 201, wire.Order{ID: "order-1", Status: "completed", LineItems: []wire.OrderLineItem{{OfferID: "o1", Quantity: 5, SubscriptionID: "sub-1"}}})
+		if strings.HasSuffix(r.URL.Path, "/checkout") {
+			writeJSON(w, 200, wire.CartCheckoutResult{Orders: []wire.Order{{ID: "order-1", Status: "completed", LineItems: []wire.OrderLineItem{{OfferID: "o1", Quantity: 5, SubscriptionID: "sub-1"}}}}})
+			return
+		}
+		writeJSON(w, 201, wire.Cart{ID: "cart-1"})
 	}))
 	order, err := f.client().PlaceOrder(context.Background(), "t1", msapi.OrderRequest{
 		RequestID: "req-42", BillingCycle: "monthly", Lines: []msapi.OrderLine{{OfferID: "o1", FriendlyName: "E3", Quantity: 5}, {OfferID: "o2", Quantity: 1}},
@@ -389,15 +393,15 @@ func TestPOSTRetriedWithCallersRequestID(t *testing.T) {
 		t.Errorf("order = %+v", order)
 	}
 	reqs := f.requests()
-	if len(reqs) != 2 {
+	if len(reqs) != 3 { // the cart POST twice (503, then 201), then its checkout
 		t.Fatalf("%d requests", len(reqs))
 	}
-	for _, r := range reqs {
+	for _, r := range reqs[:2] {
 		if got := r.Header.Get(wire.HeaderRequestID); got != "req-42" {
 			t.Errorf("MS-RequestId = %q, want the caller's req-42", got)
 		}
 	}
-	if f.bodies[0] != f.bodies[1] || !strings.Contains(f.bodies[0], `"lineItemNumber":1`) || !strings.Contains(f.bodies[0], `"referenceCustomerId":"t1"`) {
+	if f.bodies[0] != f.bodies[1] || !strings.Contains(f.bodies[0], `"id":1`) || !strings.Contains(f.bodies[0], `"catalogItemId":"o1"`) {
 		t.Errorf("bodies differ or are wrong: %q / %q", f.bodies[0], f.bodies[1])
 	}
 }

@@ -10,8 +10,8 @@ import (
 )
 
 const (
-	offerBasic = "3B555118-DA6A-4418-894F-7DF1E2096870"
-	offerSPB   = "CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46"
+	offerBasic = "CFQ7TTC0LH18:0001:CFQ7TTC0K971"
+	offerSPB   = "CFQ7TTC0LCHC:0002:SANDBOXAV003"
 	skuE3      = "6fd2c87f-b296-42f0-b197-1e91e994b900"
 	skuSPB     = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"
 	skuBasic   = "3b555118-da6a-4418-894f-7df1e2096870"
@@ -86,7 +86,7 @@ func TestOrderRefused(t *testing.T) {
 	for name, o := range map[string]wire.Order{
 		"unknown offer": order("00000000-0000-0000-0000-000000000000", 1),
 		"zero quantity": order(offerBasic, 0),
-		"trial offer":   order("6B2A8C57-0F4E-4C6B-9D0E-5C1F7E2A9B31", 1),
+		"trial offer":   order("CFQ7TTC0LCHC:0007:SANDBOXAV013", 1),
 		"no lines":      {BillingCycle: "monthly"},
 	} {
 		status, b, _ := e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+fab+"/orders", tok, o, nil, nil)

@@ -21,7 +21,7 @@ type SubscriptionRecord struct {
 	// Partner is the partner tenant billing it: PartnerTenantID for what we
 	// bought or converted, "" for a Microsoft trial, another id otherwise.
 	Partner string
-	OrderID string // the Partner Center order that created it; "" when seeded or converted
+	OrderID string // the Partner Center order that created it (once completed); "" when seeded or transitioned
 }
 
 // RecordedSubscriptions are the subscriptions of tenantID (every tenant's
@@ -56,8 +56,8 @@ func (s *Sandbox) RecordedRelationships() map[string]string {
 }
 
 // RecordedOrders are the ids of the Partner Center orders placed for
-// tenantID: one per accepted purchase request, a repeated MS-RequestId
-// counting once.
+// tenantID: one per cart checked out (pending or completed) and per legacy
+// order; a repeated cart MS-RequestId or a repeated checkout counts once.
 func (s *Sandbox) RecordedOrders(tenantID string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -72,7 +72,8 @@ func (s *Sandbox) RecordedOrders(tenantID string) []string {
 }
 
 // RecordedConversions counts, per subscription id of tenantID, the distinct
-// conversion requests (MS-RequestIds) Microsoft carried out.
+// transitions (and legacy conversions) Microsoft carried out: one per
+// MS-RequestId.
 func (s *Sandbox) RecordedConversions(tenantID string) map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

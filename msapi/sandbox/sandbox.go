@@ -30,6 +30,9 @@ type Options struct {
 	// saved to (atomically, mode 0600) after every mutation.
 	StatePath string
 	Now       func() time.Time // default time.Now
+	// PendingPolls is how many GETs of a checked-out order answer "pending"
+	// before it completes (0: the first GET completes it).
+	PendingPolls int
 }
 
 // Faults are failures injected into Partner Center and Graph requests (never
@@ -173,6 +176,12 @@ func (s *Sandbox) partnerCenterRoutes(m *http.ServeMux) {
 	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.listConversions))
 	m.Handle("POST /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.postConversion))
 	m.Handle("POST /pc/v1/customers/{id}/orders", s.pc(anyPC, s.postOrder))
+	m.Handle("GET /pc/v1/customers/{id}/orders/{oid}", s.pc(anyPC, s.getOrder))
+	m.Handle("POST /pc/v1/customers/{id}/carts", s.pc(anyPC, s.postCart))
+	m.Handle("GET /pc/v1/products/{pid}/skus/{sid}/availabilities", s.pc(anyPC, s.listAvailabilities))
+	m.Handle("POST /pc/v1/customers/{id}/carts/{cid}/checkout", s.pc(anyPC, s.checkoutCart))
+	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/transitionEligibilities", s.pc(anyPC, s.listTransitionEligibilities))
+	m.Handle("POST /pc/v1/customers/{id}/subscriptions/{sid}/transitions", s.pc(anyPC, s.postTransition))
 	m.Handle("POST /pc/v1/customers", s.pc(anyPC, s.postCustomer))
 	m.Handle("GET /pc/v1/agreements", s.pc(anyPC, s.listAgreementTemplates))
 	m.Handle("GET /pc/v1/customers/{id}/agreements", s.pc(appUserPC, s.listCustomerAgreements))

@@ -24,6 +24,12 @@ type state struct {
 	Orders        map[string]wire.Order   `json:"orders"`        // order id → order
 	OrderRequests map[string]string       `json:"orderRequests"` // tenant|MS-RequestId → order id
 	Conversions   map[string]conversion   `json:"conversions"`   // tenant|subscription|MS-RequestId → result
+	// Carts are new-commerce carts by id; CartRequests maps tenant|MS-RequestId
+	// of a cart POST to its cart id; PendingOrders are the checked-out orders
+	// not provisioned yet.
+	Carts         map[string]cart         `json:"carts"`
+	CartRequests  map[string]string       `json:"cartRequests"`
+	PendingOrders map[string]pendingOrder `json:"pendingOrders"`
 	// Assignments overrides the seeded license SKUs of a user: tenant → user → SKUs.
 	Assignments map[string]map[string][]string `json:"assignments"`
 	// Created are the tenants created through POST /v1/customers;
@@ -50,13 +56,17 @@ type subscription struct {
 	Status       string    `json:"status"`
 	IsTrial      bool      `json:"isTrial"`
 	BillingCycle string    `json:"billingCycle"`
+	TermDuration string    `json:"termDuration,omitempty"`
 	Partner      string    `json:"partner"` // partner tenant id billing it; "" for Microsoft (trials)
 	OrderID      string    `json:"orderId,omitempty"`
 	Created      time.Time `json:"created"`
 }
 
+// conversion is a trial made paid: by the legacy conversion (Result) or by a
+// new-commerce transition (Transition).
 type conversion struct {
-	Result wire.ConversionResult `json:"result"`
+	Result     wire.ConversionResult `json:"result"`
+	Transition *wire.Transition      `json:"transition,omitempty"`
 }
 
 var seedTime = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -68,6 +78,9 @@ func seedState(c *catalog) *state {
 		Orders:           map[string]wire.Order{},
 		OrderRequests:    map[string]string{},
 		Conversions:      map[string]conversion{},
+		Carts:            map[string]cart{},
+		CartRequests:     map[string]string{},
+		PendingOrders:    map[string]pendingOrder{},
 		Assignments:      map[string]map[string][]string{},
 		CustomerRequests: map[string]string{},
 		Agreements:       map[string][]wire.CustomerAgreement{},
@@ -76,11 +89,11 @@ func seedState(c *catalog) *state {
 	fabrikam, _ := c.tenant("fabrikam.onmicrosoft.com")
 	northwind, _ := c.tenant(northwindInitial)
 	st.Subscriptions = []*subscription{
-		{ID: deriveID("sub/contoso/e3"), TenantID: contoso.ID, OfferID: "796B6B5F-613C-4E24-A17C-EBA730D49C02", SkuID: skuE3,
+		{ID: deriveID("sub/contoso/e3"), TenantID: contoso.ID, OfferID: "CFQ7TTC0LF8R:0001:SANDBOXAV004", SkuID: skuE3,
 			Quantity: 25, Status: "active", BillingCycle: "monthly", Partner: otherPartnerID, Created: seedTime},
-		{ID: deriveID("sub/fabrikam/spb-trial"), TenantID: fabrikam.ID, OfferID: "6B2A8C57-0F4E-4C6B-9D0E-5C1F7E2A9B31", SkuID: skuSPB,
+		{ID: deriveID("sub/fabrikam/spb-trial"), TenantID: fabrikam.ID, OfferID: "CFQ7TTC0LCHC:0007:SANDBOXAV013", SkuID: skuSPB,
 			Quantity: 25, Status: "active", IsTrial: true, BillingCycle: "none", Created: seedTime},
-		{ID: deriveID("sub/northwind/e3"), TenantID: northwind.ID, OfferID: "796B6B5F-613C-4E24-A17C-EBA730D49C02", SkuID: skuE3,
+		{ID: deriveID("sub/northwind/e3"), TenantID: northwind.ID, OfferID: "CFQ7TTC0LF8R:0001:SANDBOXAV004", SkuID: skuE3,
 			Quantity: northwind.Dir.count(), Status: "active", BillingCycle: "annual", Partner: otherPartnerID, Created: seedTime},
 	}
 	return st
@@ -164,6 +177,15 @@ func (st *state) fillMaps() {
 	}
 	if st.Conversions == nil {
 		st.Conversions = map[string]conversion{}
+	}
+	if st.Carts == nil {
+		st.Carts = map[string]cart{}
+	}
+	if st.CartRequests == nil {
+		st.CartRequests = map[string]string{}
+	}
+	if st.PendingOrders == nil {
+		st.PendingOrders = map[string]pendingOrder{}
 	}
 	if st.Assignments == nil {
 		st.Assignments = map[string]map[string][]string{}

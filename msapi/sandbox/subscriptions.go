@@ -27,6 +27,7 @@ func subscriptionJSON(sub *subscription) wire.Subscription {
 		Status:       sub.Status,
 		IsTrial:      sub.IsTrial,
 		BillingCycle: sub.BillingCycle,
+		TermDuration: sub.TermDuration,
 		OrderID:      sub.OrderID,
 		Attributes:   wire.Attributes{ObjectType: "Subscription"},
 	}
@@ -214,4 +215,109 @@ func (st *state) unassignBeyond(t *tenant, sku string, quantity int) {
 			excess--
 		}
 	}
+}
+
+// listTransitionEligibilities is GET …/subscriptions/{sid}/transitionEligibilities
+// (transition-a-new-commerce-subscription): a trial may transition to its
+// paid catalog item at once (eligibilityType=immediate); paid subscriptions
+// have no transition in the sandbox (an assumption: upgrades are not sold).
+func (s *Sandbox) listTransitionEligibilities(w http.ResponseWriter, r *http.Request, _ token) {
+	t, ok := s.customerOf(w, r)
+	if !ok {
+		return
+	}
+	if typ := r.URL.Query().Get("eligibilityType"); typ != "" && !strings.EqualFold(typ, wire.EligibilityNow) && !strings.EqualFold(typ, "scheduled") {
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "eligibilityType must be immediate or scheduled.")
+		return
+	}
+	s.mu.Lock()
+	sub, found := s.st.subscriptionOf(t, r.PathValue("sid"))
+	var items []wire.TransitionEligibility
+	if found && sub.IsTrial && !strings.EqualFold(r.URL.Query().Get("eligibilityType"), "scheduled") {
+		p, _ := productByOffer(sub.OfferID)
+		items = append(items, wire.TransitionEligibility{CatalogItemID: p.OfferID, Title: p.Name, Quantity: sub.Quantity,
+			Eligibilities: []wire.TransitionEligibilityDetail{{IsEligible: true, TransitionType: wire.TransitionOnly}}})
+	}
+	s.mu.Unlock()
+	if !found {
+		writePCError(w, http.StatusNotFound, codeSubscriptionNotFound, "Subscription "+r.PathValue("sid")+" was not found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, collection("Collection", items))
+}
+
+// postTransition is POST …/subscriptions/{sid}/transitions: a trial becomes
+// its paid catalog item with the quantity asked (more seats than the trial
+// had are simply the new quantity). Repeating the MS-RequestId returns the
+// first answer.
+//
+// Assumptions where the page is silent: the trial's subscription id is kept
+// (the answer's toSubscriptionId names it), its assignments are kept up to
+// the quantity (see unassignBeyond), the Microsoft Customer Agreement must be
+// attested as for any purchase, and an ineligible target is refused 400 with
+// the code the client maps to msapi.ErrConversionIneligible.
+func (s *Sandbox) postTransition(w http.ResponseWriter, r *http.Request, _ token) {
+	t, ok := s.customerOf(w, r)
+	if !ok {
+		return
+	}
+	var body wire.Transition
+	if err := decodeBody(r, &body); err != nil || body.ToCatalogItemID == "" {
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "The request body must be a transition with a toCatalogItemId.")
+		return
+	}
+	if body.Quantity < 1 {
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "The quantity must be at least 1.")
+		return
+	}
+	term, cycle := strings.ToUpper(body.TermDuration), strings.ToLower(body.BillingCycle)
+	if term == "" {
+		term = wire.TermMonth
+	}
+	if cycle == "" {
+		cycle = wire.BillingMonthly
+	}
+	if cycles, ok := terms[term]; !ok || !containsFold(cycles, cycle) {
+		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "termDuration "+body.TermDuration+" with billingCycle "+body.BillingCycle+" is not offered.")
+		return
+	}
+	sid := strings.ToLower(r.PathValue("sid"))
+	reqID := r.Header.Get(wire.HeaderRequestID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if reqID != "" {
+		if prev, ok := s.st.Conversions[key(t.ID, sid, reqID)]; ok && prev.Transition != nil {
+			writeJSON(w, http.StatusOK, prev.Transition)
+			return
+		}
+	}
+	sub, found := s.st.subscriptionOf(t, sid)
+	if !found {
+		writePCError(w, http.StatusNotFound, codeSubscriptionNotFound, "Subscription "+sid+" was not found.")
+		return
+	}
+	if s.agreementRequired(w, t) {
+		return
+	}
+	p, _ := productByOffer(sub.OfferID)
+	if !sub.IsTrial || !strings.EqualFold(body.ToCatalogItemID, p.OfferID) {
+		writePCError(w, http.StatusBadRequest, wire.CodeConversionIneligible, "Subscription "+sub.ID+" has no transition to "+body.ToCatalogItemID+".")
+		return
+	}
+	from := sub.OfferID
+	sub.OfferID, sub.IsTrial, sub.Quantity = p.OfferID, false, body.Quantity
+	s.st.unassignBeyond(t, sub.SkuID, body.Quantity)
+	sub.Partner, sub.BillingCycle, sub.TermDuration = PartnerTenantID, cycle, term
+	res := &wire.Transition{ID: s.st.nextID("transition/" + t.ID), FromCatalogItemID: from, ToCatalogItemID: p.OfferID,
+		FromSubscriptionID: sub.ID, ToSubscriptionID: sub.ID, Quantity: body.Quantity, TermDuration: term,
+		BillingCycle: cycle, TransitionType: wire.TransitionOnly, Status: wire.OrderCompleted,
+		Attributes: wire.Attributes{ObjectType: "Transition"}}
+	if reqID != "" {
+		s.st.Conversions[key(t.ID, sid, reqID)] = conversion{Transition: res}
+	}
+	if err := s.saveLocked(); err != nil {
+		writePCError(w, http.StatusInternalServerError, 500000, "The transition could not be saved.")
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }

@@ -7,22 +7,44 @@ import (
 	"github.com/google/uuid"
 )
 
-// product is a Microsoft offer the sandbox sells. Ids match the provider
-// catalog so orders placed from it resolve.
+// product is a new-commerce product the sandbox sells: OfferID is the paid
+// catalog item id (productId:skuId:availabilityId), TrialOfferID the catalog
+// item id of its trial. They match flow/catalog/default.json (a test checks
+// it), so orders placed from the embedded catalog resolve.
+//
+// Product and SKU ids are Microsoft's (the Business Basic item is the one of
+// the purchase-new-commerce-license-based example); the availability ids
+// "SANDBOXAV…" and the trial SKU "0007" are sandbox ids: availabilities
+// differ per market and come from get-a-list-of-availabilities.
 type product struct {
 	Name          string
-	OfferID       string // paid offer
-	TrialOfferID  string // trial offer, if the product has one
-	SkuID         string
+	OfferID       string // paid catalog item
+	TrialOfferID  string // trial catalog item, if the product has one
+	SkuID         string // the license SKU (Graph skuId) users are assigned
 	SkuPartNumber string
 }
 
 var products = []product{
-	{"Microsoft 365 Business Basic", "3B555118-DA6A-4418-894F-7DF1E2096870", "", "3b555118-da6a-4418-894f-7df1e2096870", "O365_BUSINESS_ESSENTIALS"},
-	{"Microsoft 365 Business Standard", "F245ECC8-75AF-4F8E-B61F-27D8114DE5F3", "", "f245ecc8-75af-4f8e-b61f-27d8114de5f3", "O365_BUSINESS_PREMIUM"},
-	{"Microsoft 365 Business Premium", "CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46", "6B2A8C57-0F4E-4C6B-9D0E-5C1F7E2A9B31", "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", "SPB"},
-	{"Office 365 E3", "796B6B5F-613C-4E24-A17C-EBA730D49C02", "", "6fd2c87f-b296-42f0-b197-1e91e994b900", "ENTERPRISEPACK"},
-	{"Exchange Online (Plan 1)", "4B9405B0-7788-4568-ADD1-99614E613B69", "", "4b9405b0-7788-4568-add1-99614e613b69", "EXCHANGESTANDARD"},
+	{"Microsoft 365 Business Basic", "CFQ7TTC0LH18:0001:CFQ7TTC0K971", "", "3b555118-da6a-4418-894f-7df1e2096870", "O365_BUSINESS_ESSENTIALS"},
+	{"Microsoft 365 Business Standard", "CFQ7TTC0LDPB:0001:SANDBOXAV002", "", "f245ecc8-75af-4f8e-b61f-27d8114de5f3", "O365_BUSINESS_PREMIUM"},
+	{"Microsoft 365 Business Premium", "CFQ7TTC0LCHC:0002:SANDBOXAV003", "CFQ7TTC0LCHC:0007:SANDBOXAV013", "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", "SPB"},
+	{"Office 365 E3", "CFQ7TTC0LF8R:0001:SANDBOXAV004", "", "6fd2c87f-b296-42f0-b197-1e91e994b900", "ENTERPRISEPACK"},
+	{"Exchange Online (Plan 1)", "CFQ7TTC0LH16:0001:SANDBOXAV005", "", "4b9405b0-7788-4568-add1-99614e613b69", "EXCHANGESTANDARD"},
+}
+
+// Product is a product the sandbox sells, for tests that check it against
+// the provider's catalog.
+type Product struct {
+	Name, CatalogItemID, TrialCatalogItemID, SkuID string
+}
+
+// Products lists what the sandbox sells, in catalog order.
+func Products() []Product {
+	out := make([]Product, len(products))
+	for i, p := range products {
+		out[i] = Product{Name: p.Name, CatalogItemID: p.OfferID, TrialCatalogItemID: p.TrialOfferID, SkuID: p.SkuID}
+	}
+	return out
 }
 
 const (

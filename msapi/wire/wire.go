@@ -272,6 +272,7 @@ type Subscription struct {
 	Status       string     `json:"status"`
 	IsTrial      bool       `json:"isTrial"`
 	BillingCycle string     `json:"billingCycle,omitempty"`
+	TermDuration string     `json:"termDuration,omitempty"` // new commerce
 	OrderID      string     `json:"orderId,omitempty"`
 	Attributes   Attributes `json:"attributes"`
 }
@@ -307,9 +308,11 @@ type OrderLineItem struct {
 	SubscriptionID string `json:"subscriptionId,omitempty"`
 	FriendlyName   string `json:"friendlyName,omitempty"`
 	Quantity       int    `json:"quantity"`
+	TermDuration   string `json:"termDuration,omitempty"` // new commerce
 }
 
-// Order is POST /v1/customers/{id}/orders (request and response).
+// Order is an order: an item of a checkout's orders and the answer of
+// GET /v1/customers/{id}/orders/{order-id} (and the legacy POST …/orders).
 type Order struct {
 	ID                  string          `json:"id,omitempty"`
 	ReferenceCustomerID string          `json:"referenceCustomerId"`
