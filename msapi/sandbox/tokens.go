@@ -24,6 +24,9 @@ const (
 	pcAppUser
 	graphApp  // partner app in a customer tenant (needs the relationship)
 	graphUser // delegated, as a user of the tenant
+	// graphPartner is App+User Graph: the partner's user (refresh token) in
+	// TenantID, the partner's own tenant or a customer's (reached through GDAP).
+	graphPartner
 )
 
 // token is what an opaque access token stands for.
@@ -170,6 +173,9 @@ func (s *Sandbox) grantRefreshToken(r *http.Request, scope string) (token, *toke
 	if !equalSecret(r.PostForm.Get("refresh_token"), RefreshToken) {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", 70000, "Provided grant is invalid or malformed."}
 	}
+	if scope == wire.ScopeGraph {
+		return s.grantPartnerGraph(r.PathValue("tenant"))
+	}
 	if scope != wire.ScopePartnerCenter {
 		return token{}, badScope(scope)
 	}
@@ -302,7 +308,7 @@ func (s *Sandbox) graph(h tokenHandler) http.Handler {
 			return
 		}
 		tok, why := s.authenticate(r)
-		if why == "" && tok.Kind != graphApp && tok.Kind != graphUser {
+		if why == "" && tok.Kind != graphApp && tok.Kind != graphUser && tok.Kind != graphPartner {
 			why = "Access token validation failure. Invalid audience."
 		}
 		if why != "" {
