@@ -59,6 +59,8 @@ type Service struct {
 	// setting never lowers security.
 	SkipAdminVerification bool
 	UserBatch             int // users saved per batch (default DefaultUserBatch)
+	// GDAP are the provider's admin relationship settings (issue 12 part 3, flow/gdap.go).
+	GDAP GDAPSettings
 }
 
 func (s *Service) now() time.Time {

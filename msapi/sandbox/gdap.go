@@ -479,3 +479,21 @@ func (s *Sandbox) grantPartnerGraph(tenantPath string) (token, *tokenError) {
 	}
 	return token{Kind: graphPartner, TenantID: t.ID}, nil
 }
+
+// TerminateGDAP ends the tenant's active relationships, as the customer's
+// administrator can in the admin center (the documented terminationRequested
+// and terminating steps are collapsed: assumption).
+func (s *Sandbox) TerminateGDAP(tenantDomainOrID string) error {
+	t, ok := s.catalog.tenant(tenantDomainOrID)
+	if !ok {
+		return fmt.Errorf("tenant %s: %w", tenantDomainOrID, ErrGDAPNotPending)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.st.GDAP {
+		if g.CustomerID == t.ID && g.statusAt(s.now()) == msapi.GDAPActive {
+			g.Status, g.Modified = msapi.GDAPTerminated, s.now().UTC()
+		}
+	}
+	return s.saveLocked()
+}
