@@ -26,6 +26,7 @@ const (
 	StepAgreement  StepID = "agreement" // the Microsoft Customer Agreement, in every path
 	StepAdmin      StepID = "admin"
 	StepConsent    StepID = "consent"
+	StepGDAP       StepID = "gdap" // the admin relationship (GDAP), after the invitation
 	StepReview     StepID = "review"
 	StepPay        StepID = "pay"
 	StepProcessing StepID = "processing"
@@ -46,7 +47,7 @@ const (
 )
 
 var (
-	customerSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepReview, StepPay, StepProcessing, StepDone}
+	customerSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepGDAP, StepReview, StepPay, StepProcessing, StepDone}
 	// newAccountSteps is the customer's path with "Create a new Microsoft
 	// account": no administrator to verify and no invitation to accept.
 	newAccountSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepReview, StepPay, StepProcessing, StepDone}
@@ -202,7 +203,7 @@ func (a Answers) Validate(step StepID, cat Catalog) error {
 		if a.OrderID == "" {
 			fe.Add("OrderID", errors.New("the order is not created yet: go back to the review"))
 		}
-	case StepInvitation, StepProcessing, StepDone:
+	case StepInvitation, StepGDAP, StepProcessing, StepDone:
 	default:
 		return fmt.Errorf("unknown step %q", step)
 	}
@@ -257,7 +258,12 @@ func (a Answers) validateDetails(fe *FieldErrors) {
 // step), the order's state decides: see StepForOrder.
 func NextStep(a Answers, step StepID, o Order) StepID {
 	switch step {
-	case StepConsent, StepCreate:
+	case StepConsent:
+		if a.Mode == ModeCustomer && o.TenantID != "" && o.Status != StatusCancelled {
+			return StepGDAP // the admin relationship, once the invitation is accepted
+		}
+		return StepForOrder(a.Mode, o)
+	case StepGDAP, StepCreate:
 		return StepForOrder(a.Mode, o)
 	case StepReview, StepPay:
 		if o.ID != "" && o.Status != StatusAwaitingPayment {

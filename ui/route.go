@@ -18,6 +18,7 @@ var (
 		flow.StepAgreement:  stateAgreement,
 		flow.StepAdmin:      stateAdmin,
 		flow.StepConsent:    stateConsent,
+		flow.StepGDAP:       stateGDAP,
 		flow.StepReview:     stateReview,
 		flow.StepPay:        stateReview,
 		flow.StepProcessing: stateProcessing,
