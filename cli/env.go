@@ -159,7 +159,9 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		if err != nil {
 			return nil, nil, err
 		}
-		sb, err := newSandboxes(dir, sandbox.Options{})
+		// The sandbox refuses directory calls without GDAP, as Microsoft
+		// does, whenever the provider requests GDAP (issue 12 part 3).
+		sb, err := newSandboxes(dir, sandbox.Options{EnforceGDAP: gdapSettings(cfg).Enabled()})
 		if err != nil {
 			return nil, nil, err
 		}
