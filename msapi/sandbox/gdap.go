@@ -131,12 +131,20 @@ func (s *Sandbox) gdapJSON(g *gdapRelationship) wire.DelegatedAdminRelationship 
 	}
 }
 
-var isoDays = regexp.MustCompile(`^P(\d{1,3})D$`)
+var (
+	isoDays  = regexp.MustCompile(`^P(\d{1,3})D$`)
+	isoYears = regexp.MustCompile(`^P([12])Y$`)
+)
 
-// gdapDuration parses the durations the sandbox accepts: PnD, 1 to 730
-// days (the documented maximum is two years). Other ISO 8601 forms are
-// refused. Assumption: the 400's code.
+// gdapDuration parses the durations the sandbox accepts: "a value between
+// P1D and P2Y inclusive" (tenantrelationship-post-delegatedadminrelationships)
+// written as PnD or PnY (a year counted as 365 days). Other ISO 8601 forms
+// are refused. Assumption: the 400's code.
 func gdapDuration(v string) (time.Duration, bool) {
+	if m := isoYears.FindStringSubmatch(v); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return time.Duration(n*365) * 24 * time.Hour, true
+	}
 	m := isoDays.FindStringSubmatch(v)
 	if m == nil {
 		return 0, false
@@ -175,7 +183,7 @@ func (s *Sandbox) postGDAP(w http.ResponseWriter, r *http.Request, _ token) {
 		return
 	}
 	if _, ok := gdapDuration(req.Duration); !ok {
-		writeGraphError(w, http.StatusBadRequest, "BadRequest", "The duration must be an ISO 8601 duration between P1D and P730D.")
+		writeGraphError(w, http.StatusBadRequest, "BadRequest", "The duration must be an ISO 8601 duration between P1D and P2Y.")
 		return
 	}
 	if strings.TrimSpace(req.DisplayName) == "" || len(req.DisplayName) > 50 {
