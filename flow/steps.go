@@ -51,7 +51,7 @@ var (
 	// newAccountSteps is the customer's path with "Create a new Microsoft
 	// account": no administrator to verify and no invitation to accept.
 	newAccountSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepReview, StepPay, StepProcessing, StepDone}
-	agentSteps      = []StepID{StepLicenses, StepSubdomain, StepDetails, StepAgreement, StepInvitation, StepCreate, StepDone}
+	agentSteps      = []StepID{StepLicenses, StepSubdomain, StepDetails, StepAgreement, StepInvitation, StepCreate, StepGDAP, StepDone}
 )
 
 // Steps lists the steps of mode in order (a copy) on the "Use existing
@@ -263,7 +263,12 @@ func NextStep(a Answers, step StepID, o Order) StepID {
 			return StepGDAP // the admin relationship, once the invitation is accepted
 		}
 		return StepForOrder(a.Mode, o)
-	case StepGDAP, StepCreate:
+	case StepCreate:
+		if a.Mode == ModeAgent && o.TenantID != "" && o.Status != StatusCancelled {
+			return StepGDAP // the invitation was accepted: hand over the admin relationship too
+		}
+		return StepForOrder(a.Mode, o)
+	case StepGDAP:
 		return StepForOrder(a.Mode, o)
 	case StepReview, StepPay:
 		if o.ID != "" && o.Status != StatusAwaitingPayment {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestStepsNavigation(t *testing.T) {
-	if got := Steps(ModeAgent); !reflect.DeepEqual(got, []StepID{"licenses", "subdomain", "details", "agreement", "invitation", "create", "done"}) {
+	if got := Steps(ModeAgent); !reflect.DeepEqual(got, []StepID{"licenses", "subdomain", "details", "agreement", "invitation", "create", "gdap", "done"}) {
 		t.Fatalf("agent steps %v", got)
 	}
 	if got := Steps(ModeCustomer); !reflect.DeepEqual(got, []StepID{"licenses", "account", "details", "agreement", "admin", "consent", "gdap", "review", "pay", "processing", "done"}) {

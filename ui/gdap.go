@@ -40,9 +40,17 @@ func newGDAPScreen(c *common) *gdapScreen {
 
 func (s *gdapScreen) step() flow.StepID { return flow.StepGDAP }
 func (s *gdapScreen) title() string     { return "Approve the admin relationship" }
+
+// gdapFinish lets an agent hand the link over and finish: the customer's
+// administrator approves later, and processing waits for it.
+var gdapFinish = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "finish: approved later"))
+
 func (s *gdapScreen) help() []key.Binding {
 	k := s.c.keys
 	keys := []key.Binding{k.Open, k.Reopen, k.Copy}
+	if s.c.agentMode() && s.link.url != "" {
+		keys = []key.Binding{gdapFinish, k.Open, k.Copy}
+	}
 	if s.waiting {
 		keys = append(keys, k.Cancel)
 	}
@@ -111,6 +119,9 @@ func (s *gdapScreen) checked(msg gdapCheckedMsg) tea.Cmd {
 func (s *gdapScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
 	switch {
+	case s.c.agentMode() && s.link.url != "" && key.Matches(msg, gdapFinish):
+		s.stopRound()
+		return s.c.forward(flow.StepGDAP)
 	case key.Matches(msg, k.QR):
 		s.link.bigQR = !s.link.bigQR && s.link.qr != ""
 	case s.link.url == "" && key.Matches(msg, k.Reopen):
@@ -136,6 +147,9 @@ func (s *gdapScreen) view() string {
 		text += "We ask for these roles in your Microsoft account: " + sanitizeN(strings.Join(s.g.Roles, ", "), 200) + ". "
 	}
 	text += sanitize(s.g.Explain())
+	if s.c.agentMode() && s.link.url != "" {
+		text += "\n\nHand the link to the customer's Global administrator, or press f to finish: the order is set up once it is approved."
+	}
 	if s.err != "" {
 		text += "\n\n" + st.Error.Render(s.err)
 	}

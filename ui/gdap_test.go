@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/flow"
 	"onboard/internal/testworld"
 )
 
@@ -59,4 +60,19 @@ func TestGDAPCopyOpenAndApproval(t *testing.T) {
 	}
 	h.pollGDAP()
 	h.requireState(stateReview)
+}
+
+// TestAgentGDAPHandOver: on the agent's path the approval link follows the
+// created order; the agent hands it over and finishes (f), the customer's
+// administrator approves later.
+func TestAgentGDAPHandOver(t *testing.T) {
+	h := newHarness(t, agentMode(flow.PolicyPayFirst), func(w *world, _ *Options) { w.svc.GDAP = testworld.GDAPSettings() })
+	h.requireState(stateLicenses)
+	h.toInvitation()
+	h.waitForAcceptance()
+	h.requireState(stateGDAP)
+	h.requireView("f finish")
+	h.golden()
+	h.key("f")
+	h.requireState(stateAgentDone)
 }

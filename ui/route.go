@@ -31,6 +31,7 @@ var (
 		flow.StepAgreement:  stateAgreement,
 		flow.StepInvitation: stateInvitation,
 		flow.StepCreate:     stateCreate,
+		flow.StepGDAP:       stateGDAP,
 		flow.StepProcessing: stateProcessing,
 		flow.StepDone:       stateAgentDone,
 	}

@@ -41,3 +41,25 @@ func joinRoles(roles []string) string {
 	}
 	return out
 }
+
+// handOverGDAP is the agent's admin relationship step: the link is handed
+// to the customer's administrator, who approves it later; processing waits
+// for it. Nothing to do once the invitation is not accepted yet or the
+// provider does not request GDAP.
+func (s *session) handOverGDAP() error {
+	if s.order.ID == "" || s.order.TenantID == "" {
+		return nil
+	}
+	g, err := s.Backend.GDAPStatus(s.ctx, s.order.ID)
+	if err != nil {
+		s.say("The admin relationship could not be requested yet (%s); it is requested again when the order is set up.", clean(flow.Explain(err), 200))
+		return nil
+	}
+	if g.Ready() {
+		return nil
+	}
+	s.say("We ask for these roles in the customer's Microsoft account: %s.", clean(joinRoles(g.Roles), 300))
+	s.offerURL("the admin relationship's approval page", g.URL)
+	s.say("Hand this link to the customer's Global administrator: the licenses are set up once it is approved.")
+	return nil
+}
