@@ -79,8 +79,8 @@ func TestDirectoryCallsRefused(t *testing.T) {
 	if st != http.StatusForbidden || ge.Error.Code != "Authorization_RequestDenied" || ge.Error.InnerError == nil || ge.Error.InnerError.RequestID == "" {
 		t.Fatalf("graph users without GDAP: %d %s", st, b)
 	}
-	if st, b, _ := e.call("GET", e.urls.Graph+"/tenantRelationships/delegatedAdminRelationships/x", e.graphAppToken("contoso.onmicrosoft.com"), nil, nil, nil); st != http.StatusForbidden {
-		t.Fatalf("GDAP API with a customer's app-only token: %d %s", st, b)
+	if st, b, _ := e.call("GET", e.urls.Graph+"/tenantRelationships/delegatedAdminRelationships/x", e.partnerGraphToken(id), nil, nil, nil); st != http.StatusForbidden {
+		t.Fatalf("GDAP API with a token of the customer's tenant: %d %s", st, b)
 	}
 }
 
@@ -154,5 +154,19 @@ func TestGDAPApprovalPageInChromium(t *testing.T) {
 	}
 	if got := e.gdapStatus(id); got != msapi.GDAPActive {
 		t.Fatalf("status after approving in the browser = %s", got)
+	}
+}
+
+// TestAppOnlyCustomerTokenRefusedWithGDAP: with EnforceGDAP a reseller
+// relationship gives the partner's app no consent in the customer's tenant.
+func TestAppOnlyCustomerTokenRefusedWithGDAP(t *testing.T) {
+	e := newEnv(t, sandbox.Options{EnforceGDAP: true})
+	e.accept("admin@contoso.onmicrosoft.com", "Contoso-Admin-1")
+	status, _, bad := e.tokenReq("contoso.onmicrosoft.com", url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {e.cred.ClientID},
+		"client_secret": {e.cred.ClientSecret}, "scope": {wire.ScopeGraph},
+	})
+	if status != http.StatusBadRequest || len(bad.ErrorCodes) != 1 || bad.ErrorCodes[0] != wire.AADSTSNoConsent {
+		t.Fatalf("app-only token of a customer tenant: %d %+v", status, bad)
 	}
 }

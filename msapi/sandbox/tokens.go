@@ -159,7 +159,10 @@ func (s *Sandbox) grantClientCredentials(r *http.Request, scope string) (token, 
 	s.mu.Lock()
 	linked := s.st.hasRelationship(t.ID)
 	s.mu.Unlock()
-	if !linked {
+	// With EnforceGDAP the partner's app has no consent in a customer's
+	// tenant: a reseller relationship gives no directory access (issue 12,
+	// part 3; the AADSTS65001 answer is an assumption, as below).
+	if !linked || s.opts.EnforceGDAP {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", wire.AADSTSNoConsent,
 			"The user or administrator has not consented to use the application with ID '" + ClientID + "' named '" + PartnerName + "'. Send an interactive authorization request for this user and resource."}
 	}
