@@ -25,7 +25,7 @@ func TestAccessibleFrontEndRunsTheAgentFlow(t *testing.T) {
 		t.Fatalf("runAccessible = %v, want the end of the answers in agent mode", err)
 	}
 	for _, want := range []string{"Acme: Microsoft 365 sign-up on a customer's behalf (agent: Sam).",
-		"Step 2 of 7: Customer's Microsoft account", "No such account"} {
+		"Step 2 of 8: Customer's Microsoft account", "No such account"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

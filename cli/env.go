@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -133,6 +134,7 @@ func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, e
 		DraftTTL:              cfg.Duration("draft_ttl"),
 		InvitationURLOverride: cfg.Get("invitation_url"),
 		SkipAdminVerification: !cfg.Bool("verify_admin"),
+		GDAP:                  gdapSettings(cfg),
 	}
 	return e, nil
 }
@@ -163,7 +165,9 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		if err != nil {
 			return nil, nil, err
 		}
-		sb, err := newSandboxes(dir, sandbox.Options{Faults: faults})
+		// The sandbox refuses directory calls without GDAP, as Microsoft
+		// does, whenever the provider requests GDAP (issue 12 part 3).
+		sb, err := newSandboxes(dir, sandbox.Options{Faults: faults, EnforceGDAP: gdapSettings(cfg).Enabled()})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -176,6 +180,7 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 			mcfg.PartnerCenterURL, mcfg.GraphURL, mcfg.LoginURL = u.PartnerCenter, u.Graph, u.Login
 			mcfg.PartnerTenantID, mcfg.ClientID, mcfg.ClientSecret = cr.PartnerTenantID, cr.ClientID, cr.ClientSecret
 			mcfg.RefreshToken, mcfg.PublicClientID = cr.RefreshToken, cr.PublicClientID
+			mcfg.GDAPApprovalURL = u.GDAPApproval
 		}
 		if payURL == "" {
 			payURL = sb.base + "/pay"
@@ -269,4 +274,15 @@ func openAll(ctx context.Context, cfg *config.Config) (*env, error) {
 		return nil, err
 	}
 	return openEnv(ctx, cfg, cat)
+}
+
+// gdapSettings are the provider's GDAP settings (issue 12 part 3).
+func gdapSettings(cfg *config.Config) flow.GDAPSettings {
+	var roles []string
+	for _, r := range strings.Split(cfg.Get("gdap_roles"), ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			roles = append(roles, strings.ToLower(r))
+		}
+	}
+	return flow.GDAPSettings{Roles: roles, Duration: cfg.Get("gdap_duration"), Group: strings.TrimSpace(cfg.Get("gdap_group"))}
 }

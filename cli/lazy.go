@@ -139,6 +139,14 @@ func (b *lazyBackend) RefreshConsent(ctx context.Context, orderID string) (flow.
 	return s.RefreshConsent(ctx, orderID)
 }
 
+func (b *lazyBackend) GDAPStatus(ctx context.Context, orderID string) (flow.GDAP, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.GDAP{}, err
+	}
+	return s.GDAPStatus(ctx, orderID)
+}
+
 func (b *lazyBackend) CreateOrder(ctx context.Context, a flow.Answers) (flow.Order, error) {
 	s, err := b.get(ctx)
 	if err != nil {

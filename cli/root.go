@@ -73,6 +73,7 @@ func newRoot(g *globals) *cobra.Command {
 	g.bind(pf.StringP, "microsoft", "", "Microsoft backend: sandbox or partner-center")
 	g.bind(pf.StringP, "sandbox_addr", "", "address of the in-process sandbox (default 127.0.0.1:0)")
 	g.bind(pf.StringP, "kiosk", "", "kiosk mode: full screen, leave only with the admin PIN (see `onboard kiosk`)")
+	g.bind(pf.StringP, "gdap_group", "", "GDAP: the partner's security group given the admin relationship's roles (empty: GDAP is not requested)")
 	g.bind(pf.StringP, "accessible", "", "plain line prompts for screen readers (also ACCESSIBLE=1, TERM=dumb)")
 	pf.Lookup("kiosk").NoOptDefVal = "true"
 	pf.Lookup("accessible").NoOptDefVal = "true"

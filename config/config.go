@@ -60,6 +60,12 @@ var Settings = []Setting{
 	{Key: "client_secret", Secret: true, Help: "the partner application's client secret"},
 	{Key: "refresh_token", Secret: true, Help: "App+User refresh token (relationship requests, trial conversions)"},
 	{Key: "invitation_url", Help: "fixed invitation URL; wins over the one Partner Center gives"},
+	{Key: "gdap_roles", Help: "GDAP: comma-separated role template ids asked of the customer; empty: Directory Readers, " +
+		"License Administrator, User Administrator (88d8e3e3-8f55-4a1e-953a-9b9898b8876b, 4d6ac14f-3453-41d0-bef9-a3e0c569773a, " +
+		"fe930be7-5e62-47db-91af-98c3a49a38b1)"},
+	{Key: "gdap_duration", Default: "P730D", Help: "GDAP: how long the admin relationship lasts (ISO 8601, at most P730D)"},
+	{Key: "gdap_group", Help: "GDAP: the partner's security group given the roles; empty: GDAP is not requested (sandbox: " +
+		"7c1f4e2a-5b3d-4c6e-8f9a-0b1c2d3e4f5a)"},
 	{Key: "verify_admin", Default: "true", Help: "verify the Global administrator's password before the invitation"},
 	{Key: "payment", Default: "sandbox", Help: "payment gateway: sandbox"},
 	{Key: "payment_url", Help: "payment gateway base URL (empty: the built-in sandbox)"},

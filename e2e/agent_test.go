@@ -97,7 +97,7 @@ var orderNumberRE = regexp.MustCompile(`Order number:\s+(\S+)`)
 func (w *wizard) agentToInvitation() string {
 	w.see("AGENT alice", "Choose licenses")
 	w.chooseSeats(2, 10)
-	w.see("Step 2 of 7", "Customer's account")
+	w.see("Step 2 of 8", "Customer's account") // 8: the GDAP step (issue 12 part 3)
 	w.typeLine("nosuchcompany")
 	w.see("No such account")
 	for range len("nosuchcompany") {

@@ -37,6 +37,11 @@ type App interface {
 	CheckConsent(ctx context.Context, orderID string) (Consent, error)
 	RefreshConsent(ctx context.Context, orderID string) (Order, error)
 
+	// The admin relationship (GDAP, issue 12 part 3): GDAPStatus requests it
+	// once the invitation is accepted, looks its approval up once, and gives
+	// the provider's group its roles when approved; the import waits for it.
+	GDAPStatus(ctx context.Context, orderID string) (GDAP, error)
+
 	// Orders.
 	CreateOrder(ctx context.Context, a Answers) (Order, error)
 	GetOrder(ctx context.Context, orderID string) (Order, error)

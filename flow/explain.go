@@ -25,6 +25,9 @@ var explanations = []struct {
 		"Sign in with the administrator you entered and accept it again."},
 	{msapi.ErrRelationshipMissing, "The Microsoft account has not accepted the invitation yet. Accept it, then try again."},
 	{ErrConsentPending, "The invitation has not been accepted yet. Accept it on the invitation page, then try again."},
+	{ErrGDAPPending, "A Global administrator of the Microsoft account has not approved the admin relationship yet. " +
+		"Open the approval link, sign in, approve it, then try again."},
+	{ErrGDAPEnded, "The admin relationship expired or was ended. Approve the new one at its link, then try again."},
 	{msapi.ErrAgreementMissing, "The Microsoft Customer Agreement is not accepted yet. Accept it, then try again."},
 	{ErrAgreementNotAttested, "The customer's acceptance of the Microsoft Customer Agreement is not recorded. Record it, then try again."},
 	{msapi.ErrDomainTaken, "That name is taken. Choose another one."},

@@ -39,6 +39,7 @@ type fakeMS struct {
 	created     map[string]string                    // CreateCustomer request id → tenant id
 	createCalls int                                  // CreateCustomer calls that created a tenant
 	loseCreate  bool                                 // the next CreateCustomer creates, then fails as if the answer was lost
+	gdap        fakeGDAP                             // GDAP relationships (fakems_gdap_test.go)
 }
 
 func newFakeMS() *fakeMS {

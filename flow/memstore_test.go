@@ -26,6 +26,7 @@ type memStore struct {
 	drafts    map[string]Draft
 	audit     []AuditEvent
 	baselines map[string]map[string]bool // order id → tenant ids (consent baselines)
+	gdap      map[string]GDAPRecord      // tenant id → admin relationship (memstore_gdap_test.go)
 	fail      func(method string) error
 	now       func() time.Time
 }

@@ -283,6 +283,9 @@ func (r *run) steps(ctx context.Context) (string, error) {
 		r.res.NewAccount = true // a new tenant: nothing to import
 		return "", nil
 	}
+	if err := r.gdap(ctx); err != nil {
+		return stepGDAP, err
+	}
 	if err := r.once(ctx, stepDomains, "", r.domains); err != nil {
 		return stepDomains, err
 	}
@@ -339,6 +342,9 @@ func failReason(o Order, step string, err error) string {
 	switch {
 	case errors.Is(err, msapi.ErrUnavailable), errors.Is(err, msapi.ErrThrottled):
 		return "Microsoft is unavailable; retry later with " + ref
+	case errors.Is(err, ErrGDAPPending):
+		return "A Global administrator of the Microsoft account has not approved the admin relationship yet; " +
+			"approve it at " + gdapLink(err) + ", then retry " + ref
 	case errors.Is(err, msapi.ErrRelationshipMissing):
 		return "The Microsoft account has not accepted the invitation; accept it, then retry " + ref
 	case errors.Is(err, ErrAgreementNotAttested):
@@ -367,10 +373,18 @@ func stepLabel(step string) string {
 		return "importing domains"
 	case step == stepUsers:
 		return "importing users"
+	case step == stepGDAP:
+		return "checking the admin relationship"
 	case step == stepAgreement:
 		return "recording the Microsoft Customer Agreement"
 	case strings.HasPrefix(step, "line:"):
 		return "setting up the licenses"
 	}
 	return "processing"
+}
+
+// gdapLink is the approval link an ErrGDAPPending carries after "approve it at ".
+func gdapLink(err error) string {
+	_, link, _ := strings.Cut(err.Error(), "approve it at ")
+	return link
 }

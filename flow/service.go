@@ -63,6 +63,8 @@ type Service struct {
 	// order (defaults DefaultOrderPolls, DefaultOrderPollWait).
 	OrderPolls    int
 	OrderPollWait time.Duration
+	// GDAP are the provider's admin relationship settings (issue 12 part 3, flow/gdap.go).
+	GDAP GDAPSettings
 }
 
 func (s *Service) now() time.Time {

@@ -26,6 +26,7 @@ const (
 	StepAgreement  StepID = "agreement" // the Microsoft Customer Agreement, in every path
 	StepAdmin      StepID = "admin"
 	StepConsent    StepID = "consent"
+	StepGDAP       StepID = "gdap" // the admin relationship (GDAP), after the invitation
 	StepReview     StepID = "review"
 	StepPay        StepID = "pay"
 	StepProcessing StepID = "processing"
@@ -46,11 +47,11 @@ const (
 )
 
 var (
-	customerSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepReview, StepPay, StepProcessing, StepDone}
+	customerSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepGDAP, StepReview, StepPay, StepProcessing, StepDone}
 	// newAccountSteps is the customer's path with "Create a new Microsoft
 	// account": no administrator to verify and no invitation to accept.
 	newAccountSteps = []StepID{StepLicenses, StepAccount, StepDetails, StepAgreement, StepReview, StepPay, StepProcessing, StepDone}
-	agentSteps      = []StepID{StepLicenses, StepSubdomain, StepDetails, StepAgreement, StepInvitation, StepCreate, StepDone}
+	agentSteps      = []StepID{StepLicenses, StepSubdomain, StepDetails, StepAgreement, StepInvitation, StepCreate, StepGDAP, StepDone}
 )
 
 // Steps lists the steps of mode in order (a copy) on the "Use existing
@@ -202,7 +203,7 @@ func (a Answers) Validate(step StepID, cat Catalog) error {
 		if a.OrderID == "" {
 			fe.Add("OrderID", errors.New("the order is not created yet: go back to the review"))
 		}
-	case StepInvitation, StepProcessing, StepDone:
+	case StepInvitation, StepGDAP, StepProcessing, StepDone:
 	default:
 		return fmt.Errorf("unknown step %q", step)
 	}
@@ -257,7 +258,17 @@ func (a Answers) validateDetails(fe *FieldErrors) {
 // step), the order's state decides: see StepForOrder.
 func NextStep(a Answers, step StepID, o Order) StepID {
 	switch step {
-	case StepConsent, StepCreate:
+	case StepConsent:
+		if a.Mode == ModeCustomer && o.TenantID != "" && o.Status != StatusCancelled {
+			return StepGDAP // the admin relationship, once the invitation is accepted
+		}
+		return StepForOrder(a.Mode, o)
+	case StepCreate:
+		if a.Mode == ModeAgent && o.TenantID != "" && o.Status != StatusCancelled {
+			return StepGDAP // the invitation was accepted: hand over the admin relationship too
+		}
+		return StepForOrder(a.Mode, o)
+	case StepGDAP:
 		return StepForOrder(a.Mode, o)
 	case StepReview, StepPay:
 		if o.ID != "" && o.Status != StatusAwaitingPayment {

@@ -7,13 +7,13 @@ import (
 )
 
 func TestStepsNavigation(t *testing.T) {
-	if got := Steps(ModeAgent); !reflect.DeepEqual(got, []StepID{"licenses", "subdomain", "details", "agreement", "invitation", "create", "done"}) {
+	if got := Steps(ModeAgent); !reflect.DeepEqual(got, []StepID{"licenses", "subdomain", "details", "agreement", "invitation", "create", "gdap", "done"}) {
 		t.Fatalf("agent steps %v", got)
 	}
-	if got := Steps(ModeCustomer); !reflect.DeepEqual(got, []StepID{"licenses", "account", "details", "agreement", "admin", "consent", "review", "pay", "processing", "done"}) {
+	if got := Steps(ModeCustomer); !reflect.DeepEqual(got, []StepID{"licenses", "account", "details", "agreement", "admin", "consent", "gdap", "review", "pay", "processing", "done"}) {
 		t.Fatalf("customer steps %v", got)
 	}
-	if n, of := Number(ModeCustomer, StepAdmin); n != 5 || of != 10 {
+	if n, of := Number(ModeCustomer, StepAdmin); n != 5 || of != 11 {
 		t.Fatalf("admin is step %d of %d", n, of)
 	}
 	if n, of := Number(ModeAgent, StepAdmin); n != 0 || of != 0 {
@@ -131,5 +131,24 @@ func TestAnswersValidate(t *testing.T) {
 	}
 	if err := (Answers{}).Validate("nope", cat); err == nil {
 		t.Fatal("unknown step accepted")
+	}
+}
+
+// TestGDAPStepAfterConsent: a customer's accepted invitation goes to the
+// admin relationship, which then goes where the order continues.
+func TestGDAPStepAfterConsent(t *testing.T) {
+	a := Answers{Mode: ModeCustomer, Account: AccountExisting}
+	o := Order{ID: "o", TenantID: "t", Status: StatusAwaitingPayment}
+	if got := NextStep(a, StepConsent, o); got != StepGDAP {
+		t.Fatalf("after consent: %s, want gdap", got)
+	}
+	if got := NextStep(a, StepGDAP, o); got != StepReview {
+		t.Fatalf("after gdap: %s, want review", got)
+	}
+	if got := PrevStep(a, StepGDAP); got != StepConsent {
+		t.Fatalf("before gdap: %s", got)
+	}
+	if got := NextStep(a, StepConsent, Order{ID: "o", Status: StatusAwaitingConsent}); got != StepConsent {
+		t.Fatalf("invitation not accepted: %s, want consent", got)
 	}
 }

@@ -76,6 +76,12 @@ type Store interface {
 	DeleteDraft(ctx context.Context, code string) error
 	PurgeDrafts(ctx context.Context, now time.Time) (int, error)
 
+	// GDAP relationships (issue 12 part 3), one per customer tenant:
+	// SaveGDAP inserts or updates by tenant; GDAPForTenant returns
+	// ErrNotFound when none was requested.
+	SaveGDAP(ctx context.Context, g GDAPRecord) error
+	GDAPForTenant(ctx context.Context, tenantID string) (GDAPRecord, error)
+
 	Audit(ctx context.Context, ev AuditEvent) error
 	AuditTrail(ctx context.Context, orderID string) ([]AuditEvent, error)
 }

@@ -44,6 +44,9 @@ type Config struct {
 	HTTPClient    *http.Client
 	Sleep         func(ctx context.Context, d time.Duration) error // injectable clock; default real timer honouring ctx
 	PageSize      int                                              // users page size asked for (Graph $top, max 999; default 999)
+	// GDAPApprovalURL is the prefix of the customer's GDAP approval link
+	// (default DefaultGDAPApprovalURL); the relationship id is appended.
+	GDAPApprovalURL string
 }
 
 // Client is the production Microsoft client: Partner Center REST v1, the
@@ -99,6 +102,7 @@ func withDefaults(cfg Config) Config {
 	def(&cfg.GraphURL, DefaultGraphURL)
 	def(&cfg.LoginURL, DefaultLoginURL)
 	def(&cfg.Locale, DefaultLocale)
+	def(&cfg.GDAPApprovalURL, DefaultGDAPApprovalURL)
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}

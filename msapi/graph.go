@@ -15,9 +15,17 @@ import (
 // userSelect is the $select of the users import: only what User carries.
 const userSelect = "id,userPrincipalName,givenName,surname,displayName,usageLocation,accountEnabled,assignedLicenses"
 
-// graphRequest is a Graph GET with the customer tenant's app-only token.
-func (c *Client) graphRequest(op, tenantID, path string) request {
-	return request{op: op, api: graph, method: http.MethodGet, url: c.graphURL + path, token: c.graphToken(tenantID)}
+// graphRequest is a Graph GET in the customer's tenant with the partner's
+// App+User credentials (a token requested at login/{customer-tenant} from
+// the partner's refresh token): dap-api-impact documents the directory
+// calls as App+User only, reaching the tenant through an active GDAP
+// relationship whose roles cover them.
+func (c *Client) graphRequest(op, tenantID, path string) (request, error) {
+	ts, err := c.delegatedToken(op, tenantID)
+	if err != nil {
+		return request{}, err
+	}
+	return request{op: op, api: graph, method: http.MethodGet, url: c.graphURL + path, token: ts}, nil
 }
 
 // Users streams the tenant's users from Graph, one page per fn call. Pages
@@ -25,9 +33,12 @@ func (c *Client) graphRequest(op, tenantID, path string) request {
 func (c *Client) Users(ctx context.Context, tenantID string, fn func(page []User) error) error {
 	op := fmt.Sprintf("list users of %s", tenantID)
 	path := "/users?$top=" + strconv.Itoa(c.cfg.PageSize) + "&$select=" + userSelect
-	r := c.graphRequest(op, tenantID, path)
+	r, err := c.graphRequest(op, tenantID, path)
+	if err != nil {
+		return err
+	}
 	var callerErr error
-	err := graphPages(ctx, c, r, func(body io.Reader) (string, error) {
+	err = graphPages(ctx, c, r, func(body io.Reader) (string, error) {
 		page := make([]User, 0, c.cfg.PageSize)
 		next, err := streamGraphPage(body, func(u *wire.GraphUser) {
 			page = append(page, userFromGraph(u))
@@ -65,7 +76,11 @@ func userFromGraph(u *wire.GraphUser) User {
 // Domains lists the tenant's domains from Graph.
 func (c *Client) Domains(ctx context.Context, tenantID string) ([]Domain, error) {
 	op := fmt.Sprintf("list domains of %s", tenantID)
-	items, err := graphAll[wire.GraphDomain](ctx, c, c.graphRequest(op, tenantID, "/domains"))
+	r, err := c.graphRequest(op, tenantID, "/domains")
+	if err != nil {
+		return nil, err
+	}
+	items, err := graphAll[wire.GraphDomain](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +102,10 @@ func (c *Client) AssignLicenses(ctx context.Context, tenantID, userID string, ad
 	for i, sku := range add {
 		body.AddLicenses[i] = wire.AssignedLicense{SkuID: sku, DisabledPlans: []string{}}
 	}
-	r := c.graphRequest(op, tenantID, "/users/"+url.PathEscape(userID)+"/assignLicense")
+	r, err := c.graphRequest(op, tenantID, "/users/"+url.PathEscape(userID)+"/assignLicense")
+	if err != nil {
+		return err
+	}
 	r.method, r.body = http.MethodPost, body
 	return c.send(ctx, r, nil)
 }

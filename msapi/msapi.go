@@ -260,6 +260,90 @@ type Microsoft interface {
 	// HasAgreement reports whether the customer accepted the Microsoft
 	// Customer Agreement.
 	HasAgreement(ctx context.Context, tenantID string) (bool, error)
+
+	// --- Issue 12 part 3: GDAP (granular delegated admin relationships,
+	// Microsoft Graph, App+User credentials of the partner's tenant). ---
+
+	// CreateGDAPRelationship creates a relationship in status created
+	// (tenantrelationship-post-delegatedadminrelationships).
+	CreateGDAPRelationship(ctx context.Context, req GDAPRequest) (GDAPRelationship, error)
+	// LockGDAPForApproval sends the relationship to the customer: its status
+	// becomes approvalPending (delegatedadminrelationship-post-requests).
+	LockGDAPForApproval(ctx context.Context, relationshipID string) error
+	// GetGDAPRelationship reads a relationship and its status
+	// (delegatedadminrelationship-get); ErrNotFound when there is none.
+	GetGDAPRelationship(ctx context.Context, relationshipID string) (GDAPRelationship, error)
+	// CreateGDAPAccessAssignment gives the partner's security group groupID
+	// roles of an active relationship (delegatedadminrelationship-post-accessassignments).
+	CreateGDAPAccessAssignment(ctx context.Context, relationshipID, groupID string, roleIDs []string) (GDAPAccessAssignment, error)
+	// GDAPApprovalURL is the page where the customer's Global administrator
+	// approves the relationship.
+	GDAPApprovalURL(relationshipID string) string
+}
+
+// GDAP relationship statuses (delegatedAdminRelationship status).
+const (
+	GDAPCreated              = "created"
+	GDAPApprovalPending      = "approvalPending"
+	GDAPApproved             = "approved"
+	GDAPActivating           = "activating"
+	GDAPActive               = "active"
+	GDAPExpiring             = "expiring"
+	GDAPExpired              = "expired"
+	GDAPTerminationRequested = "terminationRequested"
+	GDAPTerminating          = "terminating"
+	GDAPTerminated           = "terminated"
+)
+
+// Role template ids of the Microsoft Entra built-in roles GDAP asks for
+// (Microsoft Entra built-in roles page) and the roles dap-api-impact lists
+// for the directory calls onboard makes.
+const (
+	RoleDirectoryReaders            = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
+	RoleDirectoryWriters            = "9360feb5-f418-4baa-8175-e2a00bac4301"
+	RoleGlobalReader                = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+	RoleLicenseAdministrator        = "4d6ac14f-3453-41d0-bef9-a3e0c569773a"
+	RoleUserAdministrator           = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+	RolePrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814"
+)
+
+// DefaultGDAPRoles are the least-privileged roles the import and license
+// assignment need: Directory Readers, License Administrator, User Administrator.
+var DefaultGDAPRoles = []string{RoleDirectoryReaders, RoleLicenseAdministrator, RoleUserAdministrator}
+
+// DefaultGDAPDuration is the relationship's duration (ISO 8601), the longest allowed.
+const DefaultGDAPDuration = "P730D"
+
+// DefaultGDAPApprovalURL is the prefix of the customer's approval link; the
+// relationship id follows it.
+const DefaultGDAPApprovalURL = "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/"
+
+// GDAPRequest is a relationship to request of a customer.
+type GDAPRequest struct {
+	DisplayName      string // unique among the partner's relationships, at most 50 characters
+	CustomerTenantID string
+	Duration         string   // ISO 8601, e.g. "P730D"
+	RoleIDs          []string // role template ids
+}
+
+// GDAPRelationship is a granular delegated admin relationship.
+type GDAPRelationship struct {
+	ID               string
+	DisplayName      string
+	CustomerTenantID string
+	Status           string // one of the GDAP* statuses
+	RoleIDs          []string
+	Duration         string
+	ActivatedAt      time.Time // zero until active
+	EndAt            time.Time // zero until active
+}
+
+// GDAPAccessAssignment is an access assignment of a relationship.
+type GDAPAccessAssignment struct {
+	ID      string
+	GroupID string
+	Status  string // pending, active, deleting, deleted, error
+	RoleIDs []string
 }
 
 // Defaults for the real client.

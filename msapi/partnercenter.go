@@ -17,6 +17,19 @@ func (c *Client) pcRequest(op, path string) request {
 	return request{op: op, api: partnerCenter, method: http.MethodGet, url: c.pcURL + path, token: c.pcApp}
 }
 
+// pcUserRequest is a Partner Center GET with the App+User token: the
+// directory reads (a user's licenses, subscribed SKUs, directory roles and
+// their members) are App+User only and need a GDAP role (dap-api-impact).
+func (c *Client) pcUserRequest(op, path string) (request, error) {
+	ts, err := c.pcUserToken(op)
+	if err != nil {
+		return request{}, err
+	}
+	r := c.pcRequest(op, path)
+	r.token = ts
+	return r, nil
+}
+
 // customerPath is /v1/customers/{tenant}/{rest...}, each segment escaped.
 func customerPath(tenantID string, rest ...string) string {
 	var b strings.Builder
@@ -151,7 +164,11 @@ func (c *Client) DomainExists(ctx context.Context, domain string) (bool, error) 
 // UserLicenses lists the licenses assigned to a user (Partner Center).
 func (c *Client) UserLicenses(ctx context.Context, tenantID, userID string) ([]License, error) {
 	op := fmt.Sprintf("list licenses of user %s in %s", userID, tenantID)
-	items, err := pcAll[wire.UserLicense](ctx, c, c.pcRequest(op, customerPath(tenantID, "users", userID, "licenses")))
+	r, err := c.pcUserRequest(op, customerPath(tenantID, "users", userID, "licenses"))
+	if err != nil {
+		return nil, err
+	}
+	items, err := pcAll[wire.UserLicense](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +201,11 @@ func (c *Client) Subscriptions(ctx context.Context, tenantID string) ([]Subscrip
 // SubscribedSKUs lists every SKU the tenant holds, whoever sold it.
 func (c *Client) SubscribedSKUs(ctx context.Context, tenantID string) ([]SubscribedSKU, error) {
 	op := fmt.Sprintf("list subscribed SKUs of %s", tenantID)
-	items, err := pcAll[wire.SubscribedSku](ctx, c, c.pcRequest(op, customerPath(tenantID, "subscribedskus")))
+	r, err := c.pcUserRequest(op, customerPath(tenantID, "subscribedskus"))
+	if err != nil {
+		return nil, err
+	}
+	items, err := pcAll[wire.SubscribedSku](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +222,11 @@ func (c *Client) SubscribedSKUs(ctx context.Context, tenantID string) ([]Subscri
 // Only ID, UPN and DisplayName are known for them.
 func (c *Client) DirectoryRoleMembers(ctx context.Context, tenantID, roleTemplateID string) ([]User, error) {
 	op := fmt.Sprintf("list members of role %s in %s", roleTemplateID, tenantID)
-	roles, err := pcAll[wire.DirectoryRole](ctx, c, c.pcRequest(op, customerPath(tenantID, "directoryroles")))
+	r, err := c.pcUserRequest(op, customerPath(tenantID, "directoryroles"))
+	if err != nil {
+		return nil, err
+	}
+	roles, err := pcAll[wire.DirectoryRole](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +240,9 @@ func (c *Client) DirectoryRoleMembers(ctx context.Context, tenantID, roleTemplat
 	if roleID == "" {
 		return nil, &APIError{Op: op, Err: ErrNotFound, Message: "the tenant has no such directory role"}
 	}
-	members, err := pcAll[wire.UserMember](ctx, c, c.pcRequest(op, customerPath(tenantID, "directoryroles", roleID, "usermembers")))
+	r.url = c.pcURL + customerPath(tenantID, "directoryroles", roleID, "usermembers")
+	r.header, r.requestID = nil, ""
+	members, err := pcAll[wire.UserMember](ctx, c, r)
 	if err != nil {
 		return nil, err
 	}

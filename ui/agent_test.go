@@ -64,7 +64,7 @@ func TestAgentSubdomainGoldens(t *testing.T) {
 	h.agentLicenses()
 	t.Run("empty", func(t *testing.T) {
 		h.t = t
-		h.requireView("Step 2 of 7")
+		h.requireView("Step 2 of 8")
 		h.requireView("AGENT alice")
 		h.golden()
 	})
@@ -112,7 +112,7 @@ func TestAgentDetailsAndAgreementGoldens(t *testing.T) {
 		h.t = t
 		h.requireState(stateDetails)
 		h.requireView("Customer's details")
-		h.requireView("Step 3 of 7")
+		h.requireView("Step 3 of 8")
 		h.golden()
 	})
 	t.Run("agreement", func(t *testing.T) {
@@ -134,7 +134,7 @@ func TestAgentInvitationGoldens(t *testing.T) {
 		h := newAgentHarness(t, flow.PolicyPayFirst)
 		h.toInvitation()
 		h.requireView(h.w.invitationURL())
-		h.requireView("Step 5 of 7")
+		h.requireView("Step 5 of 8")
 		h.golden()
 	})
 	t.Run("waiting", func(t *testing.T) {
@@ -215,7 +215,7 @@ func TestAgentCreateDoneGoldens(t *testing.T) {
 			if h.m.c.order.Status != c.status {
 				t.Fatalf("status %s, want %s", h.m.c.order.Status, c.status)
 			}
-			h.requireView("Step 7 of 7")
+			h.requireView("Step 8 of 8")
 			for _, w := range c.want {
 				h.requireView(w)
 			}

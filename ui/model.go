@@ -29,6 +29,7 @@ const (
 	stateDone
 	stateAssign
 	statePayOrder // pay for an order an agent prepared
+	stateGDAP     // approve the admin relationship (gdap.go)
 
 	// Agent mode (agent.go).
 	stateSubdomain
@@ -108,6 +109,7 @@ func New(opts Options) *Model {
 		stateDone:          &doneScreen{c: c},
 		stateAssign:        newAssignScreen(c),
 		statePayOrder:      &payOrderScreen{c: c},
+		stateGDAP:          newGDAPScreen(c),
 
 		stateSubdomain:  newSubdomainScreen(c),
 		stateInvitation: newInvitationScreen(c),

@@ -18,6 +18,7 @@ var (
 		flow.StepAgreement:  stateAgreement,
 		flow.StepAdmin:      stateAdmin,
 		flow.StepConsent:    stateConsent,
+		flow.StepGDAP:       stateGDAP,
 		flow.StepReview:     stateReview,
 		flow.StepPay:        stateReview,
 		flow.StepProcessing: stateProcessing,
@@ -30,6 +31,7 @@ var (
 		flow.StepAgreement:  stateAgreement,
 		flow.StepInvitation: stateInvitation,
 		flow.StepCreate:     stateCreate,
+		flow.StepGDAP:       stateGDAP,
 		flow.StepProcessing: stateProcessing,
 		flow.StepDone:       stateAgentDone,
 	}

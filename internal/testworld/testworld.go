@@ -62,7 +62,8 @@ func (m *Microsoft) Client(tb testing.TB, tweak ...func(*msapi.Config)) *msapi.C
 		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
 		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
 		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID,
-		HTTPClient: m.HTTP,
+		GDAPApprovalURL: u.GDAPApproval,
+		HTTPClient:      m.HTTP,
 	}
 	for _, f := range tweak {
 		f(&cfg)

@@ -52,7 +52,7 @@ func TestOrderIsIdempotentByRequestID(t *testing.T) {
 		t.Fatalf("subscriptions after one order = %+v (the other partner's E3 must not show)", subs.Items)
 	}
 	var skus wire.Collection[wire.SubscribedSku]
-	e.call("GET", e.urls.PartnerCenter+"/v1/customers/"+id+"/subscribedskus", tok, nil, nil, &skus)
+	e.call("GET", e.urls.PartnerCenter+"/v1/customers/"+id+"/subscribedskus", e.appUserToken(), nil, nil, &skus) // App+User only
 	got := map[string]wire.SubscribedSku{}
 	for _, s := range skus.Items {
 		got[s.ProductSku.ID] = s

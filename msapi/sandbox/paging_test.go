@@ -48,7 +48,7 @@ func mustTime(t *testing.T, v string) time.Time {
 func TestPartnerCenterUserPaging(t *testing.T) {
 	e := newEnv(t, sandbox.Options{PageSize: 7, NorthwindUsers: 50})
 	e.accept("admin@northwind.onmicrosoft.com", "Northwind-Admin-1")
-	tok := e.appOnlyToken()
+	tok := e.appUserToken()
 	id := e.searchCustomers(tok, "northwind")[0].ID
 	pages := pcUserPages(t, e, tok, id, 0) // nothing asked: PageSize
 	if len(pages) != 8 || len(pages[0]) != 7 || len(pages[7]) != 1 {
@@ -81,12 +81,12 @@ func TestContinuationTokenExpires(t *testing.T) {
 	clock := &now
 	e := newEnv(t, sandbox.Options{PageSize: 5, Now: func() time.Time { return *clock }})
 	e.accept("admin@contoso.onmicrosoft.com", "Contoso-Admin-1")
-	tok := e.appOnlyToken()
+	tok := e.appUserToken()
 	id := e.searchCustomers(tok, "contoso")[0].ID
 	var c wire.Collection[wire.CustomerUser]
 	e.call("GET", e.urls.PartnerCenter+"/v1/customers/"+id+"/users", tok, nil, nil, &c)
 	*clock = clock.Add(2 * time.Hour)
-	tok = e.appOnlyToken() // the access token expired too
+	tok = e.appUserToken() // the access token expired too
 	status, _, _ := e.call("GET", e.urls.PartnerCenter+c.Links.Next.URI, tok, nil,
 		map[string]string{wire.HeaderContinuationToken: c.Links.Next.Headers[0].Value}, nil)
 	if status != http.StatusBadRequest {
@@ -151,7 +151,7 @@ func TestNorthwindLargeTenantPagesAnywhere(t *testing.T) {
 		t.Fatalf("northwind has %d domains, want 50", len(doms.Value))
 	}
 	var skus wire.Collection[wire.SubscribedSku]
-	e.call("GET", e.urls.PartnerCenter+"/v1/customers/"+id+"/subscribedskus", pc, nil, nil, &skus)
+	e.call("GET", e.urls.PartnerCenter+"/v1/customers/"+id+"/subscribedskus", e.appUserToken(), nil, nil, &skus)
 	if len(skus.Items) != 1 || skus.Items[0].ConsumedUnits != 80000 || skus.Items[0].TotalUnits != 100000 {
 		t.Fatalf("northwind subscribed skus = %+v", skus.Items)
 	}

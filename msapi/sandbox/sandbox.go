@@ -33,6 +33,12 @@ type Options struct {
 	// PendingPolls is how many GETs of a checked-out order answer "pending"
 	// before it completes (0: the first GET completes it).
 	PendingPolls int
+	// EnforceGDAP refuses the directory calls (users, a user's licenses,
+	// subscribed SKUs, directory roles, license assignment) unless an active
+	// GDAP relationship with an access assignment covers them, as Microsoft
+	// does since DAP ended (dap-api-impact). Off until the flow requests GDAP
+	// before it imports (issue 12, part 3).
+	EnforceGDAP bool
 }
 
 // Faults are failures injected into Partner Center and Graph requests (never
@@ -46,7 +52,7 @@ type Faults struct {
 }
 
 // URLs are the base URLs a client is configured with.
-type URLs struct{ PartnerCenter, Graph, Login, Invite string }
+type URLs struct{ PartnerCenter, Graph, Login, Invite, GDAPApproval string }
 
 // Credentials are the partner application's fixed sandbox credentials.
 type Credentials struct{ PartnerTenantID, ClientID, ClientSecret, RefreshToken, PublicClientID string }
@@ -125,6 +131,7 @@ func (s *Sandbox) URLs(base string) URLs {
 		Graph:         base + "/graph/v1.0",
 		Login:         base + "/login",
 		Invite:        base + "/invite",
+		GDAPApproval:  base + gdapApprovalPrefix,
 	}
 }
 
@@ -156,6 +163,7 @@ func (s *Sandbox) routes() {
 	s.partnerCenterRoutes(m)
 	s.graphRoutes(m)
 	s.invitationRoutes(m)
+	s.gdapRoutes(m)
 	s.mux = m
 }
 
@@ -167,12 +175,13 @@ func (s *Sandbox) partnerCenterRoutes(m *http.ServeMux) {
 	m.Handle("GET /pc/v1/customers", s.pc(anyPC, s.searchCustomers))
 	m.Handle("GET /pc/v1/customers/{id}", s.pc(anyPC, s.getCustomer))
 	m.Handle("HEAD /pc/v1/domains/{domain}", s.pc(anyPC, s.headDomain))
-	m.Handle("GET /pc/v1/customers/{id}/users", s.pc(anyPC, s.listCustomerUsers))
-	m.Handle("GET /pc/v1/customers/{id}/users/{uid}/licenses", s.pc(anyPC, s.listUserLicenses))
+	// Directory reads: App+User only, and covered by GDAP (dap-api-impact).
+	m.Handle("GET /pc/v1/customers/{id}/users", s.pc(appUserPC, s.pcDirectory(rolesUsers, s.listCustomerUsers)))
+	m.Handle("GET /pc/v1/customers/{id}/users/{uid}/licenses", s.pc(appUserPC, s.pcDirectory(rolesUserLicenses, s.listUserLicenses)))
 	m.Handle("GET /pc/v1/customers/{id}/subscriptions", s.pc(anyPC, s.listSubscriptions))
-	m.Handle("GET /pc/v1/customers/{id}/subscribedskus", s.pc(anyPC, s.listSubscribedSkus))
-	m.Handle("GET /pc/v1/customers/{id}/directoryroles", s.pc(anyPC, s.listDirectoryRoles))
-	m.Handle("GET /pc/v1/customers/{id}/directoryroles/{rid}/usermembers", s.pc(anyPC, s.listRoleMembers))
+	m.Handle("GET /pc/v1/customers/{id}/subscribedskus", s.pc(appUserPC, s.pcDirectory(rolesSubscribed, s.listSubscribedSkus)))
+	m.Handle("GET /pc/v1/customers/{id}/directoryroles", s.pc(appUserPC, s.pcDirectory(rolesDirRoles, s.listDirectoryRoles)))
+	m.Handle("GET /pc/v1/customers/{id}/directoryroles/{rid}/usermembers", s.pc(appUserPC, s.pcDirectory(rolesRoleMembers, s.listRoleMembers)))
 	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.listConversions))
 	m.Handle("POST /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.postConversion))
 	m.Handle("POST /pc/v1/customers/{id}/orders", s.pc(anyPC, s.postOrder))
@@ -195,10 +204,10 @@ func (s *Sandbox) graphRoutes(m *http.ServeMux) {
 	m.Handle("GET /graph/v1.0/me", s.graph(s.getMe))
 	m.Handle("GET /graph/v1.0/me/memberOf", s.graph(s.getMemberOf))
 	m.Handle("GET /graph/v1.0/organization", s.graph(s.getOrganization))
-	m.Handle("GET /graph/v1.0/users", s.graph(s.listGraphUsers))
-	m.Handle("GET /graph/v1.0/users/{id}", s.graph(s.getGraphUser))
-	m.Handle("POST /graph/v1.0/users/{id}/assignLicense", s.graph(s.assignLicense))
-	m.Handle("GET /graph/v1.0/domains", s.graph(s.listGraphDomains))
+	m.Handle("GET /graph/v1.0/users", s.graph(s.graphDirectory(rolesUsers, s.listGraphUsers)))
+	m.Handle("GET /graph/v1.0/users/{id}", s.graph(s.graphDirectory(rolesUsers, s.getGraphUser)))
+	m.Handle("POST /graph/v1.0/users/{id}/assignLicense", s.graph(s.graphDirectory(rolesAssign, s.assignLicense)))
+	m.Handle("GET /graph/v1.0/domains", s.graph(s.graphDirectory(rolesDomainsReader, s.listGraphDomains)))
 }
 
 var indexPage = template.Must(template.New("index").Parse(`<!doctype html>

@@ -39,6 +39,8 @@ type state struct {
 	// Agreements are the customers' Microsoft Customer Agreement acceptances.
 	Agreements map[string][]wire.CustomerAgreement `json:"agreements"` // tenant id → acceptances
 	Seq        int                                 `json:"seq"`        // makes ids of new objects deterministic
+	// GDAP are the partner's granular delegated admin relationships by id (gdap.go).
+	GDAP map[string]*gdapRelationship `json:"gdap,omitempty"`
 }
 
 type relationship struct {
@@ -84,6 +86,7 @@ func seedState(c *catalog) *state {
 		Assignments:      map[string]map[string][]string{},
 		CustomerRequests: map[string]string{},
 		Agreements:       map[string][]wire.CustomerAgreement{},
+		GDAP:             map[string]*gdapRelationship{},
 	}
 	contoso, _ := c.tenant("contoso.onmicrosoft.com")
 	fabrikam, _ := c.tenant("fabrikam.onmicrosoft.com")
@@ -195,6 +198,9 @@ func (st *state) fillMaps() {
 	}
 	if st.Agreements == nil {
 		st.Agreements = map[string][]wire.CustomerAgreement{}
+	}
+	if st.GDAP == nil {
+		st.GDAP = map[string]*gdapRelationship{}
 	}
 }
 

@@ -113,7 +113,7 @@ func TestDirectoryRoles(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	e.accept("admin@contoso.onmicrosoft.com", "Contoso-Admin-1")
 	id := tenantID(t, e, "contoso")
-	tok := e.appOnlyToken()
+	tok := e.appUserToken() // App+User only (dap-api-impact)
 	var roles wire.Collection[wire.DirectoryRole]
 	e.call("GET", e.urls.PartnerCenter+"/v1/customers/"+id+"/directoryroles", tok, nil, nil, &roles)
 	if len(roles.Items) != 1 || roles.Items[0].ID != msapi.GlobalAdminRoleTemplateID || roles.Items[0].Name != "Company Administrator" {

@@ -24,6 +24,9 @@ const (
 	pcAppUser
 	graphApp  // partner app in a customer tenant (needs the relationship)
 	graphUser // delegated, as a user of the tenant
+	// graphPartner is App+User Graph: the partner's user (refresh token) in
+	// TenantID, the partner's own tenant or a customer's (reached through GDAP).
+	graphPartner
 )
 
 // token is what an opaque access token stands for.
@@ -156,7 +159,10 @@ func (s *Sandbox) grantClientCredentials(r *http.Request, scope string) (token, 
 	s.mu.Lock()
 	linked := s.st.hasRelationship(t.ID)
 	s.mu.Unlock()
-	if !linked {
+	// With EnforceGDAP the partner's app has no consent in a customer's
+	// tenant: a reseller relationship gives no directory access (issue 12,
+	// part 3; the AADSTS65001 answer is an assumption, as below).
+	if !linked || s.opts.EnforceGDAP {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", wire.AADSTSNoConsent,
 			"The user or administrator has not consented to use the application with ID '" + ClientID + "' named '" + PartnerName + "'. Send an interactive authorization request for this user and resource."}
 	}
@@ -169,6 +175,9 @@ func (s *Sandbox) grantRefreshToken(r *http.Request, scope string) (token, *toke
 	}
 	if !equalSecret(r.PostForm.Get("refresh_token"), RefreshToken) {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", 70000, "Provided grant is invalid or malformed."}
+	}
+	if scope == wire.ScopeGraph {
+		return s.grantPartnerGraph(r.PathValue("tenant"))
 	}
 	if scope != wire.ScopePartnerCenter {
 		return token{}, badScope(scope)
@@ -302,7 +311,7 @@ func (s *Sandbox) graph(h tokenHandler) http.Handler {
 			return
 		}
 		tok, why := s.authenticate(r)
-		if why == "" && tok.Kind != graphApp && tok.Kind != graphUser {
+		if why == "" && tok.Kind != graphApp && tok.Kind != graphUser && tok.Kind != graphPartner {
 			why = "Access token validation failure. Invalid audience."
 		}
 		if why != "" {

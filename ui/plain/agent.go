@@ -59,6 +59,8 @@ func (s *session) agentStep(step flow.StepID) error {
 		return s.handOverInvitation()
 	case flow.StepCreate:
 		return s.createAgentOrder()
+	case flow.StepGDAP:
+		return s.handOverGDAP()
 	case flow.StepDone:
 		s.agentDone()
 	}

@@ -27,7 +27,7 @@ func TestPipedAgentFlowThenThePaymentForItsOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := finished(t, out, done)
-	mustContain(t, got, "Step 2 of 7: Customer's Microsoft account",
+	mustContain(t, got, "Step 2 of 8: Customer's Microsoft account",
 		"No such account: no Microsoft account uses nosuchaccount.onmicrosoft.com",
 		"Found fabrikam.onmicrosoft.com", "you (Sam Support) record this acceptance on the customer's behalf",
 		"The customer accepted the invitation.", "Status: awaiting payment",

@@ -62,6 +62,8 @@ func (s *session) customerStep(step flow.StepID) (stop bool, err error) {
 		err = s.admin()
 	case flow.StepConsent:
 		err = s.consent()
+	case flow.StepGDAP:
+		err = s.gdap()
 	case flow.StepReview:
 		if s.a.Account == flow.AccountNew {
 			return s.reviewNewAccount()

@@ -129,7 +129,7 @@ func stepTitle(mode flow.Mode, step flow.StepID) string {
 	return map[flow.StepID]string{
 		flow.StepLicenses: "Licenses", flow.StepAccount: "Microsoft account", flow.StepDetails: "Your details",
 		flow.StepAgreement: "Microsoft Customer Agreement", flow.StepAdmin: "Global administrator",
-		flow.StepConsent: "Accept the invitation", flow.StepReview: "Review", flow.StepPay: "Pay",
+		flow.StepConsent: "Accept the invitation", flow.StepGDAP: "Approve the admin relationship", flow.StepReview: "Review", flow.StepPay: "Pay",
 		flow.StepProcessing: "Setting up", flow.StepDone: "Done",
 		flow.StepSubdomain: "Customer's Microsoft account", flow.StepInvitation: "Hand over the invitation",
 		flow.StepCreate: "Create the order",

@@ -158,7 +158,7 @@ func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
 	}
 	w.payCheckout(t, out, done)
 	got := finished(t, out, done)
-	mustContain(t, got, "1. Sign up", "2. Pay for an existing order", "Step 1 of 10: Licenses",
+	mustContain(t, got, "1. Sign up", "2. Pay for an existing order", "Step 1 of 11: Licenses",
 		"That did not work", "Invitation accepted.", "Paid. Thank you.", "Done. Order number")
 	if strings.Contains(got, password) {
 		t.Error("the password was echoed")

@@ -1,0 +1,236 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"onboard/msapi"
+)
+
+// Issue 12 part 3: GDAP. A reseller relationship gives the partner no
+// directory access; since DAP ended, reading the customer's users,
+// licenses, SKUs and roles needs a granular delegated admin relationship
+// the customer's Global administrator approves (dap-api-impact). After the
+// invitation is accepted onboard requests one, locks it for approval, shows
+// the approval link, and once it is active gives the provider's security
+// group its roles; the import waits for that.
+
+// GDAP errors a person can meet.
+var (
+	// ErrGDAPPending: the customer's Global administrator has not approved
+	// the admin relationship yet.
+	ErrGDAPPending = errors.New("the admin relationship is not approved yet")
+	// ErrGDAPEnded: the admin relationship expired or was ended.
+	ErrGDAPEnded = errors.New("the admin relationship expired or was ended")
+)
+
+// GDAPSettings are the provider's GDAP settings (config gdap_roles,
+// gdap_duration, gdap_group). Without a Group GDAP is not requested and
+// the import runs without it: an interim setting until every front end
+// shows the approval (see docs/microsoft.md).
+type GDAPSettings struct {
+	Roles    []string // role template ids; default msapi.DefaultGDAPRoles
+	Duration string   // ISO 8601; default msapi.DefaultGDAPDuration
+	Group    string   // the partner's security group that gets the roles
+}
+
+// Enabled reports whether GDAP is requested before the import.
+func (g GDAPSettings) Enabled() bool { return strings.TrimSpace(g.Group) != "" }
+
+func (g GDAPSettings) roles() []string {
+	if len(g.Roles) > 0 {
+		return g.Roles
+	}
+	return msapi.DefaultGDAPRoles
+}
+
+func (g GDAPSettings) duration() string {
+	if g.Duration != "" {
+		return g.Duration
+	}
+	return msapi.DefaultGDAPDuration
+}
+
+// GDAPRecord is what the store keeps of a tenant's relationship.
+type GDAPRecord struct {
+	TenantID       string
+	RelationshipID string
+	Status         string // Microsoft's status (msapi.GDAP*)
+	URL            string // the customer's approval link
+	Assigned       bool   // the access assignment was made
+	EndAt          time.Time
+}
+
+// GDAPState is where the admin relationship stands for a person.
+type GDAPState string
+
+const (
+	GDAPNotNeeded GDAPState = "not-needed" // the provider does not request GDAP
+	GDAPWaiting   GDAPState = "waiting"    // awaiting the customer's approval
+	GDAPApproved  GDAPState = "approved"   // active, with the roles assigned: the import may run
+	GDAPEnded     GDAPState = "ended"      // expired or terminated (a new one is requested)
+)
+
+// GDAP is the admin relationship as front ends show it.
+type GDAP struct {
+	URL    string // the approval link to open, copy or scan
+	Status GDAPState
+	Roles  []string // the roles asked for, by name
+	// Renewed says the previous relationship had ended and a new one was
+	// requested: the administrator approves again.
+	Renewed bool
+}
+
+// Ready reports whether the import may run.
+func (g GDAP) Ready() bool { return g.Status == GDAPApproved || g.Status == GDAPNotNeeded }
+
+// Explain says what the state means and what to do.
+func (g GDAP) Explain() string {
+	switch g.Status {
+	case GDAPApproved:
+		return "Approved. Your users and licenses can be read now."
+	case GDAPNotNeeded:
+		return ""
+	}
+	s := "A Global administrator of your Microsoft account approves the admin relationship at the link below (sign in, review the roles, Approve all). "
+	if g.Renewed {
+		s = "The previous admin relationship expired or was ended; a new one was requested. " + s
+	}
+	return s + "This page moves on by itself once it is approved."
+}
+
+var gdapRoleNames = map[string]string{
+	msapi.RoleDirectoryReaders:            "Directory Readers",
+	msapi.RoleDirectoryWriters:            "Directory Writers",
+	msapi.RoleGlobalReader:                "Global Reader",
+	msapi.RoleLicenseAdministrator:        "License Administrator",
+	msapi.RoleUserAdministrator:           "User Administrator",
+	msapi.RolePrivilegedRoleAdministrator: "Privileged Role Administrator",
+}
+
+// GDAPStatus requests the order's admin relationship when there is none
+// yet, looks its status up once, and gives the provider's security group
+// its roles once it is active. The order's invitation must be accepted.
+func (s *Service) GDAPStatus(ctx context.Context, orderID string) (GDAP, error) {
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return GDAP{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if !s.GDAP.Enabled() {
+		return GDAP{Status: GDAPNotNeeded}, nil
+	}
+	if o.TenantID == "" {
+		return GDAP{}, fmt.Errorf("admin relationship of order %s: %w", o.Number, ErrConsentPending)
+	}
+	return s.ensureGDAP(ctx, o.TenantID)
+}
+
+// ensureGDAP moves the tenant's relationship on as far as it can go now.
+func (s *Service) ensureGDAP(ctx context.Context, tenantID string) (GDAP, error) {
+	rec, err := s.Store.GDAPForTenant(ctx, tenantID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return GDAP{}, err
+	}
+	renewed := false
+	if err == nil && rec.Status != msapi.GDAPCreated {
+		rel, err := s.MS.GetGDAPRelationship(ctx, rec.RelationshipID)
+		if err != nil && !errors.Is(err, msapi.ErrNotFound) {
+			return GDAP{}, fmt.Errorf("admin relationship of %s: %w", tenantID, err)
+		}
+		if err != nil {
+			rel.Status = msapi.GDAPTerminated // gone at Microsoft
+		}
+		rec.Status, rec.EndAt = rel.Status, rel.EndAt
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		if rec, err = s.requestGDAP(ctx, tenantID); err != nil {
+			return GDAP{}, err
+		}
+	case rec.Status == msapi.GDAPExpired || rec.Status == msapi.GDAPTerminated:
+		renewed = true
+		if rec, err = s.requestGDAP(ctx, tenantID); err != nil {
+			return GDAP{}, err
+		}
+	case rec.Status == msapi.GDAPCreated:
+		if err := s.lockGDAP(ctx, &rec); err != nil {
+			return GDAP{}, err
+		}
+	case rec.Status == msapi.GDAPActive && !rec.Assigned:
+		if _, err := s.MS.CreateGDAPAccessAssignment(ctx, rec.RelationshipID, s.GDAP.Group, s.GDAP.roles()); err != nil {
+			return GDAP{}, fmt.Errorf("assign the admin relationship's roles in %s: %w", tenantID, err)
+		}
+		rec.Assigned = true
+	}
+	if err := s.Store.SaveGDAP(ctx, rec); err != nil {
+		return GDAP{}, err
+	}
+	return s.gdapView(rec, renewed), nil
+}
+
+// requestGDAP creates the relationship, records it, and locks it for approval.
+func (s *Service) requestGDAP(ctx context.Context, tenantID string) (GDAPRecord, error) {
+	// displayName must be unique among the partner's relationships (at most
+	// 50 characters): the tenant and a random suffix tell requests apart.
+	name := "onboard " + tenantID[:min(len(tenantID), 18)] + " " + uuid.NewString()[:8]
+	rel, err := s.MS.CreateGDAPRelationship(ctx, msapi.GDAPRequest{DisplayName: name, CustomerTenantID: tenantID,
+		Duration: s.GDAP.duration(), RoleIDs: s.GDAP.roles()})
+	if err != nil {
+		return GDAPRecord{}, fmt.Errorf("request an admin relationship with %s: %w", tenantID, err)
+	}
+	rec := GDAPRecord{TenantID: tenantID, RelationshipID: rel.ID, Status: rel.Status, URL: s.MS.GDAPApprovalURL(rel.ID)}
+	if err := s.Store.SaveGDAP(ctx, rec); err != nil {
+		return GDAPRecord{}, err
+	}
+	return rec, s.lockGDAP(ctx, &rec)
+}
+
+func (s *Service) lockGDAP(ctx context.Context, rec *GDAPRecord) error {
+	if err := s.MS.LockGDAPForApproval(ctx, rec.RelationshipID); err != nil {
+		return fmt.Errorf("send the admin relationship to %s for approval: %w", rec.TenantID, err)
+	}
+	rec.Status = msapi.GDAPApprovalPending
+	return nil
+}
+
+func (s *Service) gdapView(rec GDAPRecord, renewed bool) GDAP {
+	g := GDAP{URL: rec.URL, Status: GDAPWaiting, Renewed: renewed}
+	switch {
+	case rec.Status == msapi.GDAPActive && rec.Assigned:
+		g.Status = GDAPApproved
+	case rec.Status == msapi.GDAPExpired || rec.Status == msapi.GDAPTerminated:
+		g.Status = GDAPEnded
+	}
+	for _, r := range s.GDAP.roles() {
+		if n, ok := gdapRoleNames[r]; ok {
+			g.Roles = append(g.Roles, n)
+		} else {
+			g.Roles = append(g.Roles, r)
+		}
+	}
+	return g
+}
+
+// stepGDAP is the pipeline's wait for the admin relationship.
+const stepGDAP = "gdap"
+
+// gdap lets the import run only through an approved relationship.
+func (r *run) gdap(ctx context.Context) error {
+	if !r.s.GDAP.Enabled() || (r.done[stepDomains] && r.done[stepUsers]) {
+		return nil
+	}
+	r.progress(Progress{Step: stepGDAP, Label: "Checking the admin relationship"})
+	g, err := r.s.ensureGDAP(ctx, r.o.TenantID)
+	if err != nil {
+		return err
+	}
+	if !g.Ready() {
+		return fmt.Errorf("%w: approve it at %s", ErrGDAPPending, g.URL)
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"onboard/flow"
+)
+
+// Issue 12 part 3: the admin relationship (GDAP) step. After the invitation
+// is accepted flow requests the relationship; this screen shows its
+// approval link the way the consent screen shows the invitation (open,
+// copy, QR) and waits until flow reports it approved, then moves on. When
+// the provider does not request GDAP it moves on at once.
+
+type gdapCheckedMsg struct {
+	gen int
+	g   flow.GDAP
+	err error
+}
+
+type gdapScreen struct {
+	waiter
+	c    *common
+	link link
+	g    flow.GDAP
+	note string
+	err  string
+}
+
+func newGDAPScreen(c *common) *gdapScreen {
+	return &gdapScreen{waiter: newWaiter(c), c: c, link: link{c: c}}
+}
+
+func (s *gdapScreen) step() flow.StepID { return flow.StepGDAP }
+func (s *gdapScreen) title() string     { return "Approve the admin relationship" }
+
+// gdapFinish lets an agent hand the link over and finish: the customer's
+// administrator approves later, and processing waits for it.
+var gdapFinish = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "finish: approved later"))
+
+func (s *gdapScreen) help() []key.Binding {
+	k := s.c.keys
+	keys := []key.Binding{k.Open, k.Reopen, k.Copy}
+	if s.c.agentMode() && s.link.url != "" {
+		keys = []key.Binding{gdapFinish, k.Open, k.Copy}
+	}
+	if s.waiting {
+		keys = append(keys, k.Cancel)
+	}
+	return append(keys, k.Quit, k.QR)
+}
+
+func (s *gdapScreen) enter() tea.Cmd {
+	s.link.set("")
+	s.g, s.note, s.err = flow.GDAP{}, "", ""
+	return tea.Batch(s.startRound(), s.check())
+}
+
+// check asks flow once: it requests the relationship the first time, and
+// assigns the roles once it is approved.
+func (s *gdapScreen) check() tea.Cmd {
+	ctx, gen, b, id := s.ctx, s.gen, s.c.backend, s.c.answers.OrderID
+	return func() tea.Msg {
+		g, err := b.GDAPStatus(ctx, id)
+		return gdapCheckedMsg{gen: gen, g: g, err: err}
+	}
+}
+
+func (s *gdapScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	case spinner.TickMsg:
+		return s.tick(msg)
+	case browserOpenedMsg:
+		s.link.opened(msg)
+	case consentPollMsg:
+		if msg.gen != s.gen || !s.waiting {
+			return nil
+		}
+		return s.check()
+	case gdapCheckedMsg:
+		return s.checked(msg)
+	}
+	return nil
+}
+
+func (s *gdapScreen) checked(msg gdapCheckedMsg) tea.Cmd {
+	if msg.gen != s.gen || !s.waiting {
+		return nil
+	}
+	switch {
+	case errors.Is(msg.err, flow.ErrConsentPending):
+		s.stopRound()
+		s.err = sanitize(flow.Explain(msg.err))
+		return nil
+	case msg.err != nil:
+		s.note = "Microsoft could not be asked just now (" + sanitize(flow.Explain(msg.err)) + "); still trying."
+		return s.pollLater()
+	case msg.g.Ready():
+		s.stopRound()
+		return s.c.forward(flow.StepGDAP)
+	}
+	s.note = ""
+	s.g = msg.g
+	if s.link.url != msg.g.URL {
+		s.link.set(msg.g.URL)
+	}
+	return s.pollLater()
+}
+
+func (s *gdapScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.c.keys
+	switch {
+	case s.c.agentMode() && s.link.url != "" && key.Matches(msg, gdapFinish):
+		s.stopRound()
+		return s.c.forward(flow.StepGDAP)
+	case key.Matches(msg, k.QR):
+		s.link.bigQR = !s.link.bigQR && s.link.qr != ""
+	case s.link.url == "" && key.Matches(msg, k.Reopen):
+		return tea.Batch(s.startRound(), s.check())
+	case s.link.url == "":
+	case key.Matches(msg, k.Open), key.Matches(msg, k.Reopen):
+		if !s.waiting {
+			return tea.Batch(s.link.open(), s.startRound(), s.check())
+		}
+		return s.link.open()
+	case key.Matches(msg, k.Copy):
+		return s.link.copy()
+	case key.Matches(msg, k.Cancel):
+		s.stopRound()
+	}
+	return nil
+}
+
+func (s *gdapScreen) view() string {
+	st := s.c.styles
+	text := st.Title.Render("Let us read your users and licenses") + "\n\n"
+	if len(s.g.Roles) > 0 {
+		text += "We ask for these roles in your Microsoft account: " + sanitizeN(strings.Join(s.g.Roles, ", "), 200) + ". "
+	}
+	text += sanitize(s.g.Explain())
+	if s.c.agentMode() && s.link.url != "" {
+		text += "\n\nHand the link to the customer's Global administrator, or press f to finish: the order is set up once it is approved."
+	}
+	if s.err != "" {
+		text += "\n\n" + st.Error.Render(s.err)
+	}
+	var wait string
+	if s.waiting {
+		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
+		wait = fmt.Sprintf("\n\n%s Waiting for the approval… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
+	} else if s.link.url != "" {
+		wait = "\n\n" + st.Subtle.Render("Not waiting. Press Enter once the relationship is approved.")
+	}
+	if s.note != "" {
+		wait += "\n" + st.Warning.Render(s.note)
+	}
+	if s.link.url == "" {
+		if s.err == "" {
+			text += "\n\n" + st.Subtle.Render("Requesting the admin relationship…")
+		}
+		return wrapText(text, s.c.bodyWidth())
+	}
+	return s.link.view(text + wait)
+}

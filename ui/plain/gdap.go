@@ -1,0 +1,65 @@
+package plain
+
+import "onboard/flow"
+
+// gdap is the admin relationship step (issue 12 part 3): flow requests the
+// relationship, the approval link is offered like the invitation's, and the
+// session waits until flow reports it approved.
+func (s *session) gdap() error {
+	var g flow.GDAP
+	shown := ""
+	err := s.wait(s.ctx, "Waiting for the admin relationship to be approved", func() (bool, error) {
+		var err error
+		g, err = s.Backend.GDAPStatus(s.ctx, s.order.ID)
+		if err != nil {
+			return s.stillTrying(s.ctx, err)
+		}
+		if !g.Ready() && g.URL != shown {
+			shown = g.URL
+			s.say("We ask for these roles in your Microsoft account: %s.", clean(joinRoles(g.Roles), 300))
+			s.say("%s", clean(g.Explain(), 400))
+			s.offerURL("the approval page", g.URL)
+		}
+		return g.Ready(), nil
+	})
+	if err != nil {
+		return err
+	}
+	if g.Status == flow.GDAPApproved {
+		s.say("Admin relationship approved.")
+	}
+	return nil
+}
+
+func joinRoles(roles []string) string {
+	out := ""
+	for i, r := range roles {
+		if i > 0 {
+			out += ", "
+		}
+		out += r
+	}
+	return out
+}
+
+// handOverGDAP is the agent's admin relationship step: the link is handed
+// to the customer's administrator, who approves it later; processing waits
+// for it. Nothing to do once the invitation is not accepted yet or the
+// provider does not request GDAP.
+func (s *session) handOverGDAP() error {
+	if s.order.ID == "" || s.order.TenantID == "" {
+		return nil
+	}
+	g, err := s.Backend.GDAPStatus(s.ctx, s.order.ID)
+	if err != nil {
+		s.say("The admin relationship could not be requested yet (%s); it is requested again when the order is set up.", clean(flow.Explain(err), 200))
+		return nil
+	}
+	if g.Ready() {
+		return nil
+	}
+	s.say("We ask for these roles in the customer's Microsoft account: %s.", clean(joinRoles(g.Roles), 300))
+	s.offerURL("the admin relationship's approval page", g.URL)
+	s.say("Hand this link to the customer's Global administrator: the licenses are set up once it is approved.")
+	return nil
+}
