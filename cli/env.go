@@ -167,7 +167,9 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		}
 		// The sandbox refuses directory calls without GDAP, as Microsoft
 		// does, whenever the provider requests GDAP (issue 12 part 3).
-		sb, err := newSandboxes(dir, sandbox.Options{Faults: faults, EnforceGDAP: gdapSettings(cfg).Enabled()})
+		sb, err := newSandboxes(dir, sandbox.Options{Faults: faults, EnforceGDAP: gdapSettings(cfg).Enabled(),
+			// As Microsoft documents, a new-commerce order is pending at first.
+			PendingPolls: 1})
 		if err != nil {
 			return nil, nil, err
 		}
