@@ -133,6 +133,7 @@ func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, e
 		DraftTTL:              cfg.Duration("draft_ttl"),
 		InvitationURLOverride: cfg.Get("invitation_url"),
 		SkipAdminVerification: !cfg.Bool("verify_admin"),
+		AdminSignIn:           cfg.Get("admin_sign_in"),
 	}
 	return e, nil
 }

@@ -60,7 +60,8 @@ var Settings = []Setting{
 	{Key: "client_secret", Secret: true, Help: "the partner application's client secret"},
 	{Key: "refresh_token", Secret: true, Help: "App+User refresh token (relationship requests, trial conversions)"},
 	{Key: "invitation_url", Help: "fixed invitation URL; wins over the one Partner Center gives"},
-	{Key: "verify_admin", Default: "true", Help: "verify the Global administrator's password before the invitation"},
+	{Key: "verify_admin", Default: "true", Help: "verify the Global administrator before the invitation"},
+	{Key: "admin_sign_in", Default: "device-code", Help: "how the administrator signs in: device-code (Microsoft's page, MFA works) or password (password grant; falls back to the page when MFA or consent is required)"},
 	{Key: "payment", Default: "sandbox", Help: "payment gateway: sandbox"},
 	{Key: "payment_url", Help: "payment gateway base URL (empty: the built-in sandbox)"},
 	{Key: "payment_api_key", Secret: true, Help: "payment gateway API key"},
@@ -192,11 +193,12 @@ func (c *Config) readSecrets(file string) error {
 
 func (c *Config) validate() error {
 	oneOf := map[string][]string{
-		"mode":         {"customer", "agent"},
-		"order_flow":   {"pay-first", "process-immediately", "manual-approval"},
-		"microsoft":    {"sandbox", "partner-center"},
-		"payment":      {"sandbox"},
-		"kiosk_drafts": {"keep", "drop"},
+		"mode":          {"customer", "agent"},
+		"order_flow":    {"pay-first", "process-immediately", "manual-approval"},
+		"microsoft":     {"sandbox", "partner-center"},
+		"payment":       {"sandbox"},
+		"kiosk_drafts":  {"keep", "drop"},
+		"admin_sign_in": {"device-code", "password"},
 	}
 	for k, allowed := range oneOf {
 		v := c.Get(k)

@@ -171,7 +171,9 @@ func TestRepro03NoDuplicateOpenOrders(t *testing.T) {
 		if !errors.As(err, &open) || open.Order.ID != agentOrder.ID {
 			t.Fatalf("consent while the agent's order is open: %v", err)
 		}
-		if o, _ := w.db.GetOrder(ctx, mine.ID); o.Status != flow.StatusAwaitingConsent || o.TenantID != "" {
+		// The order keeps the tenant its administrator signed in to, and
+		// nothing more: it still waits.
+		if o, _ := w.db.GetOrder(ctx, mine.ID); o.Status != flow.StatusAwaitingConsent || o.TenantID != a.TenantID {
 			t.Fatalf("refused order moved on: %+v", o)
 		}
 		if n := openOrders(t, w, "contoso.onmicrosoft.com"); n != 1 {

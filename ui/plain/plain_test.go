@@ -78,6 +78,8 @@ func newWorld(t *testing.T) *world {
 	svc, db := m.Service(t, filepath.Join(dir, "onboard.db"))
 	// Small pages and instant retries: paging and injected faults are exercised fast.
 	svc.MS = m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
+	// The password setting; the sign-in on Microsoft's page has its own test.
+	svc.AdminSignIn = flow.SignInPassword
 	return &world{svc: svc, ms: m.MS, pay: m.Pay, db: db, dbDir: dir}
 }
 
