@@ -155,17 +155,19 @@ func (s *Sandbox) grantDeviceCode(r *http.Request) (token, *deviceSignIn, *token
 	d, ok := s.devices[r.PostForm.Get("device_code")]
 	switch {
 	case !ok:
-		// AADSTS70019 "verification code expired" is what Entra ID says for
-		// a code it no longer knows; assumption: the sandbox forgets codes
-		// only once they expire or were redeemed.
-		return token{}, nil, &tokenError{http.StatusBadRequest, "bad_verification_code", 70019, "Verification code expired."}
+		// bad_verification_code is the page's error for an unknown
+		// device_code; assumption: its AADSTS number (none documented) is
+		// 70000 InvalidGrant.
+		return token{}, nil, &tokenError{http.StatusBadRequest, "bad_verification_code", 70000, "The provided value for the input parameter 'device_code' is not valid."}
 	case !s.now().Before(d.Expires):
 		delete(s.devices, d.DeviceCode)
-		return token{}, nil, &tokenError{http.StatusBadRequest, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired."}
+		return token{}, nil, &tokenError{http.StatusBadRequest, "expired_token", 70019, "Verification code expired."} // AADSTS70019 CodeExpired (reference-error-codes)
 	case d.State == deviceDeclined:
 		delete(s.devices, d.DeviceCode)
+		// Assumption: no AADSTS number is documented for a declined sign-in.
 		return token{}, nil, &tokenError{http.StatusBadRequest, "authorization_declined", 70000, "The user has declined the authorization request."}
 	case d.State == devicePending:
+		// AADSTS70016 AuthorizationPending (reference-error-codes).
 		return token{}, nil, &tokenError{http.StatusBadRequest, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling."}
 	}
 	delete(s.devices, d.DeviceCode) // a device code is redeemed once
