@@ -349,7 +349,7 @@ func TestFabrikamTrialConverted(t *testing.T) {
 		}
 	}
 	w.reviewNote = "your trial is converted"
-	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "", accept)
+	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "246810", accept)
 	w.see("Your trial was converted; 8 users keep their licenses", "Imported 12 users and 2")
 	w.press("enter")
 	db := w.openStore()

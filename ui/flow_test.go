@@ -212,7 +212,7 @@ func TestAdminGoldens(t *testing.T) {
 			h.chooseLicenses()
 			h.fillDetails()
 			if tt.password != "" {
-				h.signInAs(tt.login, tt.password)
+				h.typeSignIn(tt.login, tt.password)
 				h.requireState(stateAdmin)
 			}
 			h.requireView(tt.want)

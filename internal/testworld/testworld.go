@@ -161,11 +161,17 @@ func (m *Microsoft) SignIn(ctx context.Context, svc *flow.Service, login, passwo
 	}
 }
 
-// SignUp runs the self-service flow up to a paid order: verify the
-// administrator, create the order, accept the invitation, pay.
+// SignUp runs the self-service flow up to a paid order: sign the
+// administrator in, create the order, accept the invitation, pay.
 func (m *Microsoft) SignUp(ctx context.Context, svc *flow.Service, a flow.Answers, password string) (flow.Order, error) {
-	if _, err := svc.VerifyAdmin(ctx, a.AdminLogin, password); err != nil {
-		return flow.Order{}, fmt.Errorf("verify admin: %w", err)
+	// Signed in on the sign-in page: the demo tenants have security
+	// defaults on, so their administrators give the second factor.
+	adm, err := m.SignIn(ctx, svc, a.AdminLogin, password, sandbox.MFADemoCode)
+	if err != nil {
+		return flow.Order{}, fmt.Errorf("sign in admin: %w", err)
+	}
+	if a.TenantID == "" {
+		a.TenantID = adm.TenantID
 	}
 	o, err := m.Consent(ctx, svc, a, password)
 	if err != nil {

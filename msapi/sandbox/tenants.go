@@ -337,6 +337,10 @@ func fabrikam() *tenant {
 	users := seededUsers("fabrikam", "fabrikam.onmicrosoft.com", "GB", names)
 	users[0].First, users[0].Last = "Fabrikam", "Administrator"
 	users[0].GlobalAdmin, users[0].Password = true, "Fabrikam-Admin-1"
+	// Security defaults are on, as for every new tenant: Global
+	// administrators must use MFA, so the password grant answers
+	// AADSTS50076 and the sign-in page asks for the second factor.
+	users[0].MFA, users[0].MFACode = true, MFADemoCode
 	users[1].Password = "Fabrikam-User-1"
 	for i := range 8 {
 		users[i].Skus = []string{skuSPB}
@@ -368,7 +372,7 @@ func DemoAccounts() []DemoAccount {
 		{"contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", "Global administrator", "Buys Office 365 E3 from another partner: new subscriptions are bought"},
 		{"contoso.onmicrosoft.com", "megan@contoso.onmicrosoft.com", "Contoso-User-1", "User", "Not an administrator: verification is refused"},
 		{"contoso.onmicrosoft.com", "mfa.admin@contoso.com", "Contoso-Mfa-1", "Global administrator (MFA)", "Signs in on the sign-in page with the code " + MFADemoCode + "; password sign-in is refused (MFA required)"},
-		{"fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "Global administrator", "Has a Business Premium trial: it is converted"},
+		{"fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "Global administrator", "Has a Business Premium trial: it is converted. Security defaults: second factor " + MFADemoCode + " on the sign-in page"},
 		{"fabrikam.onmicrosoft.com", "alex@fabrikam.onmicrosoft.com", "Fabrikam-User-1", "User", "Not an administrator"},
 		{"northwind.onmicrosoft.com", "admin@northwind.onmicrosoft.com", "Northwind-Admin-1", "Global administrator", "Large tenant (100,000 users by default, 50 domains): paging"},
 		{hostileInitial, hostileAdmin, hostilePassword, "Global administrator", "Names, users and domains full of terminal escapes, bidi overrides and 10 KB names: shown neutralised"},
