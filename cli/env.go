@@ -135,6 +135,7 @@ func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, e
 		InvitationURLOverride: cfg.Get("invitation_url"),
 		SkipAdminVerification: !cfg.Bool("verify_admin"),
 		GDAP:                  gdapSettings(cfg),
+		AdminSignIn:           cfg.Get("admin_sign_in"),
 	}
 	return e, nil
 }

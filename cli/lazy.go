@@ -266,3 +266,19 @@ func (b *lazyBackend) SyncCatalog(ctx context.Context, country string) (flow.Cat
 	}
 	return s.SyncCatalog(ctx, country)
 }
+
+func (b *lazyBackend) StartAdminSignIn(ctx context.Context, login string) (flow.SignIn, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.SignIn{}, err
+	}
+	return s.StartAdminSignIn(ctx, login)
+}
+
+func (b *lazyBackend) CheckAdminSignIn(ctx context.Context, signInID string) (flow.Admin, bool, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Admin{}, false, err
+	}
+	return s.CheckAdminSignIn(ctx, signInID)
+}

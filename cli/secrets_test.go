@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"onboard/internal/testworld"
 	"os"
@@ -61,9 +62,17 @@ func TestAdministratorPasswordIsNowhere(t *testing.T) {
 		printed.WriteString(err.Error() + "\n")
 		slog.Debug("verify admin failed", "error", err)
 	}
-	verified, err := svc.VerifyAdmin(ctx, admin, password)
+	// Security defaults: the right password meets the MFA requirement, and
+	// the sign-in moves to the sign-in page, where the password is typed.
+	if _, err := svc.VerifyAdmin(ctx, admin, password); !errors.Is(err, flow.ErrSignInPageRequired) {
+		t.Fatalf("password grant of an MFA administrator: %v", err)
+	} else {
+		printed.WriteString(err.Error() + "\n")
+		slog.Debug("verify admin moved to the sign-in page", "error", err)
+	}
+	verified, err := m.SignIn(ctx, svc, admin, password, sandbox.MFADemoCode)
 	if err != nil {
-		t.Fatalf("verify admin: %v", err)
+		t.Fatalf("sign in admin: %v", err)
 	}
 	slog.Debug("verified", "admin", verified)
 	a := flow.Answers{

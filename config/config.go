@@ -66,7 +66,8 @@ var Settings = []Setting{
 	{Key: "gdap_duration", Default: "P730D", Help: "GDAP: how long the admin relationship lasts (ISO 8601, at most P730D)"},
 	{Key: "gdap_group", Help: "GDAP: the partner's security group given the roles; empty: GDAP is not requested (sandbox: " +
 		"7c1f4e2a-5b3d-4c6e-8f9a-0b1c2d3e4f5a)"},
-	{Key: "verify_admin", Default: "true", Help: "verify the Global administrator's password before the invitation"},
+	{Key: "verify_admin", Default: "true", Help: "verify the Global administrator before the invitation"},
+	{Key: "admin_sign_in", Default: "device-code", Help: "how the administrator signs in: device-code (Microsoft's page, MFA works) or password (password grant; falls back to the page when MFA or consent is required)"},
 	{Key: "payment", Default: "sandbox", Help: "payment gateway: sandbox"},
 	{Key: "payment_url", Help: "payment gateway base URL (empty: the built-in sandbox)"},
 	{Key: "payment_api_key", Secret: true, Help: "payment gateway API key"},
@@ -202,11 +203,12 @@ func (c *Config) readSecrets(file string) error {
 
 func (c *Config) validate() error {
 	oneOf := map[string][]string{
-		"mode":         {"customer", "agent"},
-		"order_flow":   {"pay-first", "process-immediately", "manual-approval"},
-		"microsoft":    {"sandbox", "partner-center"},
-		"payment":      {"sandbox"},
-		"kiosk_drafts": {"keep", "drop"},
+		"mode":          {"customer", "agent"},
+		"order_flow":    {"pay-first", "process-immediately", "manual-approval"},
+		"microsoft":     {"sandbox", "partner-center"},
+		"payment":       {"sandbox"},
+		"kiosk_drafts":  {"keep", "drop"},
+		"admin_sign_in": {"device-code", "password"},
 	}
 	for k, allowed := range oneOf {
 		v := c.Get(k)

@@ -38,7 +38,7 @@ func (w *wizard) acceptAndApproveGDAP(link, login, password string) {
 func TestFabrikamThroughGDAP(t *testing.T) {
 	w := startGDAP(t)
 	w.reviewNote = "your trial is converted"
-	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", w.acceptAndApproveGDAP)
+	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "246810", w.acceptAndApproveGDAP)
 	w.see("Your trial was converted; 8 users keep their licenses", "Imported 12 users and 2")
 	w.press("enter")
 	db := w.openStore()
@@ -54,7 +54,7 @@ func TestFabrikamThroughGDAP(t *testing.T) {
 func TestContosoThroughGDAP(t *testing.T) {
 	w := startGDAP(t)
 	w.reviewNote = "a new subscription"
-	w.signUp(3, 5, "Contoso Ltd", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", w.acceptAndApproveGDAP)
+	w.signUp(3, 5, "Contoso Ltd", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", "", w.acceptAndApproveGDAP)
 	w.see("5 new licenses", "Imported 25 users and 3")
 	w.press("enter")
 	w.see("Assign licenses")

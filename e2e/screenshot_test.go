@@ -35,7 +35,7 @@ func TestScreenshots(t *testing.T) {
 	w.see("Microsoft Customer Agreement")
 	w.press("y")
 	w.fill("Administrator login", "admin@fabrikam.onmicrosoft.com")
-	w.fill("Password", "Fabrikam-Admin-1")
+	w.signInOnPage("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "246810")
 	w.see("Waiting for Microsoft")
 	shot("consent")
 	acceptHTTP(t, w.copied(), "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")

@@ -180,7 +180,7 @@ func (w *wizard) detailsUnder(heading, company, email string) {
 }
 
 // signUp runs the steps both scenarios share, up to the done screen.
-func (w *wizard) signUp(row, seats int, company, login, password string, accept func(link, login, password string)) {
+func (w *wizard) signUp(row, seats int, company, login, password, mfaCode string, accept func(link, login, password string)) {
 	w.chooseSeats(row, seats)
 	w.see("Microsoft account", "Use existing Microsoft account")
 	w.press("enter")
@@ -188,13 +188,78 @@ func (w *wizard) signUp(row, seats int, company, login, password string, accept 
 	w.see("Microsoft Customer Agreement")
 	w.press("y")
 	w.fill("Administrator login", login)
-	w.fill("Password", password)
+	w.signInOnPage(login, password, mfaCode)
 	w.see("Accept the invitation", "Waiting for Microsoft")
 	accept(w.copied(), login, password)
 	w.see("Review your order", "Press Enter to pay", w.reviewNote)
 	w.press("enter")
 	w.see("Waiting for the payment")
 	payHTTP(w.t, w.copied(), "4242 4242 4242 4242")
+}
+
+var signInCodeRE = regexp.MustCompile(`Code: ([A-Z0-9]{9})`)
+
+// signInOnPage does what the administrator does with the code the wizard
+// shows: opens the sign-in page (the link the wizard copies), enters the
+// code, the login, the password and, for an account with MFA, the second
+// factor.
+func (w *wizard) signInOnPage(login, password, mfaCode string) {
+	w.t.Helper()
+	screen := w.see("Sign in on Microsoft's page", "Waiting for the sign-in")
+	m := signInCodeRE.FindStringSubmatch(screen)
+	if m == nil {
+		w.t.Fatalf("no sign-in code on screen:\n%s", screen)
+	}
+	signInHTTP(w.t, w.copied(), m[1], login, password, mfaCode)
+}
+
+var proofRE = regexp.MustCompile(`name="proof" value="([^"]+)"`)
+
+// signInHTTP signs in on the sandbox's device sign-in page.
+func signInHTTP(t *testing.T, link, code, login, password, mfaCode string) {
+	t.Helper()
+	c := client(t)
+	page := get(t, c, link)
+	csrf := hiddenRE.FindStringSubmatch(page)
+	if csrf == nil {
+		t.Fatalf("no CSRF token on %s:\n%s", link, page)
+	}
+	post := func(fields url.Values) string {
+		fields.Set("csrf", csrf[2])
+		resp, err := c.PostForm(link, fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return string(out)
+	}
+	page = post(url.Values{"step": {"code"}, "code": {code}})
+	if !strings.Contains(page, `name="password"`) {
+		t.Fatalf("code %s not taken:\n%s", code, page)
+	}
+	page = post(url.Values{"step": {"password"}, "code": {code}, "login": {login}, "password": {password}})
+	if mfaCode != "" {
+		proof := proofRE.FindStringSubmatch(page)
+		if proof == nil {
+			t.Fatalf("no second factor asked of %s:\n%s", login, page)
+		}
+		page = post(url.Values{"step": {"mfa"}, "code": {code}, "login": {login}, "proof": {proof[1]}, "otp": {mfaCode}})
+	}
+	if !strings.Contains(page, "You're signed in") && !strings.Contains(page, "You&#39;re signed in") {
+		t.Fatalf("not signed in:\n%s", page)
+	}
+}
+
+func get(t *testing.T, c *http.Client, link string) string {
+	t.Helper()
+	resp, err := c.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
 }
 
 // client is a browser-like HTTP client with cookies.
@@ -284,7 +349,7 @@ func TestFabrikamTrialConverted(t *testing.T) {
 		}
 	}
 	w.reviewNote = "your trial is converted"
-	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", accept)
+	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "246810", accept)
 	w.see("Your trial was converted; 8 users keep their licenses", "Imported 12 users and 2")
 	w.press("enter")
 	db := w.openStore()
@@ -317,7 +382,9 @@ func TestFabrikamTrialConverted(t *testing.T) {
 func TestContosoNewSubscriptionThenAssign(t *testing.T) {
 	w := start(t)
 	w.reviewNote = "a new subscription"
-	w.signUp(3, 5, "Contoso Ltd", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", func(link, login, password string) {
+	// An administrator with MFA who signs in with a vanity-domain login:
+	// the invitation's acceptance is found by the tenant of the sign-in.
+	w.signUp(3, 5, "Contoso Ltd", "mfa.admin@contoso.com", "Contoso-Mfa-1", "246810", func(link, login, password string) {
 		acceptHTTP(t, link, login, password)
 	})
 	w.see("5 new licenses", "Imported 25 users and 3")

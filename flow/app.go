@@ -25,6 +25,12 @@ type App interface {
 	// Looking the customer's account up.
 	CheckDomain(ctx context.Context, domain string) (exists bool, err error)
 	CheckSubdomain(ctx context.Context, prefix string) (available bool, suggestions []string, err error)
+	// The administrator signs in on Microsoft's page (device code):
+	// StartAdminSignIn gives the code and the link, CheckAdminSignIn waits a
+	// few seconds for the result (done false: not yet).
+	StartAdminSignIn(ctx context.Context, login string) (SignIn, error)
+	CheckAdminSignIn(ctx context.Context, signInID string) (admin Admin, done bool, err error)
+	// VerifyAdmin is the password grant (admin_sign_in = "password").
 	VerifyAdmin(ctx context.Context, login, password string) (Admin, error)
 
 	// The invitation (reseller relationship).

@@ -18,9 +18,11 @@ var explanations = []struct {
 	{context.DeadlineExceeded, "That took too long. Try again."},
 	{msapi.ErrBadCredentials, "The login or password is wrong. Check them and try again."},
 	{msapi.ErrNotGlobalAdmin, "This account is not a Global administrator. Sign in with a Global administrator of the Microsoft account."},
-	{msapi.ErrMFARequired, "This account uses multi-factor authentication, which can't be verified here. " +
-		"Sign in with another Global administrator, or ask for an assisted sign-up."},
-	{ErrAdminMismatch, "Microsoft signed in a different user than the login typed. Check the login and try again."},
+	{ErrSignInPageRequired, "Microsoft wants this account to sign in on its own page (multi-factor authentication or consent). Open the page shown and sign in there."},
+	{msapi.ErrMFARequired, "This account uses multi-factor authentication: sign in on Microsoft's page instead of with the password."},
+	{msapi.ErrSignInDeclined, "The sign-in was cancelled on Microsoft's page. Start it again and sign in as the administrator."},
+	{msapi.ErrSignInExpired, "The sign-in code expired before it was used. Start again to get a new code."},
+	{ErrAdminMismatch, "Microsoft signed in a different user than the login typed. Sign in on Microsoft's page as the administrator you entered, or change the login."},
 	{ErrTenantMismatch, "The invitation was accepted for a different Microsoft account than the administrator's. " +
 		"Sign in with the administrator you entered and accept it again."},
 	{msapi.ErrRelationshipMissing, "The Microsoft account has not accepted the invitation yet. Accept it, then try again."},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"onboard/msapi"
 	"onboard/payment"
@@ -437,4 +438,14 @@ func (p *fakePay) paidCount() int {
 		}
 	}
 	return n
+}
+
+// The device code sign-in is tested against the sandbox (signin_test.go);
+// the fake has none.
+func (f *fakeMS) StartAdminSignIn(context.Context, string) (msapi.DeviceSignIn, error) {
+	return msapi.DeviceSignIn{}, msapi.ErrUnavailable
+}
+
+func (f *fakeMS) CheckAdminSignIn(context.Context, string, time.Duration) (msapi.Admin, bool, error) {
+	return msapi.Admin{}, true, msapi.ErrNotFound
 }

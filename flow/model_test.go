@@ -57,7 +57,7 @@ var (
 		modelContoso.domain:  {"megan@contoso.onmicrosoft.com", "Contoso-User-1"},
 		modelFabrikam.domain: {"alex@fabrikam.onmicrosoft.com", "Fabrikam-User-1"},
 	}
-	modelMFAAdmin = [2]string{"mfa.admin@contoso.onmicrosoft.com", "Contoso-Mfa-1"}
+	modelMFAAdmin = [2]string{"mfa.admin@contoso.com", "Contoso-Mfa-1"}
 )
 
 const (

@@ -138,6 +138,9 @@ func (s *Service) ensureOrder(ctx context.Context, a Answers) (Order, error) {
 	o := Order{
 		ID: id, CustomerID: cust.ID, Status: StatusAwaitingConsent, Policy: s.policy(),
 		Currency: s.Catalog.Currency, Lines: s.priceLines(a.Lines), TenantDomain: domain,
+		// The tenant the administrator signed in to: the invitation's
+		// acceptance is then looked up by tenant id, whatever the domain.
+		TenantID: strings.TrimSpace(a.TenantID),
 		AdminUPN: a.AdminUPN, CreatedBy: s.Actor, CreatedAt: s.now(), UpdatedAt: s.now(),
 	}
 	if o.AdminUPN == "" {

@@ -58,7 +58,11 @@ type Service struct {
 	// administrator check off. The zero value verifies, so a forgotten
 	// setting never lowers security.
 	SkipAdminVerification bool
-	UserBatch             int // users saved per batch (default DefaultUserBatch)
+	// AdminSignIn is how the administrator signs in: SignInDeviceCode (the
+	// default, Microsoft's page) or SignInPassword (the password grant,
+	// which falls back to Microsoft's page when MFA or consent is needed).
+	AdminSignIn string
+	UserBatch   int // users saved per batch (default DefaultUserBatch)
 	// OrderPolls and OrderPollWait bound the polling of a pending Microsoft
 	// order (defaults DefaultOrderPolls, DefaultOrderPollWait).
 	OrderPolls    int
@@ -118,9 +122,13 @@ func (s *Service) transition(ctx context.Context, o *Order, to OrderStatus, reas
 	return nil
 }
 
-// VerifyAdmin checks that login is a Global administrator of its tenant. The
-// password is passed to Microsoft for this call only: never stored, logged or
-// put in an error. With verification turned off it returns Admin{UPN: login}.
+// VerifyAdmin checks that login is a Global administrator of its tenant with
+// the password grant (the admin_sign_in = "password" setting). The password
+// is passed to Microsoft for this call only: never stored, logged or put in
+// an error. When Microsoft answers that MFA or consent is required, the
+// sign-in on Microsoft's page is started instead and returned in a
+// *SignInRequired error. With verification turned off it returns
+// Admin{UPN: login}.
 func (s *Service) VerifyAdmin(ctx context.Context, login, password string) (Admin, error) {
 	login = strings.TrimSpace(login)
 	if err := ValidateUPN(login); err != nil {
@@ -130,6 +138,13 @@ func (s *Service) VerifyAdmin(ctx context.Context, login, password string) (Admi
 		return Admin{UPN: login}, nil
 	}
 	admin, err := s.MS.VerifyGlobalAdmin(ctx, login, password)
+	if errors.Is(err, msapi.ErrMFARequired) || errors.Is(err, msapi.ErrConsentRequired) {
+		in, serr := s.startDeviceSignIn(ctx, login)
+		if serr != nil {
+			return Admin{}, fmt.Errorf("verify administrator %s: %w (and %w)", login, err, serr)
+		}
+		return Admin{}, &SignInRequired{SignIn: in, Cause: err}
+	}
 	if err != nil {
 		return Admin{}, fmt.Errorf("verify administrator %s: %w", login, err)
 	}

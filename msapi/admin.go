@@ -91,7 +91,16 @@ func (p *passwordSource) Token(ctx context.Context) (*oauth2.Token, error) {
 	}
 	tok, err := p.c.passwordToken(ctx, p.tenant, p.login, p.password)
 	if err != nil {
-		return nil, p.c.tokenFailure(p.op+": sign in", err, true, p.password)
+		err = p.c.tokenFailure(p.op+": sign in", err, true, p.password)
+		var ae *APIError
+		if errors.As(err, &ae) && errors.Is(ae.Err, ErrRelationshipMissing) {
+			// AADSTS65001 on a sign-in is missing consent, not a missing
+			// reseller relationship.
+			cp := *ae
+			cp.Err = ErrConsentRequired
+			return nil, &cp
+		}
+		return nil, err
 	}
 	p.tok = tok
 	return tok, nil
@@ -119,7 +128,7 @@ func (e *redactedError) Unwrap() error { return e.err }
 // sentinelOf keeps only the sentinel of err, so unwrapping cannot reach a
 // message that held the secret.
 func sentinelOf(err error) error {
-	for _, s := range []error{ErrBadCredentials, ErrMFARequired, ErrNotGlobalAdmin, ErrRelationshipMissing,
+	for _, s := range []error{ErrBadCredentials, ErrMFARequired, ErrConsentRequired, ErrNotGlobalAdmin, ErrRelationshipMissing,
 		ErrThrottled, ErrUnavailable, ErrInvalidRequest, ErrNotFound, context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, s) {
 			return s

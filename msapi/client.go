@@ -65,6 +65,8 @@ type Client struct {
 
 	graphMu     sync.Mutex
 	graphTokens map[string]*cachedToken // per customer tenant
+
+	signIns signIns // device code sign-ins in progress (signin.go)
 }
 
 var _ Microsoft = (*Client)(nil)

@@ -148,7 +148,7 @@ func TestSandboxVerifyGlobalAdmin(t *testing.T) {
 		want            error
 	}{
 		{"megan@" + contoso, "Contoso-User-1", msapi.ErrNotGlobalAdmin},
-		{"mfa.admin@" + contoso, "Contoso-Mfa-1", msapi.ErrMFARequired},
+		{"mfa.admin@contoso.com", "Contoso-Mfa-1", msapi.ErrMFARequired},
 		{"admin@" + contoso, "Wrong-Password-9", msapi.ErrBadCredentials},
 		{"nobody@" + contoso, "Whatever-Pass-7", msapi.ErrBadCredentials},
 		{"admin@nowhere.example", "Some-Pass-3", msapi.ErrBadCredentials},

@@ -223,6 +223,13 @@ type Microsoft interface {
 	// administrator role. Errors: ErrBadCredentials, ErrMFARequired,
 	// ErrNotGlobalAdmin. The password is used for this call only.
 	VerifyGlobalAdmin(ctx context.Context, login, password string) (Admin, error)
+	// StartAdminSignIn starts the device code sign-in of login on
+	// Microsoft's page; the device code stays inside the implementation.
+	StartAdminSignIn(ctx context.Context, login string) (DeviceSignIn, error)
+	// CheckAdminSignIn waits up to wait for the sign-in id; done is false
+	// while it is pending. Errors: ErrSignInDeclined, ErrSignInExpired,
+	// ErrNotGlobalAdmin, ErrNotFound.
+	CheckAdminSignIn(ctx context.Context, id string, wait time.Duration) (admin Admin, done bool, err error)
 	// Users streams the tenant's users page by page; fn is called once per page.
 	Users(ctx context.Context, tenantID string, fn func(page []User) error) error
 	UserLicenses(ctx context.Context, tenantID, userID string) ([]License, error)

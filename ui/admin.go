@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -13,36 +15,72 @@ import (
 	"onboard/flow"
 )
 
-type adminVerifiedMsg struct {
-	gen   int
-	admin flow.Admin
-	err   error
-}
+type (
+	adminVerifiedMsg struct {
+		gen   int
+		admin flow.Admin
+		err   error
+	}
+	signInStartedMsg struct {
+		gen    int
+		signIn flow.SignIn
+		err    error
+	}
+	signInPollMsg    struct{ gen int }
+	signInCheckedMsg struct {
+		gen   int
+		admin flow.Admin
+		done  bool
+		err   error
+	}
+)
 
-// adminScreen asks for the Global administrator's login and password and
-// verifies them. The password lives only in the form and the verifying
-// command: both are dropped as soon as the check starts.
+// adminPhase is where the administrator screen stands.
+type adminPhase int
+
+const (
+	adminForm     adminPhase = iota // typing the login (and the password, with the password setting)
+	adminStarting                   // asking Microsoft for a sign-in code, or checking the password
+	adminCode                       // showing the code and the page, waiting for the sign-in
+)
+
+// adminScreen asks for the Global administrator's login and has the
+// administrator sign in on Microsoft's page: it shows the code, the link
+// and a QR code, opens the browser where it can and waits until Microsoft
+// reports the sign-in. With the provider's password setting it asks the
+// password instead; the password lives only in the form and the verifying
+// command.
 type adminScreen struct {
-	c         *common
-	form      *huh.Form
-	password  string
-	spin      spinner.Model
-	verifying bool
-	cancel    context.CancelFunc
-	gen       int
-	err       string
+	c            *common
+	form         *huh.Form
+	password     string
+	askPassword  bool
+	phase        adminPhase
+	spin         spinner.Model
+	ctx          context.Context // the running round's
+	cancel       context.CancelFunc
+	gen          int
+	err          string
+	note         string // why the sign-in moved to Microsoft's page
+	signIn       flow.SignIn
+	link         link
+	started      time.Time
+	waitingCheck bool
 }
 
 func newAdminScreen(c *common) *adminScreen {
-	return &adminScreen{c: c, spin: newSpinner()}
+	return &adminScreen{c: c, spin: newSpinner(), cancel: func() {}, link: link{c: c}}
 }
 
 func (s *adminScreen) step() flow.StepID { return flow.StepAdmin }
 func (s *adminScreen) title() string     { return "Administrator" }
 func (s *adminScreen) help() []key.Binding {
 	k := s.c.keys
-	if s.verifying {
+	switch s.phase {
+	case adminStarting:
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
+	case adminCode:
+		return []key.Binding{k.Open, k.Reopen, k.Copy, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change login")), k.Quit, k.QR}
 	}
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
@@ -52,75 +90,200 @@ func (s *adminScreen) help() []key.Binding {
 }
 
 func (s *adminScreen) enter() tea.Cmd {
-	s.verifying = false
+	s.stop()
+	s.askPassword = false
 	return s.newForm()
 }
 
 func (s *adminScreen) newForm() tea.Cmd {
-	s.password = ""
-	s.form = s.c.newForm(huh.NewGroup(
+	s.phase, s.password = adminForm, ""
+	fields := []huh.Field{
 		huh.NewInput().Title("Administrator login").
-			Description("The user name of a Global administrator, e.g. admin@contoso.onmicrosoft.com").
+			Description("The user name of a Global administrator, e.g. admin@contoso.com").
 			Value(&s.c.answers.AdminLogin).Validate(flow.ValidateUPN),
-		huh.NewInput().Title("Password").
-			Description("Used once to check the account with Microsoft; never stored.").
+	}
+	if s.askPassword {
+		// The provider's password setting: the login is typed already.
+		fields = []huh.Field{huh.NewInput().Title("Password").
+			Description("Of " + sanitizeN(s.c.answers.AdminLogin, 60) + ", used once to check it with Microsoft; never stored. esc: change the login.").
 			EchoMode(huh.EchoModePassword).Value(&s.password).
 			Validate(func(p string) error {
 				if p == "" {
 					return errors.New("enter the password")
 				}
 				return nil
-			}),
-	))
+			})}
+	}
+	s.form = s.c.newForm(huh.NewGroup(fields...))
 	return s.form.Init()
+}
+
+// stop ends whatever is in flight; its replies are then ignored.
+func (s *adminScreen) stop() {
+	s.cancel()
+	s.note = ""
+	s.gen++
+	s.waitingCheck = false
 }
 
 func (s *adminScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case adminVerifiedMsg:
 		return s.verified(msg)
+	case signInStartedMsg:
+		return s.codeStarted(msg)
+	case signInCheckedMsg:
+		return s.checked(msg)
+	case signInPollMsg:
+		if msg.gen != s.gen || s.phase != adminCode || s.waitingCheck {
+			return nil
+		}
+		return s.check(s.signIn.ID)
+	case browserOpenedMsg:
+		s.link.opened(msg)
+		return nil
 	case spinner.TickMsg:
-		if !s.verifying {
+		if s.phase == adminForm {
 			return nil
 		}
 		var cmd tea.Cmd
 		s.spin, cmd = s.spin.Update(msg)
 		return cmd
 	case tea.KeyPressMsg:
-		if key.Matches(msg, s.c.keys.Back) {
-			if s.verifying {
-				s.cancel()
-				s.verifying = false
-				return s.newForm()
-			}
-			return s.c.backFrom(flow.StepAdmin)
-		}
-		if s.verifying {
-			return nil
+		if cmd, handled := s.key(msg); handled {
+			return cmd
 		}
 	}
-	if s.verifying || s.form == nil {
+	if s.phase != adminForm || s.form == nil {
 		return nil
 	}
 	var cmd tea.Cmd
 	s.form, cmd = updateForm(s.form, msg)
 	if s.form.State == huh.StateCompleted {
-		return s.verify()
+		if s.askPassword {
+			return s.verify()
+		}
+		return s.start()
 	}
 	return cmd
 }
 
-// verify starts the check. The password is copied into the command and
-// wiped from the screen and the form before Update returns.
+func (s *adminScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := s.c.keys
+	if key.Matches(msg, k.Back) {
+		if s.phase != adminForm {
+			s.stop()
+			s.askPassword = false
+			return s.newForm(), true
+		}
+		if s.askPassword {
+			s.askPassword, s.err = false, ""
+			return s.newForm(), true
+		}
+		return s.c.backFrom(flow.StepAdmin), true
+	}
+	if s.phase == adminStarting {
+		return nil, true
+	}
+	if s.phase != adminCode {
+		return nil, false
+	}
+	switch {
+	case key.Matches(msg, k.QR):
+		s.link.bigQR = !s.link.bigQR && s.link.qr != ""
+	case key.Matches(msg, k.Open), key.Matches(msg, k.Reopen):
+		return s.link.open(), true
+	case key.Matches(msg, k.Copy):
+		return s.link.copy(), true
+	}
+	return nil, true
+}
+
+// start asks Microsoft for a sign-in code for the login.
+func (s *adminScreen) start() tea.Cmd {
+	login := strings.TrimSpace(s.c.answers.AdminLogin)
+	s.form, s.err = nil, ""
+	ctx := s.begin()
+	gen, backend := s.gen, s.c.backend
+	return tea.Batch(func() tea.Msg {
+		in, err := backend.StartAdminSignIn(ctx, login)
+		return signInStartedMsg{gen: gen, signIn: in, err: err}
+	}, s.spin.Tick)
+}
+
+// begin opens a new round: the last one is cancelled.
+func (s *adminScreen) begin() context.Context {
+	s.stop()
+	ctx, cancel := context.WithCancel(s.c.ctx)
+	s.ctx, s.cancel, s.phase = ctx, cancel, adminStarting
+	return ctx
+}
+
+func (s *adminScreen) codeStarted(msg signInStartedMsg) tea.Cmd {
+	if msg.gen != s.gen {
+		return nil
+	}
+	switch {
+	case msg.err != nil:
+		s.err = sanitize(flow.Explain(msg.err))
+		return s.newForm()
+	case msg.signIn.AskPassword:
+		s.askPassword = true
+		return s.newForm()
+	case msg.signIn.UserCode == "":
+		return s.check(msg.signIn.ID) // nothing to sign in to (verification is off)
+	}
+	return s.showCode(msg.signIn)
+}
+
+// showCode shows the code and the page and waits for the sign-in.
+func (s *adminScreen) showCode(in flow.SignIn) tea.Cmd {
+	s.signIn, s.phase, s.started = in, adminCode, s.c.now()
+	s.link.set(in.URL)
+	return tea.Batch(s.link.open(), s.pollLater(), s.spin.Tick)
+}
+
+// pollLater asks for the next check after the poll interval.
+func (s *adminScreen) pollLater() tea.Cmd {
+	gen := s.gen
+	return tea.Tick(s.c.poll, func(time.Time) tea.Msg { return signInPollMsg{gen: gen} })
+}
+
+// check waits a few seconds in the backend for the sign-in to finish.
+func (s *adminScreen) check(id string) tea.Cmd {
+	ctx, gen, backend := s.ctx, s.gen, s.c.backend
+	s.waitingCheck = true
+	return func() tea.Msg {
+		adm, done, err := backend.CheckAdminSignIn(ctx, id)
+		return signInCheckedMsg{gen: gen, admin: adm, done: done, err: err}
+	}
+}
+
+func (s *adminScreen) checked(msg signInCheckedMsg) tea.Cmd {
+	if msg.gen != s.gen {
+		return nil
+	}
+	s.waitingCheck = false
+	if !msg.done && msg.err == nil {
+		return s.pollLater()
+	}
+	if msg.err != nil {
+		s.stop()
+		s.err = sanitize(flow.Explain(msg.err))
+		return s.newForm()
+	}
+	return s.accept(msg.admin)
+}
+
+// verify checks the password (the provider's password setting). The
+// password is copied into the command and wiped from the screen and the
+// form before Update returns.
 func (s *adminScreen) verify() tea.Cmd {
 	login, password := strings.TrimSpace(s.c.answers.AdminLogin), s.password
-	s.password, s.form = "", nil
-	ctx, cancel := context.WithCancel(s.c.ctx)
-	s.cancel, s.verifying, s.err = cancel, true, ""
-	s.gen++
+	s.password, s.form, s.err = "", nil, ""
+	ctx := s.begin()
 	gen, backend := s.gen, s.c.backend
 	check := func() tea.Msg {
-		defer cancel()
 		admin, err := backend.VerifyAdmin(ctx, login, password)
 		return adminVerifiedMsg{gen: gen, admin: admin, err: err}
 	}
@@ -128,19 +291,32 @@ func (s *adminScreen) verify() tea.Cmd {
 }
 
 func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
-	if msg.gen != s.gen || !s.verifying {
+	if msg.gen != s.gen || s.phase != adminStarting {
 		return nil // cancelled meanwhile
 	}
-	s.verifying = false
+	var need *flow.SignInRequired
+	if errors.As(msg.err, &need) {
+		s.askPassword = false
+		s.note = sanitize(flow.Explain(msg.err))
+		return s.showCode(need.SignIn)
+	}
 	if msg.err != nil {
 		s.err = sanitize(flow.Explain(msg.err))
 		return s.newForm()
 	}
+	return s.accept(msg.admin)
+}
+
+// accept records the verified administrator and moves on.
+func (s *adminScreen) accept(admin flow.Admin) tea.Cmd {
+	s.stop()
+	s.phase = adminForm
 	a := &s.c.answers
-	a.AdminUPN = msg.admin.UPN
+	a.AdminUPN = admin.UPN
 	if a.AdminUPN == "" {
 		a.AdminUPN = a.AdminLogin
 	}
+	a.TenantID = admin.TenantID
 	if a.Domain == "" {
 		if _, d, ok := strings.Cut(a.AdminUPN, "@"); ok {
 			a.Domain = strings.ToLower(d)
@@ -152,8 +328,20 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 func (s *adminScreen) view() string {
 	st := s.c.styles
 	intro := "Sign in as a Global administrator of your Microsoft 365 account, so we can\ncheck it is yours.\n\n"
-	if s.verifying {
-		return intro + strings.TrimSpace(s.spin.View()) + " Checking the account with Microsoft…"
+	switch s.phase {
+	case adminStarting:
+		return intro + strings.TrimSpace(s.spin.View()) + " Asking Microsoft…"
+	case adminCode:
+		text := st.Title.Render("Sign in on Microsoft's page") + "\n\n" +
+			"Open the page below (or scan the QR code), enter the code and sign in as " +
+			sanitizeN(s.c.answers.AdminLogin, 80) + ". Your password and second factor are entered there, never here.\n\n" +
+			"Code: " + st.Title.Render(sanitizeN(s.signIn.UserCode, 40))
+		if s.note != "" {
+			text = st.Warning.Render(s.note) + "\n\n" + text
+		}
+		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
+		text += fmt.Sprintf("\n\n%s Waiting for the sign-in… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
+		return s.link.view(text)
 	}
 	if s.err != "" {
 		intro += st.Error.Width(s.c.bodyWidth()).Render(s.err) + "\n\n"

@@ -64,6 +64,10 @@ func newWorld(t testing.TB, now func() time.Time) *world {
 	svc.MS = ms.Client(t, func(c *msapi.Config) {
 		c.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	})
+	// Most tests sign the administrator in with the password grant (the
+	// provider's password setting); the device code sign-in has its own
+	// tests (signin_test.go).
+	svc.AdminSignIn = flow.SignInPassword
 	return &world{t: t, ms: ms, svc: svc, db: db, dbPath: dbPath, br: &stubBrowser{}}
 }
 

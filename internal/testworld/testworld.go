@@ -141,11 +141,38 @@ func (m *Microsoft) PayOrder(ctx context.Context, svc *flow.Service, orderID str
 	return o, nil
 }
 
-// SignUp runs the self-service flow up to a paid order: verify the
-// administrator, create the order, accept the invitation, pay.
+// SignIn signs login in on the sandbox's device sign-in page, as the
+// administrator does in a browser (password, and mfaCode for an account
+// with MFA), and returns what the flow verified.
+func (m *Microsoft) SignIn(ctx context.Context, svc *flow.Service, login, password, mfaCode string) (flow.Admin, error) {
+	in, err := svc.StartAdminSignIn(ctx, login)
+	if err != nil {
+		return flow.Admin{}, fmt.Errorf("start sign-in: %w", err)
+	}
+	if in.UserCode != "" {
+		if err := m.MS.ApproveDeviceSignIn(in.UserCode, login, password, mfaCode); err != nil {
+			return flow.Admin{}, fmt.Errorf("sign in on the page: %w", err)
+		}
+	}
+	for {
+		adm, done, err := svc.CheckAdminSignIn(ctx, in.ID)
+		if done || err != nil {
+			return adm, err
+		}
+	}
+}
+
+// SignUp runs the self-service flow up to a paid order: sign the
+// administrator in, create the order, accept the invitation, pay.
 func (m *Microsoft) SignUp(ctx context.Context, svc *flow.Service, a flow.Answers, password string) (flow.Order, error) {
-	if _, err := svc.VerifyAdmin(ctx, a.AdminLogin, password); err != nil {
-		return flow.Order{}, fmt.Errorf("verify admin: %w", err)
+	// Signed in on the sign-in page: the demo tenants have security
+	// defaults on, so their administrators give the second factor.
+	adm, err := m.SignIn(ctx, svc, a.AdminLogin, password, sandbox.MFADemoCode)
+	if err != nil {
+		return flow.Order{}, fmt.Errorf("sign in admin: %w", err)
+	}
+	if a.TenantID == "" {
+		a.TenantID = adm.TenantID
 	}
 	o, err := m.Consent(ctx, svc, a, password)
 	if err != nil {

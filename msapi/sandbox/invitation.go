@@ -150,10 +150,18 @@ func (s *Sandbox) postInvitation(w http.ResponseWriter, r *http.Request) {
 	s.renderInvitation(w, status, view)
 }
 
-// csrfToken returns the form token bound to the browser's cookie, setting a
-// fresh random cookie when there is none.
+// csrfToken returns the invitation form's token.
 func (s *Sandbox) csrfToken(w http.ResponseWriter, r *http.Request) string {
-	c, err := r.Cookie(csrfCookie)
+	return s.csrfTokenFor(w, r, csrfCookie, "/invite")
+}
+
+// csrfValid checks the invitation form's token.
+func (s *Sandbox) csrfValid(r *http.Request) bool { return s.csrfValidFor(r, csrfCookie) }
+
+// csrfTokenFor returns the form token bound to the browser's cookie, setting a
+// fresh random cookie (name, scoped to path) when there is none.
+func (s *Sandbox) csrfTokenFor(w http.ResponseWriter, r *http.Request, name, path string) string {
+	c, err := r.Cookie(name)
 	val := ""
 	if err == nil && len(c.Value) >= 22 {
 		val = c.Value
@@ -162,17 +170,17 @@ func (s *Sandbox) csrfToken(w http.ResponseWriter, r *http.Request) string {
 		_, _ = rand.Read(b) // crypto/rand.Read never fails
 		val = base64.RawURLEncoding.EncodeToString(b)
 		http.SetCookie(w, &http.Cookie{
-			Name: csrfCookie, Value: val, Path: "/invite", HttpOnly: true,
+			Name: name, Value: val, Path: path, HttpOnly: true,
 			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((2 * time.Hour).Seconds()),
 		})
 	}
 	return base64.RawURLEncoding.EncodeToString(s.sign("csrf|" + val))
 }
 
-// csrfValid: the form token must match the cookie, and the request must come
+// csrfValidFor: the form token must match the cookie, and the request must come
 // from this origin (Sec-Fetch-Site, else a present Origin or Referer).
-func (s *Sandbox) csrfValid(r *http.Request) bool {
-	c, err := r.Cookie(csrfCookie)
+func (s *Sandbox) csrfValidFor(r *http.Request, name string) bool {
+	c, err := r.Cookie(name)
 	if err != nil {
 		return false
 	}

@@ -91,7 +91,7 @@ func TestInvitationPageOutcomes(t *testing.T) {
 		{"wrong password", form("admin@contoso.onmicrosoft.com", "Guess-Pass-77"), nil, http.StatusUnauthorized, "account or password is incorrect"},
 		{"unknown user", form("ghost@contoso.onmicrosoft.com", "Guess-Pass-77"), nil, http.StatusUnauthorized, "account or password is incorrect"},
 		{"not an admin", form("megan@contoso.onmicrosoft.com", "Contoso-User-1"), nil, http.StatusForbidden, "is not a Global administrator"},
-		{"mfa admin accepts", form("mfa.admin@contoso.onmicrosoft.com", "Contoso-Mfa-1"), map[string]string{"Origin": e.srv.URL}, http.StatusOK, "Invitation accepted"},
+		{"mfa admin accepts", form("mfa.admin@contoso.com", "Contoso-Mfa-1"), map[string]string{"Origin": e.srv.URL}, http.StatusOK, "Invitation accepted"},
 		{"again", form("admin@contoso.onmicrosoft.com", "Contoso-Admin-1"), nil, http.StatusConflict, "already accepted"},
 	}
 	for _, s := range steps {

@@ -85,6 +85,8 @@ type Sandbox struct {
 	mu     sync.Mutex
 	st     *state
 	tokens map[string]token
+	// devices are the pending device code sign-ins (signin.go), under mu.
+	devices map[string]*deviceSignIn
 
 	faultMu sync.Mutex
 	faults  Faults
@@ -100,7 +102,7 @@ func New(opts Options) (*Sandbox, error) {
 	if opts.NorthwindUsers <= 0 {
 		opts.NorthwindUsers = defaultNorthwindUsers
 	}
-	s := &Sandbox{opts: opts, now: opts.Now, tokens: map[string]token{}}
+	s := &Sandbox{opts: opts, now: opts.Now, tokens: map[string]token{}, devices: map[string]*deviceSignIn{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -119,6 +119,7 @@ type user struct {
 	Active        bool
 	GlobalAdmin   bool
 	MFA           bool
+	MFACode       string // the demo second factor of an MFA account (sign-in page)
 	Password      string
 	PasswordHash  string
 	Skus          []string // seeded license assignments (overridden by state)
@@ -329,6 +330,9 @@ func contoso() *tenant {
 	users[1].Password = "Contoso-User-1"
 	users[2].First, users[2].Last = "Morgan", "Ashby"
 	users[2].GlobalAdmin, users[2].MFA, users[2].Password = true, true, "Contoso-Mfa-1"
+	users[2].MFACode = MFADemoCode
+	// A vanity-domain login: the UPN is on the verified domain contoso.com.
+	users[2].UPN = "mfa.admin@contoso.com"
 	users[24].Active = false // a leaver: imported as inactive
 	for i := range 20 {
 		users[i].Skus = []string{skuE3}
@@ -355,6 +359,10 @@ func fabrikam() *tenant {
 	users := seededUsers("fabrikam", "fabrikam.onmicrosoft.com", "GB", names)
 	users[0].First, users[0].Last = "Fabrikam", "Administrator"
 	users[0].GlobalAdmin, users[0].Password = true, "Fabrikam-Admin-1"
+	// Security defaults are on, as for every new tenant: Global
+	// administrators must use MFA, so the password grant answers
+	// AADSTS50076 and the sign-in page asks for the second factor.
+	users[0].MFA, users[0].MFACode = true, MFADemoCode
 	users[1].Password = "Fabrikam-User-1"
 	for i := range 8 {
 		users[i].Skus = []string{skuSPB}
@@ -371,7 +379,12 @@ func fabrikam() *tenant {
 	}
 }
 
-// DemoAccount is a sign-in of a seeded demo tenant.
+// MFADemoCode is the second factor the sandbox's sign-in page asks of
+// accounts with MFA (in place of an authenticator app's code).
+const MFADemoCode = "246810"
+
+// DemoAccount is a sign-in of a seeded demo tenant. The Note of an account
+// with MFA names its second factor (MFADemoCode).
 type DemoAccount struct{ Tenant, Login, Password, Role, Note string }
 
 // DemoAccounts lists the seeded demo sign-ins, for the README and the
@@ -380,8 +393,8 @@ func DemoAccounts() []DemoAccount {
 	return []DemoAccount{
 		{"contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "Contoso-Admin-1", "Global administrator", "Buys Office 365 E3 from another partner: new subscriptions are bought"},
 		{"contoso.onmicrosoft.com", "megan@contoso.onmicrosoft.com", "Contoso-User-1", "User", "Not an administrator: verification is refused"},
-		{"contoso.onmicrosoft.com", "mfa.admin@contoso.onmicrosoft.com", "Contoso-Mfa-1", "Global administrator (MFA)", "Password sign-in is refused: MFA required"},
-		{"fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "Global administrator", "Has a Business Premium trial: it is converted"},
+		{"contoso.onmicrosoft.com", "mfa.admin@contoso.com", "Contoso-Mfa-1", "Global administrator (MFA)", "Signs in on the sign-in page with the code " + MFADemoCode + "; password sign-in is refused (MFA required)"},
+		{"fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "Global administrator", "Has a Business Premium trial: it is converted. Security defaults: second factor " + MFADemoCode + " on the sign-in page"},
 		{"fabrikam.onmicrosoft.com", "alex@fabrikam.onmicrosoft.com", "Fabrikam-User-1", "User", "Not an administrator"},
 		{"northwind.onmicrosoft.com", "admin@northwind.onmicrosoft.com", "Northwind-Admin-1", "Global administrator", "Large tenant (100,000 users by default, 50 domains): paging"},
 		{hostileInitial, hostileAdmin, hostilePassword, "Global administrator", "Names, users and domains full of terminal escapes, bidi overrides and 10 KB names: shown neutralised"},

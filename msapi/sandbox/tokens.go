@@ -40,6 +40,7 @@ type token struct {
 func (s *Sandbox) tokenRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /login/{tenant}/oauth2/v2.0/token", s.serveToken)
 	m.HandleFunc("POST /login/{tenant}/oauth2/token", s.serveToken)
+	s.signInRoutes(m)
 }
 
 // tokenError is an Entra ID error; desc starts with "AADSTSnnnnn: ".
@@ -65,8 +66,9 @@ func (s *Sandbox) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := requestedScope(r)
 	var (
-		tok  token
-		terr *tokenError
+		tok    token
+		terr   *tokenError
+		device *deviceSignIn
 	)
 	switch grant := r.PostForm.Get("grant_type"); grant {
 	case "client_credentials":
@@ -75,6 +77,8 @@ func (s *Sandbox) serveToken(w http.ResponseWriter, r *http.Request) {
 		tok, terr = s.grantRefreshToken(r, scope)
 	case "password":
 		tok, terr = s.grantPassword(r, scope)
+	case DeviceCodeGrant:
+		tok, device, terr = s.grantDeviceCode(r)
 	default:
 		terr = &tokenError{http.StatusBadRequest, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + grant + "'."}
 	}
@@ -86,6 +90,9 @@ func (s *Sandbox) serveToken(w http.ResponseWriter, r *http.Request) {
 	resp := wire.TokenResponse{TokenType: "Bearer", AccessToken: access, ExpiresIn: int(tokenLifetime / time.Second)}
 	if tok.Kind == pcAppUser {
 		resp.RefreshToken = RefreshToken
+	}
+	if device != nil && device.OpenID {
+		resp.IDToken = s.idToken(tok)
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -81,8 +81,8 @@ func TestPasswordGrant(t *testing.T) {
 		{"ADMIN@contoso.onmicrosoft.com", "Contoso-Admin-1", "organizations", 0},
 		{"admin@contoso.onmicrosoft.com", "Wrong-Pass-9", "contoso.onmicrosoft.com", wire.AADSTSInvalidPassword},
 		{"nobody@contoso.onmicrosoft.com", "Nobody-Pass-9", "contoso.onmicrosoft.com", wire.AADSTSUserNotFound},
-		{"mfa.admin@contoso.onmicrosoft.com", "Contoso-Mfa-1", "contoso.onmicrosoft.com", wire.AADSTSMFARequired},
-		{"mfa.admin@contoso.onmicrosoft.com", "wrong", "contoso.onmicrosoft.com", wire.AADSTSInvalidPassword},
+		{"mfa.admin@contoso.com", "Contoso-Mfa-1", "contoso.onmicrosoft.com", wire.AADSTSMFARequired},
+		{"mfa.admin@contoso.com", "wrong", "contoso.onmicrosoft.com", wire.AADSTSInvalidPassword},
 		{"admin@northwind.onmicrosoft.com", "Northwind-Admin-1", "northwind.onmicrosoft.com", 0},
 	}
 	for _, c := range cases {
@@ -106,7 +106,7 @@ func TestPasswordGrant(t *testing.T) {
 	if !strings.HasPrefix(bad.ErrorDescription, "AADSTS50126: Error validating credentials due to invalid username or password.") {
 		t.Errorf("50126 text = %q", bad.ErrorDescription)
 	}
-	_, _, bad = e.tokenReq("contoso.onmicrosoft.com", passwordForm(e, "mfa.admin@contoso.onmicrosoft.com", "Contoso-Mfa-1"))
+	_, _, bad = e.tokenReq("contoso.onmicrosoft.com", passwordForm(e, "mfa.admin@contoso.com", "Contoso-Mfa-1"))
 	if !strings.HasPrefix(bad.ErrorDescription, "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access") {
 		t.Errorf("50076 text = %q", bad.ErrorDescription)
 	}

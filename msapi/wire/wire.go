@@ -108,6 +108,19 @@ type TokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	ExpiresIn    int    `json:"expires_in"`
 	RefreshToken string `json:"refresh_token,omitempty"`
+	// IDToken is the OpenID Connect ID token, returned when scope has openid.
+	IDToken string `json:"id_token,omitempty"`
+}
+
+// DeviceCodeResponse is POST /{tenant}/oauth2/v2.0/devicecode's answer
+// (v2-oauth2-device-code).
+type DeviceCodeResponse struct {
+	DeviceCode      string `json:"device_code"`
+	UserCode        string `json:"user_code"`
+	VerificationURI string `json:"verification_uri"`
+	ExpiresIn       int    `json:"expires_in"`
+	Interval        int    `json:"interval"`
+	Message         string `json:"message"`
 }
 
 // RelationshipRequest is GET /v1/customers/relationshiprequests.

@@ -79,6 +79,8 @@ func newWorld(t *testing.T) *world {
 	svc, db := m.Service(t, filepath.Join(dir, "onboard.db"))
 	// Small pages and instant retries: paging and injected faults are exercised fast.
 	svc.MS = m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
+	// The password setting; the sign-in on Microsoft's page has its own test.
+	svc.AdminSignIn = flow.SignInPassword
 	return &world{m: m, svc: svc, ms: m.MS, pay: m.Pay, db: db, dbDir: dir}
 }
 
@@ -152,6 +154,12 @@ func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
 		[]string{"y", admin, "wrong-password", admin, password},
 	)...)
 
+	// Security defaults: the right password meets MFA, and the sign-in
+	// moves to the sign-in page, printed as lines.
+	code := out.waitFor(t, regexp.MustCompile(`Enter this code there: ([A-Z0-9]{9})`), done)
+	if err := w.ms.ApproveDeviceSignIn(code[1], admin, password, sandbox.MFADemoCode); err != nil {
+		t.Fatal(err)
+	}
 	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation… \(checked 1 time`), done)
 	if err := w.ms.AcceptInvitation(admin, password); err != nil {
 		t.Fatal(err)
@@ -159,7 +167,7 @@ func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
 	w.payCheckout(t, out, done)
 	got := finished(t, out, done)
 	mustContain(t, got, "1. Sign up", "2. Pay for an existing order", "Step 1 of 11: Licenses",
-		"That did not work", "Invitation accepted.", "Paid. Thank you.", "Done. Order number")
+		"That did not work", "multi-factor authentication", "Signed in as admin@fabrikam.onmicrosoft.com", "Invitation accepted.", "Paid. Thank you.", "Done. Order number")
 	if strings.Contains(got, password) {
 		t.Error("the password was echoed")
 	}

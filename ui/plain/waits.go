@@ -14,31 +14,76 @@ import (
 	"onboard/flow"
 )
 
-// admin asks for the Global administrator's login and password and checks
-// them with Microsoft. The password lives only in this function.
+// admin asks for the Global administrator's login and has the
+// administrator sign in on Microsoft's page: the code and the address are
+// printed as lines, and one status line per check follows. With the
+// provider's password setting it asks the password instead; the password
+// lives only in this function.
 func (s *session) admin() error {
 	for {
-		if err := s.form(s.input("Administrator login, such as admin@contoso.onmicrosoft.com", &s.a.AdminLogin, flow.ValidateUPN)); err != nil {
+		if err := s.form(s.input("Administrator login, such as admin@contoso.com", &s.a.AdminLogin, flow.ValidateUPN)); err != nil {
 			return err
 		}
-		password, err := s.password()
+		in, err := s.Backend.StartAdminSignIn(s.ctx, s.a.AdminLogin)
 		if err != nil {
-			return err
-		}
-		s.say("Checking with Microsoft…")
-		adm, err := s.Backend.VerifyAdmin(s.ctx, s.a.AdminLogin, password)
-		password = ""
-		if err != nil {
-			s.say("That did not work: %s. Please try again.", clean(err.Error(), 300))
+			s.say("That did not work: %s Please try again.", clean(flow.Explain(err), 300))
 			continue
 		}
-		s.a.AdminUPN = cmp.Or(adm.UPN, s.a.AdminLogin)
+		var adm flow.Admin
+		if in.AskPassword {
+			adm, in, err = s.passwordSignIn()
+		}
+		if err == nil && (in.UserCode != "" || (in.ID != "" && adm.UPN == "")) {
+			adm, err = s.pageSignIn(in)
+		}
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		if err != nil {
+			s.say("That did not work: %s Please try again.", clean(flow.Explain(err), 300))
+			continue
+		}
+		s.a.AdminUPN, s.a.TenantID = cmp.Or(adm.UPN, s.a.AdminLogin), adm.TenantID
 		if _, d, ok := strings.Cut(s.a.AdminUPN, "@"); ok && s.a.Domain == "" {
 			s.a.Domain = strings.ToLower(d)
 		}
 		s.say("Signed in as %s, a Global administrator of %s.", clean(s.a.AdminUPN, 100), clean(s.a.Domain, 100))
 		return nil
 	}
+}
+
+// passwordSignIn checks the password (the provider's password setting);
+// when Microsoft wants its own page, the sign-in continues there.
+func (s *session) passwordSignIn() (flow.Admin, flow.SignIn, error) {
+	password, err := s.password()
+	if err != nil {
+		return flow.Admin{}, flow.SignIn{}, err
+	}
+	s.say("Checking with Microsoft…")
+	adm, err := s.Backend.VerifyAdmin(s.ctx, s.a.AdminLogin, password)
+	password = ""
+	var need *flow.SignInRequired
+	if errors.As(err, &need) {
+		s.say("%s", clean(flow.Explain(err), 300))
+		return flow.Admin{}, need.SignIn, nil
+	}
+	return adm, flow.SignIn{}, err
+}
+
+// pageSignIn prints the code and the page and waits for the sign-in.
+func (s *session) pageSignIn(in flow.SignIn) (flow.Admin, error) {
+	if in.UserCode != "" {
+		s.offerURL("Microsoft's sign-in page", in.URL)
+		s.say("Enter this code there: %s", clean(in.UserCode, 40))
+		s.say("Then sign in as %s. Your password and second factor are entered there, never here.", clean(s.a.AdminLogin, 100))
+	}
+	var adm flow.Admin
+	err := s.wait(s.ctx, "Waiting for the sign-in", func() (bool, error) {
+		a, done, err := s.Backend.CheckAdminSignIn(s.ctx, in.ID)
+		adm = a
+		return done, err
+	})
+	return adm, err
 }
 
 // password reads the administrator's password: masked by huh on a

@@ -19,7 +19,9 @@ func TestPipedSetupSaysMicrosoftsWait(t *testing.T) {
 		c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 30
 		c.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	})
-	const admin, password = "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"
+	// Contoso's administrator signs in with a password (no MFA); fabrikam's
+	// needs the sign-in page since security defaults are on there.
+	const admin, password = "admin@contoso.onmicrosoft.com", "Contoso-Admin-1"
 	out, done := w.run(plain.Options{}, answers(
 		[]string{"1"},            // sign up
 		[]string{"3", "10", "n"}, // Business Premium, 10 seats, no other product
