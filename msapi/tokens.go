@@ -113,19 +113,6 @@ func (c *Client) appUserFetcher() func(context.Context) (*oauth2.Token, error) {
 	}
 }
 
-// graphToken is the app-only Graph token source of a customer tenant; one
-// per tenant for the life of the client.
-func (c *Client) graphToken(tenantID string) tokenSource {
-	c.graphMu.Lock()
-	defer c.graphMu.Unlock()
-	ts, ok := c.graphTokens[tenantID]
-	if !ok {
-		ts = newCachedToken(c.appOnlyFetcher(tenantID, wire.ScopeGraph))
-		c.graphTokens[tenantID] = ts
-	}
-	return ts
-}
-
 // pcUserToken is the App+User token source, or an error when the client was
 // configured without a refresh token.
 func (c *Client) pcUserToken(op string) (tokenSource, error) {
