@@ -20,7 +20,13 @@ type (
 		session flow.Checkout
 		err     error
 	}
-	paymentPollMsg    struct{ gen int }
+	paymentPollMsg struct{ gen int }
+	// reviewCancelledMsg: the order was cancelled (or not) to go back and
+	// change the seats.
+	reviewCancelledMsg struct {
+		orderID string
+		err     error
+	}
 	paymentCheckedMsg struct {
 		gen   int
 		state flow.PaymentState
@@ -54,6 +60,7 @@ type reviewScreen struct {
 	note     string
 	err      string
 	preview  []flow.LinePreview // what processing will do, once known
+	going    bool               // cancelling the order to go back
 }
 
 func newReviewScreen(c *common) *reviewScreen {
@@ -82,7 +89,49 @@ func (s *reviewScreen) help() []key.Binding {
 	case payDeclined:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "try again")), k.Quit}
 	}
+	if s.canGoBack() {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pay")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change seats")), k.Quit}
+	}
 	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pay")), k.Quit}
+}
+
+// canGoBack: the order was made in this wizard from answers it still holds,
+// on the existing-account path. An order looked up to be paid (ctrl+o) has
+// no answers to go back to, and on the new-account path the account already
+// exists: going back would create a second one.
+func (s *reviewScreen) canGoBack() bool {
+	a := s.c.answers
+	return len(a.Lines) > 0 && a.Account != flow.AccountNew && a.OrderID != "" && a.OrderID == s.c.order.ID
+}
+
+// goBack cancels the order through flow, which closes any payment page left
+// open (one paid meanwhile is refunded), then goes to the licenses: a new
+// order is made from the changed answers. Going back only once the order is
+// cancelled keeps an order the customer can no longer see from being paid.
+func (s *reviewScreen) goBack() tea.Cmd {
+	s.cancel()
+	s.gen++
+	s.going, s.note, s.err = true, "", ""
+	ctx, b, id := s.c.ctx, s.c.backend, s.c.order.ID
+	return func() tea.Msg {
+		_, err := b.Cancel(ctx, id, "customer went back from the review to change the seats")
+		return reviewCancelledMsg{orderID: id, err: err}
+	}
+}
+
+func (s *reviewScreen) cancelled(msg reviewCancelledMsg) tea.Cmd {
+	if !s.going || msg.orderID != s.c.order.ID {
+		return nil
+	}
+	s.going = false
+	if msg.err != nil {
+		s.err = "The order could not be cancelled to change the seats. " + sanitize(flow.Explain(msg.err)) + " Press Enter to pay it as it is, or esc to try again."
+		return nil
+	}
+	s.c.answers.OrderID = ""
+	s.c.order = flow.Order{}
+	return s.c.goTo(s.c.screenOf(flow.StepLicenses), false)
 }
 
 func (s *reviewScreen) enter() tea.Cmd {
@@ -107,6 +156,8 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.orderID == s.c.order.ID {
 			s.preview = msg.lines
 		}
+	case reviewCancelledMsg:
+		return s.cancelled(msg)
 	case paymentStartedMsg:
 		return s.onStarted(msg)
 	case paymentPollMsg:
@@ -122,8 +173,14 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
+	if s.going {
+		return nil
+	}
 	switch s.phase {
 	case payReview, payDeclined:
+		if s.phase == payReview && key.Matches(msg, k.Back) && s.canGoBack() {
+			return s.goBack()
+		}
 		if key.Matches(msg, k.Next) {
 			return s.pay()
 		}
@@ -238,6 +295,8 @@ func (s *reviewScreen) view() string {
 	}
 	out := s.orderTable()
 	switch {
+	case s.going:
+		out += "\n\n" + "Cancelling this order to change the seats…"
 	case s.phase == payStarting:
 		out += "\n\n" + strings.TrimSpace(s.spin.View()) + " Opening the payment page…"
 	case s.err != "":
