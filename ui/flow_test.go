@@ -651,3 +651,35 @@ func TestPayExistingOrder(t *testing.T) {
 		h.requireView("EUR 206.00")
 	})
 }
+
+// A finished step shows a check mark, not a spinner, while later steps run:
+// finished once a later step reported, or once its Done reaches its Total.
+func TestProcessingFinishedStepsStopSpinning(t *testing.T) {
+	h := newHarness(t)
+	h.m.c.order = flow.Order{ID: "ord-1", Number: "ORD-000001", Status: flow.StatusPaid}
+	s := h.m.screens[stateProcessing].(*processingScreen)
+	h.m.state = stateProcessing
+	s.spin = newSpinner()
+	s.running, s.index = true, map[string]int{}
+	s.report(flow.Progress{Step: "link", Label: "Linking your account"}) // no count reported
+	s.report(flow.Progress{Step: "domains", Label: "Importing domains", Done: 2, Total: 2})
+	s.report(flow.Progress{Step: "users", Label: "Importing users", Done: 3, Total: 10})
+	mark := func(label string) string {
+		for _, l := range strings.Split(h.view(), "\n") {
+			if strings.Contains(l, label) {
+				return strings.Fields(l)[0]
+			}
+		}
+		t.Fatalf("no line %q:\n%s", label, h.view())
+		return ""
+	}
+	for _, label := range []string{"Linking your account", "Importing domains"} {
+		if got := mark(label); got != "✓" {
+			t.Errorf("%s is marked %q, want ✓:\n%s", label, got, h.view())
+		}
+	}
+	if got := mark("Importing users"); got == "✓" {
+		t.Errorf("the running step is marked finished:\n%s", h.view())
+	}
+	h.golden()
+}

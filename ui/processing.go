@@ -176,8 +176,11 @@ func (s *processingScreen) view() string {
 		sanitizeN(s.c.order.Number, 30))
 	rows := max(s.c.bodyHeight()-8, 1)
 	first := max(len(s.steps)-rows, 0) // the latest steps matter most
-	for _, sp := range s.steps[first:] {
-		b.WriteString(s.stepLine(sp) + "\n")
+	for i, sp := range s.steps[first:] {
+		// A step is finished once a later one reported: the pipeline runs
+		// its steps one after another.
+		later := first+i < len(s.steps)-1
+		b.WriteString(s.stepLine(sp, later) + "\n")
 	}
 	if len(s.steps) == 0 && s.running {
 		b.WriteString(strings.TrimSpace(s.spin.View()) + " Starting…\n")
@@ -191,7 +194,7 @@ func (s *processingScreen) view() string {
 	return b.String()
 }
 
-func (s *processingScreen) stepLine(sp *stepProgress) string {
+func (s *processingScreen) stepLine(sp *stepProgress, later bool) string {
 	p := sp.Progress
 	label := sanitizeN(p.Label, 40)
 	var pct float64
@@ -203,7 +206,10 @@ func (s *processingScreen) stepLine(sp *stepProgress) string {
 	case p.Done > 0:
 		count = flow.FormatCount(p.Done)
 	}
-	done := p.Total > 0 && p.Done >= p.Total
+	done := later || (p.Total > 0 && p.Done >= p.Total)
+	if done {
+		pct = 1
+	}
 	mark := "  "
 	if done {
 		mark = s.c.styles.Success.Render("✓ ")
