@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"onboard/flow"
 )
@@ -61,6 +62,7 @@ type adminScreen struct {
 	cancel       context.CancelFunc
 	gen          int
 	err          string
+	errLogin     string // the login err refused: retyping it clears err
 	note         string // why the sign-in moved to Microsoft's page
 	signIn       flow.SignIn
 	link         link
@@ -91,7 +93,7 @@ func (s *adminScreen) help() []key.Binding {
 
 func (s *adminScreen) enter() tea.Cmd {
 	s.stop()
-	s.askPassword = false
+	s.askPassword, s.err = false, "" // a refusal from an earlier visit no longer applies
 	return s.newForm()
 }
 
@@ -159,6 +161,9 @@ func (s *adminScreen) update(msg tea.Msg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	s.form, cmd = updateForm(s.form, msg)
+	if s.err != "" && !s.askPassword && strings.TrimSpace(s.c.answers.AdminLogin) != s.errLogin {
+		s.err = "" // the refused login was retyped
+	}
 	if s.form.State == huh.StateCompleted {
 		if s.askPassword {
 			return s.verify()
@@ -180,6 +185,7 @@ func (s *adminScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			s.askPassword, s.err = false, ""
 			return s.newForm(), true
 		}
+		s.err = ""
 		return s.c.backFrom(flow.StepAdmin), true
 	}
 	if s.phase == adminStarting {
@@ -225,7 +231,7 @@ func (s *adminScreen) codeStarted(msg signInStartedMsg) tea.Cmd {
 	}
 	switch {
 	case msg.err != nil:
-		s.err = sanitize(flow.Explain(msg.err))
+		s.refuse(msg.err)
 		return s.newForm()
 	case msg.signIn.AskPassword:
 		s.askPassword = true
@@ -269,7 +275,7 @@ func (s *adminScreen) checked(msg signInCheckedMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		s.stop()
-		s.err = sanitize(flow.Explain(msg.err))
+		s.refuse(msg.err)
 		return s.newForm()
 	}
 	return s.accept(msg.admin)
@@ -301,10 +307,16 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 		return s.showCode(need.SignIn)
 	}
 	if msg.err != nil {
-		s.err = sanitize(flow.Explain(msg.err))
+		s.refuse(msg.err)
 		return s.newForm()
 	}
 	return s.accept(msg.admin)
+}
+
+// refuse shows why Microsoft refused the login, until it is retyped.
+func (s *adminScreen) refuse(err error) {
+	s.err = sanitize(flow.Explain(err))
+	s.errLogin = strings.TrimSpace(s.c.answers.AdminLogin)
 }
 
 // accept records the verified administrator and moves on.
@@ -346,5 +358,8 @@ func (s *adminScreen) view() string {
 	if s.err != "" {
 		intro += st.Error.Width(s.c.bodyWidth()).Render(s.err) + "\n\n"
 	}
+	// The form gets the room below the text, so that its validation
+	// message, drawn at its bottom, stays on a 24-line terminal.
+	s.form.WithHeight(max(s.c.bodyHeight()-2-lipgloss.Height(intro)+1, 4))
 	return intro + s.form.View()
 }
