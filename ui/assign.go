@@ -295,6 +295,7 @@ func (s *assignScreen) assigned(msg licensesAssignedMsg) tea.Cmd {
 		}
 	}
 	s.selected[s.line] = map[string]bool{}
+	s.c.assigned += len(msg.ids)
 	s.note = fmt.Sprintf("%d licenses assigned.", len(msg.ids))
 	if s.limit() == 0 && s.allDone() {
 		s.finished = true

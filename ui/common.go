@@ -40,7 +40,10 @@ type common struct {
 	answers flow.Answers
 	order   flow.Order
 	result  flow.Result
-	agent   agentState // agent mode only
+	// assigned counts the new licenses assigned on the assign screen since
+	// result was set: the summary says so instead of "assign them now".
+	assigned int
+	agent    agentState // agent mode only
 
 	next *goMsg // a screen change asked for during this Update
 }

@@ -30,7 +30,42 @@ func (s *doneScreen) enter() tea.Cmd { return nil }
 
 func (s *doneScreen) processed() bool { return s.c.order.Status == flow.StatusCompleted }
 
-func (s *doneScreen) canAssign() bool { return s.processed() && len(s.c.result.Bought) > 0 }
+// canAssign: licenses were bought for a tenant with users to give them to,
+// and some are left. A new account has no users yet: its summary says to
+// sign in and add them, and an empty list would contradict it.
+func (s *doneScreen) canAssign() bool {
+	r := s.c.result
+	return s.processed() && !r.NewAccount && s.c.assigned < boughtSeats(r)
+}
+
+func boughtSeats(r flow.Result) int {
+	n := 0
+	for _, l := range r.Bought {
+		n += l.Quantity
+	}
+	return n
+}
+
+// summary is flow's summary of the result; once licenses were assigned
+// here it says how many instead of asking to assign them.
+func (s *doneScreen) summary() string {
+	r := s.c.result
+	if r.NewAccount || s.c.assigned == 0 {
+		return r.Summary()
+	}
+	seats := boughtSeats(r)
+	r.Bought = nil // flow's "N new licenses: assign them now." no longer holds
+	text := fmt.Sprintf("%d of %d new licenses assigned.", min(s.c.assigned, seats), seats)
+	if s.c.assigned >= seats {
+		text = fmt.Sprintf("All %d new licenses are assigned.", seats)
+	}
+	// After the converted trials, as flow orders it, before the imports.
+	rest := r.Summary()
+	if i := strings.Index(rest, "Imported "); i >= 0 {
+		return rest[:i] + text + " " + rest[i:]
+	}
+	return strings.TrimSpace(rest + " " + text)
+}
 
 func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
@@ -61,7 +96,7 @@ func (s *doneScreen) view() string {
 	b.WriteString(st.Success.Render("✓ Your licenses are ready.") + "\n\n")
 	fmt.Fprintf(&b, "Order number: %s\n", st.Total.Render(sanitizeN(o.Number, 30)))
 	fmt.Fprintf(&b, "Microsoft account: %s\n\n", sanitizeN(o.TenantDomain, 80))
-	b.WriteString(st.Text.Width(s.c.bodyWidth()).Render(sanitizeN(s.c.result.Summary(), 1000)) + "\n\n")
+	b.WriteString(st.Text.Width(s.c.bodyWidth()).Render(sanitizeN(s.summary(), 1000)) + "\n\n")
 	for _, l := range s.c.result.Converted {
 		fmt.Fprintf(&b, "  %s  %s: trial converted, %d seats\n", st.Success.Render("✓"), sanitizeN(l.Name, 50), l.Quantity)
 	}

@@ -137,7 +137,7 @@ func (s *processingScreen) update(msg tea.Msg) tea.Cmd {
 			s.err = msg.err
 			return nil
 		}
-		s.c.result = msg.res
+		s.c.result, s.c.assigned = msg.res, 0
 		s.c.order = msg.res.Order
 		return s.c.forward(flow.StepProcessing)
 	case tea.KeyPressMsg:

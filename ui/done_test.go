@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"onboard/flow"
+	"onboard/internal/testworld"
+)
+
+// assignSeats chooses n users on the assign screen, saves and goes back.
+// The first skip users listed are passed over (they hold the license).
+func (h *harness) assignSeats(skip, n int) {
+	h.t.Helper()
+	h.key("enter")
+	h.requireState(stateAssign)
+	for range skip {
+		h.key("down")
+	}
+	for range n {
+		h.key("enter", "down")
+	}
+	before := h.m.c.assigned
+	h.key("ctrl+s")
+	if got := h.m.c.assigned - before; got != n {
+		h.t.Fatalf("%d licenses assigned, want %d:\n%s", got, n, h.view())
+	}
+	h.key("esc")
+	h.requireState(stateDone)
+}
+
+// Once licenses were assigned, the summary says how many, not "assign
+// them now"; once all are, Enter finishes.
+func TestDoneAfterAssigning(t *testing.T) {
+	h := newHarness(t)
+	h.key("+", "+", "enter") // 2 seats of Basic alone
+	h.requireState(stateAccount)
+	h.fillDetails()
+	h.signIn(contosoPassword)
+	h.requireState(stateConsent)
+	h.w.accept()
+	h.pollConsent()
+	h.key("enter")
+	h.w.pay(testworld.TestCard)
+	h.pollPayment()
+	h.requireState(stateDone)
+	if len(h.m.c.result.Bought) != 1 {
+		t.Fatalf("bought %d lines, the test assigns one", len(h.m.c.result.Bought))
+	}
+	seats := h.m.c.result.Bought[0].Quantity
+	if seats < 2 {
+		t.Fatalf("bought %d seats, the test assigns them in two goes", seats)
+	}
+	t.Run("some", func(t *testing.T) {
+		h.t = t
+		h.assignSeats(0, 1)
+		v := strings.Join(strings.Fields(h.view()), " ")
+		if strings.Contains(v, "assign them now") {
+			t.Fatalf("still asks to assign them:\n%s", h.view())
+		}
+		h.requireView("1 of 2 new licenses assigned.")
+		h.golden()
+	})
+	t.Run("all", func(t *testing.T) {
+		h.t = t
+		h.assignSeats(1, seats-1)
+		h.requireView("All 2 new licenses are assigned.")
+		h.golden()
+		h.key("enter")
+		if !h.quit {
+			t.Fatal("enter did not finish once every license was assigned")
+		}
+	})
+}
+
+// On the new-account path there are no users to assign licenses to: Enter
+// finishes instead of opening an empty list.
+func TestDoneNewAccountEnterFinishes(t *testing.T) {
+	h := newHarness(t)
+	h.chooseLicenses()
+	h.key("down")
+	h.typeText("adatum")
+	h.key("enter")
+	h.requireState(stateDetails)
+	for _, v := range []string{"Adatum Inc", "Ada", "Lovelace", "ada@adatum.com"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.typeText("/Germ")
+	h.key("enter")
+	h.typeText("030 1234567")
+	h.key("enter")
+	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117", ""} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.key("y")
+	h.requireState(stateCreateAccount)
+	h.key("enter")
+	h.requireState(stateReview)
+	h.key("enter")
+	h.w.pay(testworld.TestCard)
+	h.pollPayment()
+	h.requireState(stateDone)
+	if r := h.m.c.result; !r.NewAccount || len(r.Bought) == 0 {
+		t.Fatalf("the result is not a new account's with licenses bought: %+v", r)
+	}
+	if o := h.w.order(h.m.c.order.ID); o.Status != flow.StatusCompleted {
+		t.Fatalf("order is %s", o.Status)
+	}
+	h.key("enter")
+	if h.m.state == stateAssign {
+		t.Fatalf("enter opened the assign screen:\n%s", h.view())
+	}
+	if !h.quit {
+		t.Fatal("enter did not finish")
+	}
+}
