@@ -135,7 +135,7 @@ func (s *reviewScreen) cancelled(msg reviewCancelledMsg) tea.Cmd {
 }
 
 func (s *reviewScreen) enter() tea.Cmd {
-	s.phase, s.note, s.err, s.preview = payReview, "", "", nil
+	s.phase, s.note, s.err, s.preview, s.going = payReview, "", "", nil, false
 	return fetchPreview(s.c)
 }
 
