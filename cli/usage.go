@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// unknownCommand is the usage error for a word that names no subcommand,
+// with cobra's suggestions ("Did you mean this?").
+func unknownCommand(cmd *cobra.Command, word string) error {
+	msg := fmt.Sprintf("unknown command %q for %q", word, cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's own default, applied only on its own path
+	}
+	if s := cmd.SuggestionsFor(word); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n  " + strings.Join(s, "\n  ")
+	}
+	return usageError{errors.New(msg)}
+}
+
+// noSubcommandArgs refuses arguments on a command that takes none, naming
+// the closest subcommands when there are any.
+func noSubcommandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.HasAvailableSubCommands() {
+		return unknownCommand(cmd, args[0])
+	}
+	return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])}
+}
+
+// strictGroups makes every command that only groups subcommands refuse an
+// unknown subcommand (cobra prints the help and exits 0 for those) and show
+// its help when called bare.
+func strictGroups(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		strictGroups(c)
+	}
+	if !cmd.HasSubCommands() || cmd.Runnable() {
+		return
+	}
+	cmd.Args = noSubcommandArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+}
+
+// flagError turns pflag's errors into plain ones: no Go parser messages.
+func flagError(_ *cobra.Command, err error) error {
+	var iv *pflag.InvalidValueError
+	if errors.As(err, &iv) {
+		f := iv.GetFlag()
+		what := "an invalid value"
+		var ne *strconv.NumError
+		if errors.As(err, &ne) {
+			switch f.Value.Type() {
+			case "int", "int64", "int32", "uint", "uint64":
+				what = "not a whole number"
+			case "float64", "float32":
+				what = "not a number"
+			case "bool":
+				what = "use true or false"
+			}
+		}
+		return usageError{fmt.Errorf("--%s %q: %s", f.Name, iv.GetValue(), what)}
+	}
+	return usageError{err}
+}
+
+var configFlagErrRE = regexp.MustCompile(`^(\w+) = ("(?:[^"\\]|\\.)*") \(from flag\): (.*)$`)
+
+// configFlagError reports a bad value the person gave as a flag as a usage
+// error naming the flag, not the configuration key.
+func configFlagError(err error) error {
+	m := configFlagErrRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	return usageError{fmt.Errorf("--%s %s: %s", flagName(m[1]), m[2], m[3])}
+}
