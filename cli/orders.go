@@ -420,8 +420,24 @@ func orderCommand(g *globals, name, short string, act func(cmd *cobra.Command, e
 func newOrdersApprove(g *globals) *cobra.Command {
 	return orderCommand(g, "approve", "Approve an order (manual-approval order flow), then process it when paid",
 		func(cmd *cobra.Command, e *env, o flow.Order) error {
-			if _, err := e.svc.Approve(cmd.Context(), o.ID); err != nil {
+			// flow.Approve returns an approved order unchanged: say so, and
+			// that nothing was done. An order of another order flow needs no
+			// approval; flow would record one that changes nothing.
+			if o.Approved {
+				return unchangedError{fmt.Errorf("order %s is already approved; it is %s", o.Number, statusText(o.Status))}
+			}
+			if o.Policy != flow.PolicyManualApproval && !o.Status.Final() {
+				return unchangedError{fmt.Errorf("order %s uses the %s order flow and needs no approval; it is %s",
+					o.Number, o.Policy, statusText(o.Status))}
+			}
+			a, err := e.svc.Approve(cmd.Context(), o.ID)
+			if err != nil {
 				return err
+			}
+			if !a.ReadyToProcess() {
+				// Approved ahead of the payment: processed as soon as it is paid.
+				fmt.Fprintf(cmd.ErrOrStderr(), "Approved %s. It is %s; it is processed once paid.\n", o.Number, statusText(a.Status))
+				return nil
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Approved %s.\n", o.Number)
 			return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
@@ -432,14 +448,54 @@ func newOrdersCancel(g *globals) *cobra.Command {
 	var reason string
 	cmd := orderCommand(g, "cancel", "Cancel an order that is not completed",
 		func(cmd *cobra.Command, e *env, o flow.Order) error {
-			if _, err := e.svc.Cancel(cmd.Context(), o.ID, reason); err != nil {
+			ctx := cmd.Context()
+			// flow.Cancel returns a cancelled order as it is, after finishing
+			// a refund an earlier cancel could not: only that refund is news.
+			var before []flow.Payment
+			if o.Status == flow.StatusCancelled {
+				ps, err := e.db.Payments(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				before = ps
+			}
+			if _, err := e.svc.Cancel(ctx, o.ID, reason); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Order %s cancelled.\n", o.Number)
+			if o.Status != flow.StatusCancelled {
+				fmt.Fprintf(cmd.OutOrStdout(), "Order %s cancelled.\n", o.Number)
+				return nil
+			}
+			after, err := e.db.Payments(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			if samePayments(before, after) {
+				return unchangedError{fmt.Errorf("order %s is already cancelled", o.Number)}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Order %s was already cancelled; its refund is now complete.\n", o.Number)
 			return nil
 		})
 	cmd.Flags().StringVar(&reason, "reason", "cancelled by an agent", "why (kept in the audit trail)")
 	return cmd
+}
+
+// samePayments reports whether no payment of an order changed state.
+func samePayments(a, b []flow.Payment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].CheckoutID != b[i].CheckoutID || a[i].State != b[i].State {
+			return false
+		}
+	}
+	return true
+}
+
+// statusText is an order's state in words: awaiting_payment → awaiting payment.
+func statusText(s flow.OrderStatus) string {
+	return strings.ReplaceAll(string(s), "_", " ")
 }
 
 func newOrdersRetry(g *globals) *cobra.Command {
