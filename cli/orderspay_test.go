@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -96,5 +97,50 @@ func payOnPage(t *testing.T, page, card string) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), "Payment received") {
 		t.Fatalf("checkout did not take the payment:\n%s", body)
+	}
+}
+
+// TestOrdersPayJSON: `orders pay --json` prints the completed order as
+// `orders show --json` does on stdout, and its messages on stderr.
+func TestOrdersPayJSON(t *testing.T) {
+	db := isolate(t)
+	ctx := context.Background()
+	const domain = "contoso.onmicrosoft.com"
+	e := openTestEnv(t, db)
+	a := testworld.Answers(domain, "admin@"+domain, "o365-e3", 3)
+	o, err := e.svc.CreateOrder(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+
+	pr, pw := io.Pipe()
+	var out strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, "test", []string{"orders", "pay", o.Number, "--no-browser", "--json", "--db", db}, &out, pw)
+		pw.Close()
+	}()
+	payOnPage(t, readCheckoutURL(t, pr), testworld.TestCard)
+	rest := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(pr)
+		rest <- string(b)
+	}()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("orders pay --json: exit %d\n%s", code, out.String())
+	}
+	if msgs := <-rest; !strings.Contains(msgs, "Order "+o.Number+" completed.") {
+		t.Errorf("stderr lacks the result:\n%s", msgs)
+	}
+	var d orderDetail
+	if err := json.Unmarshal([]byte(out.String()), &d); err != nil {
+		t.Fatalf("stdout is not the order as JSON: %v\n%s", err, out.String())
+	}
+	if d.Number != o.Number || d.Status != flow.StatusCompleted || len(d.Payments) != 1 || d.Lines[0].SubscriptionID == "" {
+		t.Errorf("order: %+v", d)
 	}
 }
