@@ -51,7 +51,14 @@ func strictGroups(cmd *cobra.Command) {
 }
 
 // flagError turns pflag's errors into plain ones: no Go parser messages.
-func flagError(_ *cobra.Command, err error) error {
+func flagError(cmd *cobra.Command, err error) error {
+	var ne *pflag.NotExistError
+	if errors.As(err, &ne) && strings.HasPrefix(err.Error(), "unknown flag: --") {
+		if s := flagSuggestions(cmd, ne.GetSpecifiedName()); len(s) > 0 {
+			return usageError{fmt.Errorf("%w\n\nDid you mean this?\n  --%s", err, strings.Join(s, "\n  --"))}
+		}
+		return usageError{err}
+	}
 	var iv *pflag.InvalidValueError
 	if errors.As(err, &iv) {
 		f := iv.GetFlag()
@@ -82,4 +89,43 @@ func configFlagError(err error) error {
 		return fmt.Errorf("configuration: %w", err)
 	}
 	return usageError{fmt.Errorf("--%s %s: %s", flagName(m[1]), m[2], m[3])}
+}
+
+// flagSuggestions names the command's flags close to a mistyped one, by the
+// rule cobra uses for commands: a prefix, or at most two edits away (one
+// for a name of two or three letters, none for one letter: --x is not --db).
+func flagSuggestions(cmd *cobra.Command, typed string) []string {
+	maxEdits := min(2, len(typed)/2)
+	var out []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		if strings.HasPrefix(f.Name, typed) || editDistance(strings.ToLower(typed), f.Name) <= maxEdits {
+			out = append(out, f.Name)
+		}
+	})
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
