@@ -81,6 +81,7 @@ func newRoot(g *globals) *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g), newKioskCmd(g), newPartnerCmd(g))
 	root.AddCommand(newCatalogCmd(g))
+	root.InitDefaultCompletionCmd() // now rather than on Execute, so strictGroups covers `completion bsh`
 	strictGroups(root)
 	return root
 }

@@ -38,16 +38,33 @@ func noSubcommandArgs(cmd *cobra.Command, args []string) error {
 
 // strictGroups makes every command that only groups subcommands refuse an
 // unknown subcommand (cobra prints the help and exits 0 for those) and show
-// its help when called bare.
+// its help when called bare; and every refusal of arguments a usage error
+// (cobra.NoArgs returns a plain error, which exited 1).
 func strictGroups(cmd *cobra.Command) {
 	for _, c := range cmd.Commands() {
 		strictGroups(c)
 	}
-	if !cmd.HasSubCommands() || cmd.Runnable() {
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		cmd.Args = noSubcommandArgs
+		cmd.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 		return
 	}
-	cmd.Args = noSubcommandArgs
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	check := cmd.Args
+	if check == nil {
+		return
+	}
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		err := check(cmd, args)
+		var ue usageError
+		switch {
+		case err == nil || errors.As(err, &ue):
+			return err
+		case len(args) > 0 && cmd.HasAvailableSubCommands():
+			return unknownCommand(cmd, args[0])
+		default:
+			return usageError{err}
+		}
+	}
 }
 
 // flagError turns pflag's errors into plain ones: no Go parser messages.
