@@ -390,7 +390,11 @@ func (e *env) processIfReady(ctx context.Context, out, log io.Writer, orderID st
 		return err
 	}
 	if !o.ReadyToProcess() {
-		fmt.Fprintf(out, "Order %s is %s.\n", o.Number, o.Status)
+		if o.Status == flow.StatusPaid && o.Policy == flow.PolicyManualApproval {
+			fmt.Fprintf(out, "Order %s is paid and waits for approval: onboard orders approve %s\n", o.Number, o.Number)
+			return nil
+		}
+		fmt.Fprintf(out, "Order %s is %s.\n", o.Number, statusText(o.Status))
 		return nil
 	}
 	last := ""
