@@ -23,9 +23,17 @@ type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
 
+// unchangedError marks a command that found nothing to change: approving
+// an approved order, cancelling a cancelled one. It exits 4, like a
+// transition the order's state does not allow.
+type unchangedError struct{ error }
+
+func (e unchangedError) Unwrap() error { return e.error }
+
 // ExitCode maps an error to the process's exit code.
 func ExitCode(err error) int {
 	var ue usageError
+	var un unchangedError
 	switch {
 	case err == nil:
 		return ExitOK
@@ -33,6 +41,8 @@ func ExitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &ue):
 		return ExitUsage
+	case errors.As(err, &un):
+		return ExitConflict
 	case errors.Is(err, flow.ErrNotFound):
 		return ExitNotFound
 	case errors.Is(err, flow.ErrIllegalTransition), errors.Is(err, flow.ErrConflict), errors.Is(err, flow.ErrAlreadyPaid),

@@ -128,6 +128,7 @@ type orderRow struct {
 	Total      int64            `json:"total_minor"`
 	Currency   string           `json:"currency"`
 	Policy     flow.Policy      `json:"order_flow"`
+	Approved   bool             `json:"approved"`
 	FailReason string           `json:"fail_reason,omitempty"`
 	CreatedAt  time.Time        `json:"created_at"`
 	CreatedBy  string           `json:"created_by"`
@@ -145,7 +146,7 @@ type lineRow struct {
 
 func (e *env) orderRow(ctx context.Context, o flow.Order) orderRow {
 	r := orderRow{Number: o.Number, ID: o.ID, Status: o.Status, Tenant: o.TenantDomain, Total: o.Total(),
-		Currency: o.Currency, Policy: o.Policy, FailReason: o.FailReason, CreatedAt: o.CreatedAt.UTC(),
+		Currency: o.Currency, Policy: o.Policy, Approved: o.Approved, FailReason: o.FailReason, CreatedAt: o.CreatedAt.UTC(),
 		CreatedBy: string(o.CreatedBy.Kind) + ":" + o.CreatedBy.Name}
 	if c, err := e.db.GetCustomer(ctx, o.CustomerID); err == nil {
 		r.Customer, r.Email = c.CompanyName, c.Email
@@ -225,15 +226,10 @@ func newOrdersShow(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				pays, err := e.db.Payments(ctx, o.ID)
+				d, err := e.orderDetail(ctx, o)
 				if err != nil {
 					return err
 				}
-				trail, err := e.db.AuditTrail(ctx, o.ID)
-				if err != nil {
-					return err
-				}
-				d := orderDetail{orderRow: e.orderRow(ctx, o), Payments: pays, Audit: trail}
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), d)
 				}
@@ -249,6 +245,19 @@ type orderDetail struct {
 	orderRow
 	Payments []flow.Payment    `json:"payments"`
 	Audit    []flow.AuditEvent `json:"audit"`
+}
+
+// orderDetail is the order as `orders show` prints it.
+func (e *env) orderDetail(ctx context.Context, o flow.Order) (orderDetail, error) {
+	pays, err := e.db.Payments(ctx, o.ID)
+	if err != nil {
+		return orderDetail{}, err
+	}
+	trail, err := e.db.AuditTrail(ctx, o.ID)
+	if err != nil {
+		return orderDetail{}, err
+	}
+	return orderDetail{orderRow: e.orderRow(ctx, o), Payments: pays, Audit: trail}, nil
 }
 
 func (d orderDetail) write(w io.Writer) error {
@@ -300,7 +309,7 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 func newOrdersPay(g *globals) *cobra.Command {
 	var noBrowser bool
 	cmd := orderCommand(g, "pay", "Pay an order on the hosted checkout page, then process it",
-		func(cmd *cobra.Command, e *env, o flow.Order) error {
+		func(cmd *cobra.Command, e *env, o flow.Order, out io.Writer) error {
 			ctx := cmd.Context()
 			o, err := e.consentBeforePay(ctx, o)
 			if err != nil {
@@ -311,7 +320,7 @@ func newOrdersPay(g *globals) *cobra.Command {
 					return err
 				}
 			}
-			return e.processIfReady(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+			return e.processIfReady(ctx, out, cmd.ErrOrStderr(), o.ID)
 		})
 	cmd.Long = "Starts a checkout for the order's total, opens the hosted checkout page (or prints its\n" +
 		"URL), waits until it is paid or declined, and processes the order when the order flow allows."
@@ -381,7 +390,11 @@ func (e *env) processIfReady(ctx context.Context, out, log io.Writer, orderID st
 		return err
 	}
 	if !o.ReadyToProcess() {
-		fmt.Fprintf(out, "Order %s is %s.\n", o.Number, o.Status)
+		if o.Status == flow.StatusPaid && o.Policy == flow.PolicyManualApproval {
+			fmt.Fprintf(out, "Order %s is paid and waits for approval: onboard orders approve %s\n", o.Number, o.Number)
+			return nil
+		}
+		fmt.Fprintf(out, "Order %s is %s.\n", o.Number, statusText(o.Status))
 		return nil
 	}
 	last := ""
@@ -399,55 +412,134 @@ func (e *env) processIfReady(ctx context.Context, out, log io.Writer, orderID st
 }
 
 // orderCommand is a command on one order: it opens the environment, finds
-// the order by number or id, and runs act on it.
-func orderCommand(g *globals, name, short string, act func(cmd *cobra.Command, e *env, o flow.Order) error) *cobra.Command {
-	return &cobra.Command{
+// the order by number or id, and runs act on it. act writes its result to
+// out: stdout, or with --json stderr, and stdout then gets the order as
+// `orders show --json` prints it once act succeeded.
+func orderCommand(g *globals, name, short string, act func(cmd *cobra.Command, e *env, o flow.Order, out io.Writer) error) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   name + " ORDER",
 		Short: short,
 		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.withEnv(cmd, func(e *env) error {
-				o, err := e.findOrder(cmd.Context(), args[0])
+				ctx := cmd.Context()
+				o, err := e.findOrder(ctx, args[0])
 				if err != nil {
 					return err
 				}
-				return act(cmd, e, o)
+				out := cmd.OutOrStdout()
+				if asJSON {
+					out = cmd.ErrOrStderr()
+				}
+				if err := act(cmd, e, o, out); err != nil {
+					return err
+				}
+				if !asJSON {
+					return nil
+				}
+				if o, err = e.db.GetOrder(ctx, o.ID); err != nil {
+					return err
+				}
+				d, err := e.orderDetail(ctx, o)
+				if err != nil {
+					return err
+				}
+				return writeJSON(cmd.OutOrStdout(), d)
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the order as JSON, as `orders show --json` does (messages go to stderr)")
+	return cmd
 }
 
 func newOrdersApprove(g *globals) *cobra.Command {
 	return orderCommand(g, "approve", "Approve an order (manual-approval order flow), then process it when paid",
-		func(cmd *cobra.Command, e *env, o flow.Order) error {
-			if _, err := e.svc.Approve(cmd.Context(), o.ID); err != nil {
+		func(cmd *cobra.Command, e *env, o flow.Order, out io.Writer) error {
+			// flow.Approve returns an approved order unchanged: say so, and
+			// that nothing was done. An order of another order flow needs no
+			// approval; flow would record one that changes nothing.
+			if o.Approved {
+				return unchangedError{fmt.Errorf("order %s is already approved; it is %s", o.Number, statusText(o.Status))}
+			}
+			if o.Policy != flow.PolicyManualApproval && !o.Status.Final() {
+				return unchangedError{fmt.Errorf("order %s uses the %s order flow and needs no approval; it is %s",
+					o.Number, o.Policy, statusText(o.Status))}
+			}
+			a, err := e.svc.Approve(cmd.Context(), o.ID)
+			if err != nil {
 				return err
 			}
+			if !a.ReadyToProcess() {
+				// Approved ahead of the payment: processed as soon as it is paid.
+				fmt.Fprintf(cmd.ErrOrStderr(), "Approved %s. It is %s; it is processed once paid.\n", o.Number, statusText(a.Status))
+				return nil
+			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Approved %s.\n", o.Number)
-			return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+			return e.processIfReady(cmd.Context(), out, cmd.ErrOrStderr(), o.ID)
 		})
 }
 
 func newOrdersCancel(g *globals) *cobra.Command {
 	var reason string
 	cmd := orderCommand(g, "cancel", "Cancel an order that is not completed",
-		func(cmd *cobra.Command, e *env, o flow.Order) error {
-			if _, err := e.svc.Cancel(cmd.Context(), o.ID, reason); err != nil {
+		func(cmd *cobra.Command, e *env, o flow.Order, out io.Writer) error {
+			ctx := cmd.Context()
+			// flow.Cancel returns a cancelled order as it is, after finishing
+			// a refund an earlier cancel could not: only that refund is news.
+			var before []flow.Payment
+			if o.Status == flow.StatusCancelled {
+				ps, err := e.db.Payments(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				before = ps
+			}
+			if _, err := e.svc.Cancel(ctx, o.ID, reason); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Order %s cancelled.\n", o.Number)
+			if o.Status != flow.StatusCancelled {
+				fmt.Fprintf(out, "Order %s cancelled.\n", o.Number)
+				return nil
+			}
+			after, err := e.db.Payments(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			if samePayments(before, after) {
+				return unchangedError{fmt.Errorf("order %s is already cancelled", o.Number)}
+			}
+			fmt.Fprintf(out, "Order %s was already cancelled; its refund is now complete.\n", o.Number)
 			return nil
 		})
 	cmd.Flags().StringVar(&reason, "reason", "cancelled by an agent", "why (kept in the audit trail)")
 	return cmd
 }
 
+// samePayments reports whether no payment of an order changed state.
+func samePayments(a, b []flow.Payment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].CheckoutID != b[i].CheckoutID || a[i].State != b[i].State {
+			return false
+		}
+	}
+	return true
+}
+
+// statusText is an order's state in words: awaiting_payment → awaiting payment.
+func statusText(s flow.OrderStatus) string {
+	return strings.ReplaceAll(string(s), "_", " ")
+}
+
 func newOrdersRetry(g *globals) *cobra.Command {
 	return orderCommand(g, "retry", "Retry a failed order from where it stopped",
-		func(cmd *cobra.Command, e *env, o flow.Order) error {
+		func(cmd *cobra.Command, e *env, o flow.Order, out io.Writer) error {
 			if _, err := e.svc.Retry(cmd.Context(), o.ID); err != nil {
 				return err
 			}
-			return e.processIfReady(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o.ID)
+			return e.processIfReady(cmd.Context(), out, cmd.ErrOrStderr(), o.ID)
 		})
 }

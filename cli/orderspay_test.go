@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -97,4 +98,86 @@ func payOnPage(t *testing.T, page, card string) {
 	if !strings.Contains(string(body), "Payment received") {
 		t.Fatalf("checkout did not take the payment:\n%s", body)
 	}
+}
+
+// TestOrdersPayJSON: `orders pay --json` prints the completed order as
+// `orders show --json` does on stdout, and its messages on stderr.
+func TestOrdersPayJSON(t *testing.T) {
+	db := isolate(t)
+	ctx := context.Background()
+	const domain = "contoso.onmicrosoft.com"
+	e := openTestEnv(t, db)
+	a := testworld.Answers(domain, "admin@"+domain, "o365-e3", 3)
+	o, err := e.svc.CreateOrder(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+
+	pr, pw := io.Pipe()
+	var out strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, "test", []string{"orders", "pay", o.Number, "--no-browser", "--json", "--db", db}, &out, pw)
+		pw.Close()
+	}()
+	payOnPage(t, readCheckoutURL(t, pr), testworld.TestCard)
+	rest := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(pr)
+		rest <- string(b)
+	}()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("orders pay --json: exit %d\n%s", code, out.String())
+	}
+	if msgs := <-rest; !strings.Contains(msgs, "Order "+o.Number+" completed.") {
+		t.Errorf("stderr lacks the result:\n%s", msgs)
+	}
+	var d orderDetail
+	if err := json.Unmarshal([]byte(out.String()), &d); err != nil {
+		t.Fatalf("stdout is not the order as JSON: %v\n%s", err, out.String())
+	}
+	if d.Number != o.Number || d.Status != flow.StatusCompleted || len(d.Payments) != 1 || d.Lines[0].SubscriptionID == "" {
+		t.Errorf("order: %+v", d)
+	}
+}
+
+// TestOrdersPayManualApproval: a paid manual-approval order says how to
+// approve it; the approval processes it; a second approval changes nothing.
+func TestOrdersPayManualApproval(t *testing.T) {
+	db := isolate(t)
+	ctx := context.Background()
+	const domain = "contoso.onmicrosoft.com"
+	e := openTestEnv(t, db)
+	e.svc.Policy = flow.PolicyManualApproval
+	a := testworld.Answers(domain, "admin@"+domain, "o365-e3", 3)
+	o, err := e.svc.CreateOrder(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+
+	pr, pw := io.Pipe()
+	var out strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, "test", []string{"orders", "pay", o.Number, "--no-browser", "--db", db}, &out, pw)
+		pw.Close()
+	}()
+	payOnPage(t, readCheckoutURL(t, pr), testworld.TestCard)
+	go io.Copy(io.Discard, pr)
+	if code := <-done; code != ExitOK {
+		t.Fatalf("orders pay: exit %d\n%s", code, out.String())
+	}
+	if want := "Order " + o.Number + " is paid and waits for approval: onboard orders approve " + o.Number; !strings.Contains(out.String(), want) {
+		t.Fatalf("stdout %q lacks %q", out.String(), want)
+	}
+	checkRun(t, db, []string{"orders", "approve", o.Number}, ExitOK, "Order "+o.Number+" completed.", "Approved "+o.Number+".")
+	checkRun(t, db, []string{"orders", "approve", o.Number}, ExitConflict, "", "order "+o.Number+" is already approved; it is completed")
 }

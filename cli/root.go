@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/fang"
@@ -59,7 +60,7 @@ func newRoot(g *globals) *cobra.Command {
 			"With no configuration it runs on a built-in sandbox Microsoft and sandbox payments.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noSubcommandArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWizard(cmd, g)
 		},
@@ -77,19 +78,35 @@ func newRoot(g *globals) *cobra.Command {
 	g.bind(pf.StringP, "accessible", "", "plain line prompts for screen readers (also ACCESSIBLE=1, TERM=dumb)")
 	pf.Lookup("kiosk").NoOptDefVal = "true"
 	pf.Lookup("accessible").NoOptDefVal = "true"
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g), newKioskCmd(g), newPartnerCmd(g))
 	root.AddCommand(newCatalogCmd(g))
+	root.InitDefaultCompletionCmd() // now rather than on Execute, so strictGroups covers `completion bsh`
+	strictGroups(root)
 	return root
 }
 
-// reportError prints an error as fang does, but nothing for Ctrl+C: the
-// person pressed it, and the exit code (130) says it.
+// reportError prints an error as fang does, but nothing for Ctrl+C (the
+// person pressed it, and the exit code (130) says it), and the message as
+// written: fang capitalises its first word, which turns a flag such as
+// --since into "--Since" and the command name into "Onboard".
 func reportError(w io.Writer, styles fang.Styles, err error) {
 	if errors.Is(err, tea.ErrInterrupted) {
 		return
 	}
-	fang.DefaultErrorHandler(w, styles, err)
+	msg := strings.TrimRight(err.Error(), "\n")
+	if r := msg[len(msg)-1]; r != '.' && r != '?' && r != '!' && !strings.Contains(msg, "\n") {
+		msg += "."
+	}
+	text := styles.ErrorText.UnsetTransform()
+	fmt.Fprintln(w, styles.ErrorHeader.String())
+	fmt.Fprintln(w, text.Render(msg))
+	fmt.Fprintln(w)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(w, text.Render("Try --help for usage."))
+		fmt.Fprintln(w)
+	}
 }
 
 type stringFlagFunc func(name, short, value, usage string) *string
@@ -120,7 +137,7 @@ func (g *globals) config(cmd *cobra.Command) (*config.Config, error) {
 	}
 	cfg, err := config.Load(g.configFile, os.Getenv, set)
 	if err != nil {
-		return nil, fmt.Errorf("configuration: %w", err)
+		return nil, configFlagError(err)
 	}
 	if g.logCloser == nil {
 		lc, err := openLog(cfg)
