@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -255,26 +254,11 @@ func (s *consentScreen) view() string {
 	text := st.Title.Render("Accept our invitation as the administrator") + "\n\n" +
 		"Press Enter to open the invitation page in your browser. Sign in there as " +
 		sanitizeN(s.c.answers.AdminUPN, 80) + " and accept the invitation."
-	if s.err != "" {
-		text += "\n\n" + st.Error.Render(s.err)
-	}
-	var wait string
-	if s.waiting {
-		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		wait = fmt.Sprintf("\n\n%s Waiting for Microsoft to confirm… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
-	} else if s.link.url != "" {
-		wait = "\n\n" + st.Subtle.Render("Not waiting. Press Enter once you have accepted the invitation.")
-	}
-	if s.note != "" {
-		wait += "\n" + st.Warning.Render(s.note)
-	}
-	if s.link.url == "" {
-		if s.err == "" {
-			text += "\n\n" + st.Subtle.Render("Loading the invitation link…")
-		}
-		return wrapText(text, s.c.bodyWidth())
-	}
-	return s.link.view(text + wait)
+	return s.linkView(&s.link, text, s.err, s.note, waitTexts{
+		waiting:    "Waiting for Microsoft to confirm…",
+		notWaiting: "Not waiting. Press Enter once you have accepted the invitation.",
+		loading:    "Loading the invitation link…",
+	})
 }
 
 func formatElapsed(d time.Duration) string {

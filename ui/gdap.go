@@ -2,9 +2,7 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -150,24 +148,9 @@ func (s *gdapScreen) view() string {
 	if s.c.agentMode() && s.link.url != "" {
 		text += "\n\nHand the link to the customer's Global administrator, or press f to finish: the order is set up once it is approved."
 	}
-	if s.err != "" {
-		text += "\n\n" + st.Error.Render(s.err)
-	}
-	var wait string
-	if s.waiting {
-		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		wait = fmt.Sprintf("\n\n%s Waiting for the approval… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
-	} else if s.link.url != "" {
-		wait = "\n\n" + st.Subtle.Render("Not waiting. Press Enter once the relationship is approved.")
-	}
-	if s.note != "" {
-		wait += "\n" + st.Warning.Render(s.note)
-	}
-	if s.link.url == "" {
-		if s.err == "" {
-			text += "\n\n" + st.Subtle.Render("Requesting the admin relationship…")
-		}
-		return wrapText(text, s.c.bodyWidth())
-	}
-	return s.link.view(text + wait)
+	return s.linkView(&s.link, text, s.err, s.note, waitTexts{
+		waiting:    "Waiting for the approval…",
+		notWaiting: "Not waiting. Press Enter once the relationship is approved.",
+		loading:    "Requesting the admin relationship…",
+	})
 }

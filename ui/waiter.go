@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"onboard/flow"
 	"time"
 
@@ -75,4 +76,35 @@ func (w *waiter) tick(msg spinner.TickMsg) tea.Cmd {
 	var cmd tea.Cmd
 	w.spin, cmd = w.spin.Update(msg)
 	return cmd
+}
+
+// waitTexts are what a waiting screen says around its link.
+type waitTexts struct {
+	waiting    string // "Waiting for …", followed by the spinner's elapsed time
+	notWaiting string // after the customer stopped waiting
+	loading    string // while the link itself loads
+}
+
+// linkView draws text and err beside the link and its QR code, with the
+// round's state below (waiting with elapsed time, or not) and note.
+func (w *waiter) linkView(l *link, text, err, note string, t waitTexts) string {
+	st := w.c.styles
+	if err != "" {
+		text += "\n\n" + st.Error.Render(err)
+	}
+	if l.url == "" {
+		if err == "" {
+			text += "\n\n" + st.Subtle.Render(t.loading)
+		}
+		return wrapText(text, w.c.bodyWidth())
+	}
+	wait := "\n\n" + st.Subtle.Render(t.notWaiting)
+	if w.waiting {
+		elapsed := w.c.now().Sub(w.started).Truncate(time.Second)
+		wait = fmt.Sprintf("\n\n%s %s %s", spinnerMark(w.spin), t.waiting, formatElapsed(elapsed))
+	}
+	if note != "" {
+		wait += "\n" + st.Warning.Render(note)
+	}
+	return l.view(text + wait)
 }
