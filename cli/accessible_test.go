@@ -19,7 +19,7 @@ func TestAccessibleFrontEndRunsTheAgentFlow(t *testing.T) {
 	backend := connectInBackground(func() (*flow.Service, error) { return e.svc, nil })
 	var out bytes.Buffer
 	opts := ui.Options{Backend: backend, Catalog: e.svc.Catalog, Provider: "Acme", Mode: flow.ModeAgent, Agent: "Sam",
-		Input: iotest.OneByteReader(strings.NewReader("3\n10\nn\nnosuchaccount\n")), Output: &out}
+		Input: iotest.OneByteReader(strings.NewReader("3\n10\n\nn\nnosuchaccount\n")), Output: &out}
 	err := runAccessible(context.Background(), opts)
 	if err == nil || !strings.Contains(err.Error(), "accessible agent sign-up") {
 		t.Fatalf("runAccessible = %v, want the end of the answers in agent mode", err)

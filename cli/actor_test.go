@@ -23,7 +23,9 @@ func TestRepro06AuditNamesWhoActed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+	// The agent looks at the acceptance and the admin relationship as well.
+	asSam := flow.WithActor(ctx, flow.Actor{Kind: flow.ActorAgent, Name: "Sam"})
+	if err := testworld.AcceptAndApproveGDAP(asSam, e.svc, e.sb.ms, paid.ID, a.AdminLogin, "Contoso-Admin-1"); err != nil {
 		t.Fatal(err)
 	}
 	e.close()

@@ -18,11 +18,15 @@ func newCatalogSync(g *globals) *cobra.Command {
 	var country, out string
 	cmd := &cobra.Command{
 		Use:   "sync",
-		Short: "Refresh the catalog's availabilities from Partner Center for a market",
-		Long: "Reads the configured catalog (the embedded one when none is set), asks Partner Center which\n" +
-			"availability sells each offer's product and SKU in the market, and writes the refreshed\n" +
-			"catalog as JSON to --out (or standard output). Names, prices and seats stay as they are.\n" +
-			"Point the catalog setting at the file to use it.",
+		Short: "Refresh the catalog's products, SKUs and availabilities from Partner Center for a market",
+		Long: "Reads the configured catalog (the embedded one when none is set) and,\n" +
+			"for each offer, reads its product, its SKUs and the SKU's availabilities\n" +
+			"in the market from Partner Center: the name becomes the SKU's title, the\n" +
+			"seats stay within the SKU's limits, the trials are the product's trial\n" +
+			"SKUs and the availability one that sells the offer's term. Prices and\n" +
+			"terms stay the provider's. Writes the refreshed catalog as JSON to --out\n" +
+			"(or standard output) and lists each change on standard error. Point the\n" +
+			"catalog setting at the file to use it.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if country == "" {
@@ -42,7 +46,7 @@ func newCatalogSync(g *globals) *cobra.Command {
 					case c.Problem != "":
 						fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", c.OfferID, c.Problem)
 					default:
-						fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s → %s\n", c.OfferID, c.From, c.To)
+						fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s %q → %q\n", c.OfferID, c.Field, c.From, c.To)
 					}
 				}
 				if len(changes) == 0 {

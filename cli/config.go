@@ -2,10 +2,10 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"onboard/store"
 )
 
 func newConfigCmd(g *globals) *cobra.Command {
@@ -22,21 +22,36 @@ func newConfigCmd(g *globals) *cobra.Command {
 				return err
 			}
 			out := cmd.OutOrStdout()
+			entries := cfg.Entries()
+			// The database's default is resolved by the store (the XDG data
+			// directory): show the file that is used, not an empty value.
+			for i, e := range entries {
+				if e.Key == "db" && e.Value == "" {
+					if p, err := store.DefaultPath(); err == nil {
+						entries[i].Value, entries[i].Where = p, "XDG data directory"
+					}
+				}
+			}
 			if asJSON {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
-				return enc.Encode(cfg.Entries())
+				return enc.Encode(entries)
 			}
-			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
-			for _, e := range cfg.Entries() {
+			o := newOutput(out, cmd.ErrOrStderr(), true)
+			defer o.close()
+			t := o.table(false)
+			t.AddHeader([]string{"KEY", "VALUE", "SOURCE"}, fit)
+			for _, e := range entries {
 				src := string(e.Source)
 				if e.Where != "" {
 					src += " (" + e.Where + ")"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Key, e.Value, src)
+				t.AddField(e.Key, whole)
+				t.AddField(e.Value, fit)
+				t.AddField(src, fit)
+				t.EndRow()
 			}
-			return tw.Flush()
+			return t.Render()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"text/tabwriter"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"onboard/flow"
@@ -12,7 +17,7 @@ import (
 )
 
 func newCustomersCmd(g *globals) *cobra.Command {
-	customers := &cobra.Command{Use: "customers", Short: "List and show customers"}
+	customers := &cobra.Command{Use: "customers", Short: "List customers; show one by tenant domain, company, order or id"}
 	customers.AddCommand(newCustomersList(g), newCustomersShow(g))
 	return customers
 }
@@ -65,17 +70,23 @@ func newCustomersList(g *globals) *cobra.Command {
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), rows)
 				}
+				out := newOutput(cmd.OutOrStdout(), cmd.ErrOrStderr(), true)
+				defer out.close()
 				if len(rows) == 0 {
-					_, err := fmt.Fprintln(cmd.OutOrStdout(), "No customers.")
-					return err
+					return out.none("No customers.", true)
 				}
-				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "CUSTOMER\tCONTACT\tE-MAIL\tTENANT\tCREATED")
+				t := out.table(true)
+				t.AddHeader([]string{"ID", "CUSTOMER", "CONTACT", "E-MAIL", "TENANT", "CREATED"}, fit)
 				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", clip(r.Company, 28), clip(r.FirstName+" "+r.LastName, 24),
-						clip(r.Email, 32), orDash(r.Tenant), r.CreatedAt.Format("2006-01-02 15:04"))
+					t.AddField(out.id(r.ID), whole)
+					t.AddField(safetext.Clean(r.Company), fit)
+					t.AddField(safetext.Clean(r.FirstName+" "+r.LastName), fit)
+					t.AddField(safetext.Clean(r.Email), fit)
+					t.AddField(orDash(r.Tenant), fit)
+					t.AddField(r.CreatedAt.Format("2006-01-02 15:04"), whole)
+					t.EndRow()
 				}
-				return tw.Flush()
+				return t.Render()
 			})
 		},
 	}
@@ -85,50 +96,355 @@ func newCustomersList(g *globals) *cobra.Command {
 	return cmd
 }
 
+// shortID is how much of a customer id a terminal's table shows; it is
+// enough to find the customer again.
+const shortID = 8
+
+var shortIDRE = regexp.MustCompile(`^[0-9a-fA-F-]+$`)
+
+// errAmbiguousCustomer is a company name that matches several customers.
+var errAmbiguousCustomer = errors.New("several customers match")
+
+// findCustomer finds a customer by what an agent has at hand: the
+// customer's id, an order number, the tenant's id, one of its domains
+// (fabrikam.onmicrosoft.com, fabrikam.com once imported) or the company's
+// name (exact, else a unique part of it; case does not matter).
+func (e *env) findCustomer(ctx context.Context, ref string) (flow.Customer, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return flow.Customer{}, usageError{errors.New("name the customer: a tenant domain, company, order number or id")}
+	}
+	c, err := e.db.GetCustomer(ctx, ref)
+	if !errors.Is(err, flow.ErrNotFound) {
+		return c, err
+	}
+	all, err := e.db.ListCustomers(ctx, time.Time{}, 0)
+	if err != nil {
+		return flow.Customer{}, err
+	}
+	// The short id a terminal's `customers list` shows (as git's short hashes).
+	if len(ref) >= shortID && shortIDRE.MatchString(ref) {
+		var found []flow.Customer
+		for _, c := range all {
+			if strings.HasPrefix(c.ID, strings.ToLower(ref)) {
+				found = append(found, c)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], nil
+		}
+	}
+	if strings.HasPrefix(strings.ToUpper(ref), "ORD-") {
+		o, err := e.findOrder(ctx, ref)
+		if err != nil {
+			return flow.Customer{}, err
+		}
+		return e.db.GetCustomer(ctx, o.CustomerID)
+	}
+	if _, err := uuid.Parse(ref); err == nil {
+		c, err := e.db.CustomerByTenant(ctx, strings.ToLower(ref))
+		if !errors.Is(err, flow.ErrNotFound) {
+			return c, err
+		}
+	}
+	if strings.Contains(ref, ".") {
+		for _, c := range all {
+			if strings.EqualFold(c.Domain, ref) {
+				return c, nil
+			}
+		}
+		tenant, err := e.db.TenantOfDomain(ctx, ref)
+		if err == nil {
+			return e.db.CustomerByTenant(ctx, tenant)
+		}
+		if !errors.Is(err, flow.ErrNotFound) {
+			return flow.Customer{}, err
+		}
+	}
+	var exact, partial []flow.Customer
+	for _, c := range all {
+		switch name := strings.ToLower(c.CompanyName); {
+		case name == strings.ToLower(ref):
+			exact = append(exact, c)
+		case strings.Contains(name, strings.ToLower(ref)):
+			partial = append(partial, c)
+		}
+	}
+	for _, found := range [][]flow.Customer{exact, partial} {
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return found[0], nil
+		}
+		var b strings.Builder
+		for _, c := range found {
+			fmt.Fprintf(&b, "\n  %s  %s  %s", c.ID, safetext.Clean(c.CompanyName), orDash(c.Domain))
+		}
+		return flow.Customer{}, usageError{fmt.Errorf("%w %q; name one by id or tenant domain:%s", errAmbiguousCustomer, ref, b.String())}
+	}
+	return flow.Customer{}, fmt.Errorf("no customer has the id, tenant, domain, company or order %q: %w", ref, flow.ErrNotFound)
+}
+
+// customerDetail is a customer as `customers show` prints it.
+type customerDetail struct {
+	customerRow
+	Relationship  string            `json:"relationship"`
+	GDAP          *gdapRow          `json:"gdap,omitempty"`
+	Subscriptions []subscriptionRow `json:"subscriptions"`
+	UsersTotal    int               `json:"users_total"`
+	Users         []userRow         `json:"users"`
+	DomainsTotal  int               `json:"domains_total"`
+	Domains       []domainRow       `json:"domains"`
+	Orders        []orderRow        `json:"orders"`
+}
+
+type gdapRow struct {
+	RelationshipID string    `json:"relationship_id"`
+	Status         string    `json:"status"`
+	RolesAssigned  bool      `json:"roles_assigned"`
+	EndAt          time.Time `json:"end_at,omitzero"`
+}
+
+type subscriptionRow struct {
+	SubscriptionID string `json:"subscription_id"`
+	Offer          string `json:"offer"`
+	Seats          int    `json:"seats"`
+	Order          string `json:"order"`
+	Converted      bool   `json:"converted_trial"`
+}
+
+type userRow struct {
+	UPN      string   `json:"upn"`
+	Name     string   `json:"name"`
+	Active   bool     `json:"active"`
+	Licenses []string `json:"sku_ids"`
+}
+
+type domainRow struct {
+	Name     string `json:"name"`
+	Initial  bool   `json:"initial"`
+	Default  bool   `json:"default"`
+	Verified bool   `json:"verified"`
+}
+
+// customerDetail gathers what `customers show` prints: at most users and
+// domains of the tenant's imported ones (0: all).
+func (e *env) customerDetail(ctx context.Context, c flow.Customer, users, domains int) (customerDetail, error) {
+	d := customerDetail{customerRow: toCustomerRow(c), Subscriptions: []subscriptionRow{}, Users: []userRow{},
+		Domains: []domainRow{}, Orders: []orderRow{}, Relationship: "none: the invitation is not accepted yet"}
+	orders, err := e.db.ListOrders(ctx, flow.OrderFilter{CustomerID: c.ID})
+	if err != nil {
+		return d, err
+	}
+	for _, o := range orders {
+		d.Orders = append(d.Orders, e.orderRow(ctx, o))
+		for _, l := range o.Lines {
+			if l.SubscriptionID != "" {
+				d.Subscriptions = append(d.Subscriptions, subscriptionRow{SubscriptionID: l.SubscriptionID, Offer: l.Name,
+					Seats: l.Quantity, Order: o.Number, Converted: l.Converted})
+			}
+		}
+	}
+	if c.TenantID == "" {
+		return d, nil
+	}
+	d.Relationship = "reseller: the invitation was accepted"
+	switch g, err := e.db.GDAPForTenant(ctx, c.TenantID); {
+	case err == nil:
+		d.GDAP = &gdapRow{RelationshipID: g.RelationshipID, Status: g.Status, RolesAssigned: g.Assigned, EndAt: g.EndAt.UTC()}
+	case !errors.Is(err, flow.ErrNotFound):
+		return d, err
+	}
+	// Counted, and only the users shown read: a tenant may have a million.
+	if d.UsersTotal, err = e.db.CountMatchingUsers(ctx, c.TenantID, ""); err != nil {
+		return d, err
+	}
+	us, err := e.db.FirstUsers(ctx, c.TenantID, users)
+	if err != nil {
+		return d, err
+	}
+	for _, u := range us {
+		d.Users = append(d.Users, userRow{UPN: u.UPN, Name: u.DisplayName, Active: u.Active, Licenses: append([]string{}, u.SkuIDs...)})
+	}
+	ds, err := e.db.ListDomains(ctx, c.TenantID)
+	if err != nil {
+		return d, err
+	}
+	d.DomainsTotal = len(ds)
+	for i, x := range ds {
+		if domains > 0 && i == domains {
+			break
+		}
+		d.Domains = append(d.Domains, domainRow{Name: x.Name, Initial: x.IsInitial, Default: x.IsDefault, Verified: x.IsVerified})
+	}
+	return d, nil
+}
+
+// gdapText is the admin relationship in words.
+func (d customerDetail) gdapText() string {
+	if d.TenantID == "" {
+		return "-"
+	}
+	g := d.GDAP
+	if g == nil {
+		return "not requested"
+	}
+	s := g.Status
+	switch {
+	case g.RolesAssigned:
+		s += ", roles assigned"
+	case g.Status == "active":
+		s += ", roles not assigned yet"
+	case g.Status == "approvalPending" || g.Status == "created":
+		s += ": waiting for the customer's Global administrator to approve it"
+	}
+	if !g.EndAt.IsZero() {
+		s += ", ends " + g.EndAt.Format("2006-01-02")
+	}
+	return s
+}
+
+func (d customerDetail) write(out *output) error {
+	w := out.w
+	t := out.table(false)
+	field := func(k, v string) {
+		t.AddField(k, whole)
+		t.AddField(v, fit)
+		t.EndRow()
+	}
+	field("Customer", safetext.Clean(d.Company))
+	field("ID", d.ID)
+	field("Contact", safetext.Clean(d.FirstName+" "+d.LastName)+" <"+safetext.Clean(d.Email)+">")
+	field("Phone", orDash(safetext.Clean(d.Phone)))
+	a := d.Address
+	field("Address", safetext.Clean(fmt.Sprintf("%s, %s %s, %s", a.Line1, a.PostalCode, a.City, a.Country)))
+	tenant := orDash(d.Tenant)
+	if d.TenantID != "" {
+		tenant += " (" + d.TenantID + ")"
+	}
+	field("Tenant", tenant)
+	field("Relationship", d.Relationship)
+	field("Admin access", "GDAP "+d.gdapText())
+	if err := t.Render(); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(w, "\nSUBSCRIPTIONS (%d)\n", len(d.Subscriptions))
+	if len(d.Subscriptions) > 0 {
+		t = out.table(false)
+		t.AddHeader([]string{"OFFER", "SEATS", "SUBSCRIPTION", "ORDER"}, fit)
+		for _, s := range d.Subscriptions {
+			t.AddField(safetext.Clean(s.Offer), fit)
+			t.AddField(strconv.Itoa(s.Seats), whole)
+			id := s.SubscriptionID
+			if s.Converted {
+				id += " (trial converted)"
+			}
+			t.AddField(id, fit)
+			t.AddField(s.Order, whole)
+			t.EndRow()
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintf(w, "\nUSERS (%s)\n", shownOf(len(d.Users), d.UsersTotal, "--users"))
+	if len(d.Users) > 0 {
+		t = out.table(false)
+		t.AddHeader([]string{"USER", "NAME", "LICENSES", "ACTIVE"}, fit)
+		for _, u := range d.Users {
+			t.AddField(safetext.Clean(u.UPN), fit)
+			t.AddField(safetext.Clean(u.Name), fit)
+			t.AddField(strconv.Itoa(len(u.Licenses)), whole)
+			t.AddField(yesNo(u.Active), whole)
+			t.EndRow()
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintf(w, "\nDOMAINS (%s)\n", shownOf(len(d.Domains), d.DomainsTotal, "--domains"))
+	if len(d.Domains) > 0 {
+		t = out.table(false)
+		t.AddHeader([]string{"DOMAIN", "VERIFIED", "NOTE"}, fit)
+		for _, x := range d.Domains {
+			var notes []string
+			if x.Initial {
+				notes = append(notes, "initial")
+			}
+			if x.Default {
+				notes = append(notes, "default")
+			}
+			t.AddField(safetext.Clean(x.Name), fit)
+			t.AddField(yesNo(x.Verified), whole)
+			t.AddField(orDash(strings.Join(notes, ", ")), whole)
+			t.EndRow()
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintf(w, "\nORDERS (%d)\n", len(d.Orders))
+	if len(d.Orders) == 0 {
+		return nil
+	}
+	return writeOrderTable(out, d.Orders, false)
+}
+
+// shownOf says how many of how many a section shows, and the flag for more.
+func shownOf(shown, total int, flag string) string {
+	if shown >= total {
+		return strconv.Itoa(total)
+	}
+	return fmt.Sprintf("%d of %d; %s 0 shows all", shown, total, flag)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 func newCustomersShow(g *globals) *cobra.Command {
 	var asJSON bool
+	var users, domains int
 	cmd := &cobra.Command{
-		Use:   "show CUSTOMER-ID",
-		Short: "Show a customer and their orders",
-		Args:  exactArgs(1, "the customer id (see onboard customers list --json)"),
+		Use:   "show CUSTOMER",
+		Short: "Show a customer: tenant, relationship, admin access, subscriptions, users, domains and orders",
+		Long: "CUSTOMER is a tenant domain (fabrikam.onmicrosoft.com, or any domain imported from the tenant),\n" +
+			"the company's name or a unique part of it, an order number, the tenant id or the customer id.",
+		Args:              exactArgs(1, "the customer: a tenant domain, company, order number or id"),
+		ValidArgsFunction: g.completeCustomers,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if users < 0 || domains < 0 {
+				return usageError{errors.New("--users and --domains take 0 (all) or more")}
+			}
 			return g.withStore(cmd, func(e *env) error {
 				ctx := cmd.Context()
-				c, err := e.db.GetCustomer(ctx, args[0])
-				if err != nil {
-					return fmt.Errorf("customer %s: %w", args[0], err)
-				}
-				orders, err := e.db.ListOrders(ctx, flow.OrderFilter{CustomerID: c.ID})
+				c, err := e.findCustomer(ctx, args[0])
 				if err != nil {
 					return err
 				}
-				rows := make([]orderRow, 0, len(orders))
-				for _, o := range orders {
-					rows = append(rows, e.orderRow(ctx, o))
+				d, err := e.customerDetail(ctx, c, users, domains)
+				if err != nil {
+					return err
 				}
 				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), struct {
-						customerRow
-						Orders []orderRow `json:"orders"`
-					}{toCustomerRow(c), rows})
+					return writeJSON(cmd.OutOrStdout(), d)
 				}
-				r := toCustomerRow(c)
-				w := cmd.OutOrStdout()
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintf(tw, "Customer\t%s\n", safetext.Clean(r.Company))
-				fmt.Fprintf(tw, "Contact\t%s %s\n", safetext.Clean(r.FirstName), safetext.Clean(r.LastName))
-				fmt.Fprintf(tw, "E-mail\t%s\n", safetext.Clean(r.Email))
-				fmt.Fprintf(tw, "Phone\t%s\n", safetext.Clean(r.Phone))
-				a := r.Address
-				fmt.Fprintf(tw, "Address\t%s\n", safetext.Clean(fmt.Sprintf("%s, %s %s, %s", a.Line1, a.PostalCode, a.City, a.Country)))
-				fmt.Fprintf(tw, "Tenant\t%s\n\n", orDash(r.Tenant))
-				if err := tw.Flush(); err != nil {
-					return err
-				}
-				return writeOrderTable(w, rows)
+				out := newOutput(cmd.OutOrStdout(), cmd.ErrOrStderr(), true)
+				defer out.close()
+				return d.write(out)
 			})
 		},
 	}
+	cmd.Flags().IntVar(&users, "users", 20, "show at most this many imported users (0: all)")
+	cmd.Flags().IntVar(&domains, "domains", 20, "show at most this many domains (0: all)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

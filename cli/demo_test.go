@@ -6,6 +6,7 @@ import (
 
 	"onboard/config"
 	"onboard/flow"
+	"onboard/internal/testworld"
 	"onboard/payment"
 )
 
@@ -47,7 +48,7 @@ func TestDemoStateSurvivesRestartAndResets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.sb.ms.AcceptInvitation("admin@"+domain, "Fabrikam-Admin-1"); err != nil {
+	if err := testworld.AcceptAndApproveGDAP(ctx, e.svc, e.sb.ms, o.ID, "admin@"+domain, "Fabrikam-Admin-1"); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := e.svc.CheckConsent(ctx, o.ID); err != nil || !c.Accepted {

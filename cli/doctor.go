@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"onboard/config"
+	"onboard/store"
+	"onboard/ui"
 )
 
 // check is one line of `onboard doctor`.
@@ -20,6 +21,9 @@ type check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
+	// Warning: OK, but the person should know (no browser on a headless
+	// machine: the link and QR code work there).
+	Warning bool `json:"warning,omitempty"`
 }
 
 var errDoctor = errors.New("some checks failed")
@@ -35,6 +39,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			warnInProcessExposure(cmd.ErrOrStderr(), cfg)
 			checks := runChecks(cmd.Context(), cfg)
 			if asJSON {
 				if err := writeJSON(cmd.OutOrStdout(), checks); err != nil {
@@ -59,7 +64,7 @@ func runChecks(ctx context.Context, cfg *config.Config) []check {
 	var out []check
 	e, err := openStore(ctx, cfg)
 	if err != nil {
-		out = append(out, check{"database", false, err.Error()})
+		out = append(out, check{"database", false, err.Error(), false})
 	} else {
 		v, err := e.db.SchemaVersion(ctx)
 		out = append(out, dbCheck(e.db.Path(), v, err))
@@ -70,7 +75,7 @@ func runChecks(ctx context.Context, cfg *config.Config) []check {
 	defer cancel()
 	t, err := resolveTarget(cfg)
 	if err != nil {
-		return append(out, check{"microsoft", false, err.Error()}, browserCheck())
+		return append(out, check{"microsoft", false, err.Error(), false}, browserCheck())
 	}
 	defer t.close()
 	out = append(out, t.microsoftChecks(ctx)...)
@@ -80,42 +85,47 @@ func runChecks(ctx context.Context, cfg *config.Config) []check {
 
 func dbCheck(path string, version int, err error) check {
 	if err != nil {
-		return check{"database", false, fmt.Sprintf("%s: %v", path, err)}
+		return check{"database", false, fmt.Sprintf("%s: %v", path, err), false}
+	}
+	if store.IsPostgresURL(path) {
+		return check{"database", true, fmt.Sprintf("PostgreSQL %s (schema version %d)", path, version), false}
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return check{"database", false, err.Error()}
+		return check{"database", false, err.Error(), false}
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return check{"database", false, fmt.Sprintf("%s has mode %v: run chmod 600 %s", path, fi.Mode().Perm(), path)}
+		return check{"database", false, fmt.Sprintf("%s has mode %v: run chmod 600 %s", path, fi.Mode().Perm(), path), false}
 	}
-	return check{"database", true, fmt.Sprintf("%s (schema version %d, mode 0600)", path, version)}
+	return check{"database", true, fmt.Sprintf("%s (schema version %d, mode 0600)", path, version), false}
 }
 
-// browserCheck says whether pkg/browser is likely to open a window here.
+// browserCheck says whether the wizard can open pages here, by the same
+// choice the wizard makes. None is a warning, not a failure: the wizard
+// shows the link and the QR code instead.
 func browserCheck() check {
-	if b := os.Getenv("BROWSER"); b != "" {
-		return check{"browser", true, "$BROWSER is " + b}
+	argv, _, err := ui.SystemBrowser{}.Command("https://example.com")
+	switch {
+	case errors.Is(err, ui.ErrNoDisplay):
+		return check{"browser", true, "no graphical display: the wizard shows the link and a QR code instead (set $BROWSER to a graphical browser to open pages)", true}
+	case err != nil:
+		return check{"browser", true, err.Error() + ": the wizard shows the link and a QR code instead", true}
+	case argv == nil:
+		return check{"browser", true, "the system opener for " + runtime.GOOS, false}
+	case os.Getenv("BROWSER") != "":
+		return check{"browser", true, "$BROWSER: opens pages with " + argv[0], false}
 	}
-	if runtime.GOOS != "linux" {
-		return check{"browser", true, "the system opener for " + runtime.GOOS}
-	}
-	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return check{"browser", false, "no graphical display: the wizard shows the URL and a QR code instead (set $BROWSER to override)"}
-	}
-	for _, name := range []string{"xdg-open", "x-www-browser", "www-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return check{"browser", true, "opens pages with " + p}
-		}
-	}
-	return check{"browser", false, "no xdg-open or x-www-browser: install xdg-utils, or rely on the URL and QR code"}
+	return check{"browser", true, "opens pages with " + argv[0], false}
 }
 
 func printChecks(w io.Writer, checks []check) {
 	for _, c := range checks {
 		mark := "ok  "
-		if !c.OK {
+		switch {
+		case !c.OK:
 			mark = "FAIL"
+		case c.Warning:
+			mark = "warn"
 		}
 		fmt.Fprintf(w, "%s  %-14s %s\n", mark, c.Name, c.Detail)
 	}

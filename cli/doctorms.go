@@ -69,7 +69,7 @@ func resolveTarget(cfg *config.Config) (*target, error) {
 		http: &http.Client{},
 	}
 	t.sandboxMS = cfg.Get("microsoft") == "sandbox"
-	if t.sandboxMS || t.payURL == "" {
+	if t.sandboxMS || (t.payURL == "" && cfg.Get("payment") == "sandbox") {
 		dir, err := sandboxDir()
 		if err != nil {
 			return nil, err
@@ -130,7 +130,7 @@ func (t *target) oauthContext(ctx context.Context) context.Context {
 // microsoftChecks: which Microsoft, then each credential (app-only, App+User)
 // and a harmless Partner Center read with each.
 func (t *target) microsoftChecks(ctx context.Context) []check {
-	ms := check{"microsoft", true, t.msWhere}
+	ms := check{"microsoft", true, t.msWhere, false}
 	var missing []string
 	for _, kv := range [][2]string{{"partner_tenant_id", t.tenant}, {"client_id", t.clientID}, {"client_secret", t.secret}} {
 		if kv[1] == "" {
@@ -148,29 +148,29 @@ func (t *target) microsoftChecks(ctx context.Context) []check {
 	app := &clientcredentials.Config{ClientID: t.clientID, ClientSecret: t.secret, TokenURL: t.tokenURL(),
 		Scopes: []string{pcDefaultScope}, AuthStyle: oauth2.AuthStyleInParams}
 	if tok, err := app.Token(t.oauthContext(ctx)); err != nil {
-		out = append(out, check{"app-only", false, "the app could not sign in: " + tokenVerdict(err)})
+		out = append(out, check{"app-only", false, "the app could not sign in: " + tokenVerdict(err), false})
 	} else {
-		out = append(out, check{"app-only", true, "the app signs in with its client secret"})
+		out = append(out, check{"app-only", true, "the app signs in with its client secret", false})
 		out = append(out, t.pcRead(ctx, "app-only read", tok.AccessToken, "/v1/customers?size=1", "lists customers"))
 	}
 
 	// App+User: the refresh token of the partner's sign-in (secure
 	// application model), redeemed as msapi does.
 	if t.refresh == "" {
-		return append(out, check{"app+user", false, "no refresh token: run `onboard partner login` (relationship requests and trial conversions need it)"})
+		return append(out, check{"app+user", false, "no refresh token: run `onboard partner login` (relationship requests and trial conversions need it)", false})
 	}
 	user := &clientcredentials.Config{ClientID: t.clientID, ClientSecret: t.secret, TokenURL: t.tokenURL(),
 		Scopes: []string{pcDefaultScope}, AuthStyle: oauth2.AuthStyleInParams,
 		EndpointParams: url.Values{"grant_type": {"refresh_token"}, "refresh_token": {t.refresh}}}
 	tok, err := user.Token(t.oauthContext(ctx))
 	if err != nil {
-		return append(out, check{"app+user", false, "the partner's refresh token was refused: " + tokenVerdict(err)})
+		return append(out, check{"app+user", false, "the partner's refresh token was refused: " + tokenVerdict(err), false})
 	}
 	// A token that shows no MFA is refused by Partner Center's App+User
 	// calls since 1 April 2026 (partner-center-authentication); one that
 	// does not say (opaque) is judged by the read below.
 	mfa, known := tokenMFA(tok.AccessToken)
-	out = append(out, check{"app+user", !known || mfa, "the partner's refresh token is valid. " + mfaVerdict(tok.AccessToken)})
+	out = append(out, check{"app+user", !known || mfa, "the partner's refresh token is valid. " + mfaVerdict(tok.AccessToken), false})
 	return append(out, t.pcRead(ctx, "app+user read", tok.AccessToken, "/v1/customers/relationshiprequests", "gets the reseller relationship request link"))
 }
 
@@ -179,7 +179,7 @@ func (t *target) microsoftChecks(ctx context.Context) []check {
 func (t *target) pcRead(ctx context.Context, name, access, path, what string) check {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(t.pcURL, "/")+path, nil)
 	if err != nil {
-		return check{name, false, err.Error()}
+		return check{name, false, err.Error(), false}
 	}
 	req.Header.Set("Authorization", "Bearer "+access)
 	req.Header.Set("Accept", "application/json")
@@ -187,24 +187,24 @@ func (t *target) pcRead(ctx context.Context, name, access, path, what string) ch
 	req.Header.Set("MS-CorrelationId", uuid.NewString())
 	resp, err := t.http.Do(req)
 	if err != nil {
-		return check{name, false, "Partner Center is unreachable: " + err.Error()}
+		return check{name, false, "Partner Center is unreachable: " + err.Error(), false}
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	call := "GET " + strings.SplitN(path, "?", 2)[0]
 	switch {
 	case resp.StatusCode < 300:
-		return check{name, true, fmt.Sprintf("%s: Partner Center %s", call, what)}
+		return check{name, true, fmt.Sprintf("%s: Partner Center %s", call, what), false}
 	case resp.StatusCode == http.StatusUnauthorized:
 		hint := "the token was refused"
 		if name == "app+user read" {
 			hint += " (Partner Center requires MFA on App+User calls since 1 April 2026: run `onboard partner login` and complete MFA)"
 		}
-		return check{name, false, fmt.Sprintf("%s: HTTP 401, %s: %s", call, hint, pcMessage(body))}
+		return check{name, false, fmt.Sprintf("%s: HTTP 401, %s: %s", call, hint, pcMessage(body)), false}
 	case resp.StatusCode == http.StatusForbidden:
-		return check{name, false, fmt.Sprintf("%s: HTTP 403, the app or the signed-in user lacks the permission (API permissions, admin consent, Admin agent role): %s", call, pcMessage(body))}
+		return check{name, false, fmt.Sprintf("%s: HTTP 403, the app or the signed-in user lacks the permission (API permissions, admin consent, Admin agent role): %s", call, pcMessage(body)), false}
 	}
-	return check{name, false, fmt.Sprintf("%s: HTTP %d: %s", call, resp.StatusCode, pcMessage(body))}
+	return check{name, false, fmt.Sprintf("%s: HTTP %d: %s", call, resp.StatusCode, pcMessage(body)), false}
 }
 
 // pcMessage is Partner Center's error description (code and description
@@ -233,9 +233,12 @@ func pcMessage(body []byte) string {
 // paymentCheck says which payments are in use, whether that is allowed with
 // this Microsoft, and that the gateway answers with the configured key.
 func (t *target) paymentCheck(ctx context.Context, cfg *config.Config) check {
+	if cfg.Get("payment") == "stripe" {
+		return stripeCheck(ctx, cfg)
+	}
 	where := "payments: " + t.payWhere + " (test cards; no money moves)"
 	if err := refuseSandboxPayments(cfg); err != nil {
-		return check{"payments", false, where + ": refused with a real Microsoft; set allow_sandbox_payments = true for a test partner only"}
+		return check{"payments", false, where + ": refused with a real Microsoft; set allow_sandbox_payments = true for a test partner only", false}
 	}
 	if !t.sandboxMS {
 		where += ", allowed for a test partner by allow_sandbox_payments"
@@ -245,9 +248,9 @@ func (t *target) paymentCheck(ctx context.Context, cfg *config.Config) check {
 	// gateway answers and accepts the key, and changes nothing.
 	_, err := gw.Status(ctx, "doctor-probe-"+uuid.NewString())
 	if err == nil || errors.Is(err, payment.ErrNotFound) {
-		return check{"payments", true, where}
+		return check{"payments", true, where, false}
 	}
-	return check{"payments", false, where + ": the gateway did not accept the probe: " + err.Error()}
+	return check{"payments", false, where + ": the gateway did not accept the probe: " + err.Error(), false}
 }
 
 var aadsts = regexp.MustCompile(`AADSTS(\d+)`)

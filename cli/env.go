@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"onboard/config"
 	"onboard/flow"
 	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 	"onboard/payment"
 	paysandbox "onboard/payment/sandbox"
@@ -31,6 +33,9 @@ type env struct {
 	db  *store.DB
 	svc *flow.Service
 	sb  *sandboxes // nil when neither Microsoft nor payments are the sandbox
+	// remote: the commands run for someone else's terminal (onboard
+	// serve), so no browser opens here.
+	remote bool
 }
 
 // sandboxes holds the in-process fake Microsoft and payment provider, mounted
@@ -40,6 +45,9 @@ type sandboxes struct {
 	pay  *paysandbox.Server
 	base string
 	srv  *http.Server
+	// mounts are further handlers on the sandbox's listener (`onboard
+	// serve`: one HTTP address for the sandbox's pages and its own).
+	mounts map[string]http.Handler
 }
 
 // sandboxDir is where the sandboxes keep their state between demo runs.
@@ -72,6 +80,9 @@ func newSandboxes(stateDir string, opts sandbox.Options) (*sandboxes, error) {
 func (s *sandboxes) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/pay/", http.StripPrefix("/pay", s.pay))
+	for pattern, h := range s.mounts {
+		mux.Handle(pattern, h)
+	}
 	mux.Handle("/", s.ms)
 	return mux
 }
@@ -96,30 +107,40 @@ func (s *sandboxes) close() {
 	}
 }
 
+// databaseDSN is the configured database: db, else the default file.
+func databaseDSN(cfg *config.Config) (string, error) {
+	if path := cfg.Get("db"); path != "" {
+		return path, nil
+	}
+	return store.DefaultPath()
+}
+
 // openStore opens the configured database.
 func openStore(ctx context.Context, cfg *config.Config) (*env, error) {
-	path := cfg.Get("db")
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
+	path, err := databaseDSN(cfg)
+	if err != nil {
+		return nil, err
 	}
 	db, err := store.Open(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("open database %s: %w", store.Redact(path), err)
 	}
 	return &env{cfg: cfg, db: db}, nil
 }
 
 // openEnv wires the configuration into a working service.
 func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, error) {
+	return openEnvMounting(ctx, cfg, cat, nil)
+}
+
+// openEnvMounting is openEnv with further handlers served beside the
+// sandbox's pages, when the sandbox runs.
+func openEnvMounting(ctx context.Context, cfg *config.Config, cat flow.Catalog, mounts map[string]http.Handler) (*env, error) {
 	e, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	ms, gw, err := e.connect(cfg)
+	ms, gw, err := e.connect(cfg, mounts)
 	if err != nil {
 		e.close()
 		return nil, err
@@ -136,17 +157,18 @@ func openEnv(ctx context.Context, cfg *config.Config, cat flow.Catalog) (*env, e
 		SkipAdminVerification: !cfg.Bool("verify_admin"),
 		GDAP:                  gdapSettings(cfg),
 		AdminSignIn:           cfg.Get("admin_sign_in"),
+		BrowserHere:           !cfg.Bool("kiosk") && browserHere(os.Getenv, runtime.GOOS),
 	}
 	return e, nil
 }
 
 // connect builds the Microsoft client and the payment gateway, starting the
 // in-process sandboxes when configured.
-func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, error) {
+func (e *env) connect(cfg *config.Config, mounts map[string]http.Handler) (msapi.Microsoft, payment.Gateway, error) {
 	if err := refuseSandboxPayments(cfg); err != nil {
 		return nil, nil, err
 	}
-	mcfg := msapi.Config{
+	mcfg := partnercenter.Config{
 		PartnerCenterURL: cfg.Get("partner_center_url"),
 		GraphURL:         cfg.Get("graph_url"),
 		LoginURL:         cfg.Get("login_url"),
@@ -157,6 +179,14 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		PublicClientID:   cfg.Get("public_client_id"),
 	}
 	payURL, payKey := cfg.Get("payment_url"), cfg.Get("payment_api_key")
+	var gw payment.Gateway
+	if cfg.Get("payment") == "stripe" {
+		sg, err := stripeGateway(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		gw, payURL = sg, "(stripe)" // no sandbox checkout to start
+	}
 	if cfg.Get("microsoft") == "sandbox" || payURL == "" {
 		dir, err := sandboxDir()
 		if err != nil {
@@ -168,12 +198,15 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 		}
 		// The sandbox refuses directory calls without GDAP, as Microsoft
 		// does, whenever the provider requests GDAP (issue 12 part 3).
+		large, _ := strconv.Atoi(cfg.Get("sandbox_large_tenant")) // validated with the config
 		sb, err := newSandboxes(dir, sandbox.Options{Faults: faults, EnforceGDAP: gdapSettings(cfg).Enabled(),
+			NorthwindUsers: large,
 			// As Microsoft documents, a new-commerce order is pending at first.
 			PendingPolls: 1})
 		if err != nil {
 			return nil, nil, err
 		}
+		sb.mounts = mounts
 		if err := sb.serve(cfg.Get("sandbox_addr")); err != nil {
 			return nil, nil, err
 		}
@@ -192,11 +225,14 @@ func (e *env) connect(cfg *config.Config) (msapi.Microsoft, payment.Gateway, err
 			}
 		}
 	}
-	client, err := msapi.New(mcfg)
+	client, err := partnercenter.New(mcfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("Microsoft client: %w", err)
 	}
-	return client, paysandbox.NewClient(payURL, payKey, nil), nil
+	if gw == nil {
+		gw = paysandbox.NewClient(payURL, payKey, nil)
+	}
+	return client, gw, nil
 }
 
 // configFaults reads sandbox_faults and sandbox_fault_seed: the faults the
@@ -287,5 +323,32 @@ func gdapSettings(cfg *config.Config) flow.GDAPSettings {
 			roles = append(roles, strings.ToLower(r))
 		}
 	}
-	return flow.GDAPSettings{Roles: roles, Duration: cfg.Get("gdap_duration"), Group: strings.TrimSpace(cfg.Get("gdap_group"))}
+	group := strings.TrimSpace(cfg.Get("gdap_group"))
+	switch {
+	case strings.EqualFold(group, "off"):
+		group = ""
+	case group == "" && cfg.Get("microsoft") == "sandbox":
+		// The embedded demo behaves as production must: the import needs
+		// an approved admin relationship for the sandbox's seeded group.
+		group = sandbox.PartnerGDAPGroupID
+	}
+	return flow.GDAPSettings{Roles: roles, Duration: cfg.Get("gdap_duration"), Group: group}
+}
+
+// browserHere guesses whether a browser can be opened where onboard runs,
+// for admin_sign_in = auto: not over SSH; $BROWSER when set ("false" or
+// "none": no); a desktop session on Linux and the BSDs; always on macOS and
+// Windows.
+func browserHere(getenv func(string) string, goos string) bool {
+	if getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != "" {
+		return false
+	}
+	if b := strings.TrimSpace(getenv("BROWSER")); b != "" {
+		return b != "false" && b != "none"
+	}
+	switch goos {
+	case "darwin", "windows":
+		return true
+	}
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
 }

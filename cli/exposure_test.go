@@ -12,7 +12,7 @@ func TestExposureWarning(t *testing.T) {
 		"127.0.0.1:8099": false, "127.1.2.3:0": false, "[::1]:8099": false, "localhost:8099": false,
 		"0.0.0.0:8099": true, ":8099": true, "[::]:8099": true, "192.168.1.20:8099": true, "example.com:80": true,
 	} {
-		if got := exposureWarning(addr) != ""; got != warn {
+		if got := exposureWarning(addr, "--addr 127.0.0.1:8099") != ""; got != warn {
 			t.Errorf("exposureWarning(%q) warns = %v, want %v", addr, got, warn)
 		}
 	}

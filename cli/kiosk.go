@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -29,9 +32,7 @@ func newKioskCmd(g *globals) *cobra.Command {
 			"Same as `onboard --kiosk`. See docs/kiosk.md for a systemd and autologin recipe.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := cmd.Flags().Set(flagName("kiosk"), "true"); err != nil {
-				return err
-			}
+			g.forced = map[string]string{"kiosk": "true"}
 			return runWizard(cmd, g)
 		},
 	}
@@ -174,10 +175,32 @@ func kioskOptions(cfg *config.Config, opts ui.Options) ui.KioskOptions {
 	if hash := cfg.Get("kiosk_pin_hash"); hash != "" {
 		k.VerifyPIN = func(pin string) bool { return kioskpin.Verify(hash, pin) }
 	}
+	k.Lockout = openLockout()
+	// A stranger at a kiosk pays on their phone: a browser opened on the
+	// kiosk itself would show the next person their checkout, unless the
+	// provider built the kiosk for it.
+	if !cfg.Bool("kiosk_open_browser") {
+		k.Browser = ui.NoBrowser{}
+	}
 	if opts.Backend != nil {
 		k.DropDraft = opts.Backend.DropDraft
 	}
 	return k
+}
+
+// openLockout opens the wrong-PIN count kept in the data directory, so a
+// restart does not reset it. One it cannot read counts as locked.
+func openLockout() *kioskpin.Lockout {
+	path, err := xdg.DataFile(filepath.Join("onboard", "kiosk-pin-lockout.json"))
+	if err != nil {
+		slog.Error("kiosk: no place for the PIN lock-out; it lasts until a restart", "error", err.Error())
+		path = ""
+	}
+	l, err := kioskpin.OpenLockout(path, time.Now())
+	if err != nil {
+		slog.Error("kiosk: PIN lock-out", "error", err.Error())
+	}
+	return l
 }
 
 // accessibleWanted: --accessible / accessible = true, ACCESSIBLE=1, or a

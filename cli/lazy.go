@@ -243,6 +243,30 @@ func (b *lazyBackend) ListUsers(ctx context.Context, tenantID string) ([]flow.Us
 	return s.ListUsers(ctx, tenantID)
 }
 
+func (b *lazyBackend) SearchUsers(ctx context.Context, tenantID string, q flow.UserQuery) (flow.UserPage, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.UserPage{}, err
+	}
+	return s.SearchUsers(ctx, tenantID, q)
+}
+
+func (b *lazyBackend) CountMatchingUsers(ctx context.Context, tenantID, text string) (int, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return s.CountMatchingUsers(ctx, tenantID, text)
+}
+
+func (b *lazyBackend) CountAssigned(ctx context.Context, tenantID, skuID string) (int, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return s.CountAssigned(ctx, tenantID, skuID)
+}
+
 func (b *lazyBackend) AssignLicenses(ctx context.Context, orderID string, skuID string, userIDs []string) error {
 	s, err := b.get(ctx)
 	if err != nil {

@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,9 @@ import (
 
 // withStore opens the database only, for commands that just read it.
 func (g *globals) withStore(cmd *cobra.Command, fn func(e *env) error) error {
+	if g.served != nil {
+		return fn(g.served.env)
+	}
 	cfg, err := g.config(cmd)
 	if err != nil {
 		return err
@@ -34,10 +38,14 @@ func (g *globals) withStore(cmd *cobra.Command, fn func(e *env) error) error {
 // withEnv opens the whole environment: database, Microsoft and payments.
 // What a command changes is the agent's doing: the audit trail names them.
 func (g *globals) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
+	if g.served != nil { // the session's context names the agent (flow.WithActor)
+		return fn(g.served.env)
+	}
 	cfg, err := g.config(cmd)
 	if err != nil {
 		return err
 	}
+	warnInProcessExposure(cmd.ErrOrStderr(), cfg)
 	e, err := openAll(cmd.Context(), cfg)
 	if err != nil {
 		return err
@@ -51,51 +59,109 @@ func newOrdersCmd(g *globals) *cobra.Command {
 	orders := &cobra.Command{Use: "orders", Short: "List, show, pay, approve, cancel and retry orders"}
 	orders.AddCommand(newOrdersList(g), newOrdersShow(g), newOrdersPay(g), newOrdersApprove(g),
 		newOrdersCancel(g), newOrdersRetry(g))
+	orders.AddCommand(newOrdersInvite(g))
 	return orders
 }
 
 func newOrdersList(g *globals) *cobra.Command {
-	var status, since string
+	var statuses []string
+	var since, customer, tenant string
 	var asJSON bool
 	var limit int
 	cmd := &cobra.Command{
 		Use:     "list",
 		Short:   "List orders, newest first",
-		Example: "  onboard orders list --status awaiting_payment\n  onboard orders list --since 24h --json",
+		Example: "  onboard orders list --status awaiting_payment,failed\n  onboard orders list --customer Fabrikam\n  onboard orders list --since 24h --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := flow.OrderFilter{Status: flow.OrderStatus(status), Limit: limit}
-			if status != "" && !f.Status.Known() {
-				return usageError{fmt.Errorf("--status %q: use one of %s", status, strings.Join(flow.StatusNames(), ", "))}
+			want, err := parseStatuses(statuses)
+			if err != nil {
+				return err
 			}
+			var from time.Time
 			if since != "" {
-				t, err := parseSince(since, time.Now())
-				if err != nil {
+				if from, err = parseSince(since, time.Now()); err != nil {
 					return usageError{err}
 				}
-				f.Since = t
 			}
 			return g.withStore(cmd, func(e *env) error {
-				list, err := e.db.ListOrders(cmd.Context(), f)
+				ctx := cmd.Context()
+				f := flow.OrderFilter{Since: from}
+				if customer != "" {
+					c, err := e.findCustomer(ctx, customer)
+					if err != nil {
+						return err
+					}
+					f.CustomerID = c.ID
+				}
+				match := func(flow.Order) bool { return true }
+				if tenant != "" {
+					match = e.tenantMatcher(ctx, tenant)
+				}
+				// One state and no tenant: the database filters and limits.
+				if len(want) == 1 && tenant == "" {
+					f.Status, f.Limit = want[0], limit
+				}
+				list, err := e.db.ListOrders(ctx, f)
 				if err != nil {
 					return err
 				}
-				rows := make([]orderRow, 0, len(list))
+				rows := []orderRow{}
 				for _, o := range list {
-					rows = append(rows, e.orderRow(cmd.Context(), o))
+					if limit > 0 && len(rows) == limit {
+						break
+					}
+					if (len(want) == 0 || slices.Contains(want, o.Status)) && match(o) {
+						rows = append(rows, e.orderRow(ctx, o))
+					}
 				}
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), rows)
 				}
-				return writeOrderTable(cmd.OutOrStdout(), rows)
+				out := newOutput(cmd.OutOrStdout(), cmd.ErrOrStderr(), true)
+				defer out.close()
+				return writeOrderTable(out, rows, true)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&status, "status", "", "only orders in this state")
+	cmd.Flags().StringSliceVar(&statuses, "status", nil, "only orders in these states (repeat it, or separate them with commas)")
+	cmd.Flags().StringVar(&customer, "customer", "", "only the orders of this customer: tenant domain, company or id")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "only the orders for this tenant: domain or tenant id")
 	cmd.Flags().StringVar(&since, "since", "", "only orders created since a duration ago (24h) or a date (2026-11-01)")
-	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many (0: all)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	_ = cmd.RegisterFlagCompletionFunc("status", completeStatuses)
+	_ = cmd.RegisterFlagCompletionFunc("customer", g.completeCustomers)
+	_ = cmd.RegisterFlagCompletionFunc("tenant", g.completeTenants)
 	return cmd
+}
+
+// parseStatuses checks --status values: known states, each once.
+func parseStatuses(values []string) ([]flow.OrderStatus, error) {
+	var out []flow.OrderStatus
+	for _, v := range values {
+		s := flow.OrderStatus(strings.TrimSpace(v))
+		if !s.Known() {
+			return nil, usageError{fmt.Errorf("--status %q: use one of %s", v, strings.Join(flow.StatusNames(), ", "))}
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// tenantMatcher matches the orders for a tenant named by domain or id: the
+// orders of the customer it belongs to, and orders that name it before it
+// is linked to a customer (awaiting the invitation's acceptance).
+func (e *env) tenantMatcher(ctx context.Context, tenant string) func(flow.Order) bool {
+	var owner string
+	if c, err := e.findCustomer(ctx, tenant); err == nil && (strings.EqualFold(c.TenantID, tenant) || strings.Contains(tenant, ".")) {
+		owner = c.ID
+	}
+	return func(o flow.Order) bool {
+		return (owner != "" && o.CustomerID == owner) || strings.EqualFold(o.TenantDomain, tenant) || strings.EqualFold(o.TenantID, tenant)
+	}
 }
 
 // parseSince accepts a duration ("24h", "7d") or a date / RFC 3339 time.
@@ -158,18 +224,24 @@ func (e *env) orderRow(ctx context.Context, o flow.Order) orderRow {
 	return r
 }
 
-func writeOrderTable(w io.Writer, rows []orderRow) error {
+// writeOrderTable writes orders as a table fitted to the terminal; list
+// says it is a command's whole result (tab-separated when piped).
+func writeOrderTable(out *output, rows []orderRow, list bool) error {
 	if len(rows) == 0 {
-		_, err := fmt.Fprintln(w, "No orders.")
-		return err
+		return out.none("No orders.", list)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ORDER\tSTATUS\tCUSTOMER\tTENANT\tTOTAL\tCREATED")
+	t := out.table(list)
+	t.AddHeader([]string{"ORDER", "STATUS", "CUSTOMER", "TENANT", "TOTAL", "CREATED"}, fit)
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Number, r.Status, clip(r.Customer, 28), orDash(r.Tenant),
-			flow.FormatMoney(r.Total, r.Currency), r.CreatedAt.Format("2006-01-02 15:04"))
+		t.AddField(r.Number, whole)
+		t.AddField(string(r.Status), whole)
+		t.AddField(safetext.Clean(r.Customer), fit)
+		t.AddField(orDash(r.Tenant), fit)
+		t.AddField(flow.FormatMoney(r.Total, r.Currency), whole)
+		t.AddField(r.CreatedAt.Format("2006-01-02 15:04"), whole)
+		t.EndRow()
 	}
-	return tw.Flush()
+	return t.Render()
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -190,17 +262,6 @@ func orDash(s string) string {
 	return s
 }
 
-// clip shortens s to n runes for a table cell, after neutralising control
-// characters: customer names come from people.
-func clip(s string, n int) string {
-	s = safetext.Clean(s)
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 // findOrder accepts an order number (ORD-000001) or an internal id.
 func (e *env) findOrder(ctx context.Context, ref string) (flow.Order, error) {
 	o, err := e.db.GetOrderByNumber(ctx, strings.ToUpper(ref))
@@ -216,9 +277,10 @@ func (e *env) findOrder(ctx context.Context, ref string) (flow.Order, error) {
 func newOrdersShow(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "show ORDER",
-		Short: "Show an order: lines, payments and its audit trail",
-		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
+		Use:               "show ORDER",
+		Short:             "Show an order: lines, payments and its audit trail",
+		Args:              exactArgs(1, "the order number, e.g. ORD-000001"),
+		ValidArgsFunction: g.completeOrders(nil),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.withStore(cmd, func(e *env) error {
 				ctx := cmd.Context()
@@ -233,7 +295,9 @@ func newOrdersShow(g *globals) *cobra.Command {
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), d)
 				}
-				return d.write(cmd.OutOrStdout())
+				out := newOutput(cmd.OutOrStdout(), cmd.ErrOrStderr(), true)
+				defer out.close()
+				return d.write(out)
 			})
 		},
 	}
@@ -260,41 +324,79 @@ func (e *env) orderDetail(ctx context.Context, o flow.Order) (orderDetail, error
 	return orderDetail{orderRow: e.orderRow(ctx, o), Payments: pays, Audit: trail}, nil
 }
 
-func (d orderDetail) write(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "Order\t%s\n", d.Number)
-	fmt.Fprintf(tw, "Status\t%s\n", d.Status)
-	if d.FailReason != "" {
-		fmt.Fprintf(tw, "Reason\t%s\n", safetext.Clean(d.FailReason))
+func (d orderDetail) write(out *output) error {
+	w := out.w
+	t := out.table(false)
+	field := func(k, v string) {
+		t.AddField(k, whole)
+		t.AddField(v, fit)
+		t.EndRow()
 	}
-	fmt.Fprintf(tw, "Customer\t%s <%s>\n", safetext.Clean(d.Customer), safetext.Clean(d.Email))
-	fmt.Fprintf(tw, "Tenant\t%s\n", orDash(d.Tenant))
-	fmt.Fprintf(tw, "Order flow\t%s\n", d.Policy)
-	fmt.Fprintf(tw, "Created\t%s by %s\n", d.CreatedAt.Format(time.RFC3339), d.CreatedBy)
-	fmt.Fprintf(tw, "Total\t%s\n\n", flow.FormatMoney(d.Total, d.Currency))
-	fmt.Fprintln(tw, "OFFER\tSEATS\tUNIT\tSUBSCRIPTION")
+	field("Order", d.Number)
+	field("Status", string(d.Status))
+	if d.FailReason != "" {
+		field("Reason", safetext.Clean(d.FailReason))
+	}
+	field("Customer", safetext.Clean(d.Customer)+" <"+safetext.Clean(d.Email)+">")
+	field("Tenant", orDash(d.Tenant))
+	field("Order flow", string(d.Policy))
+	field("Created", d.CreatedAt.Format(time.RFC3339)+" by "+safetext.Clean(d.CreatedBy))
+	field("Total", flow.FormatPrice(d.Total, d.Currency, flow.PeriodMonth))
+	if err := t.Render(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	t = out.table(false)
+	t.AddHeader([]string{"OFFER", "SEATS", "UNIT", "SUBSCRIPTION"}, fit)
 	for _, l := range d.Lines {
 		sub := orDash(l.SubscriptionID)
 		if l.Converted {
 			sub += " (trial converted)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", l.Offer, l.Seats, flow.FormatMoney(l.UnitPrice, d.Currency), sub)
+		t.AddField(safetext.Clean(l.Offer), fit)
+		t.AddField(strconv.Itoa(l.Seats), whole)
+		t.AddField(flow.FormatPrice(l.UnitPrice, d.Currency, flow.PeriodMonth), whole)
+		t.AddField(sub, fit)
+		t.EndRow()
+	}
+	if err := t.Render(); err != nil {
+		return err
 	}
 	if len(d.Payments) > 0 {
-		fmt.Fprintln(tw, "\nCHECKOUT\tSTATE\tAMOUNT\tUPDATED")
+		fmt.Fprintln(w)
+		t = out.table(false)
+		t.AddHeader([]string{"CHECKOUT", "STATE", "AMOUNT", "UPDATED"}, fit)
 		for _, p := range d.Payments {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.CheckoutID, p.State, flow.FormatMoney(p.Amount, p.Currency), p.UpdatedAt.UTC().Format(time.RFC3339))
+			t.AddField(p.CheckoutID, fit)
+			t.AddField(string(p.State), whole)
+			amount := flow.FormatMoney(p.Amount, p.Currency)
+			if p.Tax > 0 { // the tax Stripe computed on top
+				amount += " + tax " + flow.FormatMoney(p.Tax, p.Currency) + " = " + flow.FormatMoney(p.Amount+p.Tax, p.Currency)
+			}
+			t.AddField(amount, whole)
+			t.AddField(p.UpdatedAt.UTC().Format(time.RFC3339), whole)
+			t.EndRow()
+		}
+		if err := t.Render(); err != nil {
+			return err
 		}
 	}
-	fmt.Fprintln(tw, "\nWHEN\tWHO\tWHAT\tDETAIL")
+	// The audit trail: one line per event, its detail wrapped under it, so
+	// the line fits the terminal and the detail is never cut.
+	fmt.Fprintln(w, "\nAUDIT")
 	for _, a := range d.Audit {
 		what := a.Action
 		if a.From != "" || a.To != "" {
 			what += " " + a.From + "→" + a.To
 		}
-		fmt.Fprintf(tw, "%s\t%s:%s\t%s\t%s\n", a.At.UTC().Format(time.RFC3339), a.Actor.Kind, a.Actor.Name, what, safetext.Clean(a.Detail))
+		line := a.At.UTC().Format(time.RFC3339) + "  " + safetext.Clean(string(a.Actor.Kind)+":"+a.Actor.Name) + "  " + what
+		if out.width > 0 {
+			line = cut(out.width, line)
+		}
+		fmt.Fprintln(w, line)
+		out.wrapDetail(4, safetext.Clean(a.Detail))
 	}
-	return tw.Flush()
+	return nil
 }
 
 func exactArgs(n int, what string) cobra.PositionalArgs {
@@ -354,9 +456,13 @@ func (e *env) payOrder(ctx context.Context, w io.Writer, o flow.Order, openBrows
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Pay %s for order %s at:\n  %s\n", flow.FormatMoney(o.Total(), o.Currency), o.Number, sess.URL)
+	amount := flow.FormatPrice(o.Total(), o.Currency, flow.PeriodMonth)
+	if due := o.DueNow(); due != o.Total() { // lines billed annually are paid for the year
+		amount = flow.FormatMoney(due, o.Currency) + " now"
+	}
+	fmt.Fprintf(w, "Pay %s for order %s at:\n  %s\n", amount, o.Number, sess.URL)
 	if openBrowser {
-		if err := openURL(sess.URL); err != nil {
+		if err := e.openURL(sess.URL); err != nil {
 			fmt.Fprintf(w, "Could not open a browser (%v): open the address above by hand.\n", err)
 		}
 	}
@@ -399,16 +505,25 @@ func (e *env) processIfReady(ctx context.Context, out, log io.Writer, orderID st
 	}
 	last := ""
 	res, err := e.svc.Process(ctx, orderID, func(p flow.Progress) {
-		if p.Label != last {
-			fmt.Fprintf(log, "%s…\n", p.Label)
-			last = p.Label
+		if label := p.AgentLabel(); label != last {
+			fmt.Fprintf(log, "%s…\n", label)
+			last = label
 		}
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Order %s completed. %s\n", res.Order.Number, res.Summary())
+	fmt.Fprintf(out, "Order %s completed. %s\n", res.Order.Number, res.AgentSummary())
 	return nil
+}
+
+// completeStates are the states of the orders each command completes:
+// the ones it can act on.
+var completeStates = map[string][]flow.OrderStatus{
+	"pay":     {flow.StatusAwaitingConsent, flow.StatusAwaitingPayment},
+	"approve": {flow.StatusAwaitingConsent, flow.StatusAwaitingPayment, flow.StatusPaid},
+	"cancel":  {flow.StatusDraft, flow.StatusAwaitingConsent, flow.StatusAwaitingPayment, flow.StatusPaid, flow.StatusFailed},
+	"retry":   {flow.StatusFailed},
 }
 
 // orderCommand is a command on one order: it opens the environment, finds
@@ -418,9 +533,10 @@ func (e *env) processIfReady(ctx context.Context, out, log io.Writer, orderID st
 func orderCommand(g *globals, name, short string, act func(cmd *cobra.Command, e *env, o flow.Order, out io.Writer) error) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   name + " ORDER",
-		Short: short,
-		Args:  exactArgs(1, "the order number, e.g. ORD-000001"),
+		Use:               name + " ORDER",
+		Short:             short,
+		Args:              exactArgs(1, "the order number, e.g. ORD-000001"),
+		ValidArgsFunction: g.completeOrders(completeStates[name]),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.withEnv(cmd, func(e *env) error {
 				ctx := cmd.Context()

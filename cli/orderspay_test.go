@@ -28,7 +28,7 @@ func TestOrdersPayThenProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+	if err := testworld.AcceptAndApproveGDAP(ctx, e.svc, e.sb.ms, o.ID, a.AdminLogin, "Contoso-Admin-1"); err != nil {
 		t.Fatal(err)
 	}
 	e.close() // the customer accepted; nobody has looked since
@@ -112,7 +112,7 @@ func TestOrdersPayJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+	if err := testworld.AcceptAndApproveGDAP(ctx, e.svc, e.sb.ms, o.ID, a.AdminLogin, "Contoso-Admin-1"); err != nil {
 		t.Fatal(err)
 	}
 	e.close()
@@ -158,7 +158,7 @@ func TestOrdersPayManualApproval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.sb.ms.AcceptInvitation(a.AdminLogin, "Contoso-Admin-1"); err != nil {
+	if err := testworld.AcceptAndApproveGDAP(ctx, e.svc, e.sb.ms, o.ID, a.AdminLogin, "Contoso-Admin-1"); err != nil {
 		t.Fatal(err)
 	}
 	e.close()

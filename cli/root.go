@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,12 +18,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"onboard/config"
+	"onboard/internal/safetext"
 )
 
 // globals are the flags every command shares.
 type globals struct {
 	configFile string
 	flags      map[string]*string // config key → flag value, only those the user set count
+	flagOf     map[string]string  // config key → its flag's name, where not flagName(key)
+	served     *served            // set for commands run over SSH by `onboard serve`
+	forced     map[string]string  // config key → value a command implies (`onboard kiosk`: kiosk = true)
 	version    string
 	logCloser  io.Closer
 }
@@ -40,7 +45,8 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage(), fang.WithErrorHandler(reportError))
+	err := fang.Execute(ctx, root, fang.WithVersion(buildVersion(version, debug.ReadBuildInfo)), fang.WithoutManpage(),
+		fang.WithErrorHandler(reportError))
 	if g.logCloser != nil {
 		if err != nil {
 			slog.Error("exit", "error", err.Error(), "code", ExitCode(err))
@@ -67,22 +73,28 @@ func newRoot(g *globals) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configFile, "config", "", "config file (default "+config.DefaultFile()+")")
-	g.bind(pf.StringP, "db", "", "the SQLite database file (default: XDG data directory)")
-	g.bind(pf.StringP, "mode", "", "who runs the wizard: customer or agent")
-	g.bind(pf.StringP, "agent", "", "agent name for the audit trail (default: OS user)")
+	g.bind(pf.StringP, "db", "", "the database: a SQLite file (default: XDG data directory) or a postgres:// URL")
+	g.bind(pf.StringP, "agent", "", "agent name for the audit trail (default: OS user); on the wizard it means --mode agent")
 	g.bind(pf.StringP, "order_flow", "", "order flow: pay-first, process-immediately or manual-approval")
 	g.bind(pf.StringP, "microsoft", "", "Microsoft backend: sandbox or partner-center")
 	g.bind(pf.StringP, "sandbox_addr", "", "address of the in-process sandbox (default 127.0.0.1:0)")
-	g.bind(pf.StringP, "kiosk", "", "kiosk mode: full screen, leave only with the admin PIN (see `onboard kiosk`)")
-	g.bind(pf.StringP, "gdap_group", "", "GDAP: the partner's security group given the admin relationship's roles (empty: GDAP is not requested)")
-	g.bind(pf.StringP, "accessible", "", "plain line prompts for screen readers (also ACCESSIBLE=1, TERM=dumb)")
-	pf.Lookup("kiosk").NoOptDefVal = "true"
-	pf.Lookup("accessible").NoOptDefVal = "true"
+	g.bind(pf.StringP, "gdap_group", "", "GDAP: the partner's security group given the admin relationship's roles (off: not requested; empty: not requested with Microsoft, the seeded group with the sandbox)")
+	// The wizard's own flags are the root's alone: they mean nothing to
+	// `orders list` or `completion bash`, whose help should not offer them.
+	lf := root.Flags()
+	g.bind(lf.StringP, "mode", "", "who runs the wizard: customer or agent")
+	g.bind(lf.StringP, "kiosk", "", "kiosk mode: full screen, leave only with the admin PIN (see `onboard kiosk`)")
+	g.bind(lf.StringP, "accessible", "", "plain line prompts for screen readers (also ACCESSIBLE=1, TERM=dumb)")
+	lf.Lookup("kiosk").NoOptDefVal = "true"
+	lf.Lookup("accessible").NoOptDefVal = "true"
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newSandboxCmd(g), newDemoCmd(g), newConfigCmd(g), newOrdersCmd(g), newCustomersCmd(g), newDoctorCmd(g), newKioskCmd(g), newPartnerCmd(g))
-	root.AddCommand(newCatalogCmd(g))
+	root.AddCommand(newCatalogCmd(g), newManCmd(), newWorkerCmd(g))
+	root.AddCommand(newServeCmd(g))
+	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd() // now rather than on Execute, so strictGroups covers `completion bsh`
 	strictGroups(root)
+	addExamples(root)
 	return root
 }
 
@@ -94,7 +106,12 @@ func reportError(w io.Writer, styles fang.Styles, err error) {
 	if errors.Is(err, tea.ErrInterrupted) {
 		return
 	}
-	msg := strings.TrimRight(err.Error(), "\n")
+	// Arguments are echoed in messages: never their control characters
+	// (a U+202E reorders the line, a U+009B starts a terminal command).
+	msg := safetext.Lines(strings.TrimRight(err.Error(), "\n"))
+	if msg == "" {
+		msg = "failed"
+	}
 	if r := msg[len(msg)-1]; r != '.' && r != '?' && r != '!' && !strings.Contains(msg, "\n") {
 		msg += "."
 	}
@@ -129,11 +146,21 @@ func flagName(key string) string {
 
 // config resolves the configuration with the flags the user set.
 func (g *globals) config(cmd *cobra.Command) (*config.Config, error) {
+	if g.served != nil { // over SSH the server's configuration holds, not the caller's flags
+		return g.served.cfg, nil
+	}
 	set := map[string]string{}
 	for key, v := range g.flags {
-		if f := cmd.Flags().Lookup(flagName(key)); f != nil && f.Changed {
+		name := flagName(key)
+		if n, ok := g.flagOf[key]; ok {
+			name = n
+		}
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 			set[key] = *v
 		}
+	}
+	for key, v := range g.forced {
+		set[key] = v
 	}
 	cfg, err := config.Load(g.configFile, os.Getenv, set)
 	if err != nil {

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"onboard/config"
 	"onboard/msapi/sandbox"
 	paysandbox "onboard/payment/sandbox"
 )
@@ -17,7 +19,7 @@ import (
 func newSandboxCmd(g *globals) *cobra.Command {
 	var addr string
 	var users int
-	var persist bool
+	var persist, enforceGDAP bool
 	var faults string
 	var seed int64
 	cmd := &cobra.Command{
@@ -42,7 +44,15 @@ func newSandboxCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--faults: %w", err)
 			}
-			sb, err := newSandboxes(dir, sandbox.Options{NorthwindUsers: users, Faults: f})
+			if !cmd.Flags().Changed("large-tenant-users") && !cmd.Flags().Changed("northwind-users") {
+				if cfg, err := g.config(cmd); err == nil {
+					users, _ = strconv.Atoi(cfg.Get("sandbox_large_tenant"))
+				}
+			}
+			if users < 1 || users > config.MaxLargeTenantUsers {
+				return fmt.Errorf("--large-tenant-users %d: use a whole number from 1 to %d", users, config.MaxLargeTenantUsers)
+			}
+			sb, err := newSandboxes(dir, sandbox.Options{NorthwindUsers: users, Faults: f, EnforceGDAP: enforceGDAP})
 			if err != nil {
 				return err
 			}
@@ -50,7 +60,7 @@ func newSandboxCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer sb.close()
-			if w := exposureWarning(addr); w != "" {
+			if w := exposureWarning(addr, "--addr 127.0.0.1:8099"); w != "" {
 				fmt.Fprintln(cmd.ErrOrStderr(), w)
 			}
 			printSandbox(cmd.OutOrStdout(), sb)
@@ -64,9 +74,13 @@ func newSandboxCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8099", "listen address (loopback by default; the sandbox has no real security)")
-	cmd.Flags().IntVar(&users, "northwind-users", 100000, "users of the generated large tenant northwind.onmicrosoft.com")
+	cmd.Flags().IntVar(&users, "large-tenant-users", 100000, "users of the large demo tenant northwind.onmicrosoft.com (default: the sandbox_large_tenant setting)")
+	cmd.Flags().IntVar(&users, "northwind-users", 100000, "the same as --large-tenant-users")
+	_ = cmd.Flags().MarkDeprecated("northwind-users", "use --large-tenant-users")
 	cmd.Flags().StringVar(&faults, "faults", "", "inject faults into API requests, e.g. 429:0.1,5xx:0.05,latency:200ms,retry-after:2s")
 	cmd.Flags().Int64Var(&seed, "fault-seed", 1, "seed of the fault draws: the same seed gives the same sequence")
+	cmd.Flags().BoolVar(&enforceGDAP, "gdap", true, "refuse directory calls that no approved admin relationship (GDAP) covers, as Microsoft does "+
+		"(--gdap=false for a client configured with gdap_group = off)")
 	cmd.Flags().BoolVar(&persist, "persist", false, "keep state in the data directory (shared with the wizard's embedded sandbox)")
 	return cmd
 }

@@ -28,7 +28,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"orders", "list", "--limit", "abc"}, []string{`--limit "abc": not a whole number`}},
 		{[]string{"orders", "list", "--json=maybe"}, []string{`--json "maybe": use true or false`}},
 		{[]string{"orders", "list", "--since", "yesterday"}, []string{`--since "yesterday": use a duration`}},
-		{[]string{"orders", "list", "--mode", "robot"}, []string{`--mode "robot": use one of customer, agent`}},
+		{[]string{"--mode", "robot"}, []string{`--mode "robot": use one of customer, agent`}},
 		{[]string{"orders", "list", "--order-flow", "sometimes"}, []string{`--order-flow "sometimes": use one of pay-first`}},
 		{[]string{"orders", "show"}, []string{"onboard orders show needs the order number"}},
 	}

@@ -2,13 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 
 	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
+	"onboard/config"
 	"onboard/flow"
 	"onboard/msapi/sandbox"
 	"onboard/ui"
@@ -19,6 +23,9 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 	// The first frame draws box and ellipsis characters, whose width table
 	// takes ~13 ms to build: build it on the other core meanwhile.
 	go runewidth.RuneWidth('─')
+	if err := agentImpliesMode(cmd, g); err != nil {
+		return err
+	}
 	cfg, err := g.config(cmd)
 	if err != nil {
 		return err
@@ -31,6 +38,10 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return err
 	}
+	if err := needTerminal(cfg); err != nil {
+		return err
+	}
+	warnInProcessExposure(cmd.ErrOrStderr(), cfg)
 	// The first screen needs only the catalog: draw it while the database
 	// opens and the sandbox starts.
 	var e *env
@@ -68,6 +79,59 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 		}
 	}
 	return runFrontEnd(cmd.Context(), cfg, opts)
+}
+
+// agentImpliesMode: naming the agent on the wizard's command line is
+// asking for the agent's wizard, so --agent sam means --mode agent; with
+// --mode customer it contradicts itself and is refused. (An agent name in
+// the config file alone does not switch modes: it names the actor of the
+// orders commands too.)
+func agentImpliesMode(cmd *cobra.Command, g *globals) error {
+	agent, mode := cmd.Flags().Lookup("agent"), cmd.Flags().Lookup("mode")
+	if agent == nil || !agent.Changed {
+		return nil
+	}
+	if mode != nil && mode.Changed && mode.Value.String() != string(flow.ModeAgent) {
+		return usageError{fmt.Errorf("--agent %q is for --mode agent, not --mode %q: drop one of them",
+			agent.Value.String(), mode.Value.String())}
+	}
+	if g.forced == nil {
+		g.forced = map[string]string{}
+	}
+	g.forced["mode"] = string(flow.ModeAgent)
+	return nil
+}
+
+// errNoTerminal is the full-screen wizard's refusal without a terminal.
+var errNoTerminal = errors.New("the wizard needs a terminal and none is attached: run `onboard --accessible` " +
+	"for line prompts, or a command such as `onboard orders list` (see onboard --help)")
+
+// needTerminal refuses to start the full-screen wizard or the kiosk
+// without a terminal, saying what works instead, rather than Bubble Tea's
+// "could not open TTY". The accessible prompts need none.
+func needTerminal(cfg *config.Config) error {
+	if accessibleWanted(cfg, os.Getenv) && !cfg.Bool("kiosk") {
+		return nil
+	}
+	if !terminalAttached() {
+		return usageError{errNoTerminal}
+	}
+	return nil
+}
+
+// terminalAttached reports whether the wizard can read keys: stdin is a
+// terminal, or the process has a controlling one (where Bubble Tea reads
+// keys when stdin is not a terminal). Tests replace it.
+var terminalAttached = func() bool {
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		return true
+	}
+	tty, err := os.Open("/dev/tty")
+	if err != nil {
+		return false
+	}
+	tty.Close()
+	return true
 }
 
 // terminalName identifies this terminal, so an unfinished draft is offered

@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -64,30 +65,43 @@ var Settings = []Setting{
 		"License Administrator, User Administrator (88d8e3e3-8f55-4a1e-953a-9b9898b8876b, 4d6ac14f-3453-41d0-bef9-a3e0c569773a, " +
 		"fe930be7-5e62-47db-91af-98c3a49a38b1)"},
 	{Key: "gdap_duration", Default: "P730D", Help: "GDAP: how long the admin relationship lasts (ISO 8601, at most P730D)"},
-	{Key: "gdap_group", Help: "GDAP: the partner's security group given the roles; empty: GDAP is not requested (sandbox: " +
-		"7c1f4e2a-5b3d-4c6e-8f9a-0b1c2d3e4f5a)"},
+	{Key: "gdap_group", Help: "GDAP: the partner's security group given the roles; off: GDAP is not requested; empty: not requested " +
+		"with Microsoft, the seeded group 7c1f4e2a-5b3d-4c6e-8f9a-0b1c2d3e4f5a with the sandbox"},
 	{Key: "verify_admin", Default: "true", Help: "verify the Global administrator before the invitation"},
-	{Key: "admin_sign_in", Default: "device-code", Help: "how the administrator signs in: device-code (Microsoft's page, MFA works) or password (password grant; falls back to the page when MFA or consent is required)"},
-	{Key: "payment", Default: "sandbox", Help: "payment gateway: sandbox"},
+	{Key: "admin_sign_in", Default: "auto", Help: "how the administrator signs in on Microsoft's page (MFA works): auto (browser where one opens here and not a kiosk, else device-code), browser (PKCE, loopback redirect), device-code (a code and a link for any device), or password (password grant; falls back to the page when MFA or consent is required)"},
+	{Key: "payment", Default: "sandbox", Help: "payment gateway: sandbox (built-in test checkout) or stripe (Stripe Checkout)"},
 	{Key: "payment_url", Help: "payment gateway base URL (empty: the built-in sandbox)"},
 	{Key: "payment_api_key", Secret: true, Help: "payment gateway API key"},
 	{Key: "catalog", Help: "path of the provider's catalog JSON (empty: the embedded default)"},
-	{Key: "db", Help: "SQLite database path (empty: XDG data directory)"},
+	{Key: "db", Help: "the database: a SQLite file path (empty: XDG data directory) or a postgres:// URL (password from PGPASSWORD or ~/.pgpass)"},
 	{Key: "draft_ttl", Default: "168h", Help: "how long unfinished answers are kept"},
 	{Key: "sandbox_addr", Default: "127.0.0.1:0", Help: "where the in-process sandbox listens"},
 	{Key: "sandbox_faults", Help: "faults the sandbox Microsoft injects, e.g. 429:0.1,5xx:0.05,latency:200ms,retry-after:2s (empty: none)"},
 	{Key: "sandbox_fault_seed", Default: "1", Help: "seed of the sandbox's fault draws: the same seed gives the same bad day"},
+	{Key: "sandbox_large_tenant", Default: "100000", Help: "users of the sandbox's large demo tenant northwind.onmicrosoft.com (1 to 10000000)"},
 	{Key: "agent", Help: "agent name for the audit trail (default: the OS user)"},
 	{Key: "log_file", Help: "log file (empty: XDG state directory)"},
-	{Key: "secrets_file", Help: "TOML file (mode 0600) holding client_secret, refresh_token, payment_api_key"},
+	{Key: "secrets_file", Help: "TOML file (mode 0600) holding client_secret, refresh_token, payment_api_key, stripe_secret_key, stripe_webhook_secret"},
 	{Key: "kiosk", Default: "false", Help: "kiosk mode: full screen, leave only with the admin PIN, idle reset"},
 	{Key: "kiosk_pin_hash", Masked: true, Help: "salted hash of the admin PIN that closes the kiosk (set with `onboard kiosk set-pin`)"},
 	{Key: "kiosk_name", Help: "kiosk: its name in the audit trail (default: the host name)"},
 	{Key: "kiosk_idle", Default: "120s", Help: "kiosk: wipe an untouched sign-up after this long"},
 	{Key: "kiosk_drafts", Default: "drop", Help: "kiosk: keep or drop the draft of a sign-up wiped for idleness"},
+	{Key: "kiosk_open_browser", Default: "false", Help: "kiosk: open pages in a browser on this machine (else the link and QR code only)"},
 	{Key: "accessible", Default: "false", Help: "plain line prompts for screen readers (also ACCESSIBLE=1 or TERM=dumb)"},
 	// The provider's setup (issue 13, item 7): `onboard partner login`, `onboard doctor`.
+	// Stripe Checkout (issue 15): docs/payments.md.
+	{Key: "stripe_secret_key", Secret: true, Help: "Stripe secret key (sk_test_… for test mode, sk_live_… for real money)"},
+	{Key: "stripe_webhook_secret", Secret: true, Help: "signing secret (whsec_…) of the Stripe webhook endpoint onboard serve receives at /webhooks/stripe; empty: payments are polled"},
+	{Key: "stripe_return_url", Help: "public base URL of onboard serve's HTTP endpoint: Stripe sends the customer to its return pages (empty: Stripe's own confirmation)"},
+	{Key: "stripe_automatic_tax", Default: "false", Help: "let Stripe Tax add the tax it computes on top of the catalog's prices (automatic_tax)"},
+	{Key: "stripe_api_url", Help: "Stripe API base URL (empty: https://api.stripe.com; tests point it at stripe-mock)"},
 	{Key: "allow_sandbox_payments", Default: "false", Help: "with microsoft = partner-center, allow the sandbox checkout (a test partner only: no money moves)"},
+	// One service for a desk and shops (issue 14): `onboard serve`.
+	{Key: "serve_ssh", Default: "127.0.0.1:2222", Help: "serve: where the SSH server for kiosks and agents listens"},
+	{Key: "serve_http", Default: "127.0.0.1:8080", Help: "serve: where the pages phones and browsers open listen (the sandbox's pages in demo mode, payment webhooks)"},
+	{Key: "serve_keys", Help: "serve: file mapping SSH public keys to roles, one per line: kiosk|agent NAME KEY (empty: serve_keys in the data directory)"},
+	{Key: "serve_allow_anonymous", Default: "false", Help: "serve: let unknown SSH keys in, for customer self-service only"},
 }
 
 // Value is a resolved value and its origin.
@@ -206,9 +220,9 @@ func (c *Config) validate() error {
 		"mode":          {"customer", "agent"},
 		"order_flow":    {"pay-first", "process-immediately", "manual-approval"},
 		"microsoft":     {"sandbox", "partner-center"},
-		"payment":       {"sandbox"},
+		"payment":       {"sandbox", "stripe"},
 		"kiosk_drafts":  {"keep", "drop"},
-		"admin_sign_in": {"device-code", "password"},
+		"admin_sign_in": {"auto", "browser", "device-code", "password"},
 	}
 	for k, allowed := range oneOf {
 		v := c.Get(k)
@@ -223,10 +237,16 @@ func (c *Config) validate() error {
 	if _, err := strconv.ParseBool(c.Get("verify_admin")); err != nil {
 		return fmt.Errorf("verify_admin = %q: use true or false", c.Get("verify_admin"))
 	}
-	for _, k := range []string{"kiosk", "accessible", "allow_sandbox_payments"} {
+	for _, k := range []string{"kiosk", "accessible", "allow_sandbox_payments", "kiosk_open_browser", "stripe_automatic_tax"} {
 		if _, err := strconv.ParseBool(c.Get(k)); err != nil {
 			return fmt.Errorf("%s = %q: use true or false", k, c.Get(k))
 		}
+	}
+	// A database password is a secret: from the environment (ONBOARD_DB,
+	// PGPASSWORD) or ~/.pgpass, never the config file or the command line.
+	if v := c.values["db"]; dbPassword(v.Value) && (v.Source == FromFile || v.Source == FromFlag) {
+		return fmt.Errorf("db (from %s) holds a password: leave it out of the URL and set PGPASSWORD "+
+			"or a ~/.pgpass line (mode 0600), or pass the whole URL as ONBOARD_DB", v.Source)
 	}
 	if h := c.Get("kiosk_pin_hash"); h != "" {
 		if err := kioskpin.Parse(h); err != nil {
@@ -238,6 +258,9 @@ func (c *Config) validate() error {
 	}
 	if d, err := time.ParseDuration(c.Get("draft_ttl")); err != nil || d <= 0 {
 		return fmt.Errorf("draft_ttl = %q: use a positive duration such as 168h", c.Get("draft_ttl"))
+	}
+	if n, err := strconv.Atoi(c.Get("sandbox_large_tenant")); err != nil || n < 1 || n > MaxLargeTenantUsers {
+		return fmt.Errorf("sandbox_large_tenant = %q: use a whole number from 1 to %d", c.Get("sandbox_large_tenant"), MaxLargeTenantUsers)
 	}
 	if _, err := strconv.ParseInt(c.Get("sandbox_fault_seed"), 10, 64); err != nil {
 		return fmt.Errorf("sandbox_fault_seed = %q: use a whole number such as 1", c.Get("sandbox_fault_seed"))
@@ -265,6 +288,20 @@ type Entry struct {
 	Where  string `json:"where,omitempty"`
 }
 
+// dbPassword reports whether a db setting is a URL that carries a
+// password (postgres://user:password@… or ?password=…).
+func dbPassword(v string) bool {
+	if !strings.Contains(v, "://") {
+		return false
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return false
+	}
+	_, set := u.User.Password()
+	return set || u.Query().Has("password")
+}
+
 // Entries lists every setting, secrets masked, sorted by key.
 func (c *Config) Entries() []Entry {
 	out := make([]Entry, 0, len(Settings))
@@ -274,8 +311,17 @@ func (c *Config) Entries() []Entry {
 		if (s.Secret || s.Masked) && shown != "" {
 			shown = "****"
 		}
+		if s.Key == "db" && dbPassword(shown) {
+			if u, err := url.Parse(shown); err == nil {
+				shown = u.Redacted()
+			}
+		}
 		out = append(out, Entry{Key: s.Key, Value: shown, Source: v.Source, Where: v.Where})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
 }
+
+// MaxLargeTenantUsers bounds sandbox_large_tenant, the users of the large demo tenant: the sandbox
+// computes its users on demand; the bound keeps a demo's import in minutes.
+const MaxLargeTenantUsers = 10_000_000

@@ -115,3 +115,32 @@ func TestKioskSettings(t *testing.T) {
 		}
 	}
 }
+
+// A database URL with a password is accepted from the environment only,
+// and printed without the password.
+func TestDatabasePasswordOnlyFromEnv(t *testing.T) {
+	const withPassword = "postgres://onboard:s3cret@db.example/onboard"
+	file := write(t, "c.toml", "db = \""+withPassword+"\"\n", 0o644)
+	if _, err := Load(file, envOf(nil), nil); err == nil || !strings.Contains(err.Error(), "PGPASSWORD") {
+		t.Fatalf("password in the config file: %v", err)
+	}
+	empty := write(t, "e.toml", "", 0o644)
+	if _, err := Load(empty, envOf(nil), map[string]string{"db": withPassword}); err == nil {
+		t.Fatal("password on the command line accepted")
+	}
+	if _, err := Load(empty, envOf(nil), map[string]string{"db": "postgres://onboard@db.example/onboard?password=x"}); err == nil {
+		t.Fatal("password parameter on the command line accepted")
+	}
+	cfg, err := Load(empty, envOf(map[string]string{"ONBOARD_DB": withPassword}), nil)
+	if err != nil || cfg.Get("db") != withPassword {
+		t.Fatalf("from the environment: %v", err)
+	}
+	for _, e := range cfg.Entries() {
+		if e.Key == "db" && strings.Contains(e.Value, "s3cret") {
+			t.Errorf("printed: %s", e.Value)
+		}
+	}
+	if _, err := Load(empty, envOf(nil), map[string]string{"db": "postgres://onboard@db.example/onboard"}); err != nil {
+		t.Errorf("URL without a password: %v", err)
+	}
+}

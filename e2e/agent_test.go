@@ -27,10 +27,12 @@ type site struct {
 	dir  string
 	flow string   // ONBOARD_ORDER_FLOW; "" is the default, pay-first
 	more []string // further environment, e.g. ONBOARD_SANDBOX_FAULTS
+	db   string   // the database (testDB)
 }
 
 func newSite(t *testing.T, orderFlow string) *site {
-	return &site{t: t, dir: t.TempDir(), flow: orderFlow}
+	dir := t.TempDir()
+	return &site{t: t, dir: dir, flow: orderFlow, db: testDB(t, filepath.Join(dir, "data"))}
 }
 
 func (s *site) env() []string {
@@ -40,6 +42,7 @@ func (s *site) env() []string {
 		"XDG_CONFIG_HOME=" + filepath.Join(s.dir, "config"),
 		"NO_COLOR=1",
 		"BROWSER=false",
+		dbEnv(s.db),
 	}
 	if s.flow != "" {
 		env = append(env, "ONBOARD_ORDER_FLOW="+s.flow)
@@ -59,7 +62,7 @@ func (s *site) start(args ...string) *wizard {
 		t.Fatal(err)
 	}
 	t.Cleanup(ps.Close)
-	return &wizard{t: t, ctx: ctx, s: ps, data: filepath.Join(s.dir, "data"), base: "http://" + addr}
+	return &wizard{t: t, ctx: ctx, s: ps, data: filepath.Join(s.dir, "data"), db: s.db, base: "http://" + addr}
 }
 
 // command runs a non-interactive command of the binary on this site's data.
@@ -78,7 +81,7 @@ func (s *site) command(args ...string) string {
 
 func (s *site) openStore() *store.DB {
 	s.t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(s.dir, "data", "onboard", "onboard.db"))
+	db, err := store.Open(context.Background(), s.db)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -114,12 +117,30 @@ func (w *wizard) agentToInvitation() string {
 // orderNumber reads the order number off the agent's last screen.
 func (w *wizard) orderNumber() string {
 	w.t.Helper()
+	w.confirmOrderIfReviewed("Order created")
 	screen := w.see("Order created", "What the customer does next")
 	m := orderNumberRE.FindStringSubmatch(screen)
 	if m == nil {
 		w.t.Fatalf("no order number on:\n%s", screen)
 	}
 	return m[1]
+}
+
+// confirmOrderIfReviewed waits for the agent's review of the order or for
+// next, and creates the order when the review shows.
+func (w *wizard) confirmOrderIfReviewed(next string) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(w.ctx, w.limit()) // a bound, not a synchronisation
+	defer cancel()
+	screen, err := w.s.WaitFor(ctx, func(s string) bool {
+		return strings.Contains(s, "Check the order with the customer") || strings.Contains(s, next)
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if strings.Contains(screen, "Check the order with the customer") {
+		w.press("enter") // the agent confirms the order it reviewed
+	}
 }
 
 // exit waits for the binary to end successfully.
@@ -131,12 +152,17 @@ func (w *wizard) exit() {
 }
 
 // payExisting is the customer at a kiosk: "Pay for an existing order".
-func (w *wizard) payExisting(number, email string) {
+// With approveGDAP the admin relationship is not approved yet: the wizard
+// shows its approval link first and the administrator approves it.
+func (w *wizard) payExisting(number, email string, approveGDAP bool) {
 	w.see("Choose licenses")
 	w.press("ctrl+o")
 	w.see("Pay for an existing order")
 	w.fill("Order number", number)
 	w.fill("E-mail", email)
+	if approveGDAP {
+		w.approveGDAP(fabrikamAdmin, fabrikamPass, false)
+	}
 	w.see("Review your order", "Press Enter to pay")
 	w.press("enter")
 	w.see("Waiting for the payment")
@@ -158,7 +184,7 @@ func TestAgentOrderPaidLater(t *testing.T) {
 	agent.exit()
 
 	kiosk := s.start()
-	kiosk.payExisting(number, "ada@example.com")
+	kiosk.payExisting(number, "ada@example.com", true)
 	kiosk.see("Your trial was converted; 8 users keep their licenses", "Imported 12 users and 2")
 	kiosk.press("enter")
 	kiosk.exit()
@@ -209,13 +235,14 @@ func TestAgentManualApproval(t *testing.T) {
 	agent.press("w") // wait here for the acceptance
 	agent.see("Waiting for the customer to accept")
 	acceptHTTP(t, link, fabrikamAdmin, fabrikamPass)
+	agent.approveGDAP(fabrikamAdmin, fabrikamPass, false)
 	number := agent.orderNumber()
 	agent.see("awaiting payment", "onboard orders approve "+number)
 	agent.press("enter")
 	agent.exit()
 
 	kiosk := s.start()
-	kiosk.payExisting(number, "ada@example.com")
+	kiosk.payExisting(number, "ada@example.com", false)
 	kiosk.see("waits for approval")
 	kiosk.press("ctrl+c")
 	_ = kiosk.s.Wait(kiosk.ctx) // interrupted on purpose: exit code 130
@@ -246,6 +273,7 @@ func TestAgentProcessImmediately(t *testing.T) {
 	agent.press("w")
 	agent.see("Waiting for the customer to accept")
 	acceptHTTP(t, link, fabrikamAdmin, fabrikamPass)
+	agent.approveGDAP(fabrikamAdmin, fabrikamPass, false)
 	agent.orderNumber()
 	agent.see("Nothing to do or pay", "completed")
 	agent.press("enter")

@@ -62,3 +62,69 @@ func acceptInChromium(t *testing.T, link, login, password string) bool {
 	}
 	return true
 }
+
+// signInDeviceInChromium signs in on the sandbox's device sign-in page in
+// headless Chromium: the code, then the login (pre-filled from the login
+// hint) and password, then the second factor; false when Chromium is not
+// installed.
+func signInDeviceInChromium(t *testing.T, link, code, login, password, mfaCode string) bool {
+	t.Helper()
+	ctx, ok := chromiumContext(t)
+	if !ok {
+		return false
+	}
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.ID("code")),
+		chromedp.SendKeys(chromedp.ID("code"), code),
+		chromedp.Click(chromedp.ID("next")),
+		chromedp.WaitVisible(chromedp.ID("password")),
+	}
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("device sign-in in Chromium: %v", err)
+	}
+	finishSignInInChromium(t, ctx, login, password, mfaCode)
+	return true
+}
+
+// signInPKCEInChromium opens the wizard's authorize link in headless
+// Chromium, signs in there, and follows the redirect back to the wizard's
+// loopback address.
+func signInPKCEInChromium(t *testing.T, link, login, password, mfaCode string) {
+	t.Helper()
+	ctx, ok := chromiumContext(t)
+	if !ok {
+		t.Skip("the browser sign-in needs Chromium (apt-get install chromium)")
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("password"))); err != nil {
+		t.Fatalf("authorize page in Chromium: %v", err)
+	}
+	finishSignInInChromium(t, ctx, login, password, mfaCode)
+}
+
+// finishSignInInChromium: the login must be pre-filled with the login hint;
+// the password, then the second factor, then the outcome page.
+func finishSignInInChromium(t *testing.T, ctx context.Context, login, password, mfaCode string) {
+	t.Helper()
+	prefilled, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("login")))
+	if err != nil || prefilled != login {
+		t.Fatalf("login pre-filled with %q (%v), want %q", prefilled, err, login)
+	}
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("signin")),
+	}
+	if mfaCode != "" {
+		steps = append(steps, chromedp.WaitVisible(chromedp.ID("otp")), chromedp.SendKeys(chromedp.ID("otp"), mfaCode),
+			chromedp.Click(chromedp.ID("verify")))
+	}
+	steps = append(steps, chromedp.WaitNotPresent(chromedp.ID("password")), chromedp.WaitNotPresent(chromedp.ID("otp")),
+		chromedp.WaitVisible(chromedp.ID("outcome")))
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("sign-in in Chromium: %v", err)
+	}
+	outcome, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("outcome")))
+	if err != nil || !strings.Contains(outcome, "signed in") {
+		t.Fatalf("sign-in in Chromium: %q %v", outcome, err)
+	}
+}

@@ -20,6 +20,7 @@ func TestAgentProcessImmediatelyOnABadDay(t *testing.T) {
 	agent.press("w")
 	agent.see("Waiting for the customer to accept")
 	acceptHTTP(t, link, fabrikamAdmin, fabrikamPass)
+	agent.approveGDAP(fabrikamAdmin, fabrikamPass, false)
 	agent.orderNumber()
 	agent.see("Nothing to do or pay", "completed")
 	agent.press("enter")

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // kioskConfig writes a config file whose admin PIN is set the way staff
@@ -32,7 +31,7 @@ func kioskConfig(t *testing.T, pin string, lines ...string) string {
 func (w *wizard) until(what string, cond func(screen string) bool) string {
 	w.t.Helper()
 	// A bound on a screen that never comes, not a synchronisation.
-	ctx, cancel := context.WithTimeout(w.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(w.ctx, w.limit())
 	defer cancel()
 	screen, err := w.s.WaitFor(ctx, cond)
 	if err != nil {

@@ -23,7 +23,7 @@ func setupEnv(t *testing.T, extra ...string) []string {
 	return append([]string{
 		"HOME=" + os.Getenv("HOME"), "PATH=" + os.Getenv("PATH"), "NO_COLOR=1", "BROWSER=true",
 		"XDG_DATA_HOME=" + filepath.Join(dir, "data"), "XDG_STATE_HOME=" + filepath.Join(dir, "state"),
-		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), dbEnv(testDB(t, filepath.Join(dir, "data"))),
 	}, extra...)
 }
 

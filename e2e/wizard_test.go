@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -51,9 +52,19 @@ type wizard struct {
 	ctx  context.Context
 	s    *ptyrun.Session
 	data string
+	db   string // the database (testDB)
 	base string // the in-process sandbox
 
-	reviewNote string // what the review screen must say, if anything
+	reviewNote  string // what the review screen must say, if anything
+	noGDAP      bool   // GDAP is off (gdap_group = off): no approval step
+	gdapBrowser bool   // approve GDAP in Chromium rather than over HTTP
+	// pkce: the sign-in happens in a browser here (admin_sign_in =
+	// browser), driven in Chromium; deviceInChromium: the device sign-in
+	// page is filled in Chromium.
+	pkce, deviceInChromium bool
+	// stepLimit bounds a step that never comes (default 30 s); the load
+	// test's 50 sessions on two cores wait longer for theirs.
+	stepLimit time.Duration
 }
 
 func freeAddr(t *testing.T) string {
@@ -68,6 +79,12 @@ func freeAddr(t *testing.T) string {
 
 func start(t *testing.T, args ...string) *wizard {
 	t.Helper()
+	return startWith(t, nil, args...)
+}
+
+// startWith runs the wizard with more environment variables.
+func startWith(t *testing.T, more []string, args ...string) *wizard {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	dir := t.TempDir()
@@ -78,21 +95,27 @@ func start(t *testing.T, args ...string) *wizard {
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"BROWSER=false", // no browser here: the wizard must fall back to URL, QR and copy
 	}
+	db := testDB(t, filepath.Join(dir, "data"))
+	env = append(env, dbEnv(db))
 	if os.Getenv("ONBOARD_SCREENSHOTS") == "" {
 		env = append(env, "NO_COLOR=1")
 	}
+	env = append(env, more...)
 	s, err := ptyrun.Start(ctx, 80, 24, env, binary, append([]string{"--sandbox-addr", addr}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	return &wizard{t: t, ctx: ctx, s: s, data: filepath.Join(dir, "data"), base: "http://" + addr}
+	return &wizard{t: t, ctx: ctx, s: s, data: filepath.Join(dir, "data"), db: db, base: "http://" + addr}
 }
+
+// limit bounds a step that never comes: 30 s unless the test says more.
+func (w *wizard) limit() time.Duration { return cmp.Or(w.stepLimit, 30*time.Second) }
 
 func (w *wizard) see(texts ...string) string {
 	w.t.Helper()
 	// A bound on a step that never comes, not a synchronisation.
-	ctx, cancel := context.WithTimeout(w.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(w.ctx, w.limit())
 	defer cancel()
 	screen, err := w.s.WaitForText(ctx, texts...)
 	if err != nil {
@@ -175,8 +198,7 @@ func (w *wizard) detailsUnder(heading, company, email string) {
 	w.fill("Phone", "020 7946 0958")
 	w.fill("Street and number", "1 Main Street")
 	w.fill("City", "London")
-	w.fill("Postal code", "SW1A 1AA")
-	w.fill("State or province", "")
+	w.fill("Postal code", "SW1A 1AA") // no state or province in the United Kingdom
 }
 
 // signUp runs the steps both scenarios share, up to the done screen.
@@ -191,6 +213,9 @@ func (w *wizard) signUp(row, seats int, company, login, password, mfaCode string
 	w.signInOnPage(login, password, mfaCode)
 	w.see("Accept the invitation", "Waiting for Microsoft")
 	accept(w.copied(), login, password)
+	if !w.noGDAP {
+		w.approveGDAP(login, password, w.gdapBrowser)
+	}
 	w.see("Review your order", "Press Enter to pay", w.reviewNote)
 	w.press("enter")
 	w.see("Waiting for the payment")
@@ -205,10 +230,18 @@ var signInCodeRE = regexp.MustCompile(`Code: ([A-Z0-9]{9})`)
 // factor.
 func (w *wizard) signInOnPage(login, password, mfaCode string) {
 	w.t.Helper()
+	if w.pkce {
+		w.see("Sign in on Microsoft's page in your browser", "Waiting for the sign-in")
+		signInPKCEInChromium(w.t, w.copied(), login, password, mfaCode)
+		return
+	}
 	screen := w.see("Sign in on Microsoft's page", "Waiting for the sign-in")
 	m := signInCodeRE.FindStringSubmatch(screen)
 	if m == nil {
 		w.t.Fatalf("no sign-in code on screen:\n%s", screen)
+	}
+	if w.deviceInChromium && signInDeviceInChromium(w.t, w.copied(), m[1], login, password, mfaCode) {
+		return
 	}
 	signInHTTP(w.t, w.copied(), m[1], login, password, mfaCode)
 }
@@ -321,7 +354,7 @@ func (w *wizard) openStore() *store.DB {
 	if err := w.s.Wait(w.ctx); err != nil {
 		w.t.Fatalf("onboard exited with %v\n%s", err, w.s.Screen())
 	}
-	db, err := store.Open(context.Background(), filepath.Join(w.data, "onboard", "onboard.db"))
+	db, err := store.Open(context.Background(), w.db)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -348,7 +381,7 @@ func TestFabrikamTrialConverted(t *testing.T) {
 			acceptHTTP(t, link, login, password)
 		}
 	}
-	w.reviewNote = "your trial is converted"
+	w.reviewNote, w.gdapBrowser = "your trial is converted", true
 	w.signUp(2, 10, "Fabrikam Inc", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "246810", accept)
 	w.see("Your trial was converted; 8 users keep their licenses", "Imported 12 users and 2")
 	w.press("enter")
@@ -377,13 +410,16 @@ func TestFabrikamTrialConverted(t *testing.T) {
 	if n, _ := db.CountDomains(ctx, o.TenantID); n != 2 {
 		t.Fatalf("domains %d, want 2", n)
 	}
+	checkGDAPTrail(t, db, o)
 }
 
 func TestContosoNewSubscriptionThenAssign(t *testing.T) {
 	w := start(t)
 	w.reviewNote = "a new subscription"
-	// An administrator with MFA who signs in with a vanity-domain login:
-	// the invitation's acceptance is found by the tenant of the sign-in.
+	// An administrator with MFA who signs in with a vanity-domain login,
+	// on the device sign-in page in Chromium: the invitation's acceptance
+	// is found by the tenant of the sign-in.
+	w.deviceInChromium = true
 	w.signUp(3, 5, "Contoso Ltd", "mfa.admin@contoso.com", "Contoso-Mfa-1", "246810", func(link, login, password string) {
 		acceptHTTP(t, link, login, password)
 	})
@@ -400,6 +436,7 @@ func TestContosoNewSubscriptionThenAssign(t *testing.T) {
 	if len(o.Lines) != 1 || o.Lines[0].Converted || o.Lines[0].SubscriptionID == "" {
 		t.Fatalf("line: %+v", o.Lines)
 	}
+	checkWentThroughPending(t, db, w.data, o)
 	users, err := db.ListUsers(context.Background(), o.TenantID)
 	if err != nil {
 		t.Fatal(err)

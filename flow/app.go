@@ -69,6 +69,9 @@ type App interface {
 
 	// After processing: the imported users and new licenses.
 	ListUsers(ctx context.Context, tenantID string) ([]User, error)
+	SearchUsers(ctx context.Context, tenantID string, q UserQuery) (UserPage, error)
+	CountMatchingUsers(ctx context.Context, tenantID, text string) (int, error)
+	CountAssigned(ctx context.Context, tenantID, skuID string) (int, error)
 	AssignLicenses(ctx context.Context, orderID, skuID string, userIDs []string) error
 
 	// SyncCatalog refreshes the catalog's new-commerce availabilities from

@@ -38,6 +38,7 @@ var badInputs = []badInput{
 	{"bidi override (`U+202E`)", func(badField) string { return "Acme\u202egnp.exe" }},
 	{"C1 control (`U+009B`)", func(badField) string { return "Acme\u009b2J" }},
 	{"invalid UTF-8 (`0xFF`)", func(badField) string { return "Acme\xff" }},
+	{"zero-width space inside (`Fab U+200B rikam`)", func(badField) string { return "Fab\u200brikam" }},
 }
 
 func badFields() []badField {

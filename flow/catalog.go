@@ -42,21 +42,73 @@ type Offer struct {
 	// (not with P1M). The customer is shown UnitPrice per seat per month.
 	TermDuration string `json:"termDuration,omitempty"`
 	BillingCycle string `json:"billingCycle"`
+	// Terms are the choices of term and billing cycle where the product
+	// offers several, each with its price per seat and month; the first
+	// is the default (and sets TermDuration, BillingCycle and UnitPrice).
+	// Without them the offer is sold with its one term.
+	Terms []Term `json:"terms,omitempty"`
 	// TrialOfferIDs are the catalog items (productId:skuId, or the whole
 	// productId:skuId:availabilityId) of the trials that transition into
 	// this offer.
 	TrialOfferIDs []string `json:"trialCatalogItemIds,omitempty"`
 }
 
-// PricePerTerm is the price of one seat for the whole term.
-func (o Offer) PricePerTerm() int64 {
-	switch o.TermDuration {
-	case "P1Y":
-		return o.UnitPrice * 12
-	case "P3Y":
-		return o.UnitPrice * 36
+// Term is one commitment a product is sold with: its duration (P1M, P1Y,
+// P3Y), how often it is billed (monthly, annual) and the price per seat
+// and month under it.
+type Term struct {
+	TermDuration string `json:"termDuration"`
+	BillingCycle string `json:"billingCycle"`
+	UnitPrice    int64  `json:"unitPrice"`
+}
+
+// Key names the term in answers and drafts, e.g. "P1Y/annual".
+func (t Term) Key() string { return t.TermDuration + "/" + t.BillingCycle }
+
+// Label says the term in words, e.g. "1 year, billed annually".
+func (t Term) Label() string {
+	d := map[string]string{"P1M": "1 month", "P1Y": "1 year", "P3Y": "3 years"}[t.TermDuration]
+	if t.BillingCycle == "annual" {
+		return d + ", billed annually"
 	}
-	return o.UnitPrice
+	return d + ", billed monthly"
+}
+
+// Period is the term's length in words ("month", "year", "3 years").
+func (t Term) Period() string {
+	return map[string]string{"P1M": "month", "P1Y": "year", "P3Y": "3 years"}[t.TermDuration]
+}
+
+// PricePerTerm is the price of one seat for the whole term.
+func (t Term) PricePerTerm() int64 {
+	switch t.TermDuration {
+	case "P1Y":
+		return t.UnitPrice * 12
+	case "P3Y":
+		return t.UnitPrice * 36
+	}
+	return t.UnitPrice
+}
+
+// PricePerTerm is the price of one seat for the whole default term.
+func (o Offer) PricePerTerm() int64 { return o.DefaultTerm().PricePerTerm() }
+
+// DefaultTerm is the term sold unless the customer chooses another.
+func (o Offer) DefaultTerm() Term {
+	if len(o.Terms) > 0 {
+		return o.Terms[0]
+	}
+	return Term{TermDuration: o.TermDuration, BillingCycle: o.BillingCycle, UnitPrice: o.UnitPrice}
+}
+
+// Term finds the term key names ("" or unknown: the default, false).
+func (o Offer) Term(key string) (Term, bool) {
+	for _, t := range o.Terms {
+		if t.Key() == key {
+			return t, true
+		}
+	}
+	return o.DefaultTerm(), key == "" || key == o.DefaultTerm().Key()
 }
 
 // Catalog is what the provider sells.
@@ -88,6 +140,7 @@ func DefaultCatalog() Catalog {
 	c.Offers = make([]Offer, len(defaultCatalog.Offers))
 	for i, o := range defaultCatalog.Offers {
 		o.TrialOfferIDs = append([]string(nil), o.TrialOfferIDs...)
+		o.Terms = append([]Term(nil), o.Terms...)
 		c.Offers[i] = o
 	}
 	return c
@@ -149,32 +202,60 @@ func (c *Catalog) validateOffer(o *Offer) error {
 		return errors.New("id and skuId are required")
 	case strings.TrimSpace(o.Name) == "":
 		return errors.New("name is required")
-	case o.UnitPrice <= 0:
+	case o.UnitPrice <= 0 && len(o.Terms) == 0:
 		return errors.New("unitPrice must be positive")
 	case o.Currency != "" && o.Currency != c.Currency:
 		return fmt.Errorf("currency %s differs from the catalog's %s", o.Currency, c.Currency)
 	case o.MinSeats < 1 || o.MinSeats > o.MaxSeats:
 		return fmt.Errorf("seats %d..%d: need 1 <= minSeats <= maxSeats", o.MinSeats, o.MaxSeats)
 	}
-	switch o.TermDuration {
+	if len(o.Terms) == 0 {
+		t := Term{TermDuration: o.TermDuration, BillingCycle: o.BillingCycle, UnitPrice: o.UnitPrice}
+		if err := validateTerm(&t); err != nil {
+			return err
+		}
+		o.TermDuration, o.BillingCycle = t.TermDuration, t.BillingCycle
+	} else {
+		seen := map[string]bool{}
+		for i := range o.Terms {
+			t := &o.Terms[i]
+			if err := validateTerm(t); err != nil {
+				return fmt.Errorf("term %d: %w", i+1, err)
+			}
+			if t.UnitPrice <= 0 {
+				return fmt.Errorf("term %d: unitPrice must be positive", i+1)
+			}
+			if seen[t.Key()] {
+				return fmt.Errorf("term %d: %s twice", i+1, t.Key())
+			}
+			seen[t.Key()] = true
+		}
+		o.TermDuration, o.BillingCycle, o.UnitPrice = o.Terms[0].TermDuration, o.Terms[0].BillingCycle, o.Terms[0].UnitPrice
+	}
+	o.Currency = c.Currency
+	return nil
+}
+
+// validateTerm fills a term's defaults (P1M, monthly) and checks it.
+func validateTerm(t *Term) error {
+	switch t.TermDuration {
 	case "":
-		o.TermDuration = "P1M"
+		t.TermDuration = "P1M"
 	case "P1M", "P1Y", "P3Y":
 	default:
-		return fmt.Errorf("termDuration %q: want P1M, P1Y or P3Y", o.TermDuration)
+		return fmt.Errorf("termDuration %q: want P1M, P1Y or P3Y", t.TermDuration)
 	}
-	switch o.BillingCycle {
+	switch t.BillingCycle {
 	case "":
-		o.BillingCycle = "monthly"
+		t.BillingCycle = "monthly"
 	case "monthly":
 	case "annual":
-		if o.TermDuration == "P1M" {
+		if t.TermDuration == "P1M" {
 			return errors.New("billingCycle annual needs termDuration P1Y or P3Y")
 		}
 	default:
-		return fmt.Errorf("billingCycle %q: want monthly or annual", o.BillingCycle)
+		return fmt.Errorf("billingCycle %q: want monthly or annual", t.BillingCycle)
 	}
-	o.Currency = c.Currency
 	return nil
 }
 
@@ -210,4 +291,25 @@ func (o Offer) convertsTrial(trialOfferID string) bool {
 		}
 	}
 	return false
+}
+
+// months is how many months the first billing of t covers.
+func (t Term) months() int64 {
+	if t.BillingCycle == "annual" {
+		return 12
+	}
+	return 1
+}
+
+// DueNow is what the order made from a would charge at payment: the first
+// billing period of each line (Order.DueNow once the order exists).
+func (a Answers) DueNow(cat Catalog) int64 {
+	var t int64
+	for _, l := range a.Lines {
+		if o, ok := cat.Offer(l.OfferID); ok {
+			term, _ := o.Term(l.Term)
+			t += term.UnitPrice * int64(l.Seats) * term.months()
+		}
+	}
+	return t
 }

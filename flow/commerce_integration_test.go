@@ -1,7 +1,6 @@
 package flow_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"onboard/flow"
 	"onboard/internal/testworld"
 	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 )
 
@@ -22,7 +22,7 @@ func newCommerceWorld(t *testing.T, pendingPolls int) *world {
 	m := testworld.NewMicrosoft(t, sandbox.Options{PageSize: 5, NorthwindUsers: 10, PendingPolls: pendingPolls})
 	dbPath := filepath.Join(t.TempDir(), "onboard.db")
 	svc, db := m.Service(t, dbPath)
-	cli := m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
+	cli := m.Client(t, func(c *partnercenter.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
 	svc.MS, svc.Policy = cli, flow.PolicyPayFirst
 	svc.OrderPolls, svc.OrderPollWait = 2, time.Nanosecond
 	return &world{Microsoft: m, ms: m.MS, pay: m.Pay, cli: cli, db: db, dbPath: dbPath, svc: svc}
@@ -97,44 +97,6 @@ func TestTrialTransitionWithMoreSeats(t *testing.T) {
 	}
 	if c := w.ms.RecordedConversions(o.TenantID); c[trial] != 1 {
 		t.Errorf("transitions recorded: %v", c)
-	}
-}
-
-// A catalog whose availability went stale is refreshed from the sandbox's
-// Partner Center catalog; the rest stays, and the result loads back.
-func TestSyncCatalogRefreshesAvailabilities(t *testing.T) {
-	w := newCommerceWorld(t, 0)
-	ctx := context.Background()
-	cat := flow.DefaultCatalog()
-	cat.Offers[1].CatalogItem.AvailabilityID = "OLDAVAIL0001"
-	cat.Offers[1].MicrosoftOfferID = cat.Offers[1].CatalogItem.ID()
-	w.svc.Catalog = cat
-	got, changes, err := w.svc.SyncCatalog(ctx, "de")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(changes) != 1 || changes[0].OfferID != "m365-business-standard" || changes[0].To != "CFQ7TTC0LDPB:0001:SANDBOXAV002" {
-		t.Fatalf("changes: %+v", changes)
-	}
-	if w.svc.Catalog.Offers[1].CatalogItem.AvailabilityID != "OLDAVAIL0001" {
-		t.Fatal("the service's catalog was changed in place")
-	}
-	b, err := got.JSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := flow.LoadCatalog(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := flow.DefaultCatalog()
-	for i := range want.Offers {
-		if back.Offers[i].MicrosoftOfferID != want.Offers[i].MicrosoftOfferID || back.Offers[i].UnitPrice != want.Offers[i].UnitPrice {
-			t.Errorf("offer %d: %+v, want %+v", i, back.Offers[i], want.Offers[i])
-		}
-	}
-	if _, _, err := w.svc.SyncCatalog(ctx, "Germany"); err == nil {
-		t.Error("a country name was accepted")
 	}
 }
 

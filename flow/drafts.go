@@ -160,18 +160,24 @@ func clampBeforeOrder(step StepID) StepID {
 	return StepConsent
 }
 
-// SavesDraft reports whether entering step in mode saves a draft: only a
-// customer's sign-up, once something was answered (from the account choice)
-// and until review, is worth coming back to. Agents start fresh; payment,
-// processing and done have nothing left to resume by a draft (the order
-// itself carries on).
+// SavesDraft reports whether entering step in mode saves a draft: a
+// customer's sign-up once something was answered (from the account choice)
+// until review; an agent's from the customer's account until the order is
+// created (a crash on the invitation step must not lose what the agent
+// typed). Payment, processing and done have nothing left to resume by a
+// draft (the order itself carries on).
 func SavesDraft(mode Mode, step StepID) bool {
-	if mode != ModeCustomer {
-		return false
-	}
-	switch step {
-	case StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepReview:
-		return true
+	switch mode {
+	case ModeCustomer:
+		switch step {
+		case StepAccount, StepDetails, StepAgreement, StepAdmin, StepConsent, StepReview:
+			return true
+		}
+	case ModeAgent:
+		switch step {
+		case StepSubdomain, StepDetails, StepAgreement, StepInvitation, StepCreate:
+			return true
+		}
 	}
 	return false
 }
@@ -242,4 +248,14 @@ func (s *Service) decodeDraft(d Draft) (StepID, Answers, error) {
 		return "", Answers{}, fmt.Errorf("decode draft %s: %w", d.Code, err)
 	}
 	return StepID(d.Step), a, nil
+}
+
+// Answers decodes what d holds, to say what a saved sign-up is (company,
+// licenses, step) before it is resumed. It checks nothing: ResumeStep does.
+func (d Draft) Answers() (Answers, error) {
+	var a Answers
+	if err := json.Unmarshal(d.Data, &a); err != nil {
+		return Answers{}, fmt.Errorf("decode draft %s: %w", d.Code, err)
+	}
+	return a, nil
 }

@@ -155,6 +155,13 @@ func TestSavesDraft(t *testing.T) {
 		if !SavesDraft(ModeCustomer, step) {
 			t.Errorf("customer at %s: no draft", step)
 		}
+	}
+	for _, step := range []StepID{StepSubdomain, StepDetails, StepAgreement, StepInvitation, StepCreate} {
+		if !SavesDraft(ModeAgent, step) {
+			t.Errorf("agent at %s: no draft", step)
+		}
+	}
+	for _, step := range []StepID{StepLicenses, StepGDAP, StepDone, StepReview, StepPay} {
 		if SavesDraft(ModeAgent, step) {
 			t.Errorf("agent at %s: a draft", step)
 		}

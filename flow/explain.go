@@ -37,6 +37,8 @@ var explanations = []struct {
 	{msapi.ErrOrderInProgress, "Microsoft is still working on an earlier order for this account. Wait a few minutes and try again."},
 	{msapi.ErrNotPurchasable, "Microsoft will not sell this product to this account right now. Choose another product, or contact support."},
 	{msapi.ErrAppOnlyNotSupported, "The provider's Microsoft sign-in is not set up for this step. Contact support."},
+	{ErrOrderPending, "Microsoft accepted the purchase but has not finished setting it up yet. " +
+		"Nothing more is bought: try again in a few minutes and the same purchase is picked up."},
 	{msapi.ErrThrottled, "Microsoft is busy right now. Wait a minute and try again."},
 	{msapi.ErrUnavailable, "Microsoft is not answering right now. Wait a minute and try again."},
 	{msapi.ErrInvalidRequest, "Microsoft refused the request. Contact support."},

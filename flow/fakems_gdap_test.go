@@ -29,6 +29,17 @@ func (f *fakeMS) CreateGDAPRelationship(_ context.Context, req msapi.GDAPRequest
 	return *r, nil
 }
 
+func (f *fakeMS) FindGDAPRelationship(_ context.Context, name string) (msapi.GDAPRelationship, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.gdap.rels {
+		if r.DisplayName == name {
+			return *r, nil
+		}
+	}
+	return msapi.GDAPRelationship{}, fmt.Errorf("relationship %q: %w", name, msapi.ErrNotFound)
+}
+
 func (f *fakeMS) LockGDAPForApproval(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

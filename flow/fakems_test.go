@@ -295,6 +295,16 @@ func (f *fakeMS) Availabilities(context.Context, string, string, string) ([]msap
 	return nil, nil
 }
 
+// The catalog reads are the sandbox's to answer (flow tests of catalog sync
+// run against it); the in-memory fake has no catalog.
+func (f *fakeMS) Product(context.Context, string, string) (msapi.Product, error) {
+	return msapi.Product{}, msapi.ErrNotFound
+}
+
+func (f *fakeMS) SKUs(context.Context, string, string) ([]msapi.SKU, error) {
+	return nil, msapi.ErrNotFound
+}
+
 func (f *fakeMS) AssignLicenses(_ context.Context, tenantID, userID string, add, remove []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -447,5 +457,13 @@ func (f *fakeMS) StartAdminSignIn(context.Context, string) (msapi.DeviceSignIn, 
 }
 
 func (f *fakeMS) CheckAdminSignIn(context.Context, string, time.Duration) (msapi.Admin, bool, error) {
+	return msapi.Admin{}, true, msapi.ErrNotFound
+}
+
+func (f *fakeMS) StartAdminBrowserSignIn(context.Context, string) (msapi.BrowserSignIn, error) {
+	return msapi.BrowserSignIn{}, msapi.ErrUnavailable
+}
+
+func (f *fakeMS) CheckAdminBrowserSignIn(context.Context, string, time.Duration) (msapi.Admin, bool, error) {
 	return msapi.Admin{}, true, msapi.ErrNotFound
 }

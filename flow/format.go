@@ -5,21 +5,6 @@ import (
 	"strings"
 )
 
-// FormatMoney shows minor units as "EUR 1,234.50" (two decimals, the
-// catalog's unit).
-func FormatMoney(minor int64, currency string) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	cents := strconv.FormatInt(minor%100+100, 10)[1:]
-	s := sign + FormatCount(minor/100) + "." + cents
-	if currency == "" {
-		return s
-	}
-	return currency + " " + s
-}
-
 // FormatCount writes n with comma separators: 100000 → "100,000".
 func FormatCount[N ~int | ~int64](n N) string {
 	s := strconv.FormatInt(int64(n), 10)

@@ -2,12 +2,12 @@ package flow
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"onboard/msapi"
 )
@@ -27,6 +27,16 @@ var (
 	ErrGDAPPending = errors.New("the admin relationship is not approved yet")
 	// ErrGDAPEnded: the admin relationship expired or was ended.
 	ErrGDAPEnded = errors.New("the admin relationship expired or was ended")
+)
+
+// Audit actions of the admin relationship (the event's Detail names the
+// relationship).
+const (
+	ActionGDAPRequested = "gdap.requested"  // created at Microsoft
+	ActionGDAPLinkShown = "gdap.link-shown" // the approval link was shown to the customer
+	ActionGDAPApproved  = "gdap.approved"   // the customer approved: active
+	ActionGDAPAssigned  = "gdap.assigned"   // the provider's group got its roles
+	ActionGDAPEnded     = "gdap.ended"      // expired or terminated (refused requests expire)
 )
 
 // GDAPSettings are the provider's GDAP settings (config gdap_roles,
@@ -84,6 +94,8 @@ type GDAP struct {
 	// Renewed says the previous relationship had ended and a new one was
 	// requested: the administrator approves again.
 	Renewed bool
+
+	relationshipID string
 }
 
 // Ready reports whether the import may run.
@@ -127,11 +139,45 @@ func (s *Service) GDAPStatus(ctx context.Context, orderID string) (GDAP, error) 
 	if o.TenantID == "" {
 		return GDAP{}, fmt.Errorf("admin relationship of order %s: %w", o.Number, ErrConsentPending)
 	}
-	return s.ensureGDAP(ctx, o.TenantID)
+	done, err := s.Store.StepsDone(ctx, o.ID)
+	if err != nil {
+		return GDAP{}, fmt.Errorf("steps of order %s: %w", o.Number, err)
+	}
+	if done[stepNewAccount] {
+		return GDAP{Status: GDAPNotNeeded}, nil // a tenant made for the order: nothing to import
+	}
+	g, err := s.ensureGDAP(ctx, o.ID, o.TenantID)
+	if err != nil || g.Status != GDAPWaiting {
+		return g, err
+	}
+	return g, s.auditLinkShown(ctx, o.ID, g)
 }
 
-// ensureGDAP moves the tenant's relationship on as far as it can go now.
-func (s *Service) ensureGDAP(ctx context.Context, tenantID string) (GDAP, error) {
+// auditLinkShown records, once per relationship, that the approval link
+// went to a front end.
+func (s *Service) auditLinkShown(ctx context.Context, orderID string, g GDAP) error {
+	trail, err := s.Store.AuditTrail(ctx, orderID)
+	if err != nil {
+		return fmt.Errorf("audit trail of order %s: %w", orderID, err)
+	}
+	for _, ev := range trail {
+		if ev.Action == ActionGDAPLinkShown && ev.Detail == g.relationshipID {
+			return nil
+		}
+	}
+	return s.auditGDAP(ctx, orderID, ActionGDAPLinkShown, "", "", g.relationshipID)
+}
+
+func (s *Service) auditGDAP(ctx context.Context, orderID, action, from, to, relationshipID string) error {
+	if err := s.Store.Audit(ctx, s.event(ctx, orderID, action, from, to, relationshipID)); err != nil {
+		return fmt.Errorf("audit %s of order %s: %w", action, orderID, err)
+	}
+	return nil
+}
+
+// ensureGDAP moves the tenant's relationship on as far as it can go now,
+// recording in the order's audit trail what happened to it.
+func (s *Service) ensureGDAP(ctx context.Context, orderID, tenantID string) (GDAP, error) {
 	rec, err := s.Store.GDAPForTenant(ctx, tenantID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return GDAP{}, err
@@ -145,16 +191,30 @@ func (s *Service) ensureGDAP(ctx context.Context, tenantID string) (GDAP, error)
 		if err != nil {
 			rel.Status = msapi.GDAPTerminated // gone at Microsoft
 		}
+		if rel.Status != rec.Status {
+			action := ""
+			switch rel.Status {
+			case msapi.GDAPActive:
+				action = ActionGDAPApproved
+			case msapi.GDAPExpired, msapi.GDAPTerminated:
+				action = ActionGDAPEnded
+			}
+			if action != "" {
+				if err := s.auditGDAP(ctx, orderID, action, rec.Status, rel.Status, rec.RelationshipID); err != nil {
+					return GDAP{}, err
+				}
+			}
+		}
 		rec.Status, rec.EndAt = rel.Status, rel.EndAt
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
-		if rec, err = s.requestGDAP(ctx, tenantID); err != nil {
+		if rec, err = s.requestGDAP(ctx, orderID, tenantID, ""); err != nil {
 			return GDAP{}, err
 		}
 	case rec.Status == msapi.GDAPExpired || rec.Status == msapi.GDAPTerminated:
 		renewed = true
-		if rec, err = s.requestGDAP(ctx, tenantID); err != nil {
+		if rec, err = s.requestGDAP(ctx, orderID, tenantID, rec.RelationshipID); err != nil {
 			return GDAP{}, err
 		}
 	case rec.Status == msapi.GDAPCreated:
@@ -166,6 +226,9 @@ func (s *Service) ensureGDAP(ctx context.Context, tenantID string) (GDAP, error)
 			return GDAP{}, fmt.Errorf("assign the admin relationship's roles in %s: %w", tenantID, err)
 		}
 		rec.Assigned = true
+		if err := s.auditGDAP(ctx, orderID, ActionGDAPAssigned, "", s.GDAP.Group, rec.RelationshipID); err != nil {
+			return GDAP{}, err
+		}
 	}
 	if err := s.Store.SaveGDAP(ctx, rec); err != nil {
 		return GDAP{}, err
@@ -173,21 +236,43 @@ func (s *Service) ensureGDAP(ctx context.Context, tenantID string) (GDAP, error)
 	return s.gdapView(rec, renewed), nil
 }
 
-// requestGDAP creates the relationship, records it, and locks it for approval.
-func (s *Service) requestGDAP(ctx context.Context, tenantID string) (GDAPRecord, error) {
-	// displayName must be unique among the partner's relationships (at most
-	// 50 characters): the tenant and a random suffix tell requests apart.
-	name := "onboard " + tenantID[:min(len(tenantID), 18)] + " " + uuid.NewString()[:8]
-	rel, err := s.MS.CreateGDAPRelationship(ctx, msapi.GDAPRequest{DisplayName: name, CustomerTenantID: tenantID,
-		Duration: s.GDAP.duration(), RoleIDs: s.GDAP.roles()})
-	if err != nil {
-		return GDAPRecord{}, fmt.Errorf("request an admin relationship with %s: %w", tenantID, err)
+// requestGDAP creates the relationship, records it, and locks it for
+// approval. Its displayName is derived from the tenant and the relationship
+// it replaces, so a request whose create answered but was never recorded (a
+// crash in between) is found by name (FindGDAPRelationship) and not made a
+// second time.
+func (s *Service) requestGDAP(ctx context.Context, orderID, tenantID, replaces string) (GDAPRecord, error) {
+	name := gdapName(tenantID, replaces)
+	rel, err := s.MS.FindGDAPRelationship(ctx, name)
+	switch {
+	case errors.Is(err, msapi.ErrNotFound):
+		rel, err = s.MS.CreateGDAPRelationship(ctx, msapi.GDAPRequest{DisplayName: name, CustomerTenantID: tenantID,
+			Duration: s.GDAP.duration(), RoleIDs: s.GDAP.roles()})
+		if err != nil {
+			return GDAPRecord{}, fmt.Errorf("request an admin relationship with %s: %w", tenantID, err)
+		}
+	case err != nil:
+		return GDAPRecord{}, fmt.Errorf("look up the admin relationship %q: %w", name, err)
 	}
 	rec := GDAPRecord{TenantID: tenantID, RelationshipID: rel.ID, Status: rel.Status, URL: s.MS.GDAPApprovalURL(rel.ID)}
 	if err := s.Store.SaveGDAP(ctx, rec); err != nil {
 		return GDAPRecord{}, err
 	}
+	if err := s.auditGDAP(ctx, orderID, ActionGDAPRequested, "", rec.Status, rec.RelationshipID); err != nil {
+		return GDAPRecord{}, err
+	}
+	if rec.Status != msapi.GDAPCreated {
+		return rec, nil // found already locked (or further)
+	}
 	return rec, s.lockGDAP(ctx, &rec)
+}
+
+// gdapName is the relationship's displayName (unique among the partner's
+// relationships, at most 50 characters): the tenant, and a digest of the
+// relationship it replaces ("" for the first), so each renewal has its own.
+func gdapName(tenantID, replaces string) string {
+	sum := sha256.Sum256([]byte(tenantID + "|" + replaces))
+	return "onboard " + tenantID[:min(len(tenantID), 18)] + " " + hex.EncodeToString(sum[:4])
 }
 
 func (s *Service) lockGDAP(ctx context.Context, rec *GDAPRecord) error {
@@ -199,7 +284,7 @@ func (s *Service) lockGDAP(ctx context.Context, rec *GDAPRecord) error {
 }
 
 func (s *Service) gdapView(rec GDAPRecord, renewed bool) GDAP {
-	g := GDAP{URL: rec.URL, Status: GDAPWaiting, Renewed: renewed}
+	g := GDAP{URL: rec.URL, Status: GDAPWaiting, Renewed: renewed, relationshipID: rec.RelationshipID}
 	switch {
 	case rec.Status == msapi.GDAPActive && rec.Assigned:
 		g.Status = GDAPApproved
@@ -225,7 +310,7 @@ func (r *run) gdap(ctx context.Context) error {
 		return nil
 	}
 	r.progress(Progress{Step: stepGDAP, Label: "Checking the admin relationship"})
-	g, err := r.s.ensureGDAP(ctx, r.o.TenantID)
+	g, err := r.s.ensureGDAP(ctx, r.o.ID, r.o.TenantID)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"onboard/flow"
 	"onboard/internal/testworld"
+	"onboard/msapi"
 	"onboard/msapi/sandbox"
 )
 
@@ -91,5 +92,69 @@ func TestGDAPRenewedWhenEnded(t *testing.T) {
 	}
 	if !strings.Contains(renewed.Explain(), "new one was requested") {
 		t.Errorf("explanation: %q", renewed.Explain())
+	}
+}
+
+// crashingStore loses the first SaveGDAP, as a crash between the create
+// call and the save would.
+type crashingStore struct {
+	flow.Store
+	crashed bool
+}
+
+func (c *crashingStore) SaveGDAP(ctx context.Context, rec flow.GDAPRecord) error {
+	if !c.crashed {
+		c.crashed = true
+		return errors.New("crash before the relationship was recorded")
+	}
+	return c.Store.SaveGDAP(ctx, rec)
+}
+
+// countingMS counts the relationships created at Microsoft.
+type countingMS struct {
+	msapi.Microsoft
+	creates int
+}
+
+func (c *countingMS) CreateGDAPRelationship(ctx context.Context, req msapi.GDAPRequest) (msapi.GDAPRelationship, error) {
+	c.creates++
+	return c.Microsoft.CreateGDAPRelationship(ctx, req)
+}
+
+// TestGDAPRequestSurvivesACrash: the relationship was created at Microsoft
+// but not recorded; asking again finds it by its name instead of creating
+// a second one, and the customer approves that one.
+func TestGDAPRequestSurvivesACrash(t *testing.T) {
+	w := gdapWorld(t)
+	ctx := context.Background()
+	o := w.signUp(t, answers("fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "m365-business-premium", 10), "Fabrikam-Admin-1")
+	ms := &countingMS{Microsoft: w.svc.MS}
+	w.svc.MS, w.svc.Store = ms, &crashingStore{Store: w.svc.Store}
+	if _, err := w.svc.GDAPStatus(ctx, o.ID); err == nil {
+		t.Fatal("the lost save was not reported")
+	}
+	g, err := w.svc.GDAPStatus(ctx, o.ID)
+	if err != nil || g.Status != flow.GDAPWaiting {
+		t.Fatalf("after the crash: %+v, %v", g, err)
+	}
+	if ms.creates != 1 {
+		t.Fatalf("%d relationships created, want 1", ms.creates)
+	}
+	if _, err := w.ApproveGDAP(ctx, w.svc, o.ID, "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"); err != nil {
+		t.Fatal(err)
+	}
+	trail, err := w.db.AuditTrail(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ev := range trail {
+		if strings.HasPrefix(ev.Action, "gdap.") {
+			got = append(got, ev.Action)
+		}
+	}
+	want := "gdap.requested gdap.link-shown gdap.approved gdap.assigned"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("audit trail %v, want %s", got, want)
 	}
 }

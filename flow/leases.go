@@ -68,9 +68,11 @@ func leaseOwner() string {
 }
 
 // takeLease takes o's lease for owner, waiting while another live process
-// holds it. It returns the order as read under the lease, or finished when
-// the other process completed it meanwhile (the lease is then not held).
-func (s *Service) takeLease(ctx context.Context, o Order, owner string) (_ Order, finished bool, _ error) {
+// holds it and telling progress what that process records meanwhile. It
+// returns the order as read under the lease, or finished when the other
+// process completed it meanwhile (the lease is then not held).
+func (s *Service) takeLease(ctx context.Context, o Order, owner string, progress func(Progress)) (_ Order, finished bool, _ error) {
+	var rep *stepReporter
 	for {
 		err := s.Store.AcquireLease(ctx, o.ID, owner, LeaseTTL)
 		if err == nil {
@@ -91,6 +93,9 @@ func (s *Service) takeLease(ctx context.Context, o Order, owner string) (_ Order
 		if !errors.Is(err, ErrLeaseHeld) {
 			return o, false, fmt.Errorf("process order %s: %w", o.Number, err)
 		}
+		if rep == nil {
+			rep = newStepReporter(progress)
+		}
 		t := time.NewTimer(leasePoll)
 		select {
 		case <-ctx.Done():
@@ -101,6 +106,8 @@ func (s *Service) takeLease(ctx context.Context, o Order, owner string) (_ Order
 		if o, err = s.Store.GetOrder(ctx, o.ID); err != nil {
 			return o, false, fmt.Errorf("get order %s: %w", o.ID, err)
 		}
+		// Best effort: a failed read only delays what the person sees.
+		_ = rep.report(ctx, s, o)
 		if o.Status == StatusCompleted {
 			return o, true, nil
 		}

@@ -24,11 +24,7 @@ func (s *Service) AssignLicenses(ctx context.Context, orderID, skuID string, use
 	if seats == 0 {
 		return fmt.Errorf("order %s has no provisioned license %s: %w", o.Number, skuID, ErrNotFound)
 	}
-	users, err := s.Store.ListUsers(ctx, o.TenantID)
-	if err != nil {
-		return fmt.Errorf("list users of tenant %s: %w", o.TenantID, err)
-	}
-	todo, assigned, err := pendingAssignments(users, skuID, userIDs)
+	todo, assigned, err := s.pendingAssignments(ctx, o.TenantID, skuID, userIDs)
 	if err != nil {
 		return fmt.Errorf("assign licenses of order %s: %w", o.Number, err)
 	}
@@ -46,6 +42,32 @@ func (s *Service) AssignLicenses(ctx context.Context, orderID, skuID string, use
 		return fmt.Errorf("record %d assignments of %s: %w", len(todo), skuID, err)
 	}
 	return nil
+}
+
+// pendingAssignments looks up only the requested users when the store
+// can (a tenant may have a million), else lists the tenant.
+func (s *Service) pendingAssignments(ctx context.Context, tenantID, skuID string, userIDs []string) ([]string, int, error) {
+	us, ok := s.Store.(UserSearcher)
+	if !ok {
+		users, err := s.Store.ListUsers(ctx, tenantID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list users of tenant %s: %w", tenantID, err)
+		}
+		return pendingAssignments(users, skuID, userIDs)
+	}
+	users, err := us.UsersByID(ctx, tenantID, userIDs)
+	if err != nil {
+		return nil, 0, err
+	}
+	todo, _, err := pendingAssignments(users, skuID, userIDs)
+	if err != nil {
+		return nil, 0, err
+	}
+	assigned, err := us.CountAssigned(ctx, tenantID, skuID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return todo, assigned, nil
 }
 
 // pendingAssignments returns the requested users (deduplicated) who do not

@@ -110,30 +110,48 @@ func (o Order) Total() int64 {
 	return t
 }
 
+// DueNow is what the first billing period costs, what the checkout
+// charges: a month of each line billed monthly, a year of each billed
+// annually.
+func (o Order) DueNow() int64 {
+	var t int64
+	for _, l := range o.Lines {
+		t += l.UnitPrice * int64(l.Quantity) * Term{BillingCycle: l.BillingCycle}.months()
+	}
+	return t
+}
+
 // OrderLine is one offer and a seat count. SubscriptionID is set once the
 // line is provisioned; Converted says it came from converting a trial.
 type OrderLine struct {
-	LineNo         int
-	OfferID        string // Microsoft offer id
-	Name           string
-	SkuID          string
-	Quantity       int
-	UnitPrice      int64
+	LineNo    int
+	OfferID   string // Microsoft offer id
+	Name      string
+	SkuID     string
+	Quantity  int
+	UnitPrice int64 // per seat and month under the term
+	// TermDuration and BillingCycle are the term bought ("": the
+	// catalog offer's, for orders made before the choice existed).
+	TermDuration   string
+	BillingCycle   string
 	SubscriptionID string
 	Converted      bool
 }
 
 // Payment is one checkout attempt for an order.
 type Payment struct {
-	CheckoutID string    `json:"checkout_id"`
-	OrderID    string    `json:"order_id"`
-	Amount     int64     `json:"amount_minor"`
-	Currency   string    `json:"currency"`
-	State      string    `json:"state"` // payment.State
-	PaymentID  string    `json:"payment_id,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	CheckoutID string `json:"checkout_id"`
+	OrderID    string `json:"order_id"`
+	Amount     int64  `json:"amount_minor"`
+	Currency   string `json:"currency"`
+	State      string `json:"state"` // payment.State
+	PaymentID  string `json:"payment_id,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	// Tax is what the gateway added on top of Amount when it captured
+	// (Stripe's automatic tax); 0 when none.
+	Tax       int64     `json:"tax_minor,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // User and Domain are what is imported from the tenant.

@@ -29,7 +29,7 @@ import (
 
 	"onboard/flow"
 	"onboard/internal/testworld"
-	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 	paysandbox "onboard/payment/sandbox"
 	"onboard/store"
@@ -348,7 +348,7 @@ func (w *modelWorld) start() {
 	}
 	hc := &http.Client{Transport: modelTransport{c: w.crash, next: http.DefaultTransport}}
 	u, cr := w.ms.URLs(w.msSrv.URL), w.ms.Credentials()
-	cli, err := msapi.New(msapi.Config{
+	cli, err := partnercenter.New(partnercenter.Config{
 		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
 		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
 		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID,

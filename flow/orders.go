@@ -141,13 +141,13 @@ func (s *Service) ensureOrder(ctx context.Context, a Answers) (Order, error) {
 		// The tenant the administrator signed in to: the invitation's
 		// acceptance is then looked up by tenant id, whatever the domain.
 		TenantID: strings.TrimSpace(a.TenantID),
-		AdminUPN: a.AdminUPN, CreatedBy: s.Actor, CreatedAt: s.now(), UpdatedAt: s.now(),
+		AdminUPN: a.AdminUPN, CreatedBy: s.actor(ctx), CreatedAt: s.now(), UpdatedAt: s.now(),
 	}
 	if o.AdminUPN == "" {
 		o.AdminUPN = strings.TrimSpace(a.AdminLogin)
 	}
 	ev := s.event(ctx, id, "order.created", string(StatusDraft), string(StatusAwaitingConsent),
-		fmt.Sprintf("%d line(s), total %d %s, policy %s", len(o.Lines), o.Total(), o.Currency, o.Policy))
+		fmt.Sprintf("%d line(s), total %s, policy %s", len(o.Lines), FormatPrice(o.Total(), o.Currency, PeriodMonth), o.Policy))
 	if err := s.Store.CreateOrder(ctx, &o, ev); err != nil {
 		if errors.Is(err, ErrOpenOrder) {
 			return Order{}, s.openOrderError(ctx, a.TenantID, domain, id, err)
@@ -210,9 +210,11 @@ func (s *Service) priceLines(choices []LineChoice) []OrderLine {
 	lines := make([]OrderLine, 0, len(choices))
 	for i, c := range choices {
 		o, _ := s.Catalog.Offer(c.OfferID)
+		term, _ := o.Term(c.Term)
 		lines = append(lines, OrderLine{
 			LineNo: i + 1, OfferID: o.MicrosoftOfferID, Name: o.Name, SkuID: o.SkuID,
-			Quantity: c.Seats, UnitPrice: o.UnitPrice,
+			Quantity: c.Seats, UnitPrice: term.UnitPrice,
+			TermDuration: term.TermDuration, BillingCycle: term.BillingCycle,
 		})
 	}
 	return lines
@@ -253,6 +255,12 @@ func (s *Service) consentAccepted(ctx context.Context, orderID string, c msapi.C
 	}
 	o = attached
 	if err := s.transition(ctx, &o, o.Policy.afterConsent(), "invitation accepted by "+domain); err != nil {
+		// Another process (the background worker, a second terminal) saw
+		// the acceptance at the same time and moved the order on first.
+		if cur, gerr := s.Store.GetOrder(ctx, o.ID); errors.Is(err, ErrConflict) && gerr == nil &&
+			cur.Status != StatusAwaitingConsent && strings.EqualFold(cur.TenantID, c.TenantID) {
+			return cur, nil
+		}
 		return Order{}, err
 	}
 	return o, nil

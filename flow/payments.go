@@ -72,11 +72,18 @@ func (s *Service) StartPayment(ctx context.Context, orderID string) (Checkout, e
 	if err != nil {
 		return Checkout{}, fmt.Errorf("get customer of order %s: %w", o.Number, err)
 	}
+	open := ""
+	if attempt < len(ps) {
+		open = ps[attempt].CheckoutID
+	}
 	sess, err := s.Pay.StartCheckout(ctx, payment.Checkout{
 		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, attempt),
+		SessionID:      open,
+		OrderID:        o.ID,
 		OrderRef:       o.Number,
+		Lines:          checkoutLines(o),
 		Description:    orderDescription(o),
-		Amount:         o.Total(),
+		Amount:         o.DueNow(),
 		Currency:       o.Currency,
 		CustomerEmail:  cust.Email,
 	})
@@ -89,7 +96,7 @@ func (s *Service) StartPayment(ctx context.Context, orderID string) (Checkout, e
 		}
 	}
 	now := s.now()
-	p := Payment{CheckoutID: sess.ID, OrderID: o.ID, Amount: o.Total(), Currency: o.Currency,
+	p := Payment{CheckoutID: sess.ID, OrderID: o.ID, Amount: o.DueNow(), Currency: o.Currency,
 		State: string(payment.StatePending), CreatedAt: now, UpdatedAt: now}
 	if err := s.savePayment(ctx, o, p, "payment.started"); err != nil {
 		return Checkout{}, err
@@ -220,21 +227,27 @@ func (s *Service) recordStatus(ctx context.Context, o *Order, p Payment, st paym
 	}
 	if st.Amount != p.Amount || st.Currency != p.Currency {
 		// Never treat a different amount as payment of this order; keep it for a person to sort out.
-		p.State, p.Reason = string(payment.StatePending), fmt.Sprintf("paid %d %s, expected %d %s", st.Amount, st.Currency, p.Amount, p.Currency)
+		p.State, p.Reason = string(payment.StatePending), fmt.Sprintf("paid %s, expected %s", FormatMoney(st.Amount, st.Currency), FormatMoney(p.Amount, p.Currency))
 		if err := s.savePayment(ctx, *o, p, "payment.mismatch"); err != nil {
 			return p, err
 		}
 		return p, fmt.Errorf("order %s: %w (%s)", o.Number, ErrAmountMismatch, p.Reason)
 	}
-	return s.markPaid(ctx, o, p)
+	return s.markPaid(ctx, o, p, st.Tax)
 }
 
 // markPaid records p's capture: it pays the order, or, when another checkout
 // already paid it or the order was cancelled meanwhile, it is a duplicate
-// and refunded.
-func (s *Service) markPaid(ctx context.Context, o *Order, p Payment) (Payment, error) {
+// and refunded. tax is what the gateway added (automatic tax): the trail
+// says what the customer paid in all.
+func (s *Service) markPaid(ctx context.Context, o *Order, p Payment, tax int64) (Payment, error) {
+	p.Tax = tax
+	paid := FormatMoney(p.Amount, p.Currency)
+	if tax > 0 {
+		paid += fmt.Sprintf(" + tax %s = %s", FormatMoney(tax, p.Currency), FormatMoney(p.Amount+tax, p.Currency))
+	}
 	ev := s.event(ctx, o.ID, "payment.paid", string(StatusAwaitingPayment), string(StatusPaid),
-		fmt.Sprintf("checkout %s, payment %s, %d %s", p.CheckoutID, p.PaymentID, p.Amount, p.Currency))
+		fmt.Sprintf("checkout %s, payment %s, %s", p.CheckoutID, p.PaymentID, paid))
 	err := s.Store.MarkPaid(ctx, p, ev)
 	if errors.Is(err, ErrConflict) {
 		// The order left awaiting_payment under us: only a cancelled order
@@ -267,7 +280,8 @@ func (s *Service) duplicatePaid(ctx context.Context, o Order, p Payment) (Paymen
 		return p, fmt.Errorf("payments of order %s: %w", o.Number, err)
 	}
 	for _, q := range ps {
-		if q.CheckoutID == p.CheckoutID && q.State != string(payment.StatePending) && q.State != string(payment.StateDeclined) {
+		if q.CheckoutID == p.CheckoutID && q.State != string(payment.StatePending) && q.State != string(payment.StateDeclined) &&
+			q.State != string(payment.StateExpired) {
 			return q, nil // already recorded: paid, a duplicate or refunded
 		}
 	}
@@ -277,7 +291,7 @@ func (s *Service) duplicatePaid(ctx context.Context, o Order, p Payment) (Paymen
 	}
 	p.State, p.Reason, p.UpdatedAt = paymentDuplicate, why, s.now()
 	if err := s.savePaymentDetail(ctx, o, p, "payment.duplicate",
-		fmt.Sprintf("checkout %s, payment %s, %d %s: %s", p.CheckoutID, p.PaymentID, p.Amount, p.Currency, why)); err != nil {
+		fmt.Sprintf("checkout %s, payment %s, %s: %s", p.CheckoutID, p.PaymentID, FormatMoney(p.Amount, p.Currency), why)); err != nil {
 		return p, err
 	}
 	return s.refundPayment(ctx, o, p, "duplicate")
@@ -309,7 +323,7 @@ func (s *Service) refundPayment(ctx context.Context, o Order, p Payment, why str
 	}
 	p.State, p.Reason, p.UpdatedAt = paymentRefunded, "refund "+res.ID+" ("+why+")", s.now()
 	if err := s.savePaymentDetail(ctx, o, p, "payment.refunded",
-		fmt.Sprintf("checkout %s, payment %s, refund %s, %d %s (%s)", p.CheckoutID, res.PaymentID, res.ID, res.Amount, res.Currency, why)); err != nil {
+		fmt.Sprintf("checkout %s, payment %s, refund %s, %s (%s)", p.CheckoutID, res.PaymentID, res.ID, FormatMoney(res.Amount, res.Currency), why)); err != nil {
 		return p, err
 	}
 	return p, nil
@@ -376,6 +390,21 @@ func (s *Service) savePaymentDetail(ctx context.Context, o Order, p Payment, act
 		return fmt.Errorf("audit payment of order %s: %w", o.Number, err)
 	}
 	return nil
+}
+
+// checkoutLines are the order's lines as the checkout page lists them: a
+// line's unit price is one seat for one month (the catalog's unit).
+func checkoutLines(o Order) []payment.Line {
+	out := make([]payment.Line, 0, len(o.Lines))
+	for _, l := range o.Lines {
+		// A line billed annually is paid for its first year (Order.DueNow).
+		unit, period := l.UnitPrice, PeriodMonth
+		if l.BillingCycle == "annual" {
+			unit, period = l.UnitPrice*12, "year"
+		}
+		out = append(out, payment.Line{Name: l.Name, Quantity: int64(l.Quantity), UnitAmount: unit, Period: period})
+	}
+	return out
 }
 
 func orderDescription(o Order) string {

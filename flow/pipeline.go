@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"onboard/msapi"
+	"onboard/payment"
 )
 
 // Progress reports the pipeline's progress, e.g. {"users", "Importing users", 12400, 0}.
@@ -35,6 +36,36 @@ type Result struct {
 	// NewAccount: the tenant was created for this order, so there was
 	// nothing to import (no users, no domains beyond the initial one).
 	NewAccount bool
+	// Paid is the checkout that paid the order, with the tax the gateway
+	// added (Stripe's automatic tax), for the customer's summary; zero
+	// when the order was not paid through a checkout.
+	Paid Payment
+}
+
+// PaidWithTax says what the customer paid when the gateway added tax:
+// "Paid: €43.00 per month + tax €8.17 = €51.17"; "" when it added none.
+func (r Result) PaidWithTax() string {
+	p := r.Paid
+	if p.Tax <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("Paid: %s + tax %s = %s", FormatPrice(p.Amount, p.Currency, PeriodMonth),
+		FormatMoney(p.Tax, p.Currency), FormatMoney(p.Amount+p.Tax, p.Currency))
+}
+
+// paidCheckout is the order's paid checkout; the zero Payment when none or
+// when the payments cannot be read (it is for display only).
+func (s *Service) paidCheckout(ctx context.Context, orderID string) Payment {
+	ps, err := s.Store.Payments(ctx, orderID)
+	if err != nil {
+		return Payment{}
+	}
+	for _, p := range ps {
+		if p.State == string(payment.StatePaid) {
+			return p
+		}
+	}
+	return Payment{}
 }
 
 // Summary says in plain words which scenario applied.
@@ -151,7 +182,7 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 		return Result{}, err
 	}
 	owner := leaseOwner()
-	o, finished, err := s.takeLease(ctx, o, owner)
+	o, finished, err := s.takeLease(ctx, o, owner, progress)
 	if err != nil {
 		return Result{}, err
 	}
@@ -190,6 +221,7 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	}
 	progress(Progress{Step: "done", Label: "Done"})
 	r.res.Order = r.o
+	r.res.Paid = s.paidCheckout(ctx, r.o.ID)
 	return r.res, nil
 }
 
@@ -263,6 +295,7 @@ func (s *Service) resultOf(ctx context.Context, o Order) (Result, error) {
 		return Result{}, err
 	}
 	r.res.Order = o
+	r.res.Paid = s.paidCheckout(ctx, o.ID)
 	return r.res, nil
 }
 
@@ -340,11 +373,13 @@ func (s *Service) fail(ctx context.Context, o *Order, step string, cause error) 
 func failReason(o Order, step string, err error) string {
 	ref := "order " + o.Number
 	switch {
+	case errors.Is(err, ErrOrderPending):
+		return "Microsoft accepted the purchase but has not finished setting it up (its order is still pending); " +
+			"nothing more is bought. Retry " + ref + " in a few minutes: it picks up the same order"
 	case errors.Is(err, msapi.ErrUnavailable), errors.Is(err, msapi.ErrThrottled):
-		return "Microsoft is unavailable; retry later with " + ref
+		return reasonUnavailable + ref
 	case errors.Is(err, ErrGDAPPending):
-		return "A Global administrator of the Microsoft account has not approved the admin relationship yet; " +
-			"approve it at " + gdapLink(err) + ", then retry " + ref
+		return reasonGDAPPending + "approve it at " + gdapLink(err) + ", then retry " + ref
 	case errors.Is(err, msapi.ErrRelationshipMissing):
 		return "The Microsoft account has not accepted the invitation; accept it, then retry " + ref
 	case errors.Is(err, ErrAgreementNotAttested):
@@ -354,7 +389,7 @@ func failReason(o Order, step string, err error) string {
 	case errors.Is(err, msapi.ErrConversionIneligible):
 		return "The trial cannot be converted to the product ordered; contact support with " + ref
 	case errors.Is(err, msapi.ErrOrderInProgress):
-		return "Microsoft is still processing an earlier order for this account; retry in a few minutes with " + ref
+		return reasonOrderInProgress + ref
 	case errors.Is(err, msapi.ErrNotPurchasable):
 		return "Microsoft will not sell this product to this account now; contact support with " + ref
 	case errors.Is(err, msapi.ErrAppOnlyNotSupported):

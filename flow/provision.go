@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -105,9 +106,9 @@ func (r *run) findTrial(ctx context.Context, l OrderLine) (string, error) {
 func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string) (string, error) {
 	if trialSubID != "" {
 		reqID := deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "convert", trialSubID)
-		offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+		term, cycle := r.lineTerm(l)
 		target := msapi.OrderLine{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity,
-			TermDuration: offer.TermDuration, BillingCycle: offer.BillingCycle}
+			TermDuration: term, BillingCycle: cycle}
 		conv, err := r.s.MS.ConvertTrial(ctx, r.o.TenantID, trialSubID, target, reqID)
 		if err != nil {
 			return "", fmt.Errorf("convert trial %s to %s: %w", trialSubID, l.Name, err)
@@ -122,12 +123,12 @@ func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string)
 	}
 	cartID, ok := lineCart(r.done, l.LineNo)
 	if !ok {
-		offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+		term, cycle := r.lineTerm(l)
 		req := msapi.OrderRequest{
 			RequestID:    deterministicID(r.o.ID, "line", fmt.Sprint(l.LineNo), "buy"),
-			BillingCycle: offer.BillingCycle,
+			BillingCycle: cycle,
 			Lines: []msapi.OrderLine{{OfferID: l.OfferID, FriendlyName: l.Name, Quantity: l.Quantity,
-				TermDuration: offer.TermDuration, BillingCycle: offer.BillingCycle}},
+				TermDuration: term, BillingCycle: cycle}},
 		}
 		var err error
 		if cartID, err = r.s.MS.CreateCart(ctx, r.o.TenantID, req); err != nil {
@@ -153,6 +154,16 @@ func (r *run) provisionLine(ctx context.Context, l OrderLine, trialSubID string)
 		return "", err
 	}
 	return r.awaitOrder(ctx, l, placed.ID)
+}
+
+// lineTerm is the term and billing cycle line l buys: the one chosen with
+// the order, or the catalog offer's for a line recorded without one.
+func (r *run) lineTerm(l OrderLine) (term, cycle string) {
+	if l.TermDuration != "" && l.BillingCycle != "" {
+		return l.TermDuration, l.BillingCycle
+	}
+	offer, _ := r.s.Catalog.OfferByMicrosoftID(l.OfferID)
+	return offer.TermDuration, offer.BillingCycle
 }
 
 // Polling a pending order: DefaultOrderPolls reads, DefaultOrderPollWait
@@ -197,9 +208,14 @@ func (r *run) awaitOrder(ctx context.Context, l OrderLine, orderID string) (stri
 			return "", fmt.Errorf("buy %s: Microsoft cancelled order %s: %w", l.Name, orderID, msapi.ErrInvalidRequest)
 		}
 	}
-	return "", fmt.Errorf("buy %s: Microsoft order %s is still %s, its subscription not created yet: %w",
-		l.Name, orderID, status, msapi.ErrUnavailable)
+	return "", fmt.Errorf("buy %s: Microsoft order %s is still %s, its subscription not created yet: %w (%w)",
+		l.Name, orderID, status, ErrOrderPending, msapi.ErrUnavailable)
 }
+
+// ErrOrderPending: Microsoft accepted a purchase but had not created its
+// subscription by the last poll. It is retryable (it also wraps
+// msapi.ErrUnavailable): the retry polls the same order, never buys again.
+var ErrOrderPending = errors.New("Microsoft has not finished setting up the purchase yet")
 
 func orderSubscription(o msapi.Order) string {
 	for _, pl := range o.Lines {
@@ -252,51 +268,6 @@ func (r *run) domains(ctx context.Context) error {
 	return nil
 }
 
-// users imports the tenant's users page by page, in batches. Users keep only
-// the SKUs of trials this order converted: licenses bought elsewhere are not
-// imported. Upserts make a resumed import store nobody twice.
-//
-// Fetching and decoding the next pages overlaps saving the last batch: full
-// batches go to one writer goroutine through a bounded queue, so memory stays
-// a few batches deep however large the tenant. The step is recorded done only
-// after the writer has saved every batch, so a crash resumes it as before.
-func (r *run) users(ctx context.Context) error {
-	r.progress(Progress{Step: stepUsers, Label: usersLabel})
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	w := newUserWriter(r, r.s.userBatch())
-	written := make(chan error, 1)
-	go func() {
-		err := w.run(ctx)
-		if err != nil {
-			cancel() // stops the fetch: nothing more can be saved
-		}
-		written <- err
-	}()
-	keep := r.convertedSKUs()
-	fetchErr := r.s.MS.Users(ctx, r.o.TenantID, func(page []msapi.User) error {
-		for _, u := range page {
-			u.SkuIDs = keepSKUs(u.SkuIDs, keep)
-			if err := w.add(ctx, u); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if fetchErr == nil {
-		fetchErr = w.flush(ctx)
-	}
-	w.close()
-	// The writer's error explains a fetch cancelled because of it.
-	if err := <-written; err != nil {
-		return err
-	}
-	if fetchErr != nil {
-		return fmt.Errorf("users of tenant %s: %w", r.o.TenantID, fetchErr)
-	}
-	return nil
-}
-
 func (r *run) convertedSKUs() map[string]bool {
 	keep := map[string]bool{}
 	for _, l := range r.res.Converted {
@@ -327,6 +298,17 @@ func (r *run) counts(ctx context.Context) error {
 	}
 	keep := r.convertedSKUs()
 	if len(keep) == 0 {
+		return nil
+	}
+	if us, ok := r.s.Store.(UserSearcher); ok {
+		// Counted in the store: a tenant may have a million users.
+		skus := make([]string, 0, len(keep))
+		for sku := range keep {
+			skus = append(skus, sku)
+		}
+		if r.res.AssignmentsKept, err = us.CountHolders(ctx, r.o.TenantID, skus); err != nil {
+			return fmt.Errorf("count kept licenses in tenant %s: %w", r.o.TenantID, err)
+		}
 		return nil
 	}
 	users, err := r.s.Store.ListUsers(ctx, r.o.TenantID)

@@ -12,6 +12,7 @@ import (
 
 	"onboard/flow"
 	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 	paysandbox "onboard/payment/sandbox"
 	"onboard/store"
@@ -23,7 +24,7 @@ type world struct {
 	*testworld.Microsoft
 	ms     *sandbox.Sandbox
 	pay    *paysandbox.Server
-	cli    *msapi.Client
+	cli    *partnercenter.Client
 	db     *store.DB
 	dbPath string
 	svc    *flow.Service
@@ -34,7 +35,7 @@ func newWorld(t *testing.T, policy flow.Policy) *world {
 	m := testworld.NewMicrosoft(t, sandbox.Options{PageSize: 5, NorthwindUsers: 10})
 	dbPath := filepath.Join(t.TempDir(), "onboard.db")
 	svc, db := m.Service(t, dbPath)
-	cli := m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
+	cli := m.Client(t, func(c *partnercenter.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
 	svc.MS, svc.Policy = cli, policy
 	return &world{Microsoft: m, ms: m.MS, pay: m.Pay, cli: cli, db: db, dbPath: dbPath, svc: svc}
 }

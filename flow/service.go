@@ -33,9 +33,9 @@ var (
 // Defaults of Service.
 const (
 	DefaultDraftTTL = 7 * 24 * time.Hour
-	// DefaultUserBatch is users saved per store transaction. Each commit
-	// rewrites the index pages it touched, so large batches cut the writes
-	// of a 100,000-user import several times over (docs/performance.md).
+	// DefaultUserBatch is users handed to the store at a time (whole
+	// pages). The store decides when to commit: a store.DB import grows its
+	// transactions with the tenant (docs/performance.md).
 	DefaultUserBatch = 10000
 )
 
@@ -58,10 +58,14 @@ type Service struct {
 	// administrator check off. The zero value verifies, so a forgotten
 	// setting never lowers security.
 	SkipAdminVerification bool
-	// AdminSignIn is how the administrator signs in: SignInDeviceCode (the
-	// default, Microsoft's page) or SignInPassword (the password grant,
-	// which falls back to Microsoft's page when MFA or consent is needed).
+	// AdminSignIn is how the administrator signs in: SignInAuto (the
+	// default), SignInBrowser, SignInDeviceCode (Microsoft's page) or
+	// SignInPassword (the password grant, which falls back to Microsoft's
+	// page when MFA or consent is needed).
 	AdminSignIn string
+	// BrowserHere: a browser can be opened on this machine and it is not a
+	// kiosk, so SignInAuto signs in there (PKCE) rather than with a code.
+	BrowserHere bool
 	UserBatch   int // users saved per batch (default DefaultUserBatch)
 	// OrderPolls and OrderPollWait bound the polling of a pending Microsoft
 	// order (defaults DefaultOrderPolls, DefaultOrderPollWait).
@@ -139,7 +143,7 @@ func (s *Service) VerifyAdmin(ctx context.Context, login, password string) (Admi
 	}
 	admin, err := s.MS.VerifyGlobalAdmin(ctx, login, password)
 	if errors.Is(err, msapi.ErrMFARequired) || errors.Is(err, msapi.ErrConsentRequired) {
-		in, serr := s.startDeviceSignIn(ctx, login)
+		in, serr := s.startPageSignIn(ctx, login)
 		if serr != nil {
 			return Admin{}, fmt.Errorf("verify administrator %s: %w (and %w)", login, err, serr)
 		}

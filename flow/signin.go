@@ -12,16 +12,23 @@ import (
 )
 
 // The administrator check: the customer types the Global administrator's
-// login, signs in on Microsoft's page (device code: a code and a link, so
-// it works from a kiosk, over SSH or on a phone), and the result is
-// checked: the tenant, the Global administrator role, the same person as
-// the login typed. The password and the second factor never reach onboard.
+// login, signs in on Microsoft's page — in a browser on this machine
+// (authorization code with PKCE on a loopback redirect) where one can be
+// opened, else with the device code (a code and a link, so it works from a
+// kiosk, over SSH or on a phone) — and the result is checked: the tenant,
+// the Global administrator role, the same person as the login typed. The
+// password and the second factor never reach onboard.
 
 // Admin sign-in methods (the provider's admin_sign_in setting).
 const (
-	SignInDeviceCode = "device-code" // the default: Microsoft's sign-in page
+	SignInAuto       = "auto"        // the default: browser where one opens here and not a kiosk, else device code
+	SignInBrowser    = "browser"     // Microsoft's page in a browser on this machine (PKCE, loopback redirect)
+	SignInDeviceCode = "device-code" // Microsoft's page on any device, with a code
 	SignInPassword   = "password"    // the password grant, for tenants that still allow it
 )
+
+// browserHandle marks a browser sign-in's handle (CheckAdminSignIn).
+const browserHandle = "b:"
 
 // Sentinels of the sign-in.
 var (
@@ -35,8 +42,11 @@ var (
 
 // SignIn is a sign-in on Microsoft's page in progress.
 type SignIn struct {
-	ID        string // handle for CheckAdminSignIn; the device code stays in flow/msapi
-	UserCode  string // the code the administrator enters on the page
+	ID string // handle for CheckAdminSignIn; the device code stays in flow/msapi
+	// Browser: the page is opened in a browser on this machine (no code;
+	// the page returns to onboard by itself).
+	Browser   bool
+	UserCode  string // the code the administrator enters on the page (device code)
 	URL       string // the page
 	ExpiresAt time.Time
 	Interval  time.Duration
@@ -76,6 +86,40 @@ func (s *Service) StartAdminSignIn(ctx context.Context, login string) (SignIn, e
 	}
 	if s.AdminSignIn == SignInPassword {
 		return SignIn{AskPassword: true}, nil
+	}
+	return s.startPageSignIn(ctx, login)
+}
+
+type signInMethodKey struct{}
+
+// WithSignInMethod asks StartAdminSignIn for one sign-in method over the
+// provider's setting: a customer whose browser sign-in cannot finish here
+// switches to the device code (SignInDeviceCode).
+func WithSignInMethod(ctx context.Context, method string) context.Context {
+	return context.WithValue(ctx, signInMethodKey{}, method)
+}
+
+// startPageSignIn starts the sign-in on Microsoft's page the setting
+// chooses: in a browser here (browser, or auto where one can be opened),
+// else the device code. With auto a browser sign-in that cannot start
+// (no loopback port) falls back to the device code.
+func (s *Service) startPageSignIn(ctx context.Context, login string) (SignIn, error) {
+	mode := s.AdminSignIn
+	if m, ok := ctx.Value(signInMethodKey{}).(string); ok && m != "" {
+		mode = m
+	}
+	if mode == "" || mode == SignInPassword {
+		mode = SignInAuto
+	}
+	if mode == SignInBrowser || (mode == SignInAuto && s.BrowserHere) {
+		b, err := s.MS.StartAdminBrowserSignIn(ctx, login)
+		switch {
+		case err == nil:
+			return SignIn{ID: signInID(browserHandle+b.ID, login), Browser: true, URL: b.URL, ExpiresAt: b.ExpiresAt,
+				Message: "Sign in as " + login + " on Microsoft's page in your browser; this screen moves on by itself."}, nil
+		case mode == SignInBrowser:
+			return SignIn{}, fmt.Errorf("start browser sign-in of %s: %w", login, err)
+		}
 	}
 	return s.startDeviceSignIn(ctx, login)
 }
@@ -126,7 +170,11 @@ func (s *Service) CheckAdminSignIn(ctx context.Context, signInID string) (Admin,
 		}
 		return Admin{UPN: login}, true, nil
 	}
-	admin, done, err := s.MS.CheckAdminSignIn(ctx, handle, signInWait)
+	check := s.MS.CheckAdminSignIn
+	if h, ok := strings.CutPrefix(handle, browserHandle); ok {
+		handle, check = h, s.MS.CheckAdminBrowserSignIn
+	}
+	admin, done, err := check(ctx, handle, signInWait)
 	if !done {
 		return Admin{}, false, err
 	}

@@ -126,6 +126,8 @@ func PathNumber(mode Mode, account string, step StepID) (n, of int) {
 type LineChoice struct {
 	OfferID string
 	Seats   int
+	// Term is the chosen term's Key ("" for the offer's default).
+	Term string `json:",omitempty"`
 }
 
 // Answers is everything the wizard collected. It is what a draft saves, so
@@ -160,7 +162,8 @@ func (a Answers) Total(cat Catalog) int64 {
 	var t int64
 	for _, l := range a.Lines {
 		if o, ok := cat.Offer(l.OfferID); ok {
-			t += o.UnitPrice * int64(l.Seats)
+			term, _ := o.Term(l.Term)
+			t += term.UnitPrice * int64(l.Seats)
 		}
 	}
 	return t
@@ -226,6 +229,9 @@ func (a Answers) validateLines(fe *FieldErrors, cat Catalog) {
 			fe.Add(field+".OfferID", fmt.Errorf("%s is chosen twice: change the seats of the first one instead", o.Name))
 		default:
 			fe.Add(field+".Seats", ValidateSeats(o, l.Seats))
+			if _, ok := o.Term(l.Term); !ok {
+				fe.Add(field+".Term", fmt.Errorf("%s is not sold with the term %s: choose one of its terms", o.Name, l.Term))
+			}
 		}
 		seen[l.OfferID] = true
 	}

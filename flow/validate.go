@@ -42,7 +42,22 @@ func checkText(s string, max int) error {
 			return errors.New("contains control characters; retype it without them")
 		}
 	}
+	for _, r := range s {
+		if invisible(r) {
+			return fmt.Errorf("contains an invisible character (U+%04X), usually pasted along with the text: "+
+				"clear the field and type it", r)
+		}
+	}
 	return nil
+}
+
+// invisible reports format characters that draw nothing (zero-width space
+// U+200B, word joiner U+2060, byte order mark U+FEFF, soft hyphen U+00AD…):
+// "Fab\u200brikam" looks like Fabrikam on every screen and invoice yet is
+// another name. The zero-width joiner and non-joiner stay allowed: Persian,
+// the Indic scripts and emoji need them to spell words.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) && r != '\u200C' && r != '\u200D'
 }
 
 // required trims s and checks it is present and well-formed text.
@@ -235,6 +250,12 @@ var genericPostal = regexp.MustCompile(`^[A-Z0-9][A-Z0-9 -]{1,10}$`)
 
 // statesRequired are countries whose addresses need a state or province.
 var statesRequired = map[string]bool{"US": true, "CA": true, "AU": true}
+
+// UsesState reports whether addresses in country (ISO alpha-2) carry a
+// state or province, so forms ask for one only there.
+func UsesState(country string) bool {
+	return statesRequired[strings.ToUpper(strings.TrimSpace(country))]
+}
 
 // ValidateAddress checks a postal address; the error is a *FieldErrors
 // keyed by Address field names.

@@ -175,3 +175,19 @@ func TestValidateSeats(t *testing.T) {
 		checkErr(t, ValidateSeats(o, n), want)
 	}
 }
+
+// An invisible character makes another name that looks the same: refused,
+// with how to fix it; the joiners that scripts need to spell are allowed.
+func TestCompanyNameRefusesInvisibleCharacters(t *testing.T) {
+	for _, s := range []string{"Fab\u200brikam", "Fabrikam\u2060", "\ufeffFabrikam", "Fabri\u00adkam", "Fab\u2062rikam"} {
+		err := ValidateCompanyName(s)
+		if err == nil || !strings.Contains(err.Error(), "invisible character") || !strings.Contains(err.Error(), "type it") {
+			t.Errorf("ValidateCompanyName(%+q) = %v, want the invisible-character refusal", s, err)
+		}
+	}
+	for _, s := range []string{"شرکت می\u200cخواهم", "क्\u200dष Traders", "Fabrikam"} {
+		if err := ValidateCompanyName(s); err != nil {
+			t.Errorf("ValidateCompanyName(%+q) = %v, want accepted", s, err)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"onboard/flow"
-	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 )
 
@@ -20,7 +20,7 @@ func TestMicrosoftsWaitIsShownWhileProcessing(t *testing.T) {
 	w := newWorld(t, flow.PolicyPayFirst)
 	var mu sync.Mutex
 	var slept []time.Duration
-	w.svc.MS = w.Client(t, func(c *msapi.Config) {
+	w.svc.MS = w.Client(t, func(c *partnercenter.Config) {
 		c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 30
 		c.Sleep = func(ctx context.Context, d time.Duration) error {
 			mu.Lock()

@@ -1,13 +1,15 @@
-// Package msapi is the Microsoft side of onboard: the interface the onboarding
-// flow needs, the real HTTP client for Partner Center, the Entra ID token
-// endpoint and Microsoft Graph, and (in msapi/sandbox) a fake Microsoft that
-// serves the same endpoints. Wire types stay in msapi/wire; callers only see
-// the domain types below.
+// Package msapi is the port to Microsoft: the interface the onboarding flow
+// needs, its domain types and the sentinel errors callers branch on. It links
+// neither net/http nor OAuth: the real client for Partner Center, the Entra
+// ID token endpoint and Microsoft Graph is msapi/partnercenter (wire shapes
+// in msapi/partnercenter/wire), the fake Microsoft serving the same endpoints
+// is msapi/sandbox, and only the composition root (cli) picks one.
 package msapi
 
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -35,6 +37,34 @@ var (
 	// ErrAppOnlyNotSupported: the call needs App+User credentials (900329).
 	ErrAppOnlyNotSupported = errors.New("this call needs App+User credentials")
 )
+
+// Sentinels of the device code sign-in.
+var (
+	ErrSignInDeclined = errors.New("the sign-in was declined on Microsoft's page")
+	ErrSignInExpired  = errors.New("the sign-in code expired before it was used")
+	// ErrConsentRequired is AADSTS65001 on the password grant: the public
+	// client has no consent in that tenant; the sign-in page can ask for it.
+	ErrConsentRequired = errors.New("the sign-in needs consent on Microsoft's page")
+)
+
+// DeviceSignIn is a device code sign-in in progress. ID is a handle: the
+// device code itself stays inside the client.
+type DeviceSignIn struct {
+	ID              string
+	UserCode        string
+	VerificationURI string
+	ExpiresAt       time.Time
+	Interval        time.Duration
+}
+
+// BrowserSignIn is a sign-in in a browser on this machine (authorization
+// code with PKCE on a loopback redirect) in progress: URL is the sign-in
+// page to open; ID is a handle, the verifier stays inside the client.
+type BrowserSignIn struct {
+	ID        string
+	URL       string
+	ExpiresAt time.Time
+}
 
 // GlobalAdminRoleTemplateID is the role template id of "Global Administrator"
 // (legacy name "Company Administrator").
@@ -192,6 +222,45 @@ type CreatedCustomer struct {
 	AdminPassword string
 }
 
+// AdminLogin completes a user name Microsoft gave without a domain
+// ("admin") with the tenant's initial domain: admin@name.onmicrosoft.com.
+func AdminLogin(userName, domain string) string {
+	userName = strings.TrimSpace(userName)
+	if userName == "" || strings.Contains(userName, "@") || domain == "" {
+		return userName
+	}
+	return userName + "@" + strings.ToLower(domain)
+}
+
+// Availability is a way a SKU is sold in a market: its id completes the
+// catalog item id, and Terms are the term durations it is sold with.
+type Availability struct {
+	ID            string
+	CatalogItemID string
+	Purchasable   bool
+	Terms         []string
+}
+
+// Product is a product of Partner Center's catalog in a market
+// (product-resources: Product).
+type Product struct {
+	ID          string
+	Title       string
+	Description string
+}
+
+// SKU is a SKU of a product in a market (product-resources: Sku): the
+// seats one order may buy and whether it is a trial.
+type SKU struct {
+	ID          string
+	ProductID   string
+	Title       string
+	Description string
+	MinQuantity int
+	MaxQuantity int
+	IsTrial     bool
+}
+
 // AgreementAcceptance is the attestation that a customer's contact accepted
 // the Microsoft Customer Agreement on DateAgreed.
 type AgreementAcceptance struct {
@@ -230,6 +299,12 @@ type Microsoft interface {
 	// while it is pending. Errors: ErrSignInDeclined, ErrSignInExpired,
 	// ErrNotGlobalAdmin, ErrNotFound.
 	CheckAdminSignIn(ctx context.Context, id string, wait time.Duration) (admin Admin, done bool, err error)
+	// StartAdminBrowserSignIn starts the sign-in of login in a browser on
+	// this machine (authorization code with PKCE, loopback redirect).
+	// ErrUnavailable when no loopback listener can be opened.
+	StartAdminBrowserSignIn(ctx context.Context, login string) (BrowserSignIn, error)
+	// CheckAdminBrowserSignIn is CheckAdminSignIn for a browser sign-in.
+	CheckAdminBrowserSignIn(ctx context.Context, id string, wait time.Duration) (admin Admin, done bool, err error)
 	// Users streams the tenant's users page by page; fn is called once per page.
 	Users(ctx context.Context, tenantID string, fn func(page []User) error) error
 	UserLicenses(ctx context.Context, tenantID, userID string) ([]License, error)
@@ -253,6 +328,12 @@ type Microsoft interface {
 	// GetOrder reads an order back (get-an-order-by-id), to see a pending
 	// order complete.
 	GetOrder(ctx context.Context, tenantID, orderID string) (Order, error)
+	// Product reads a product of Partner Center's catalog in country
+	// (get-a-product-by-id); ErrNotFound when it is not sold there.
+	Product(ctx context.Context, productID, country string) (Product, error)
+	// SKUs lists a product's SKUs in country, trials included
+	// (get-a-list-of-skus-for-a-product).
+	SKUs(ctx context.Context, productID, country string) ([]SKU, error)
 	// Availabilities lists how a product's SKU is sold in country
 	// (get-a-list-of-availabilities-for-a-sku).
 	Availabilities(ctx context.Context, productID, skuID, country string) ([]Availability, error)
@@ -280,6 +361,10 @@ type Microsoft interface {
 	// GetGDAPRelationship reads a relationship and its status
 	// (delegatedadminrelationship-get); ErrNotFound when there is none.
 	GetGDAPRelationship(ctx context.Context, relationshipID string) (GDAPRelationship, error)
+	// FindGDAPRelationship finds the partner's relationship named
+	// displayName (ErrNotFound when there is none): a request whose create
+	// was not recorded is found again instead of made twice.
+	FindGDAPRelationship(ctx context.Context, displayName string) (GDAPRelationship, error)
 	// CreateGDAPAccessAssignment gives the partner's security group groupID
 	// roles of an active relationship (delegatedadminrelationship-post-accessassignments).
 	CreateGDAPAccessAssignment(ctx context.Context, relationshipID, groupID string, roleIDs []string) (GDAPAccessAssignment, error)
@@ -321,10 +406,6 @@ var DefaultGDAPRoles = []string{RoleDirectoryReaders, RoleLicenseAdministrator, 
 // DefaultGDAPDuration is the relationship's duration (ISO 8601), the longest allowed.
 const DefaultGDAPDuration = "P730D"
 
-// DefaultGDAPApprovalURL is the prefix of the customer's approval link; the
-// relationship id follows it.
-const DefaultGDAPApprovalURL = "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/"
-
 // GDAPRequest is a relationship to request of a customer.
 type GDAPRequest struct {
 	DisplayName      string // unique among the partner's relationships, at most 50 characters
@@ -352,11 +433,3 @@ type GDAPAccessAssignment struct {
 	Status  string // pending, active, deleting, deleted, error
 	RoleIDs []string
 }
-
-// Defaults for the real client.
-const (
-	DefaultPartnerCenterURL = "https://api.partnercenter.microsoft.com"
-	DefaultGraphURL         = "https://graph.microsoft.com/v1.0"
-	DefaultLoginURL         = "https://login.microsoftonline.com"
-	DefaultTimeout          = 30 * time.Second
-)

@@ -2,9 +2,7 @@ package msapi
 
 import (
 	"context"
-
 	"fmt"
-	"github.com/google/uuid"
 	"time"
 )
 
@@ -51,7 +49,9 @@ func WithWaitReporter(ctx context.Context, report func(Wait)) context.Context {
 	return context.WithValue(ctx, waitKey{}, report)
 }
 
-func waitReporter(ctx context.Context) func(Wait) {
+// WaitReporter is the context's wait reporter, a no-op when there is none;
+// the client calls it before and after each pause.
+func WaitReporter(ctx context.Context) func(Wait) {
 	if f, ok := ctx.Value(waitKey{}).(func(Wait)); ok && f != nil {
 		return f
 	}
@@ -69,9 +69,9 @@ func WithCorrelationID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, correlationKey{}, id)
 }
 
-func correlationID(ctx context.Context) string {
-	if id, ok := ctx.Value(correlationKey{}).(string); ok && id != "" {
-		return id
-	}
-	return uuid.NewString()
+// CorrelationID is the id WithCorrelationID named; "" when the caller named
+// none (the client then makes a fresh one).
+func CorrelationID(ctx context.Context) string {
+	id, _ := ctx.Value(correlationKey{}).(string)
+	return id
 }

@@ -31,11 +31,28 @@ const (
 // retry: the same key returns the same session.
 type Checkout struct {
 	IdempotencyKey string
-	OrderRef       string // the order number shown on the page
-	Description    string
-	Amount         int64  // minor units (cents)
-	Currency       string // ISO 4217, e.g. "EUR"
-	CustomerEmail  string
+	// SessionID is the checkout this key already started, when the caller
+	// knows it: a gateway whose idempotency needs identical requests
+	// (Stripe: expires_at moves with the clock) returns it as it is.
+	SessionID     string
+	OrderID       string // the order's id, kept with the checkout at the gateway
+	OrderRef      string // the order number shown on the page
+	Description   string
+	Amount        int64  // minor units (cents); the sum of Lines
+	Currency      string // ISO 4217, e.g. "EUR"
+	CustomerEmail string
+	// Lines are what the page lists; a gateway that shows one amount uses
+	// Description and Amount instead.
+	Lines []Line
+}
+
+// Line is one line of a checkout: Quantity units at UnitAmount, each unit
+// buying one Period (e.g. "month") of the product.
+type Line struct {
+	Name       string
+	Quantity   int64
+	UnitAmount int64 // minor units
+	Period     string
 }
 
 // Session is a started checkout.
@@ -53,6 +70,9 @@ type Status struct {
 	PaymentID string // the capture's id once paid
 	Reason    string // why declined
 	Refunded  int64  // minor units refunded so far of the capture
+	// Tax is what the gateway computed on top of Amount (automatic tax),
+	// in minor units: the customer paid Amount+Tax.
+	Tax int64
 }
 
 // Refund gives back (part of) a paid checkout's capture, as a hosted
@@ -73,6 +93,16 @@ type RefundResult struct {
 	PaymentID string // the capture it refunds
 	Amount    int64
 	Currency  string
+}
+
+// Notification is the gateway telling that a checkout changed (a webhook),
+// after its signature was verified.
+type Notification struct {
+	EventID    string // the gateway's event id: a second delivery changes nothing
+	EventType  string // e.g. "checkout.session.completed"
+	OrderID    string // from the checkout's metadata
+	CheckoutID string
+	Status     Status // the checkout as the event describes it
 }
 
 // Gateway is a payment provider with a hosted checkout page.

@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"onboard/flow"
+	"onboard/store/storetest"
 )
 
 // testClock is a settable clock for SetClock.
@@ -17,9 +17,37 @@ func (c *testClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
+// forEachBackend is the conformance suite's loop: it runs fn as a subtest
+// on a fresh database of every backend (storetest.Backends: SQLite, and
+// PostgreSQL when ONBOARD_TEST_POSTGRES is set).
+func forEachBackend(t *testing.T, fn func(t *testing.T, db *DB, clk *testClock)) {
+	t.Helper()
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			db, clk := openAt(t, b.Fresh(t))
+			fn(t, db, clk)
+		})
+	}
+}
+
+// forEachDSN runs fn as a subtest per backend with a fresh database's
+// --db value, for tests that open it themselves.
+func forEachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b.Fresh(t)) })
+	}
+}
+
+// openTest opens a fresh SQLite database, for tests of SQLite alone.
 func openTest(t *testing.T) (*DB, *testClock) {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "data", "onboard.db"))
+	return openAt(t, storetest.SQLite(t))
+}
+
+func openAt(t *testing.T, dsn string) (*DB, *testClock) {
+	t.Helper()
+	db, err := Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

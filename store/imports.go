@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -36,33 +37,56 @@ func (db *DB) SaveDomains(ctx context.Context, tenantID string, ds []flow.Domain
 	return nil
 }
 
+// searchTerms is the text user_search indexes for a tenant_users row: the
+// display name and the UPN up to its @. Matcher (usersearch.go) splits the
+// same text into the same words.
+const searchTerms = `display_name || ' ' || substr(upn, 1, instr(upn || '@', '@') - 1)`
+
 // SaveUsers upserts the tenant's users keyed by user id and replaces each
 // given user's license assignments with its SkuIDs, all in one transaction,
-// so a resumed import never stores anything twice.
+// so a resumed import never stores anything twice. Imports of whole tenants
+// go through BeginUserImport instead.
 func (db *DB) SaveUsers(ctx context.Context, tenantID string, us []flow.User) error {
 	us = lastOfEachUser(us)
-	userArgs := make([]any, 0, len(us)*8)
+	userArgs := make([]any, 0, len(us)*9)
+	keys := make([]any, 0, len(us))
 	idArgs := make([]any, 0, len(us))
 	var skuArgs []any
 	for _, u := range us {
-		userArgs = append(userArgs, tenantID, u.ID, u.UPN, u.FirstName, u.LastName,
+		key := userKey(tenantID, u.ID)
+		userArgs = append(userArgs, key, tenantID, u.ID, u.UPN, u.FirstName, u.LastName,
 			u.DisplayName, u.UsageLocation, boolInt(u.Active))
+		keys = append(keys, key)
 		idArgs = append(idArgs, u.ID)
 		for _, sku := range uniqueStrings(u.SkuIDs) {
 			skuArgs = append(skuArgs, tenantID, u.ID, sku)
 		}
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		users := &batch{tx: tx, width: 8, sep: ", ", group: "(?, ?, ?, ?, ?, ?, ?, ?)",
-			prefix: `INSERT INTO tenant_users (tenant_id, user_id, upn, first_name, last_name,
-				display_name, usage_location, active) VALUES `,
-			suffix: ` ON CONFLICT (tenant_id, user_id) DO UPDATE SET upn = excluded.upn,
+		// The search words of users being replaced go first: a contentless
+		// index forgets a row only when given the words it was indexed with.
+		// (PostgreSQL has no search index: it searches tenant_users.)
+		if !db.postgres {
+			if err := eachKeys(ctx, tx, keys, `INSERT INTO user_search (user_search, rowid, terms)
+				SELECT 'delete', id, `+searchTerms+` FROM tenant_users WHERE user_key IN (%s)`); err != nil {
+				return fmt.Errorf("unindex users: %w", err)
+			}
+		}
+		users := &batch{tx: tx, width: 9, sep: ", ", group: "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			prefix: userInsert,
+			suffix: ` ON CONFLICT (user_key) DO UPDATE SET upn = excluded.upn,
 				first_name = excluded.first_name, last_name = excluded.last_name,
 				display_name = excluded.display_name, usage_location = excluded.usage_location,
 				active = excluded.active`}
 		defer users.close()
 		if err := users.exec(ctx, userArgs); err != nil {
 			return fmt.Errorf("upsert users: %w", err)
+		}
+		if !db.postgres {
+			if err := eachKeys(ctx, tx, keys, `INSERT INTO user_search (rowid, terms)
+				SELECT id, `+searchTerms+` FROM tenant_users WHERE user_key IN (%s)`); err != nil {
+				return fmt.Errorf("index users: %w", err)
+			}
 		}
 		if err := deleteAssignments(ctx, tx, tenantID, idArgs); err != nil {
 			return err
@@ -74,6 +98,22 @@ func (db *DB) SaveUsers(ctx context.Context, tenantID string, us []flow.User) er
 	})
 	if err != nil {
 		return fmt.Errorf("save users of %s: %w", tenantID, err)
+	}
+	return nil
+}
+
+const userInsert = `INSERT INTO tenant_users (user_key, tenant_id, user_id, upn, first_name,
+	last_name, display_name, usage_location, active) VALUES `
+
+// eachKeys runs query, whose %s is a list of placeholders, over keys in
+// batches of batchRows.
+func eachKeys(ctx context.Context, tx *sql.Tx, keys []any, query string) error {
+	for len(keys) > 0 {
+		n := min(len(keys), batchRows)
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(query, placeholders(n)), keys[:n]...); err != nil {
+			return err
+		}
+		keys = keys[n:]
 	}
 	return nil
 }
@@ -180,13 +220,13 @@ func (db *DB) AddAssignments(ctx context.Context, tenantID, skuID string, userID
 func checkUsersExist(ctx context.Context, tx *sql.Tx, tenantID string, triples []any) error {
 	for len(triples) > 0 {
 		n := min(len(triples)/3, batchRows)
-		args := []any{tenantID}
+		args := make([]any, 0, n)
 		for i := 0; i < n; i++ {
-			args = append(args, triples[3*i+1])
+			args = append(args, userKey(tenantID, triples[3*i+1].(string)))
 		}
 		var found int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tenant_users
-			WHERE tenant_id = ? AND user_id IN (`+placeholders(n)+`)`, args...).Scan(&found); err != nil {
+			WHERE user_key IN (`+placeholders(n)+`)`, args...).Scan(&found); err != nil {
 			return fmt.Errorf("check users: %w", err)
 		}
 		if found != n {
@@ -271,4 +311,43 @@ func (db *DB) loadSkus(ctx context.Context, tenantID string, us []flow.User, ind
 		}
 	}
 	return rows.Err()
+}
+
+// ListDomains returns the tenant's stored domains ordered by name.
+func (db *DB) ListDomains(ctx context.Context, tenantID string) ([]flow.Domain, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name, is_initial, is_default, is_verified
+		FROM tenant_domains WHERE tenant_id = ? ORDER BY name`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("list domains of %s: %w", tenantID, err)
+	}
+	defer rows.Close()
+	var ds []flow.Domain
+	for rows.Next() {
+		var d flow.Domain
+		var initial, def, verified int
+		if err := rows.Scan(&d.Name, &initial, &def, &verified); err != nil {
+			return nil, fmt.Errorf("list domains of %s: %w", tenantID, err)
+		}
+		d.IsInitial, d.IsDefault, d.IsVerified = initial != 0, def != 0, verified != 0
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list domains of %s: %w", tenantID, err)
+	}
+	return ds, nil
+}
+
+// TenantOfDomain returns the tenant a stored domain belongs to (the name
+// compared without case), or flow.ErrNotFound.
+func (db *DB) TenantOfDomain(ctx context.Context, name string) (string, error) {
+	var id string
+	err := db.sql.QueryRowContext(ctx, `SELECT tenant_id FROM tenant_domains WHERE name = ? COLLATE NOCASE
+		ORDER BY tenant_id LIMIT 1`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("tenant of domain %s: %w", name, flow.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("tenant of domain %s: %w", name, err)
+	}
+	return id, nil
 }

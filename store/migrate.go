@@ -18,8 +18,18 @@ import (
 // this one; opening it could corrupt data the newer schema relies on.
 var ErrSchemaTooNew = errors.New("database schema is newer than this version of onboard supports")
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
+
+// dialect names a backend's SQL. A migration in migrations/<dialect>/ with
+// the name of one in migrations/ replaces it on that backend; the two
+// files must make the same tables, indexes and constraints.
+type dialect string
+
+const (
+	dialectSQLite   dialect = "sqlite"
+	dialectPostgres dialect = "postgres"
+)
 
 // migration is one numbered SQL file, NNNN_name.sql.
 type migration struct {
@@ -28,9 +38,10 @@ type migration struct {
 	sql     string
 }
 
-// loadMigrations reads and orders the migrations and checks they are
-// numbered 1..n without gaps, so a missing file is caught before any runs.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
+// loadMigrations reads and orders the migrations of dialect d and checks
+// they are numbered 1..n without gaps, so a missing file is caught before
+// any runs.
+func loadMigrations(fsys fs.FS, d dialect) ([]migration, error) {
 	names, err := fs.Glob(fsys, "migrations/*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("list migrations: %w", err)
@@ -43,7 +54,10 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		if !ok || err != nil || v <= 0 {
 			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", base)
 		}
-		body, err := fs.ReadFile(fsys, n)
+		body, err := fs.ReadFile(fsys, path.Join("migrations", string(d), base))
+		if errors.Is(err, fs.ErrNotExist) {
+			body, err = fs.ReadFile(fsys, n)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", base, err)
 		}
@@ -59,12 +73,27 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 }
 
 // migrate applies the migrations not yet applied, up to target (0: all),
-// each in its own transaction. Concurrent openers are safe: the applied
-// check happens inside the write transaction.
-func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, target int) error {
-	ms, err := loadMigrations(fsys)
+// each in its own transaction. Concurrent openers are safe: on SQLite the
+// applied check happens inside the write transaction, on PostgreSQL the
+// openers take turns by a session advisory lock.
+func migrate(ctx context.Context, sqlDB *sql.DB, fsys fs.FS, target int, d dialect) error {
+	ms, err := loadMigrations(fsys, d)
 	if err != nil {
 		return err
+	}
+	var db migrator = sqlDB
+	if d == dialectPostgres {
+		conn, err := sqlDB.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("connect: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock`+pgLockArgs, writeLock); err != nil {
+			return fmt.Errorf("take migration lock: %w", err)
+		}
+		// Unlocked before the connection goes back to the pool.
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock`+pgLockArgs, writeLock) //nolint:errcheck // closing the session frees it too
+		db = conn
 	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
@@ -90,7 +119,14 @@ func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, target int) error {
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
+// migrator is a *sql.DB or, holding PostgreSQL's migration lock, a *sql.Conn.
+type migrator interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+func applyMigration(ctx context.Context, db migrator, m migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migration %s: begin: %w", m.name, err)

@@ -5,14 +5,18 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"slices"
+	"sort"
 	"testing"
 	"testing/fstest"
+
+	"onboard/store/storetest"
 )
 
 func TestMigrateFromEmptyAndRerun(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "onboard.db")
 	ctx := context.Background()
-	want, err := loadMigrations(migrationFiles)
+	want, err := loadMigrations(migrationFiles, dialectSQLite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +47,7 @@ func TestMigrateUpgradeKeepsRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate(ctx, raw, migrationFiles, 1); err != nil {
+	if err := migrate(ctx, raw, migrationFiles, 1, dialectSQLite); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := schemaVersion(ctx, raw); v != 1 {
@@ -100,7 +104,7 @@ func TestMigrationsRejectGapsAndBadNames(t *testing.T) {
 		"bad name": {"migrations/init.sql": {Data: []byte("CREATE TABLE a (x INTEGER);")}},
 	}
 	for name, fsys := range cases {
-		if _, err := loadMigrations(fsys); err == nil {
+		if _, err := loadMigrations(fsys, dialectSQLite); err == nil {
 			t.Errorf("%s: loadMigrations succeeded", name)
 		}
 	}
@@ -118,7 +122,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 		"migrations/0001_ok.sql":     {Data: []byte("CREATE TABLE a (x INTEGER);")},
 		"migrations/0002_broken.sql": {Data: []byte("CREATE TABLE b (x INTEGER); SELECT nonsense FROM nowhere;")},
 	}
-	if err := migrate(ctx, raw, fsys, 0); err == nil {
+	if err := migrate(ctx, raw, fsys, 0, dialectSQLite); err == nil {
 		t.Fatal("broken migration succeeded")
 	}
 	if v, _ := schemaVersion(ctx, raw); v != 1 {
@@ -128,5 +132,51 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'`).Scan(&n)
 	if n != 0 {
 		t.Error("table of the failed migration was kept")
+	}
+}
+
+// The dialect files make the same schema: the same tables with the same
+// columns, and the same named indexes, on SQLite and PostgreSQL.
+func TestDialectsMakeTheSameSchema(t *testing.T) {
+	if storetest.PostgresURL() == "" {
+		t.Skipf("%s is not set", storetest.EnvPostgres)
+	}
+	ctx := context.Background()
+	lite, _ := openTest(t)
+	pg, _ := openAt(t, storetest.Postgres(t))
+	describe := func(db *DB, tables, indexes string) []string {
+		t.Helper()
+		var out []string
+		for _, q := range []string{tables, indexes} {
+			rows, err := db.sql.QueryContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, s)
+			}
+			rows.Close()
+		}
+		sort.Strings(out)
+		return out
+	}
+	got := describe(pg,
+		`SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema()
+			AND table_name NOT LIKE 'user_search%'`,
+		`SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = current_schema()
+			AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' AND indexname <> 'tenant_users_words'`)
+	want := describe(lite,
+		// Each backend has its own search index: SQLite's (migration 8)
+		// FTS5 table user_search and its shadow tables, PostgreSQL's GIN
+		// index tenant_users_words (migration 10).
+		`SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table'
+			AND m.name NOT LIKE 'user_search%'`,
+		`SELECT 'index ' || name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'`)
+	if !slices.Equal(got, want) {
+		t.Errorf("PostgreSQL's schema differs from SQLite's:\n got %v\nwant %v", got, want)
 	}
 }

@@ -93,9 +93,9 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *flow.Order) error 
 			l.LineNo = i + 1
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines
-			(order_id, line_no, offer_id, name, sku_id, quantity, unit_price)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			o.ID, l.LineNo, l.OfferID, l.Name, l.SkuID, l.Quantity, l.UnitPrice); err != nil {
+			(order_id, line_no, offer_id, name, sku_id, quantity, unit_price, term_duration, billing_cycle)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.ID, l.LineNo, l.OfferID, l.Name, l.SkuID, l.Quantity, l.UnitPrice, l.TermDuration, l.BillingCycle); err != nil {
 			return fmt.Errorf("insert line %d: %w", l.LineNo, err)
 		}
 		if l.SubscriptionID != "" {
@@ -370,7 +370,7 @@ func loadLines(ctx context.Context, q queryer, byID map[string]*flow.Order) erro
 
 func loadLinesOf(ctx context.Context, q queryer, ids []any, byID map[string]*flow.Order) error {
 	rows, err := q.QueryContext(ctx, `SELECT l.order_id, l.line_no, l.offer_id, l.name, l.sku_id,
-		l.quantity, l.unit_price, COALESCE(s.subscription_id, ''), COALESCE(s.converted, 0)
+		l.quantity, l.unit_price, l.term_duration, l.billing_cycle, COALESCE(s.subscription_id, ''), COALESCE(s.converted, 0)
 		FROM order_lines l
 		LEFT JOIN subscriptions s ON s.order_id = l.order_id AND s.line_no = l.line_no
 		WHERE l.order_id IN (`+placeholders(len(ids))+`)
@@ -384,7 +384,7 @@ func loadLinesOf(ctx context.Context, q queryer, ids []any, byID map[string]*flo
 		var l flow.OrderLine
 		var converted int
 		if err := rows.Scan(&orderID, &l.LineNo, &l.OfferID, &l.Name, &l.SkuID,
-			&l.Quantity, &l.UnitPrice, &l.SubscriptionID, &converted); err != nil {
+			&l.Quantity, &l.UnitPrice, &l.TermDuration, &l.BillingCycle, &l.SubscriptionID, &converted); err != nil {
 			return fmt.Errorf("load order lines: %w", err)
 		}
 		l.Converted = converted != 0

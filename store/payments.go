@@ -30,12 +30,12 @@ func (db *DB) upsertPayment(ctx context.Context, tx *sql.Tx, p flow.Payment) err
 	}
 	now := db.now()
 	_, err := tx.ExecContext(ctx, `INSERT INTO payments
-		(checkout_id, order_id, amount, currency, state, payment_id, reason, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(checkout_id, order_id, amount, currency, state, payment_id, reason, tax, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (checkout_id) DO UPDATE SET
 			amount = excluded.amount, currency = excluded.currency, state = excluded.state,
-			payment_id = excluded.payment_id, reason = excluded.reason, updated_at = excluded.updated_at`,
-		p.CheckoutID, p.OrderID, p.Amount, p.Currency, p.State, p.PaymentID, p.Reason,
+			payment_id = excluded.payment_id, reason = excluded.reason, tax = excluded.tax, updated_at = excluded.updated_at`,
+		p.CheckoutID, p.OrderID, p.Amount, p.Currency, p.State, p.PaymentID, p.Reason, p.Tax,
 		formatTime(orNow(p.CreatedAt, now)), formatTime(orNow(p.UpdatedAt, now)))
 	if isUniqueViolation(err) {
 		return flow.ErrAlreadyPaid
@@ -46,7 +46,7 @@ func (db *DB) upsertPayment(ctx context.Context, tx *sql.Tx, p flow.Payment) err
 // Payments are the order's checkout attempts, oldest first.
 func (db *DB) Payments(ctx context.Context, orderID string) ([]flow.Payment, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT checkout_id, order_id, amount, currency, state,
-		payment_id, reason, created_at, updated_at
+		payment_id, reason, tax, created_at, updated_at
 		FROM payments WHERE order_id = ? ORDER BY created_at, checkout_id`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("payments of order %s: %w", orderID, err)
@@ -70,7 +70,7 @@ func scanPayment(s scanner) (flow.Payment, error) {
 	var p flow.Payment
 	var created, updated string
 	err := s.Scan(&p.CheckoutID, &p.OrderID, &p.Amount, &p.Currency, &p.State,
-		&p.PaymentID, &p.Reason, &created, &updated)
+		&p.PaymentID, &p.Reason, &p.Tax, &created, &updated)
 	if err != nil {
 		return flow.Payment{}, err
 	}

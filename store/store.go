@@ -1,6 +1,7 @@
 // Package store persists the onboarding domain (package flow) in SQLite
-// through the pure-Go driver modernc.org/sqlite. The SQL is kept portable so
-// that a PostgreSQL backend can share the schema and queries.
+// through the pure-Go driver modernc.org/sqlite (the embedded default) or
+// in PostgreSQL through pgx. Both share the queries and, where the SQL
+// agrees, the migrations (postgres.go says where they differ).
 package store
 
 import (
@@ -20,12 +21,13 @@ import (
 	"onboard/flow"
 )
 
-// DB is the SQLite implementation of flow.Store. It is safe for concurrent
-// use, also by several processes on the same file.
+// DB is the SQL implementation of flow.Store. It is safe for concurrent
+// use, also by several processes on the same file or database.
 type DB struct {
-	sql   *sql.DB
-	path  string
-	clock atomic.Pointer[func() time.Time]
+	sql      *sql.DB
+	path     string
+	postgres bool
+	clock    atomic.Pointer[func() time.Time]
 }
 
 var _ flow.Store = (*DB)(nil)
@@ -59,20 +61,32 @@ func DefaultPath() (string, error) {
 	return p, nil
 }
 
-// Open opens (creating if needed) the database at path and applies pending
-// migrations. The file holds personal data, so it and its WAL/SHM files are
-// readable by the owner only.
+// Open opens the database at path and applies pending migrations: a
+// PostgreSQL database when path is a postgres:// URL, else a SQLite file,
+// created if needed. The file holds personal data, so it and its WAL/SHM
+// files are readable by the owner only.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if IsPostgresURL(path) {
+		sqlDB, err := openPostgres(path)
+		if err != nil {
+			return nil, err
+		}
+		db := &DB{sql: sqlDB, path: Redact(path), postgres: true}
+		if err := migrate(ctx, sqlDB, migrationFiles, 0, dialectPostgres); err != nil {
+			sqlDB.Close()
+			return nil, fmt.Errorf("migrate database %s: %w", db.path, err)
+		}
+		return db, nil
+	}
 	if err := createPrivateFile(path); err != nil {
 		return nil, err
 	}
-	u := url.URL{Scheme: "file", Path: path, RawQuery: dsnParams}
-	sqlDB, err := sql.Open("sqlite", u.String())
+	sqlDB, err := sql.Open("sqlite", SQLiteDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db := &DB{sql: sqlDB, path: path}
-	if err := migrate(ctx, sqlDB, migrationFiles, 0); err != nil {
+	if err := migrate(ctx, sqlDB, migrationFiles, 0, dialectSQLite); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
@@ -81,6 +95,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// SQLiteDSN is the modernc.org/sqlite data source name the store opens
+// the file at path with, for others sharing the file (the job queue).
+func SQLiteDSN(path string) string {
+	u := url.URL{Scheme: "file", Path: path, RawQuery: dsnParams}
+	return u.String()
 }
 
 // createPrivateFile makes the parent directory (0700) and the database file
@@ -122,8 +143,18 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// Path is the database file.
+// Path is the database file, or the PostgreSQL URL without its password.
 func (db *DB) Path() string { return db.path }
+
+// Postgres reports whether the database is PostgreSQL.
+func (db *DB) Postgres() bool { return db.postgres }
+
+func (db *DB) dialect() dialect {
+	if db.postgres {
+		return dialectPostgres
+	}
+	return dialectSQLite
+}
 
 // SetClock replaces time.Now, for draft expiry and default timestamps.
 func (db *DB) SetClock(now func() time.Time) { db.clock.Store(&now) }
@@ -153,12 +184,29 @@ func (db *DB) Reset(ctx context.Context) error {
 	})
 }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE by the DSN),
-// committing when fn returns nil.
+// writeLock is the PostgreSQL advisory lock every write transaction
+// takes, with the schema's hash as the lock's second key so that
+// databases in separate schemas (tests, several services) do not wait for
+// each other.
+const writeLock = 0x6f6e62 // "onb"
+
+const pgLockArgs = `(?, hashtext(current_schema()))`
+
+// write runs fn in one write transaction, committing when fn returns nil.
+// Write transactions run one at a time, as their read-check-write code
+// expects: on SQLite by BEGIN IMMEDIATE (the DSN), on PostgreSQL by a
+// transaction-scoped advisory lock taken first. Each is short; the
+// invariants are also held by the unique indexes on both.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if db.postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock`+pgLockArgs, writeLock); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("take write lock: %w", err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

@@ -60,7 +60,7 @@ func TestOpenTightensExistingFile(t *testing.T) {
 }
 
 func TestPragmasOnEveryConnection(t *testing.T) {
-	db, _ := openTest(t)
+	db, _ := openTest(t) // SQLite's settings
 	ctx := context.Background()
 	// Hold several connections at once so the pool must open new ones.
 	var conns []interface{ Close() error }
@@ -119,36 +119,37 @@ func TestDefaultPath(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	db, _ := openTest(t)
-	ctx := context.Background()
-	c := mustCustomer(t, db)
-	o := mustOrder(t, db, c.ID, flow.StatusAwaitingPayment)
-	if err := db.SaveUsers(ctx, "t1", []flow.User{{ID: "u1", UPN: "a@x", SkuIDs: []string{"s"}}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SaveDraft(ctx, flow.Draft{Code: "ABC", ExpiresAt: t0.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.MarkPaid(ctx, flow.Payment{CheckoutID: "co1", OrderID: o.ID, Amount: 1}, flow.AuditEvent{Actor: agent}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.GetOrder(ctx, o.ID); !errors.Is(err, flow.ErrNotFound) {
-		t.Errorf("order after reset: %v, want ErrNotFound", err)
-	}
-	if n, _ := db.CountUsers(ctx, "t1"); n != 0 {
-		t.Errorf("users after reset = %d", n)
-	}
-	if trail, _ := db.AuditTrail(ctx, o.ID); len(trail) != 0 {
-		t.Errorf("audit after reset = %v", trail)
-	}
-	if v, err := db.SchemaVersion(ctx); err != nil || v != knownMigrations(t) {
-		t.Errorf("schema after reset = %d, %v", v, err)
-	}
-	// Numbering restarts: a demo begins at ORD-000001 again.
-	if o2 := mustOrder(t, db, mustCustomer(t, db).ID, flow.StatusDraft); o2.Number != "ORD-000001" {
-		t.Errorf("first number after reset = %s", o2.Number)
-	}
+	forEachBackend(t, func(t *testing.T, db *DB, _ *testClock) {
+		ctx := context.Background()
+		c := mustCustomer(t, db)
+		o := mustOrder(t, db, c.ID, flow.StatusAwaitingPayment)
+		if err := db.SaveUsers(ctx, "t1", []flow.User{{ID: "u1", UPN: "a@x", SkuIDs: []string{"s"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveDraft(ctx, flow.Draft{Code: "ABC", ExpiresAt: t0.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkPaid(ctx, flow.Payment{CheckoutID: "co1", OrderID: o.ID, Amount: 1}, flow.AuditEvent{Actor: agent}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Reset(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GetOrder(ctx, o.ID); !errors.Is(err, flow.ErrNotFound) {
+			t.Errorf("order after reset: %v, want ErrNotFound", err)
+		}
+		if n, _ := db.CountUsers(ctx, "t1"); n != 0 {
+			t.Errorf("users after reset = %d", n)
+		}
+		if trail, _ := db.AuditTrail(ctx, o.ID); len(trail) != 0 {
+			t.Errorf("audit after reset = %v", trail)
+		}
+		if v, err := db.SchemaVersion(ctx); err != nil || v != knownMigrations(t) {
+			t.Errorf("schema after reset = %d, %v", v, err)
+		}
+		// Numbering restarts: a demo begins at ORD-000001 again.
+		if o2 := mustOrder(t, db, mustCustomer(t, db).ID, flow.StatusDraft); o2.Number != "ORD-000001" {
+			t.Errorf("first number after reset = %s", o2.Number)
+		}
+	})
 }

@@ -82,6 +82,9 @@ func (s *adminScreen) help() []key.Binding {
 	case adminStarting:
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
 	case adminCode:
+		if s.signIn.Browser {
+			return []key.Binding{k.Open, k.Copy, useCode, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change login")), k.Quit}
+		}
 		return []key.Binding{k.Open, k.Reopen, k.Copy, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change login")), k.Quit, k.QR}
 	}
 	return []key.Binding{
@@ -173,6 +176,10 @@ func (s *adminScreen) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// useCode switches a browser sign-in that cannot finish on this computer
+// to the device code (a code and a link for any device).
+var useCode = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "use a code instead"))
+
 func (s *adminScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := s.c.keys
 	if key.Matches(msg, k.Back) {
@@ -195,6 +202,8 @@ func (s *adminScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	switch {
+	case s.signIn.Browser && key.Matches(msg, useCode):
+		return s.startWith(flow.SignInDeviceCode), true
 	case key.Matches(msg, k.QR):
 		s.link.bigQR = !s.link.bigQR && s.link.qr != ""
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Reopen):
@@ -206,10 +215,16 @@ func (s *adminScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 }
 
 // start asks Microsoft for a sign-in code for the login.
-func (s *adminScreen) start() tea.Cmd {
+func (s *adminScreen) start() tea.Cmd { return s.startWith("") }
+
+// startWith starts the sign-in with method ("" for the provider's setting).
+func (s *adminScreen) startWith(method string) tea.Cmd {
 	login := strings.TrimSpace(s.c.answers.AdminLogin)
 	s.form, s.err = nil, ""
 	ctx := s.begin()
+	if method != "" {
+		ctx = flow.WithSignInMethod(ctx, method)
+	}
 	gen, backend := s.gen, s.c.backend
 	return tea.Batch(func() tea.Msg {
 		in, err := backend.StartAdminSignIn(ctx, login)
@@ -236,7 +251,7 @@ func (s *adminScreen) codeStarted(msg signInStartedMsg) tea.Cmd {
 	case msg.signIn.AskPassword:
 		s.askPassword = true
 		return s.newForm()
-	case msg.signIn.UserCode == "":
+	case msg.signIn.UserCode == "" && !msg.signIn.Browser:
 		return s.check(msg.signIn.ID) // nothing to sign in to (verification is off)
 	}
 	return s.showCode(msg.signIn)
@@ -245,6 +260,9 @@ func (s *adminScreen) codeStarted(msg signInStartedMsg) tea.Cmd {
 // showCode shows the code and the page and waits for the sign-in.
 func (s *adminScreen) showCode(in flow.SignIn) tea.Cmd {
 	s.signIn, s.phase, s.started = in, adminCode, s.c.now()
+	// A browser sign-in returns to this machine's loopback address:
+	// another device cannot finish it, so no QR code.
+	s.link.localOnly = in.Browser
 	s.link.set(in.URL)
 	return tea.Batch(s.link.open(), s.pollLater(), s.spin.Tick)
 }
@@ -348,6 +366,11 @@ func (s *adminScreen) view() string {
 			"Open the page below (or scan the QR code), enter the code and sign in as " +
 			sanitizeN(s.c.answers.AdminLogin, 80) + ". Your password and second factor are entered there, never here.\n\n" +
 			"Code: " + st.Title.Render(sanitizeN(s.signIn.UserCode, 40))
+		if s.signIn.Browser {
+			text = st.Title.Render("Sign in on Microsoft's page in your browser") + "\n\n" +
+				"Sign in as " + sanitizeN(s.c.answers.AdminLogin, 80) + " on the page that opened in your browser (or open " +
+				"the link below in a browser on this computer). Your password and second factor are entered there, never here."
+		}
 		if s.note != "" {
 			text = st.Warning.Render(s.note) + "\n\n" + text
 		}

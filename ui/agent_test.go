@@ -4,10 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"onboard/flow"
 	"onboard/internal/testworld"
 	"onboard/msapi/sandbox"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 func agentMode(policy flow.Policy) func(*world, *Options) {
@@ -180,6 +183,40 @@ func (h *harness) waitForAcceptance() {
 	h.key("w")
 	h.w.accept()
 	h.pollInvitation()
+	h.createOrder()
+}
+
+// createOrder confirms the order the agent reviews before it is created.
+func (h *harness) createOrder() {
+	h.t.Helper()
+	h.requireState(stateCreate)
+	h.requireView("Check the order with the customer")
+	h.key("enter")
+}
+
+// The agent sees the order before it is created, and can go back to
+// change it: nothing is created until Enter.
+func TestAgentReviewsTheOrderBeforeItIsCreated(t *testing.T) {
+	h := newAgentHarness(t, flow.PolicyPayFirst)
+	h.toInvitation()
+	h.key("enter")
+	h.requireState(stateCreate)
+	for _, want := range []string{"Contoso Ltd", "ada@contoso.com", "contoso.onmicrosoft.com (invitation not accepted yet)",
+		"Microsoft 365 Business Basic", "Total per month", "€46.30", "enter create the order"} {
+		h.requireView(want)
+	}
+	h.goldens()
+	if h.w.orders() != 0 {
+		t.Fatal("an order was created before the agent confirmed it")
+	}
+	h.key("esc")
+	h.requireState(stateInvitation)
+	h.key("enter")
+	h.createOrder()
+	h.requireState(stateAgentDone)
+	if h.w.orders() != 1 {
+		t.Fatalf("%d orders, want 1", h.w.orders())
+	}
 }
 
 func TestAgentCreateDoneGoldens(t *testing.T) {
@@ -208,8 +245,10 @@ func TestAgentCreateDoneGoldens(t *testing.T) {
 			h.toInvitation()
 			if c.wait {
 				h.waitForAcceptance()
+				h.approveGDAP()
 			} else {
 				h.key("enter")
+				h.createOrder()
 			}
 			h.requireState(stateAgentDone)
 			if h.m.c.order.Status != c.status {
@@ -236,6 +275,8 @@ func TestAgentCreateSeesLateAcceptance(t *testing.T) {
 	h.toInvitation()
 	h.w.accept()
 	h.key("enter")
+	h.createOrder()
+	h.approveGDAP()
 	h.requireState(stateAgentDone)
 	if o := h.w.order(h.m.c.order.ID); o.Status != flow.StatusAwaitingPayment || o.TenantID == "" {
 		t.Fatalf("order %+v", o)
@@ -249,6 +290,7 @@ func TestAgentCreateRetryKeepsOneOrder(t *testing.T) {
 	// the look at the invitation fails.
 	h.w.ms.MS.SetFaults(sandbox.Faults{ErrorRate: 1})
 	h.key("enter")
+	h.createOrder()
 	h.requireState(stateCreate)
 	h.requireView("could not be created")
 	h.w.ms.MS.SetFaults(sandbox.Faults{})
@@ -263,6 +305,7 @@ func TestAgentDoneKeys(t *testing.T) {
 	h := newAgentHarness(t, flow.PolicyPayFirst)
 	h.toInvitation()
 	h.key("enter")
+	h.createOrder()
 	h.requireState(stateAgentDone)
 	h.key("n")
 	h.requireState(stateLicenses)
@@ -275,6 +318,7 @@ func TestAgentDoneKeys(t *testing.T) {
 	// second one made silently; x cancels it and makes the new one.
 	h.toInvitation()
 	h.key("enter")
+	h.createOrder()
 	h.requireState(stateCreate)
 	h.requireView("This Microsoft account already has an open order.")
 	h.requireView("Order ORD-000001, awaiting consent")
@@ -312,8 +356,46 @@ func TestPayOrderAwaitingConsent(t *testing.T) {
 	h.requireView("waits for the invitation to be accepted")
 	h.w.accept()
 	h.key("enter", "enter") // both fields are kept
+	h.approveGDAP()
 	h.requireState(stateReview)
 	if o := h.w.order(o.ID); o.Status != flow.StatusAwaitingPayment {
 		t.Fatalf("status %s", o.Status)
+	}
+}
+
+// The agent's work is kept as a draft: after a crash on the invitation
+// step, the agent's next start on this terminal offers it, and resuming
+// brings back what was typed. A customer at the same terminal is not
+// offered it.
+func TestAgentDraftSurvivesACrash(t *testing.T) {
+	h := newAgentHarness(t, flow.PolicyPayFirst)
+	h.toInvitation()
+	restart := func(mode flow.Mode) *harness {
+		again := &harness{t: t, clock: h.clock, w: h.w, br: h.br}
+		again.m = New(Options{Backend: h.w.svc, Catalog: h.w.svc.Catalog, Browser: h.br, Terminal: "kiosk-1", NoColor: true,
+			Mode: mode, Agent: "alice", PollInterval: time.Millisecond, Now: func() time.Time { return again.clock }})
+		again.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		again.do(again.m.Init())
+		return again
+	}
+	if c := restart(flow.ModeCustomer); c.m.state != stateLicenses {
+		t.Fatalf("a customer at the agent's terminal was offered the agent's draft:\n%s", c.view())
+	}
+	again := restart(flow.ModeAgent)
+	again.requireState(stateResume)
+	again.requireView("An order you were preparing was not finished")
+	again.requireView("Contoso Ltd")
+	again.requireView("Hand over the invitation")
+	again.goldens()
+	again.key("enter")
+	again.requireState(stateInvitation)
+	if a := again.m.c.answers; a.Mode != flow.ModeAgent || a.Company != "Contoso Ltd" || a.Domain != "contoso.onmicrosoft.com" || len(a.Lines) != 2 {
+		t.Fatalf("resumed answers: %+v", a)
+	}
+	again.key("enter")
+	again.createOrder()
+	again.requireState(stateAgentDone)
+	if d, ok, err := h.w.svc.LatestDraft(context.Background(), "agent:alice@kiosk-1"); err != nil || ok {
+		t.Fatalf("the agent's draft outlived the order: %+v %v", d, err)
 	}
 }

@@ -59,8 +59,11 @@ func (s *agentDoneScreen) view() string {
 	fmt.Fprintf(&b, "Microsoft account:  %s\n", sanitizeN(a.Domain, 80))
 	fmt.Fprintf(&b, "Status:             %s\n", statusLabel(o.Status))
 	fmt.Fprintf(&b, "Total:              %s per month (order flow: %s)\n", formatMoney(o.Total(), o.Currency), o.Policy)
+	if paid := s.c.result.PaidWithTax(); paid != "" {
+		fmt.Fprintf(&b, "%s\n", paid) // the tax Stripe computed
+	}
 	if o.Status == flow.StatusCompleted {
-		b.WriteString(st.Text.Width(w).Render("Set up: "+sanitizeN(s.c.result.Summary(), 500)) + "\n")
+		b.WriteString(st.Text.Width(w).Render("Set up: "+sanitizeN(s.c.result.AgentSummary(), 500)) + "\n")
 	}
 	b.WriteString("\n")
 	b.WriteString(st.Title.Render("What the customer does next") + "\n")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -16,9 +17,23 @@ import (
 )
 
 type (
-	usersLoadedMsg struct {
-		users []flow.User
-		err   error
+	// usersPageMsg is a page of the search gen; more: it continues the list.
+	usersPageMsg struct {
+		gen  int
+		more bool
+		page flow.UserPage
+		err  error
+	}
+	// countDueMsg: the search gen was left alone long enough to count it.
+	countDueMsg  struct{ gen int }
+	userCountMsg struct {
+		gen, n int
+		err    error
+	}
+	tenantCountMsg   struct{ n int }
+	assignedCountMsg struct {
+		sku string
+		n   int
 	}
 	licensesAssignedMsg struct {
 		skuID string
@@ -27,25 +42,40 @@ type (
 	}
 )
 
+// countDelay is how long the search must stay unchanged before its
+// matches are counted: counting a broad search of a million users takes
+// longer than typing the next letter.
+const countDelay = 150 * time.Millisecond
+
 // assignScreen hands the newly bought licenses to imported users. Built for
-// tenants of 100,000 users: the filter narrows the previous matches while
-// the query grows, and only the visible rows are drawn.
+// tenants of a million users: the search runs in the database (an index
+// filled by the import), a page at a time in import order, more pages are
+// loaded as the cursor nears the end, and matches are counted apart once
+// typing pauses. Only the visible rows are drawn.
 type assignScreen struct {
 	c        *common
 	search   textinput.Model
-	users    []flow.User
-	hay      []string // lower-case "display name upn" per user, for the filter
-	query    string
-	matches  []int // indexes into users
-	cursor   int   // index into matches
-	offset   int   // first match shown
+	query    string         // the search the list shows
+	gen      int            // the search under way; older results are dropped
+	users    []flow.User    // matches loaded so far, in import order
+	next     int64          // where the next page starts; 0 when none
+	more     bool           // a next page is being loaded
+	matches  int            // users matching query; -1 while counting
+	total    int            // users of the tenant; -1 until counted
+	holders  map[string]int // per SKU (lower case): users holding it
+	cursor   int            // index into users
+	offset   int            // first user shown
 	lines    []flow.OrderLine
 	line     int
 	selected []map[string]bool // per line: user id → chosen
 	loading  bool
+	held     []tea.KeyPressMsg // list keys pressed while the list was loading
 	saving   bool
 	finished bool
 	cancel   context.CancelFunc
+	running  context.Context    // the search under way's; cancelled by the next
+	stop     context.CancelFunc // cancels running
+	count    context.CancelFunc // the count under way
 	note     string
 	err      string
 }
@@ -55,7 +85,7 @@ func newAssignScreen(c *common) *assignScreen {
 	ti.Prompt = "Search: "
 	ti.Placeholder = "name or login"
 	ti.SetWidth(40)
-	return &assignScreen{c: c, search: ti, cancel: func() {}}
+	return &assignScreen{c: c, search: ti, cancel: func() {}, stop: func() {}, count: func() {}}
 }
 
 func (s *assignScreen) step() flow.StepID { return flow.StepDone }
@@ -78,58 +108,105 @@ func (s *assignScreen) enter() tea.Cmd {
 	for i := range s.selected {
 		s.selected[i] = map[string]bool{}
 	}
-	s.line, s.finished, s.note, s.err = 0, false, "", ""
+	s.line, s.finished, s.note, s.err, s.held = 0, false, "", "", nil
 	s.search.SetValue("")
-	s.query = ""
-	s.loading = true
 	s.cancel()
+	s.stop()
+	s.count()
 	ctx, cancel := context.WithCancel(s.c.ctx)
 	s.cancel = cancel
+	s.total, s.holders, s.users = -1, map[string]int{}, nil
 	b, tenant := s.c.backend, s.c.order.TenantID
-	return tea.Batch(s.search.Focus(), func() tea.Msg {
-		us, err := b.ListUsers(ctx, tenant)
-		return usersLoadedMsg{users: us, err: err}
-	})
-}
-
-// setUsers indexes the users for the filter.
-func (s *assignScreen) setUsers(us []flow.User) {
-	s.users = us
-	s.hay = make([]string, len(us))
-	for i, u := range us {
-		s.hay[i] = strings.ToLower(u.DisplayName + " " + u.UPN)
+	cmds := []tea.Cmd{s.search.Focus(), s.setQuery(""), func() tea.Msg {
+		n, err := b.CountMatchingUsers(ctx, tenant, "")
+		if err != nil {
+			return nil // the total is left out; the list works without it
+		}
+		return tenantCountMsg{n: n}
+	}}
+	for _, l := range s.lines {
+		sku := strings.ToLower(l.SkuID)
+		cmds = append(cmds, func() tea.Msg {
+			n, err := b.CountAssigned(ctx, tenant, sku)
+			if err != nil {
+				return nil // seats are checked again when saving
+			}
+			return assignedCountMsg{sku: sku, n: n}
+		})
 	}
-	s.query = "\x00" // force a full filter
-	s.filter("")
+	return tea.Batch(cmds...)
 }
 
-// filter narrows the current matches when q extends the previous query
-// (typing), and scans everyone otherwise (deleting, pasting).
-func (s *assignScreen) filter(q string) {
-	q = strings.ToLower(strings.TrimSpace(q))
-	if q == s.query {
+// pageSize is users loaded per page: a screen and a half. Small pages are
+// found within fewer rows; the next loads as the cursor nears the end.
+func (s *assignScreen) pageSize() int { return s.rows() + s.rows()/2 }
+
+// setQuery starts a new search for q: its first page at once, its count
+// once typing pauses.
+func (s *assignScreen) setQuery(q string) tea.Cmd {
+	s.gen++
+	s.query = q
+	s.loading, s.more, s.matches = true, false, -1
+	if q == "" {
+		s.matches = s.total // everyone: counted once, when the screen opened
+	}
+	s.count()
+	// A search typed over is stopped, not left to finish: on a tenant of a
+	// million users a broad one would hold a core the next keystroke needs.
+	s.stop()
+	s.running, s.stop = context.WithCancel(s.c.ctx)
+	gen := s.gen
+	return tea.Batch(s.fetch(false), tea.Tick(countDelay, func(time.Time) tea.Msg { return countDueMsg{gen: gen} }))
+}
+
+// fetch loads the first page of the current search, or the next one.
+func (s *assignScreen) fetch(more bool) tea.Cmd {
+	ctx, b, tenant := s.running, s.c.backend, s.c.order.TenantID
+	q := flow.UserQuery{Text: s.query, Limit: s.pageSize()}
+	if more {
+		q.After = s.next
+		s.more = true
+	}
+	gen := s.gen
+	return func() tea.Msg {
+		p, err := b.SearchUsers(ctx, tenant, q)
+		return usersPageMsg{gen: gen, more: more, page: p, err: err}
+	}
+}
+
+// countMatches counts the current search's matches, cancelled by the next.
+func (s *assignScreen) countMatches() tea.Cmd {
+	if s.query == "" && s.total >= 0 {
+		s.matches = s.total
+		return nil
+	}
+	ctx, cancel := context.WithCancel(s.c.ctx)
+	s.count = cancel
+	b, tenant, gen, q := s.c.backend, s.c.order.TenantID, s.gen, s.query
+	return func() tea.Msg {
+		n, err := b.CountMatchingUsers(ctx, tenant, q)
+		return userCountMsg{gen: gen, n: n, err: err}
+	}
+}
+
+func (s *assignScreen) gotPage(msg usersPageMsg) {
+	if msg.gen != s.gen {
+		return // a search typed over since
+	}
+	s.loading, s.more = false, false
+	if msg.err != nil {
+		s.err = "The users could not be loaded. " + sanitize(flow.Explain(msg.err)) + " Press esc and try again later."
 		return
 	}
-	var from []int
-	if s.query != "\x00" && strings.HasPrefix(q, s.query) {
-		from = s.matches
-	}
-	s.query = q
-	out := make([]int, 0, min(len(s.users), 1024))
-	if from == nil {
-		for i, h := range s.hay {
-			if q == "" || strings.Contains(h, q) {
-				out = append(out, i)
-			}
-		}
+	if msg.more {
+		s.users = append(s.users, msg.page.Users...)
 	} else {
-		for _, i := range from {
-			if strings.Contains(s.hay[i], q) {
-				out = append(out, i)
-			}
-		}
+		s.users, s.cursor, s.offset = msg.page.Users, 0, 0
 	}
-	s.matches, s.cursor, s.offset = out, 0, 0
+	s.next = msg.page.Next
+	if s.next == 0 && s.matches < 0 {
+		s.matches = len(s.users) // the whole result is loaded: no need to count
+	}
 }
 
 func (s *assignScreen) sku() string {
@@ -148,12 +225,7 @@ func (s *assignScreen) limit() int {
 			seats += l.Quantity
 		}
 	}
-	for _, u := range s.users {
-		if hasSku(u, sku) {
-			seats--
-		}
-	}
-	return max(seats, 0)
+	return max(seats-s.holders[strings.ToLower(sku)], 0)
 }
 
 func hasSku(u flow.User, sku string) bool {
@@ -162,23 +234,44 @@ func hasSku(u flow.User, sku string) bool {
 
 func (s *assignScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case usersLoadedMsg:
-		s.loading = false
-		if msg.err != nil {
-			s.err = "The users could not be loaded. " + sanitize(flow.Explain(msg.err)) + " Press esc and try again later."
-			return nil
+	case usersPageMsg:
+		s.gotPage(msg)
+		return s.replayHeld()
+	case countDueMsg:
+		if msg.gen == s.gen && s.matches < 0 {
+			return s.countMatches()
 		}
-		s.setUsers(msg.users)
+		return nil
+	case userCountMsg:
+		if msg.gen == s.gen && msg.err == nil {
+			s.matches = msg.n
+		}
+		return nil
+	case tenantCountMsg:
+		s.total = msg.n
+		if s.query == "" && s.matches < 0 {
+			s.matches = msg.n
+		}
+		return nil
+	case assignedCountMsg:
+		s.holders[msg.sku] = msg.n
 		return nil
 	case licensesAssignedMsg:
-		return s.assigned(msg)
+		return s.gotAssigned(msg)
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	case tea.PasteMsg:
 		var cmd tea.Cmd
 		s.search, cmd = s.search.Update(msg)
-		s.filter(s.search.Value())
-		return cmd
+		return tea.Batch(cmd, s.searchChanged())
+	}
+	return nil
+}
+
+// searchChanged starts a search when the text typed changed.
+func (s *assignScreen) searchChanged() tea.Cmd {
+	if v := s.search.Value(); v != s.query {
+		return s.setQuery(v)
 	}
 	return nil
 }
@@ -191,21 +284,27 @@ func (s *assignScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		if s.search.Value() != "" {
 			s.search.SetValue("")
-			s.filter("")
-			return nil
+			return s.searchChanged()
 		}
 		s.cancel()
+		s.stop()
+		s.count()
 		return s.c.goTo(stateDone, false)
-	case s.loading || s.saving || s.finished:
+	case s.saving || s.finished:
+		return nil
+	case s.loading && isListKey(msg, k):
+		// Keys typed before the list arrived act on it once it has: a
+		// person who knows the screen does not wait for it to draw.
+		s.held = append(s.held, msg)
 		return nil
 	case key.Matches(msg, k.Up):
-		s.moveCursor(-1)
+		return s.moveCursor(-1)
 	case key.Matches(msg, k.Down):
-		s.moveCursor(1)
+		return s.moveCursor(1)
 	case msg.Code == tea.KeyPgUp:
-		s.moveCursor(-s.rows())
+		return s.moveCursor(-s.rows())
 	case msg.Code == tea.KeyPgDown:
-		s.moveCursor(s.rows())
+		return s.moveCursor(s.rows())
 	case key.Matches(msg, k.Toggle):
 		s.toggle()
 	case key.Matches(msg, k.NextSku):
@@ -216,30 +315,55 @@ func (s *assignScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		var cmd tea.Cmd
 		s.search, cmd = s.search.Update(msg)
-		s.filter(s.search.Value())
-		return cmd
+		return tea.Batch(cmd, s.searchChanged())
 	}
 	return nil
 }
 
-func (s *assignScreen) moveCursor(d int) {
-	if len(s.matches) == 0 {
-		return
+func isListKey(msg tea.KeyPressMsg, k KeyMap) bool {
+	return key.Matches(msg, k.Up, k.Down, k.Toggle, k.NextSku, k.Save) ||
+		msg.Code == tea.KeyPgUp || msg.Code == tea.KeyPgDown
+}
+
+// replayHeld applies the list keys held while loading, in order, once the
+// list is there.
+func (s *assignScreen) replayHeld() tea.Cmd {
+	if s.loading || len(s.held) == 0 {
+		return nil
 	}
-	s.cursor = min(max(s.cursor+d, 0), len(s.matches)-1)
+	held := s.held
+	s.held = nil
+	var cmds []tea.Cmd
+	for _, k := range held {
+		cmds = append(cmds, s.key(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+// moveCursor moves within the loaded users and loads the next page when
+// the cursor nears their end.
+func (s *assignScreen) moveCursor(d int) tea.Cmd {
+	if len(s.users) == 0 || s.loading {
+		return nil
+	}
+	s.cursor = min(max(s.cursor+d, 0), len(s.users)-1)
 	rows := s.rows()
 	if s.cursor < s.offset {
 		s.offset = s.cursor
 	} else if s.cursor >= s.offset+rows {
 		s.offset = s.cursor - rows + 1
 	}
+	if s.next != 0 && !s.more && s.cursor+rows >= len(s.users) {
+		return s.fetch(true)
+	}
+	return nil
 }
 
 func (s *assignScreen) toggle() {
-	if len(s.matches) == 0 || len(s.lines) == 0 {
+	if len(s.users) == 0 || len(s.lines) == 0 || s.loading {
 		return
 	}
-	u := s.users[s.matches[s.cursor]]
+	u := s.users[s.cursor]
 	sel := s.selected[s.line]
 	s.err = ""
 	switch {
@@ -275,7 +399,7 @@ func (s *assignScreen) save() tea.Cmd {
 	}
 }
 
-func (s *assignScreen) assigned(msg licensesAssignedMsg) tea.Cmd {
+func (s *assignScreen) gotAssigned(msg licensesAssignedMsg) tea.Cmd {
 	s.saving = false
 	if msg.err != nil {
 		if errors.Is(msg.err, flow.ErrNotEnoughSeats) {
@@ -294,6 +418,7 @@ func (s *assignScreen) assigned(msg licensesAssignedMsg) tea.Cmd {
 			s.users[i].SkuIDs = append(slices.Clip(s.users[i].SkuIDs), msg.skuID)
 		}
 	}
+	s.holders[strings.ToLower(msg.skuID)] += len(msg.ids)
 	s.selected[s.line] = map[string]bool{}
 	s.c.assigned += len(msg.ids)
 	s.note = fmt.Sprintf("%d licenses assigned.", len(msg.ids))
@@ -333,7 +458,7 @@ func (s *assignScreen) view() string {
 		st.Title.Render(sanitizeN(l.Name, 40)), len(s.selected[s.line]), s.limit()-len(s.selected[s.line]), l.Quantity)
 	b.WriteString("\n\n" + s.search.View() + "\n\n")
 	switch {
-	case s.loading:
+	case s.loading && len(s.users) == 0:
 		b.WriteString(st.Subtle.Render("Loading users…"))
 		return b.String()
 	case s.finished:
@@ -341,7 +466,7 @@ func (s *assignScreen) view() string {
 		return b.String()
 	}
 	b.WriteString(s.userRows())
-	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(fmt.Sprintf("%s of %s users", flow.FormatCount(len(s.matches)), flow.FormatCount(len(s.users)))))
+	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(fmt.Sprintf("%s of %s users", countOrEllipsis(s.matches), countOrEllipsis(s.total))))
 	switch {
 	case s.saving:
 		b.WriteString("   Assigning…")
@@ -358,10 +483,10 @@ func (s *assignScreen) userRows() string {
 	st := s.c.styles
 	rows, w := s.rows(), s.c.bodyWidth()
 	sel, sku := s.selected[s.line], s.sku()
-	end := min(s.offset+rows, len(s.matches))
+	end := min(s.offset+rows, len(s.users))
 	var b strings.Builder
 	for i := s.offset; i < end; i++ {
-		u := s.users[s.matches[i]]
+		u := s.users[i]
 		box := "[ ]"
 		switch {
 		case hasSku(u, sku):
@@ -385,6 +510,14 @@ func (s *assignScreen) userRows() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// countOrEllipsis is n, or "…" while it is being counted.
+func countOrEllipsis(n int) string {
+	if n < 0 {
+		return "…"
+	}
+	return flow.FormatCount(n)
 }
 
 // padCells cuts or pads s to exactly w terminal cells (names may hold wide

@@ -53,6 +53,10 @@ func newConsentScreen(c *common) *consentScreen {
 
 func (s *consentScreen) step() flow.StepID { return flow.StepConsent }
 func (s *consentScreen) title() string     { return "Accept the invitation" }
+
+// checkAgainKey: after x stopped the waiting, Enter checks again.
+var checkAgainKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check again"))
+
 func (s *consentScreen) help() []key.Binding {
 	if s.open.active() {
 		return s.open.help()
@@ -61,6 +65,8 @@ func (s *consentScreen) help() []key.Binding {
 	keys := []key.Binding{k.Open, k.Reopen, k.Copy}
 	if s.waiting {
 		keys = append(keys, k.Cancel)
+	} else if s.link.url != "" {
+		keys[0] = checkAgainKey // as the not-waiting line says
 	}
 	return append(keys, k.Back, k.Quit, k.QR)
 }
@@ -157,6 +163,9 @@ func (s *consentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.err = ""
 		return s.fetchURL()
 	case s.link.url == "":
+	case !s.waiting && key.Matches(msg, checkAgainKey):
+		// Stopped with x: Enter says it is accepted now; r opens the page.
+		return s.startWaiting()
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Reopen):
 		if !s.waiting {
 			return tea.Batch(s.link.open(), s.startWaiting())
@@ -256,7 +265,7 @@ func (s *consentScreen) view() string {
 		sanitizeN(s.c.answers.AdminUPN, 80) + " and accept the invitation."
 	return s.linkView(&s.link, text, s.err, s.note, waitTexts{
 		waiting:    "Waiting for Microsoft to confirm…",
-		notWaiting: "Not waiting. Press Enter once you have accepted the invitation.",
+		notWaiting: "Not waiting. Press Enter once you have accepted the invitation, or r to open the page again.",
 		loading:    "Loading the invitation link…",
 	})
 }

@@ -3,10 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/google/uuid"
 
 	"onboard/flow"
@@ -22,13 +25,16 @@ type agentOrderMsg struct {
 // existing Microsoft account". When the acceptance was seen (or Microsoft
 // reports it now) the order moves on at once, per the order flow.
 type createScreen struct {
-	c       *common
-	spin    spinner.Model
-	gen     int
-	running bool
-	err     string
-	open    openOrder
+	c         *common
+	spin      spinner.Model
+	gen       int
+	reviewing bool // the agent checks the order before it is created
+	running   bool
+	err       string
+	open      openOrder
 }
+
+var createOrderKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create the order"))
 
 func (s *createScreen) step() flow.StepID { return flow.StepCreate }
 func (s *createScreen) title() string     { return "Create the order" }
@@ -37,15 +43,25 @@ func (s *createScreen) help() []key.Binding {
 		return s.open.help()
 	}
 	k := s.c.keys
-	if s.err != "" {
+	switch {
+	case s.reviewing:
+		return []key.Binding{createOrderKey, k.Back, k.Quit}
+	case s.err != "":
 		return []key.Binding{k.Retry, k.Back, k.Quit}
 	}
 	return []key.Binding{k.Quit}
 }
 
+// enter shows the order for review; an order already created (a retry
+// after an error) is not reviewed again.
 func (s *createScreen) enter() tea.Cmd {
 	s.spin = newSpinner()
 	s.open = openOrder{c: s.c, replace: s.start}
+	s.err, s.running = "", false
+	s.reviewing = s.c.order.ID == ""
+	if s.reviewing {
+		return nil
+	}
 	return s.start()
 }
 
@@ -94,7 +110,10 @@ func (s *createScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case s.running:
-		case key.Matches(msg, s.c.keys.Retry):
+		case s.reviewing && key.Matches(msg, createOrderKey):
+			s.reviewing = false
+			return s.start()
+		case !s.reviewing && key.Matches(msg, s.c.keys.Retry):
 			return s.start()
 		case key.Matches(msg, s.c.keys.Back):
 			return s.c.backFrom(flow.StepCreate)
@@ -131,6 +150,9 @@ func (s *createScreen) view() string {
 		return s.open.view()
 	}
 	st := s.c.styles
+	if s.reviewing {
+		return s.review()
+	}
 	text := "Creating the customer account and the order for " + sanitizeN(s.c.answers.Company, 80) +
 		" (" + sanitizeN(s.c.answers.Domain, 80) + "), using their existing Microsoft account."
 	switch {
@@ -140,4 +162,70 @@ func (s *createScreen) view() string {
 		text += "\n\n" + st.Error.Render(s.err)
 	}
 	return wrapText(text, s.c.bodyWidth())
+}
+
+// review is what the order will be, to check with the customer before it
+// is created: who, which account, what, for how much.
+func (s *createScreen) review() string {
+	st, a, cat := s.c.styles, s.c.answers, s.c.catalog
+	w := s.c.bodyWidth()
+	var b strings.Builder
+	b.WriteString(st.Text.Width(w).Render("Check the order with the customer. Enter creates it; esc goes back to change it.") + "\n\n")
+	row := func(label, value string) {
+		b.WriteString(st.Subtle.Render(padCells(label, 19)) + ansi.Truncate(value, max(w-19, 10), "…") + "\n")
+	}
+	row("Company", sanitizeN(a.Company, 80))
+	row("Contact", sanitizeN(strings.TrimSpace(a.FirstName+" "+a.LastName), 80)+", "+sanitizeN(a.Email, 80))
+	addr := a.Address
+	row("Address", sanitizeN(strings.Join(nonEmpty(addr.Line1, strings.TrimSpace(addr.PostalCode+" "+addr.City), addr.State, addr.Country), ", "), 200))
+	accepted := "invitation not accepted yet"
+	if s.c.agent.accepted || a.TenantID != "" {
+		accepted = "invitation accepted"
+	}
+	row("Microsoft account", sanitizeN(a.Domain, 80)+" ("+accepted+")")
+	b.WriteString("\n")
+	var names []string
+	for _, l := range a.Lines {
+		if o, ok := cat.Offer(l.OfferID); ok {
+			names = append(names, sanitize(o.Name))
+		}
+	}
+	names = append(names, "Total per month", "Due at payment")
+	nameW := nameColumn(w-36, names...)
+	line := func(name, seats, price, total string) string {
+		return fmt.Sprintf("%s %5s %14s %14s", padCells(name, nameW), seats, price, total)
+	}
+	b.WriteString(st.TableHead.Render(line("Product", "Seats", "Price/seat", "Per month")) + "\n")
+	var terms []string
+	for _, l := range a.Lines {
+		o, ok := cat.Offer(l.OfferID)
+		if !ok {
+			continue
+		}
+		cur := offerCurrency(o, cat)
+		t, _ := o.Term(l.Term)
+		b.WriteString(line(sanitize(o.Name), fmt.Sprint(l.Seats), formatMoney(t.UnitPrice, cur), formatMoney(t.UnitPrice*int64(l.Seats), cur)) + "\n")
+		if t.TermDuration != "P1M" || t.BillingCycle != "monthly" {
+			terms = append(terms, fmt.Sprintf("%s: %s, %s per seat for the %s.", sanitizeN(o.Name, 60), t.Label(),
+				formatMoney(t.PricePerTerm(), cur), t.Period()))
+		}
+	}
+	b.WriteString(st.Total.Render(line("Total per month", "", "", formatMoney(a.Total(cat), cat.Currency))) + "\n")
+	if due := a.DueNow(cat); due != a.Total(cat) {
+		b.WriteString(st.Total.Render(line("Due at payment", "", "", formatMoney(due, cat.Currency))) + "\n")
+	}
+	for _, t := range terms {
+		b.WriteString("\n" + st.Subtle.Width(w).Render(t))
+	}
+	return b.String()
+}
+
+func nonEmpty(parts ...string) []string {
+	var out []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -50,7 +50,9 @@ func (s *detailsScreen) enter() tea.Cmd {
 				Value(&a.Email).Validate(flow.ValidateEmail),
 		),
 		huh.NewGroup(
-			huh.NewSelect[string]().Title("Country").Description("Type / to search.").
+			// The description names the field too: while searching, huh
+			// shows the search text in place of the title.
+			huh.NewSelect[string]().Title("Country").Description("The company's country. Type / to search.").
 				Options(countryOptions()...).Height(8).Value(&a.Address.Country).
 				Validate(func(string) error { return fieldError(flow.ValidateAddress(a.Address), "Country") }),
 			huh.NewInput().Title("Phone").Description("With the country code, or a national number of the country above.").
@@ -63,9 +65,12 @@ func (s *detailsScreen) enter() tea.Cmd {
 			huh.NewInput().Title("Street and number").Value(&a.Address.Line1).Validate(addrField("Line1")),
 			huh.NewInput().Title("City").Value(&a.Address.City).Validate(addrField("City")),
 			huh.NewInput().Title("Postal code").Value(&a.Address.PostalCode).Validate(addrField("PostalCode")),
-			huh.NewInput().Title("State or province").Description("Only for the US, Canada and Australia.").
-				Value(&a.Address.State).Validate(addrField("State")),
 		),
+		// Asked only where addresses carry one (flow.UsesState).
+		huh.NewGroup(
+			huh.NewInput().Title("State or province").
+				Value(&a.Address.State).Validate(addrField("State")),
+		).WithHideFunc(func() bool { return !flow.UsesState(a.Address.Country) }),
 	)
 	return s.form.Init()
 }
@@ -85,6 +90,9 @@ func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 		a.Phone = e164
 	}
 	a.Address.State = strings.TrimSpace(a.Address.State)
+	if !flow.UsesState(a.Address.Country) {
+		a.Address.State = "" // typed for another country before it changed
+	}
 	return s.c.forward(flow.StepDetails)
 }
 

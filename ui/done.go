@@ -95,7 +95,11 @@ func (s *doneScreen) view() string {
 	}
 	b.WriteString(st.Success.Render("✓ Your licenses are ready.") + "\n\n")
 	fmt.Fprintf(&b, "Order number: %s\n", st.Total.Render(sanitizeN(o.Number, 30)))
-	fmt.Fprintf(&b, "Microsoft account: %s\n\n", sanitizeN(o.TenantDomain, 80))
+	fmt.Fprintf(&b, "Microsoft account: %s\n", sanitizeN(o.TenantDomain, 80))
+	if paid := s.c.result.PaidWithTax(); paid != "" {
+		b.WriteString(paid + "\n") // the tax Stripe computed
+	}
+	b.WriteString("\n")
 	b.WriteString(st.Text.Width(s.c.bodyWidth()).Render(sanitizeN(s.summary(), 1000)) + "\n\n")
 	for _, l := range s.c.result.Converted {
 		fmt.Fprintf(&b, "  %s  %s: trial converted, %d seats\n", st.Success.Render("✓"), sanitizeN(l.Name, 50), l.Quantity)

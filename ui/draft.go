@@ -3,7 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -31,7 +35,34 @@ type (
 	// saveDraftMsg asks the root to save the answers with step as the
 	// place to resume.
 	saveDraftMsg struct{ step flow.StepID }
+	// draftIdleMsg: typing paused; gen tells whether keys came since.
+	draftIdleMsg struct{ gen int }
 )
+
+// draftIdle is how long typing pauses before what was typed so far is
+// saved: a crash or a walk-away in the middle of a form loses at most the
+// last moments, without writing on every key.
+const draftIdle = 2 * time.Second
+
+// typed notes a key or paste on the active screen and schedules a save of
+// the answers once typing pauses (forms bind their fields to the answers).
+func (m *Model) typed() tea.Cmd {
+	if m.c.backend == nil || !flow.SavesDraft(m.c.answers.Mode, m.active().step()) {
+		return nil
+	}
+	m.editGen++
+	gen := m.editGen
+	return tea.Tick(draftIdle, func(time.Time) tea.Msg { return draftIdleMsg{gen: gen} })
+}
+
+// draftIdle saves the answers in progress when no key came since msg was
+// scheduled and they changed since the last save.
+func (m *Model) draftIdle(msg draftIdleMsg) tea.Cmd {
+	if msg.gen != m.editGen || m.finished() || reflect.DeepEqual(m.c.answers, m.savedAnswers) {
+		return nil
+	}
+	return m.saveDraft(m.active().step())
+}
 
 func saveDraftCmd(step flow.StepID) tea.Cmd {
 	return func() tea.Msg { return saveDraftMsg{step: step} }
@@ -90,7 +121,9 @@ func (m *Model) saveDraft(step flow.StepID) tea.Cmd {
 		return nil
 	}
 	c, k, a := m.c, m.drafts, m.c.answers
-	return func() tea.Msg { return k.save(c.ctx, c.backend, c.terminal, step, a) }
+	a.Lines = slices.Clone(a.Lines) // the copy must not share what later edits change
+	m.savedAnswers = a
+	return func() tea.Msg { return k.save(c.ctx, c.backend, c.draftTerminal(), step, a) }
 }
 
 // endDrafts forgets the sign-up's draft for good and, with drop (nil:
@@ -100,6 +133,16 @@ func (m *Model) endDrafts(drop func(context.Context, string) error) tea.Cmd {
 	m.draftCode = ""
 	k, ctx := m.drafts, m.c.ctx
 	return func() tea.Msg { return k.close(ctx, drop) }
+}
+
+// draftTerminal is where drafts are kept: this terminal's for customers;
+// an agent's are theirs on it, never offered to a customer who sits down
+// at the same terminal (nor a customer's to the agent).
+func (c *common) draftTerminal() string {
+	if c.agentMode() {
+		return "agent:" + c.agent.name + "@" + c.terminal
+	}
+	return c.terminal
 }
 
 func (m *Model) draftSaved(msg draftSavedMsg) {
@@ -120,6 +163,15 @@ func (m *Model) draftFound(msg draftFoundMsg) tea.Cmd {
 	}
 	r := m.screens[stateResume].(*resumeScreen)
 	r.draft = msg.draft
+	r.answers, r.stoppedAt = flow.Answers{}, ""
+	if a, err := msg.draft.Answers(); err == nil {
+		r.answers = a
+		st := stateOfStep(flow.StepID(msg.draft.Step), a)
+		if m.c.agentMode() {
+			st = agentStateOfStep(flow.StepID(msg.draft.Step), flow.Order{})
+		}
+		r.stoppedAt = m.screens[st].title()
+	}
 	return m.c.goTo(stateResume, false)
 }
 
@@ -148,6 +200,19 @@ func stateOfStep(s flow.StepID, a flow.Answers) state {
 	return stateConsent
 }
 
+// agentStateOfStep is where an agent's resumed draft continues: at its
+// step, or, once the order exists, at creating it (idempotent: the same
+// order comes back and the agent's last screen shows it).
+func agentStateOfStep(s flow.StepID, o flow.Order) state {
+	if o.ID != "" {
+		return stateCreate
+	}
+	if st, ok := agentScreens[s]; ok {
+		return st
+	}
+	return stateLicenses
+}
+
 // loadingScreen shows while the wizard looks for a draft.
 type loadingScreen struct{ c *common }
 
@@ -155,19 +220,21 @@ func (s *loadingScreen) enter() tea.Cmd         { return nil }
 func (s *loadingScreen) update(tea.Msg) tea.Cmd { return nil }
 func (s *loadingScreen) view() string           { return s.c.styles.Subtle.Render("Starting…") }
 func (s *loadingScreen) help() []key.Binding    { return []key.Binding{s.c.keys.Quit} }
-func (s *loadingScreen) step() flow.StepID      { return flow.StepLicenses }
+func (s *loadingScreen) step() flow.StepID      { return "" } // before any step: no "Step n of m"
 func (s *loadingScreen) title() string          { return "Welcome" }
 
 // resumeScreen offers to continue an unfinished sign-up of this terminal.
 type resumeScreen struct {
-	c       *common
-	draft   flow.Draft
-	loading bool
-	err     string
+	c         *common
+	draft     flow.Draft
+	answers   flow.Answers // what the draft holds, to say whose it is
+	stoppedAt string       // the title of the screen it continues at
+	loading   bool
+	err       string
 }
 
 func (s *resumeScreen) enter() tea.Cmd    { s.loading, s.err = false, ""; return nil }
-func (s *resumeScreen) step() flow.StepID { return flow.StepLicenses }
+func (s *resumeScreen) step() flow.StepID { return "" } // before any step: no "Step n of m"
 func (s *resumeScreen) title() string     { return "Welcome back" }
 func (s *resumeScreen) help() []key.Binding {
 	return []key.Binding{s.c.keys.Resume, s.c.keys.StartNew, s.c.keys.Quit}
@@ -201,9 +268,13 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 			s.err = fmt.Sprintf("The saved sign-up could not be opened (%s). Press n to start over.", sanitize(msg.err.Error()))
 			return nil
 		}
+		mode := s.c.answers.Mode // the draft was found under this mode's terminal key
 		s.c.answers = msg.answers
-		s.c.answers.Mode = flow.ModeCustomer
+		s.c.answers.Mode = mode
 		s.c.order = msg.order
+		if mode == flow.ModeAgent {
+			return s.c.goTo(agentStateOfStep(msg.step, msg.order), false)
+		}
 		return s.c.goTo(stateOfStep(msg.step, msg.answers), false)
 	}
 	return nil
@@ -212,7 +283,12 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 func (s *resumeScreen) view() string {
 	st := s.c.styles
 	when := s.draft.UpdatedAt.In(s.c.now().Location()).Format("2 Jan 2006 15:04")
-	out := st.Title.Render("An unfinished sign-up was saved on this terminal") + "\n\n" +
+	heading := "An unfinished sign-up was saved on this terminal"
+	if s.c.agentMode() {
+		heading = "An order you were preparing was not finished"
+	}
+	out := st.Title.Render(heading) + "\n\n" +
+		s.what() +
 		st.Text.Render(fmt.Sprintf("Saved %s, reference %s.", when, sanitize(s.draft.Code))) + "\n\n" +
 		"Press Enter to continue where it stopped, or n to start over.\n"
 	switch {
@@ -222,4 +298,34 @@ func (s *resumeScreen) view() string {
 		out += "\n" + st.Error.Render(s.err)
 	}
 	return out
+}
+
+// what says whose sign-up the draft is: the company, the licenses chosen
+// and the step it stopped at, so the person in front of the terminal knows
+// whether it is theirs.
+func (s *resumeScreen) what() string {
+	a, st := s.answers, s.c.styles
+	row := func(label, value string) string {
+		return st.Subtle.Render(padCells(label, 12)) + st.Text.Render(value) + "\n"
+	}
+	company := sanitizeN(strings.TrimSpace(a.Company), 60)
+	if company == "" {
+		company = "not entered yet"
+	}
+	out := row("Company", company)
+	var lines []string
+	for _, l := range a.Lines {
+		name := l.OfferID
+		if o, ok := s.c.catalog.Offer(l.OfferID); ok {
+			name = o.Name
+		}
+		lines = append(lines, fmt.Sprintf("%d × %s", l.Seats, sanitizeN(name, 50)))
+	}
+	if len(lines) > 0 {
+		out += row("Licenses", strings.Join(lines, ", "))
+	}
+	if s.stoppedAt != "" {
+		out += row("Stopped at", s.stoppedAt)
+	}
+	return out + "\n"
 }

@@ -13,6 +13,8 @@ import (
 	"onboard/flow"
 )
 
+var demoScrollKey = key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll"))
+
 func (m *Model) render() string {
 	c := m.c
 	if m.tooSmall() {
@@ -23,14 +25,14 @@ func (m *Model) render() string {
 	body, keys := scr.view(), scr.help()
 	if m.showDemo {
 		body, keys = m.demoPanel(), []key.Binding{c.keys.Demo, c.keys.Back, c.keys.Quit}
+		if m.demoScrollable() {
+			keys = append([]key.Binding{demoScrollKey}, keys...)
+		}
 	} else if m.draftWarn != "" {
 		body += "\n\n" + c.styles.Warning.Render(m.draftWarn)
 	}
 	if m.pasteWarn != "" && !m.showDemo {
 		body = c.styles.Warning.Width(c.bodyWidth()).Render(m.pasteWarn) + "\n\n" + body
-	}
-	if m.demoAvailable() && !m.showDemo {
-		keys = append(keys, c.keys.Demo)
 	}
 	lines := []string{m.header(scr), ""}
 	lines = append(lines, fitLines(body, c.bodyWidth(), c.bodyHeight())...)
@@ -87,6 +89,11 @@ func (m *Model) footer(keys []key.Binding) string {
 	if m.kiosk {
 		last = nil // a kiosk is left only with the provider's PIN: offer no quit
 	}
+	if m.demoAvailable() && !m.showDemo {
+		// The demo accounts are what a sales demo needs at every step: the
+		// key stays when the screen's own keys give way.
+		last = append([]key.Binding{m.c.keys.Demo}, last...)
+	}
 	for len(keys) > 0 && lipgloss.Width(m.helpLine(append(keys, last...))) > m.c.bodyWidth() {
 		keys = keys[:len(keys)-1]
 	}
@@ -102,17 +109,42 @@ func (m *Model) helpLine(keys []key.Binding) string {
 	return h.ShortHelpView(keys)
 }
 
-// demoPanel lists the sandbox's demo sign-ins for sales staff.
+// demoPanel lists the sandbox's demo sign-ins for sales staff. A list
+// longer than the panel scrolls (m.demoTop is its first line shown).
 func (m *Model) demoPanel() string {
 	st := m.c.styles
+	lines := m.demoLines()
+	room := max(m.c.bodyHeight()-2, 1) // the panel's border takes two lines
+	m.demoTop = min(max(m.demoTop, 0), max(len(lines)-room, 0))
+	shown := lines[m.demoTop:min(m.demoTop+room, len(lines))]
+	if m.demoTop > 0 {
+		shown[0] = st.Subtle.Render(fmt.Sprintf("↑ %d more", m.demoTop))
+	}
+	if rest := len(lines) - m.demoTop - len(shown); rest > 0 {
+		shown[len(shown)-1] = st.Subtle.Render(fmt.Sprintf("↓ %d more", rest+1))
+	}
+	return st.Panel.Width(m.c.bodyWidth()).Render(strings.Join(shown, "\n"))
+}
+
+// demoScrollable reports whether the demo list is longer than the panel.
+func (m *Model) demoScrollable() bool {
+	return len(m.demoLines()) > max(m.c.bodyHeight()-2, 1)
+}
+
+// demoLines: one line per account (login, password, role), and its note
+// under it when the terminal has the room, so every account shows at 80x24.
+func (m *Model) demoLines() []string {
+	st := m.c.styles
+	inner := m.c.bodyWidth() - 4 // the panel's border and padding
+	withNotes := 2*len(m.demo)+4 <= m.c.bodyHeight()
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Demo accounts (sandbox only)") + "\n\n")
 	for _, d := range m.demo {
-		fmt.Fprintf(&b, "%s  %s\n", st.Text.Bold(true).Render(sanitizeN(d.Tenant, 30)), st.Subtle.Render(sanitizeN(d.Role, 30)))
-		fmt.Fprintf(&b, "  login     %s\n  password  %s\n", sanitizeN(d.Login, 60), sanitizeN(d.Password, 40))
-		if d.Note != "" {
-			fmt.Fprintf(&b, "  %s\n", st.Subtle.Render(sanitizeN(d.Note, 70)))
+		line := fmt.Sprintf("%-33s %-17s %s", sanitizeN(d.Login, 33), sanitizeN(d.Password, 17), st.Subtle.Render(sanitizeN(d.Role, 30)))
+		b.WriteString(ansi.Truncate(line, inner, "…") + "\n")
+		if withNotes && d.Note != "" {
+			b.WriteString(ansi.Truncate("  "+st.Subtle.Render(sanitizeN(d.Note, 200)), inner, "…") + "\n")
 		}
 	}
-	return st.Panel.Width(m.c.bodyWidth()).Render(strings.TrimRight(b.String(), "\n"))
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 }

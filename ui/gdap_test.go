@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 // screen after the invitation was accepted.
 func gdapHarness(t *testing.T) *harness {
 	t.Helper()
-	h := newHarness(t, func(w *world, _ *Options) { w.svc.GDAP = testworld.GDAPSettings() })
+	h := newHarness(t)
+	h.holdGDAP = true
 	h.toConsent()
 	h.w.accept()
 	h.pollConsent()
@@ -66,7 +68,7 @@ func TestGDAPCopyOpenAndApproval(t *testing.T) {
 // created order; the agent hands it over and finishes (f), the customer's
 // administrator approves later.
 func TestAgentGDAPHandOver(t *testing.T) {
-	h := newHarness(t, agentMode(flow.PolicyPayFirst), func(w *world, _ *Options) { w.svc.GDAP = testworld.GDAPSettings() })
+	h := newHarness(t, agentMode(flow.PolicyPayFirst))
 	h.requireState(stateLicenses)
 	h.toInvitation()
 	h.waitForAcceptance()
@@ -75,4 +77,54 @@ func TestAgentGDAPHandOver(t *testing.T) {
 	h.golden()
 	h.key("f")
 	h.requireState(stateAgentDone)
+}
+
+// An order awaiting payment whose admin relationship is not approved yet
+// (the customer paid it later, at a kiosk) continues through the GDAP
+// screen, not straight to the review; once approved it moves on.
+func TestPayExistingOrderShowsGDAPFirst(t *testing.T) {
+	h := newHarness(t)
+	a := testworld.Answers(contosoDomain, contosoAdmin, "m365-business-premium", 10)
+	a.Email = "ada@contoso.com"
+	if _, err := h.w.ms.Consent(context.Background(), h.w.svc, a, contosoPassword); err != nil {
+		t.Fatal(err)
+	}
+	h.key("ctrl+o")
+	h.requireState(statePayOrder)
+	h.typeText("ORD-000001")
+	h.key("enter")
+	h.typeText("ada@contoso.com")
+	h.key("enter")
+	h.requireState(stateGDAP)
+	h.requireView("Waiting for the approval")
+	if err := h.w.ms.MS.ApproveGDAP(contosoDomain, contosoAdmin, contosoPassword); err != nil {
+		t.Fatal(err)
+	}
+	h.pollGDAP()
+	h.requireState(stateReview)
+}
+
+// A resumed draft whose order awaits payment shows the GDAP screen while
+// the admin relationship is not approved, then the review.
+func TestResumedDraftAwaitingPaymentShowsGDAP(t *testing.T) {
+	h := newHarness(t, func(w *world, _ *Options) {
+		a := testworld.Answers(contosoDomain, contosoAdmin, "m365-business-premium", 10)
+		a.Email = "ada@contoso.com"
+		o, err := w.ms.Consent(context.Background(), w.svc, a, contosoPassword)
+		if err != nil || o.Status != flow.StatusAwaitingPayment {
+			t.Fatalf("order %+v %v", o, err)
+		}
+		a.OrderID = o.ID
+		if _, err := w.svc.SaveDraft(context.Background(), "K7QM-4XPA", "kiosk-1", flow.StepReview, a); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.holdGDAP = true
+	h.requireState(stateResume)
+	h.key("enter")
+	h.pollConsent() // the consent screen finds the order accepted
+	h.requireState(stateGDAP)
+	h.requireView("Waiting for the approval")
+	h.approveGDAP()
+	h.requireState(stateReview)
 }

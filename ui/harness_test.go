@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -34,6 +35,9 @@ type harness struct {
 	quit        bool
 	interrupted bool
 	clipboard   string
+	// holdGDAP keeps the GDAP screen waiting: pollConsent does not approve
+	// the admin relationship for the test.
+	holdGDAP bool
 }
 
 func newHarness(t *testing.T, setup ...func(*world, *Options)) *harness {
@@ -248,6 +252,28 @@ func (h *harness) golden() {
 	golden.RequireEqual(h.t, h.maskRandom(h.view()))
 }
 
+// goldens compares the view at 80x24 (the test's golden) and at 120x40
+// (its "120x40" subtest's golden), then returns to 80x24.
+func (h *harness) goldens() {
+	h.t.Helper()
+	h.golden()
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.t.Run("120x40", func(t *testing.T) {
+		v := h.view()
+		lines := strings.Split(v, "\n")
+		if len(lines) > 40 {
+			t.Errorf("view has %d lines, more than 40", len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > 120 {
+				t.Errorf("line %d is %d cells wide, more than 120: %q", i, w, l)
+			}
+		}
+		golden.RequireEqual(t, h.maskRandom(v))
+	})
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+}
+
 func (h *harness) requireState(s state) {
 	h.t.Helper()
 	if h.m.state != s {
@@ -276,7 +302,7 @@ func (h *harness) typeDetails() {
 	h.key("enter")
 	h.typeText("030 1234567")
 	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117", ""} {
+	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
 		h.typeText(v)
 		h.key("enter")
 	}
@@ -331,6 +357,35 @@ func (h *harness) pollConsent() {
 	h.t.Helper()
 	s := h.m.screens[stateConsent].(*consentScreen)
 	h.send(consentPollMsg{gen: s.gen})
+	if !h.holdGDAP {
+		h.approveGDAP()
+	}
+}
+
+// approveGDAP approves the order's admin relationship as contoso's Global
+// administrator on the approval page when the wizard waits for it, and
+// lets the GDAP screen see the approval.
+func (h *harness) approveGDAP() {
+	h.t.Helper()
+	if h.m.state != stateGDAP || h.m.c.order.TenantID == "" {
+		return
+	}
+	login, password := tenantAdmin(h.m.c.order.TenantDomain)
+	if err := h.w.ms.MS.ApproveGDAP(h.m.c.order.TenantID, login, password); err != nil && !errors.Is(err, sandbox.ErrGDAPNotPending) {
+		h.t.Fatalf("approve GDAP as %s: %v", login, err)
+	}
+	h.pollGDAP()
+}
+
+// tenantAdmin is a demo Global administrator of the tenant with that
+// initial domain (contoso's when none matches).
+func tenantAdmin(domain string) (login, password string) {
+	for _, a := range sandbox.DemoAccounts() {
+		if strings.EqualFold(a.Tenant, domain) && a.Role == "Global administrator" {
+			return a.Login, a.Password
+		}
+	}
+	return contosoAdmin, contosoPassword
 }
 
 func (h *harness) pollPayment() {
@@ -349,6 +404,7 @@ const qrGlyphs = "█▀▄"
 // and QR code are stable and compared as they are.
 func (h *harness) maskRandom(v string) string {
 	v = signInCode.ReplaceAllString(v, "Code: XXXXXXXXX")
+	v = draftReference.ReplaceAllString(v, "reference XXXX-XXXX")
 	for _, u := range h.br.all() {
 		id, err := testworld.CheckoutID(u)
 		if err != nil || !strings.HasPrefix(u, "http://"+testworld.PayHost) || !strings.Contains(v, id[:8]) {
@@ -358,6 +414,9 @@ func (h *harness) maskRandom(v string) string {
 	}
 	return v
 }
+
+// draftReference is a draft's random code on the resume screen.
+var draftReference = regexp.MustCompile(`reference [A-Z0-9]{4}-[A-Z0-9]{4}`)
 
 // signInCode is the sandbox's random device sign-in code on screen.
 var signInCode = regexp.MustCompile(`Code: [A-Z0-9]{9}`)

@@ -14,6 +14,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"onboard/internal/kioskpin"
 )
 
 // KioskOptions configure the wizard for an unattended terminal.
@@ -38,6 +40,9 @@ type KioskOptions struct {
 	Tick time.Duration
 	// Logger receives panics with their stack traces (default slog.Default()).
 	Logger *slog.Logger
+	// Lockout counts wrong admin PINs and locks the prompt, escalating;
+	// kept in a file it survives a restart (default: in memory).
+	Lockout *kioskpin.Lockout
 }
 
 // Kiosk defaults.
@@ -45,9 +50,10 @@ const (
 	DefaultKioskIdle       = 120 * time.Second
 	DefaultKioskWarn       = 30 * time.Second
 	DefaultKioskDoneReturn = 15 * time.Second
-	// pinLockAfter wrong PINs in a row lock the prompt for pinLockFor.
-	pinLockAfter = 5
-	pinLockFor   = time.Minute
+	// pinLockAfter wrong PINs in a row lock the prompt for pinLockFor, and
+	// every further one for twice as long (kioskpin.LockFor).
+	pinLockAfter = kioskpin.FreeTries
+	pinLockFor   = kioskpin.FirstLock
 	maxPINLength = 64
 )
 
@@ -69,7 +75,6 @@ type Kiosk struct {
 	crashed   bool      // View panicked: reset at the next tick
 
 	pin     *pinPrompt
-	lock    kioskLock
 	exiting bool // the right PIN was entered: let the quit through
 }
 
@@ -98,8 +103,10 @@ func NewKiosk(opts KioskOptions) *Kiosk {
 	if opts.Idle <= 0 {
 		opts.Idle = DefaultKioskIdle
 	}
-	if opts.Warn <= 0 || opts.Warn > opts.Idle {
-		opts.Warn = min(DefaultKioskWarn, opts.Idle)
+	// The countdown takes at most the last third of the idle time: a warning
+	// as long as kiosk_idle would show all the time and swallow keys.
+	if opts.Warn <= 0 || opts.Warn > opts.Idle/3 {
+		opts.Warn = min(DefaultKioskWarn, opts.Idle/3)
 	}
 	if opts.DoneReturn <= 0 {
 		opts.DoneReturn = DefaultKioskDoneReturn
@@ -112,6 +119,9 @@ func NewKiosk(opts KioskOptions) *Kiosk {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.Lockout == nil {
+		opts.Lockout, _ = kioskpin.OpenLockout("", opts.Now())
 	}
 	k := &Kiosk{opts: opts, ctx: context.Background(),
 		size: tea.WindowSizeMsg{Width: minWidth, Height: minHeight}}
@@ -457,21 +467,18 @@ func RunKiosk(ctx context.Context, opts KioskOptions) error {
 	if opts.Backend == nil {
 		return ErrNoBackend
 	}
-	signal.Ignore(syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTSTP)
-	defer signal.Reset(syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTSTP)
+	if opts.Remote == nil { // a served kiosk's keys never reach this process as signals
+		signal.Ignore(syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTSTP)
+		defer signal.Reset(syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTSTP)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	k := NewKiosk(opts)
 	k.ctx = ctx
 	k.inner.c.ctx = ctx
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFilter(k.Filter), tea.WithoutSignalHandler()}
-	if opts.Input != nil {
-		popts = append(popts, tea.WithInput(opts.Input))
-	}
-	if opts.Output != nil {
-		popts = append(popts, tea.WithOutput(opts.Output))
-	}
-	_, err := tea.NewProgram(k, popts...).Run()
+	p := tea.NewProgram(k, append(opts.programOptions(ctx), tea.WithFilter(k.Filter), tea.WithoutSignalHandler())...)
+	opts.forwardResizes(ctx, p)
+	_, err := p.Run()
 	switch {
 	case err == nil && k.inner.startErr != nil:
 		return fmt.Errorf("start: %w", k.inner.startErr)

@@ -32,13 +32,6 @@ func newPINPrompt() *pinPrompt {
 	return &pinPrompt{input: ti}
 }
 
-// kioskLock is the wrong-PIN bookkeeping, kept across prompts so closing
-// and reopening the prompt does not reset it.
-type kioskLock struct {
-	failures int
-	until    time.Time
-}
-
 func (k *Kiosk) openPIN() tea.Cmd {
 	if k.pin == nil {
 		k.pin = newPINPrompt()
@@ -72,8 +65,8 @@ func (p *pinPrompt) submit(k *Kiosk) tea.Cmd {
 	if p.checking || p.input.Value() == "" {
 		return nil
 	}
-	if left := k.lock.until.Sub(k.opts.Now()); left > 0 {
-		p.err = fmt.Sprintf("Too many wrong PINs. Try again in %s.", seconds(left))
+	if left := k.opts.Lockout.Locked(k.opts.Now()); left > 0 {
+		p.err = fmt.Sprintf("Too many wrong PINs. Try again in %s.", lockLeft(left))
 		p.input.SetValue("")
 		return nil
 	}
@@ -90,19 +83,37 @@ func (p *pinPrompt) submit(k *Kiosk) tea.Cmd {
 func (k *Kiosk) pinChecked(msg pinCheckedMsg) tea.Cmd {
 	if msg.ok {
 		k.exiting = true
+		if err := k.opts.Lockout.Succeed(); err != nil {
+			k.opts.Logger.Warn("kiosk: PIN lock-out not cleared", "error", err.Error())
+		}
 		k.opts.Logger.Info("kiosk: closed with the admin PIN")
 		return tea.Quit
 	}
-	k.lock.failures++
-	k.opts.Logger.Warn("kiosk: wrong admin PIN", "failures", k.lock.failures)
-	if k.lock.failures%pinLockAfter == 0 {
-		k.lock.until = k.opts.Now().Add(pinLockFor)
+	lock, err := k.opts.Lockout.Fail(k.opts.Now())
+	k.opts.Logger.Warn("kiosk: wrong admin PIN", "failures", k.opts.Lockout.Failures(), "locked", lock.String())
+	if err != nil {
+		k.opts.Logger.Error("kiosk: PIN lock-out not kept", "error", err.Error())
 	}
 	if k.pin != nil {
 		k.pin.checking = false
 		k.pin.err = "Wrong PIN."
+		if lock > 0 {
+			k.pin.err = fmt.Sprintf("Wrong PIN. Too many wrong PINs: try again in %s.", lockLeft(lock))
+		}
 	}
 	return nil
+}
+
+// lockLeft is a lock's remaining time in words: seconds under two
+// minutes, then minutes, then hours.
+func lockLeft(d time.Duration) string {
+	switch {
+	case d < 2*time.Minute:
+		return seconds(d)
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d min", int((d+time.Minute-1)/time.Minute))
+	}
+	return fmt.Sprintf("%d h", int((d+time.Hour-1)/time.Hour))
 }
 
 func (p *pinPrompt) view(st Styles) string {

@@ -17,18 +17,26 @@ type licensesScreen struct {
 	c      *common
 	cursor int
 	seats  []int
-	typing bool // digits typed since the cursor moved replace the count
+	terms  []int // per offer, the index of the chosen term in its Terms
+	typing bool  // digits typed since the cursor moved replace the count
 	err    string
 }
 
+// termKey changes the term of a product sold with several.
+var termKey = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "term"))
+
 func newLicensesScreen(c *common) *licensesScreen {
-	return &licensesScreen{c: c, seats: make([]int, len(c.catalog.Offers))}
+	n := len(c.catalog.Offers)
+	return &licensesScreen{c: c, seats: make([]int, n), terms: make([]int, n)}
 }
 
 func (s *licensesScreen) step() flow.StepID { return flow.StepLicenses }
 func (s *licensesScreen) title() string     { return "Choose licenses" }
 func (s *licensesScreen) help() []key.Binding {
 	k := s.c.keys
+	if len(s.seats) > 0 && len(s.c.catalog.Offers[s.cursor].Terms) > 1 {
+		return []key.Binding{k.Move, k.Inc, termKey, k.Next, k.PayOrder, k.Quit}
+	}
 	return []key.Binding{k.Move, k.Inc, k.Next, k.PayOrder, k.Quit}
 }
 
@@ -37,14 +45,28 @@ func (s *licensesScreen) help() []key.Binding {
 func (s *licensesScreen) enter() tea.Cmd {
 	s.typing, s.err = false, ""
 	for i, o := range s.c.catalog.Offers {
-		s.seats[i] = 0
+		s.seats[i], s.terms[i] = 0, 0
 		for _, l := range s.c.answers.Lines {
 			if l.OfferID == o.ID {
 				s.seats[i] = l.Seats
+				for j, t := range o.Terms {
+					if t.Key() == l.Term {
+						s.terms[i] = j
+					}
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// term is the term chosen for offer i.
+func (s *licensesScreen) term(i int) flow.Term {
+	o := s.c.catalog.Offers[i]
+	if len(o.Terms) == 0 {
+		return o.DefaultTerm()
+	}
+	return o.Terms[s.terms[i]%len(o.Terms)]
 }
 
 func (s *licensesScreen) update(msg tea.Msg) tea.Cmd {
@@ -67,6 +89,9 @@ func (s *licensesScreen) update(msg tea.Msg) tea.Cmd {
 		s.typing = true
 	case len(kp.Text) == 1 && kp.Text[0] >= '0' && kp.Text[0] <= '9':
 		s.typeDigit(int(kp.Text[0] - '0'))
+	case key.Matches(kp, termKey) && len(s.c.catalog.Offers[s.cursor].Terms) > 1:
+		s.terms[s.cursor] = (s.terms[s.cursor] + 1) % len(s.c.catalog.Offers[s.cursor].Terms)
+		s.c.answers.Lines = s.lines()
 	case key.Matches(kp, k.Next):
 		return s.submit()
 	case key.Matches(kp, k.PayOrder):
@@ -104,7 +129,11 @@ func (s *licensesScreen) lines() []flow.LineChoice {
 	var out []flow.LineChoice
 	for i, n := range s.seats {
 		if n > 0 {
-			out = append(out, flow.LineChoice{OfferID: s.c.catalog.Offers[i].ID, Seats: n})
+			c := flow.LineChoice{OfferID: s.c.catalog.Offers[i].ID, Seats: n}
+			if o := s.c.catalog.Offers[i]; len(o.Terms) > 1 && s.terms[i] > 0 {
+				c.Term = s.term(i).Key() // "" keeps the default
+			}
+			out = append(out, c)
 		}
 	}
 	return out
@@ -133,13 +162,17 @@ func (s *licensesScreen) view() string {
 	if len(cat.Offers) == 0 {
 		return st.Error.Render("No licenses are on offer. Ask " + sanitizeN(s.c.provider, 40) + " to set up the catalog.")
 	}
-	nameW := max(s.c.bodyWidth()-44, 20)
+	names := []string{"Product"}
+	for _, o := range cat.Offers {
+		names = append(names, sanitize(o.Name))
+	}
+	nameW := nameColumn(s.c.bodyWidth()-43, names...)
 	row := func(name, price, seats, total string) string {
 		return fmt.Sprintf("  %s %14s %8s %16s", padCells(name, nameW), price, seats, total)
 	}
 	var b strings.Builder
 	b.WriteString("How many seats of each product do you need? Prices are per seat and month.\n\n")
-	b.WriteString(st.TableHead.Render(row("Product", "Price/seat", "Seats", "Total")) + "\n")
+	b.WriteString(st.TableHead.Render(row("Product", "Seat/month", "Seats", "Per month")) + "\n")
 	first, last := s.window()
 	for i := first; i < last; i++ {
 		o := cat.Offers[i]
@@ -148,8 +181,8 @@ func (s *licensesScreen) view() string {
 		if i == s.cursor {
 			seats = "‹" + seats + "›"
 		}
-		line := row(sanitize(o.Name), formatMoney(o.UnitPrice, cur), seats,
-			formatMoney(o.UnitPrice*int64(s.seats[i]), cur))
+		price := s.term(i).UnitPrice
+		line := row(sanitize(o.Name), formatMoney(price, cur), seats, formatMoney(price*int64(s.seats[i]), cur))
 		switch {
 		case i == s.cursor:
 			line = st.Cursor.Render("›" + line[1:])
@@ -168,6 +201,13 @@ func (s *licensesScreen) view() string {
 		b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(sanitize(o.Description)) + "\n")
 	}
 	b.WriteString(st.Subtle.Render(fmt.Sprintf("%s: %d to %d seats.", sanitizeN(o.Name, 40), o.MinSeats, o.MaxSeats)))
+	t := s.term(s.cursor)
+	termLine := fmt.Sprintf("Term: %s, %s per seat for the %s.", t.Label(),
+		formatMoney(t.PricePerTerm(), offerCurrency(o, cat)), t.Period())
+	if n := len(o.Terms); n > 1 {
+		termLine += fmt.Sprintf(" Press t for another term (%d offered).", n)
+	}
+	b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(termLine))
 	if s.err != "" {
 		b.WriteString("\n\n" + st.Error.Render(s.err))
 	}
@@ -176,7 +216,7 @@ func (s *licensesScreen) view() string {
 
 // window is the range of offers shown, keeping the cursor visible.
 func (s *licensesScreen) window() (first, last int) {
-	rows := max(s.c.bodyHeight()-12, 3)
+	rows := max(s.c.bodyHeight()-13, 3)
 	n := len(s.c.catalog.Offers)
 	if n <= rows {
 		return 0, n

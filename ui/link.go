@@ -1,11 +1,13 @@
 package ui
 
 import (
-	"onboard/flow"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"onboard/flow"
 )
 
 // browserOpenedMsg reports how opening a link went.
@@ -24,11 +26,17 @@ type link struct {
 	status string
 	failed bool
 	bigQR  bool
+	// localOnly: only a browser on this computer can finish the page (the
+	// sign-in returns to a loopback address here): no QR code.
+	localOnly bool
 }
 
 func (l *link) set(url string) {
 	l.url, l.status, l.failed, l.bigQR = url, "", false, false
 	l.qr = ""
+	if l.localOnly {
+		return
+	}
 	if qr, err := renderQR(url); err == nil {
 		l.qr = qr
 	}
@@ -54,7 +62,14 @@ func (l *link) opened(msg browserOpenedMsg) {
 	if msg.url != l.url {
 		return
 	}
-	if msg.err != nil {
+	switch {
+	case msg.err != nil && l.localOnly:
+		// A link only this computer can finish (the sign-in returns to a
+		// loopback address here): no phone, no other device.
+		l.status, l.failed = "The browser could not be opened here. Open the link in a browser on this computer (c copies it), "+
+			"or press d to sign in with a code on another device.", true
+		return
+	case msg.err != nil:
 		l.status, l.failed = "The browser could not be opened here. Scan the QR code with your phone, or open the link on another device.", true
 		return
 	}
@@ -67,32 +82,53 @@ func (l *link) copy() tea.Cmd {
 }
 
 // view draws text beside the QR code when both fit, else the text with a
-// hint that q shows the code on its own.
+// hint that q shows the code on its own. The link is an OSC 8 hyperlink on
+// a line of its own, never wrapped: a link broken over lines cannot be
+// copied from the screen (one too long for the line is shortened with …,
+// and its hyperlink, c and the QR code still carry it whole).
 func (l *link) view(text string) string {
 	st := l.c.styles
 	w, h := l.c.bodyWidth(), l.c.bodyHeight()
-	url := st.URL.Render(sanitizeN(l.url, 2000))
-	status := ""
-	if l.status != "" {
-		style := st.Subtle
-		if l.failed {
-			style = st.Warning
-		}
-		status = "\n\n" + style.Render(l.status)
-	}
 	if l.bigQR {
-		return l.qr + "\n" + st.Subtle.Render("Scan with your phone's camera. Press q to go back.")
+		return bigQR(l.url, w, h-1) + "\n" + st.Subtle.Render("Scan with your phone's camera. Press q to go back.")
+	}
+	// block is the text, the link and the status in a column cw wide.
+	block := func(cw int, withURL bool) string {
+		out := lipgloss.NewStyle().Width(cw).Render(text)
+		if withURL {
+			out += "\n\n" + hyperlink(st, l.url, cw)
+		}
+		if l.status != "" {
+			style := st.Subtle
+			if l.failed {
+				style = st.Warning
+			}
+			out += "\n\n" + style.Width(cw).Render(l.status)
+		}
+		return out
 	}
 	qrW, qrH := lipgloss.Width(l.qr), lipgloss.Height(l.qr)
 	if l.qr != "" && qrW+30 <= w && qrH <= h {
-		left := lipgloss.NewStyle().Width(w - qrW - 2).Render(text + "\n\n" + url + status)
-		return lipgloss.JoinHorizontal(lipgloss.Top, left, "  ", l.qr)
+		colW := w - qrW - 2
+		if ansi.StringWidth(sanitizeN(l.url, 2000)) <= colW {
+			return lipgloss.JoinHorizontal(lipgloss.Top, block(colW, true), "  ", l.qr)
+		}
+		if qrH+2 <= h {
+			// Too long for the column beside the code: under both, full width.
+			return lipgloss.JoinHorizontal(lipgloss.Top, block(colW, false), "  ", l.qr) + "\n\n" + hyperlink(st, l.url, w)
+		}
 	}
 	hint := ""
 	if l.qr != "" {
 		hint = "\n" + st.Subtle.Render("Press q to show a QR code for your phone.")
 	}
-	return lipgloss.NewStyle().Width(w).Render(text+"\n\n"+url+status) + hint
+	return block(w, true) + hint
+}
+
+// hyperlink draws url on one line of at most w cells as an OSC 8 link.
+func hyperlink(st Styles, url string, w int) string {
+	clean := sanitizeN(url, 2000)
+	return ansi.SetHyperlink(clean) + st.URL.Render(ansi.Truncate(clean, w, "…")) + ansi.ResetHyperlink()
 }
 
 func wrapText(s string, w int) string {

@@ -46,13 +46,19 @@ type Model struct {
 	sandbox   bool
 	demo      []DemoAccount
 	showDemo  bool
+	demoTop   int          // the demo panel's first line shown (it scrolls)
 	draftCode string       // the draft this sign-up writes: saved or resumed
 	drafts    *draftKeeper // serialises its saves and the final drop
 	draftWarn string
-	pasteWarn string // an oversized paste was cut; cleared by the next key
-	kiosk     bool   // run by the kiosk wrapper: no quit key is offered
-	ready     func(context.Context) error
-	startErr  error // what it runs on did not start; Run returns it
+	// editGen counts keys on screens that save drafts; savedAnswers is
+	// what the last save wrote (see typed and draftIdle in draft.go).
+	editGen      int
+	savedAnswers flow.Answers
+	ahead        typeAhead // keys typed while a form moves focus
+	pasteWarn    string    // an oversized paste was cut; cleared by the next key
+	kiosk        bool      // run by the kiosk wrapper: no quit key is offered
+	ready        func(context.Context) error
+	startErr     error // what it runs on did not start; Run returns it
 
 	sandboxPay bool // a real Microsoft with the sandbox checkout: SANDBOX PAYMENTS
 }
@@ -143,13 +149,12 @@ func (m *Model) waitReady() tea.Cmd {
 func (m *Model) findDraft() tea.Cmd {
 	c, kiosk := m.c, m.kiosk
 	return func() tea.Msg {
-		if c.agentMode() || kiosk {
-			// Drafts are the customers' of this terminal; agents start
-			// fresh, and a kiosk never offers one: whoever comes next is
-			// a stranger to the sign-up left there (also after a restart).
+		if kiosk {
+			// A kiosk never offers one: whoever comes next is a stranger
+			// to the sign-up left there (also after a restart).
 			return draftFoundMsg{}
 		}
-		d, ok, err := c.backend.LatestDraft(c.ctx, c.terminal)
+		d, ok, err := c.backend.LatestDraft(c.ctx, c.draftTerminal())
 		return draftFoundMsg{draft: d, found: ok, err: err}
 	}
 }
@@ -182,6 +187,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case draftDroppedMsg:
 		return m, nil
+	case draftIdleMsg:
+		return m, m.draftIdle(msg)
 	case draftLoadedMsg:
 		if msg.err == nil && m.state == stateResume {
 			// Later saves and a kiosk's wipe must hit the resumed draft,
@@ -190,7 +197,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.drafts.adopt(msg.code)
 		}
 	}
-	return m, m.switchScreens(m.active().update(msg))
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+		return m, m.updateTyping(msg)
+	case typeAheadExpiredMsg:
+		if msg.(typeAheadExpiredMsg).gen == m.ahead.gen {
+			return m, m.settle(true)
+		}
+		return m, nil
+	}
+	cmd := m.switchScreens(m.active().update(msg))
+	return m, tea.Batch(cmd, m.settle(false))
 }
 
 // switchScreens performs the screen changes asked for while handling a
@@ -215,6 +232,20 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case m.showDemo && key.Matches(msg, k.Back):
 		m.showDemo = false
 		return nil, true
+	case m.showDemo && !m.tooSmall():
+		switch msg.String() {
+		case "up", "k":
+			m.demoTop--
+		case "down", "j":
+			m.demoTop++
+		case "pgup":
+			m.demoTop -= max(m.c.bodyHeight()-3, 1)
+		case "pgdown", "space":
+			m.demoTop += max(m.c.bodyHeight()-3, 1)
+		case "home":
+			m.demoTop = 0
+		}
+		return nil, true // the panel covers the screen: its keys go nowhere else
 	case m.tooSmall() || m.showDemo:
 		return nil, true // nothing to act on is visible
 	}
@@ -230,6 +261,10 @@ func (m *Model) tooSmall() bool { return m.c.width < minWidth || m.c.height < mi
 // Reaching Done ends the draft: nothing is left to resume, so it is dropped
 // and its code forgotten.
 func (m *Model) goTo(msg goMsg) tea.Cmd {
+	if m.finished() && msg.to != m.state {
+		// The next sign-up (an agent's next customer) gets its own draft.
+		m.drafts, m.draftCode, m.savedAnswers = &draftKeeper{}, "", flow.Answers{}
+	}
 	m.state = msg.to
 	cmd := m.active().enter()
 	if m.finished() {

@@ -13,8 +13,9 @@ import (
 )
 
 type orderFoundMsg struct {
-	order flow.Order
-	err   error
+	order  flow.Order
+	result flow.Result // of an order already completed: what it did
+	err    error
 }
 
 // payOrderScreen finds an order an agent created for the customer (by its
@@ -28,7 +29,9 @@ type payOrderScreen struct {
 	err     string
 }
 
-func (s *payOrderScreen) step() flow.StepID { return flow.StepPay }
+// step: looking an order up is no step of the sign-up's path, so the
+// header shows no "Step n of m" (the order found continues at its own step).
+func (s *payOrderScreen) step() flow.StepID { return "" }
 func (s *payOrderScreen) title() string     { return "Pay for an existing order" }
 func (s *payOrderScreen) help() []key.Binding {
 	return []key.Binding{
@@ -78,7 +81,13 @@ func (s *payOrderScreen) update(msg tea.Msg) tea.Cmd {
 		if err == nil && o.Status == flow.StatusAwaitingConsent {
 			o, err = refreshConsent(ctx, b, o)
 		}
-		return orderFoundMsg{order: o, err: err}
+		var res flow.Result
+		if err == nil && o.Status == flow.StatusCompleted {
+			// Processing a completed order returns what it did, as the
+			// store recorded it: the summary of that order, not of nothing.
+			res, err = b.Process(ctx, o.ID, nil)
+		}
+		return orderFoundMsg{order: o, result: res, err: err}
 	}
 }
 
@@ -106,7 +115,7 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 			" and accept it, then try again."
 		return s.enter()
 	}
-	s.c.order = msg.order
+	s.c.order, s.c.result, s.c.assigned = msg.order, msg.result, 0
 	s.c.answers.OrderID, s.c.answers.Email = msg.order.ID, strings.TrimSpace(s.email)
 	return s.c.continueOrder(msg.order, false)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
@@ -46,6 +47,10 @@ type processingScreen struct {
 	cancel  context.CancelFunc
 	gen     int
 	err     error
+	// estimate and left: the time the step under way has left, once its
+	// rate can tell (long imports).
+	estimate flow.Estimate
+	left     string
 }
 
 func (s *processingScreen) step() flow.StepID {
@@ -156,6 +161,10 @@ func (s *processingScreen) report(p flow.Progress) {
 		s.notice = p.Notice // a pause Microsoft asked for, or its end
 		return
 	}
+	s.left = ""
+	if d, ok := s.estimate.Left(p, time.Now()); ok {
+		s.left = flow.FormatLeft(d)
+	}
 	i, ok := s.index[p.Step]
 	if !ok {
 		bar := progress.New(progress.WithWidth(30), progress.WithoutPercentage())
@@ -181,6 +190,9 @@ func (s *processingScreen) view() string {
 		// its steps one after another.
 		later := first+i < len(s.steps)-1
 		b.WriteString(s.stepLine(sp, later) + "\n")
+		if !later && s.left != "" && s.running {
+			b.WriteString("  " + st.Subtle.Render(s.left) + "\n")
+		}
 	}
 	if len(s.steps) == 0 && s.running {
 		b.WriteString(strings.TrimSpace(s.spin.View()) + " Starting…\n")
@@ -197,6 +209,9 @@ func (s *processingScreen) view() string {
 func (s *processingScreen) stepLine(sp *stepProgress, later bool) string {
 	p := sp.Progress
 	label := sanitizeN(p.Label, 40)
+	if s.c.agentMode() {
+		label = sanitizeN(p.AgentLabel(), 40)
+	}
 	var pct float64
 	count := ""
 	switch {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"rsc.io/qr"
 )
@@ -29,5 +30,23 @@ func TestRenderQRIsSquareAndDecodesToModules(t *testing.T) {
 	// at x = quiet: an upper half block.
 	if r := []rune(lines[0])[qrQuiet]; r != '▀' {
 		t.Errorf("finder corner = %q, want ▀", r)
+	}
+}
+
+// The large code uses the room it has: twice the small one's size where
+// that fits, the small one's where it does not.
+func TestBigQRScalesToFit(t *testing.T) {
+	url := "https://microsoft.sandbox.test/i/5a4d1b2e"
+	small, err := renderQR(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, sh := lipgloss.Width(small), lipgloss.Height(small)
+	if got := bigQR(url, sw, sh); got != small {
+		t.Errorf("with room for the small code only, the large one differs")
+	}
+	big := bigQR(url, 2*sw, sh*2)
+	if w, h := lipgloss.Width(big), lipgloss.Height(big); w != 2*sw || h < 2*sh-1 {
+		t.Errorf("large code is %dx%d, want %dx%d (small %dx%d)", w, h, 2*sw, 2*sh, sw, sh)
 	}
 }

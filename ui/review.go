@@ -284,7 +284,7 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 func (s *reviewScreen) view() string {
 	st := s.c.styles
 	if s.phase == payWaiting {
-		text := st.Title.Render(fmt.Sprintf("Pay %s on the payment page", formatMoney(s.c.order.Total(), s.c.order.Currency))) + "\n\n" +
+		text := st.Title.Render(fmt.Sprintf("Pay %s on the payment page", formatMoney(s.c.order.DueNow(), s.c.order.Currency))) + "\n\n" +
 			"The payment page opens in your browser. Card details are entered there, never here."
 		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
 		text += fmt.Sprintf("\n\n%s Waiting for the payment… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
@@ -311,9 +311,13 @@ func (s *reviewScreen) view() string {
 
 func (s *reviewScreen) orderTable() string {
 	st, o := s.c.styles, s.c.order
-	nameW := max(s.c.bodyWidth()-50, 20)
+	names := []string{"Total per month"}
+	for _, l := range o.Lines {
+		names = append(names, sanitize(l.Name))
+	}
+	nameW := nameColumn(s.c.bodyWidth()-36, names...)
 	row := func(name, seats, price, total string) string {
-		return fmt.Sprintf("%s %7s %18s %18s", padCells(name, nameW), seats, price, total)
+		return fmt.Sprintf("%s %5s %14s %14s", padCells(name, nameW), seats, price, total)
 	}
 	var b strings.Builder
 	// An order paid later at a kiosk comes without the answers it was made from.
@@ -322,12 +326,27 @@ func (s *reviewScreen) orderTable() string {
 	} else {
 		fmt.Fprintf(&b, "Order %s\n\n", sanitizeN(o.Number, 30))
 	}
-	b.WriteString(st.TableHead.Render(row("Product", "Seats", "Price/seat", "Per month")) + "\n")
+	b.WriteString(st.TableHead.Render(row("Product", "Seats", "Seat/month", "Per month")) + "\n")
 	for _, l := range o.Lines {
 		b.WriteString(row(sanitize(l.Name), fmt.Sprint(l.Quantity), formatMoney(l.UnitPrice, o.Currency),
 			formatMoney(l.UnitPrice*int64(l.Quantity), o.Currency)) + "\n")
 	}
 	b.WriteString("\n" + st.Total.Render(row("Total per month", "", "", formatMoney(o.Total(), o.Currency))))
+	if due := o.DueNow(); due != o.Total() {
+		// A line billed annually is paid for the year now.
+		b.WriteString("\n" + st.Total.Render(row("Due now", "", "", formatMoney(due, o.Currency))))
+	}
+	sep := "\n"
+	for _, l := range o.Lines {
+		// A term longer than a month is a commitment: say it with its price.
+		if l.TermDuration == "" || (l.TermDuration == "P1M" && l.BillingCycle != "annual") {
+			continue
+		}
+		t := flow.Term{TermDuration: l.TermDuration, BillingCycle: l.BillingCycle, UnitPrice: l.UnitPrice}
+		b.WriteString(sep + "\n" + st.Subtle.Width(s.c.bodyWidth()).Render(fmt.Sprintf("%s: %s, %s per seat for the %s.",
+			sanitizeN(l.Name, 60), t.Label(), formatMoney(t.PricePerTerm(), o.Currency), t.Period())))
+		sep = ""
+	}
 	fmt.Fprintf(&b, "\n\nMicrosoft account: %s", sanitizeN(o.TenantDomain, 80))
 	b.WriteString(previewNotes(st, s.c.bodyWidth(), s.preview))
 	return b.String()

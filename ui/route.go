@@ -62,5 +62,12 @@ func (c *common) backFrom(step flow.StepID) tea.Cmd {
 // continueOrder goes where the order, as it is now, continues.
 func (c *common) continueOrder(o flow.Order, forward bool) tea.Cmd {
 	c.order = o
-	return c.goTo(c.screenOf(flow.StepForOrder(c.answers.Mode, o)), forward)
+	step := flow.StepForOrder(c.answers.Mode, o)
+	if step == flow.StepReview && !c.agentMode() && o.TenantID != "" {
+		// An order awaiting payment for a linked tenant passes the admin
+		// relationship first: that screen moves on at once when it is
+		// approved or not needed, and otherwise shows the approval link.
+		step = flow.StepGDAP
+	}
+	return c.goTo(c.screenOf(step), forward)
 }

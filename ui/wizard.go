@@ -44,6 +44,56 @@ type Options struct {
 	// SandboxPayments, with a real Microsoft (Sandbox false), shows the
 	// SANDBOX PAYMENTS badge: the checkout takes test cards only.
 	SandboxPayments bool
+
+	// Remote, when set, is a terminal other than the process's own (an SSH
+	// session): the program draws on it, takes its sizes, and leaves the
+	// process's signals alone.
+	Remote *RemoteTerminal
+}
+
+// RemoteTerminal is a terminal the wizard is served to.
+type RemoteTerminal struct {
+	Width, Height int
+	Environ       []string                 // the session's environment, TERM included
+	Resize        <-chan tea.WindowSizeMsg // the window's new sizes; closed or ignored after the program ends
+}
+
+// programOptions are the options every wizard program gets: the context,
+// the streams and, served remotely, the remote terminal's size.
+func (o Options) programOptions(ctx context.Context) []tea.ProgramOption {
+	// 120 fps halves the wait for the renderer's first tick, so the first
+	// frame reaches a kiosk sooner; frames are diffs, so this costs little.
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120)}
+	if o.Input != nil {
+		popts = append(popts, tea.WithInput(o.Input))
+	}
+	if o.Output != nil {
+		popts = append(popts, tea.WithOutput(o.Output))
+	}
+	if r := o.Remote; r != nil {
+		popts = append(popts, tea.WithEnvironment(r.Environ), tea.WithWindowSize(r.Width, r.Height), tea.WithoutSignalHandler())
+	}
+	return popts
+}
+
+// forwardResizes sends the remote terminal's new sizes to p until ctx ends.
+func (o Options) forwardResizes(ctx context.Context, p *tea.Program) {
+	if o.Remote == nil || o.Remote.Resize == nil {
+		return
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case w, ok := <-o.Remote.Resize:
+				if !ok {
+					return
+				}
+				p.Send(w)
+			}
+		}
+	}()
 }
 
 // ErrNoBackend is returned by Run when Options.Backend is nil.
@@ -59,16 +109,9 @@ func Run(ctx context.Context, opts Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m.c.ctx = ctx
-	// 120 fps halves the wait for the renderer's first tick, so the first
-	// frame reaches a kiosk sooner; frames are diffs, so this costs little.
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120)}
-	if opts.Input != nil {
-		popts = append(popts, tea.WithInput(opts.Input))
-	}
-	if opts.Output != nil {
-		popts = append(popts, tea.WithOutput(opts.Output))
-	}
-	if _, err := tea.NewProgram(m, popts...).Run(); err != nil {
+	p := tea.NewProgram(m, opts.programOptions(ctx)...)
+	opts.forwardResizes(ctx, p)
+	if _, err := p.Run(); err != nil {
 		if errors.Is(err, tea.ErrInterrupted) {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 
 	"onboard/flow"
 	"onboard/internal/testworld"
-	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 	"onboard/store"
 )
@@ -53,7 +53,9 @@ type world struct {
 func newWorld(t testing.TB, now func() time.Time) *world {
 	t.Helper()
 	parallel(t)
-	ms := testworld.NewStable(t, sandbox.Options{NorthwindUsers: 50})
+	// GDAP is on, as with the embedded sandbox: the import needs an
+	// approved admin relationship (the harness approves it, gdap_test.go).
+	ms := testworld.NewStable(t, sandbox.Options{NorthwindUsers: 50, EnforceGDAP: true})
 	dbPath := filepath.Join(t.TempDir(), "onboard.db")
 	svc, db := ms.Service(t, dbPath)
 	if now != nil {
@@ -61,13 +63,14 @@ func newWorld(t testing.TB, now func() time.Time) *world {
 		db.SetClock(now)
 	}
 	// Retries of injected faults happen at once: the tests wait for no timer.
-	svc.MS = ms.Client(t, func(c *msapi.Config) {
+	svc.MS = ms.Client(t, func(c *partnercenter.Config) {
 		c.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	})
 	// Most tests sign the administrator in with the password grant (the
 	// provider's password setting); the device code sign-in has its own
 	// tests (signin_test.go).
 	svc.AdminSignIn = flow.SignInPassword
+	svc.GDAP = testworld.GDAPSettings()
 	return &world{t: t, ms: ms, svc: svc, db: db, dbPath: dbPath, br: &stubBrowser{}}
 }
 

@@ -47,3 +47,14 @@ func Dropped(r rune) bool {
 	}
 	return false
 }
+
+// Lines returns s safe to print as a message of several lines: each line is
+// cleaned as Clean does, without its length bound (a message is the
+// program's own, with foreign text inside it), and the line breaks stay.
+func Lines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = CleanN(strings.TrimSuffix(l, "\r"), len(l)+1)
+	}
+	return strings.Join(lines, "\n")
+}

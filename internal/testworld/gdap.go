@@ -39,3 +39,17 @@ func (m *Microsoft) ApproveGDAP(ctx context.Context, svc *flow.Service, orderID,
 	}
 	return g, nil
 }
+
+// AcceptAndApproveGDAP does what the customer's Global administrator does
+// after an order is created: accepts the invitation, then approves the
+// admin relationship the flow requests, as the sandbox's pages would.
+func AcceptAndApproveGDAP(ctx context.Context, svc *flow.Service, ms *sandbox.Sandbox, orderID, login, password string) error {
+	if err := ms.AcceptInvitation(login, password); err != nil {
+		return fmt.Errorf("accept the invitation: %w", err)
+	}
+	if c, err := svc.CheckConsent(ctx, orderID); err != nil || !c.Accepted {
+		return fmt.Errorf("consent: accepted=%v: %w", c.Accepted, err)
+	}
+	_, err := (&Microsoft{MS: ms}).ApproveGDAP(ctx, svc, orderID, login, password)
+	return err
+}

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"onboard/flow"
-	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 	paysandbox "onboard/payment/sandbox"
 	"onboard/store"
@@ -55,10 +55,10 @@ func Serve(tb testing.TB, ms *sandbox.Sandbox) *Microsoft {
 
 // Client is the production Microsoft client configured for the sandbox;
 // tweak adjusts the configuration (page size, backoff).
-func (m *Microsoft) Client(tb testing.TB, tweak ...func(*msapi.Config)) *msapi.Client {
+func (m *Microsoft) Client(tb testing.TB, tweak ...func(*partnercenter.Config)) *partnercenter.Client {
 	tb.Helper()
 	u, cr := m.MS.URLs(m.MSURL), m.MS.Credentials()
-	cfg := msapi.Config{
+	cfg := partnercenter.Config{
 		PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
 		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
 		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID,
@@ -68,7 +68,7 @@ func (m *Microsoft) Client(tb testing.TB, tweak ...func(*msapi.Config)) *msapi.C
 	for _, f := range tweak {
 		f(&cfg)
 	}
-	cli, err := msapi.New(cfg)
+	cli, err := partnercenter.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // MCATemplateID is the templateId of the Microsoft Customer Agreement the
@@ -106,7 +106,7 @@ func (s *Sandbox) validateAgreement(a *wire.CustomerAgreement) string {
 }
 
 // agreementRequired answers 403 CodeAgreementMissing when t has not accepted
-// the Microsoft Customer Agreement. Purchases (orders) and trial conversions,
+// the Microsoft Customer Agreement. Cart checkouts and trial transitions,
 // which turn a free trial into a paid subscription, both need it. The caller
 // holds s.mu.
 func (s *Sandbox) agreementRequired(w http.ResponseWriter, t *tenant) bool {

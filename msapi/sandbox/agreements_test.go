@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 func mca(date string) wire.CustomerAgreement {
@@ -83,24 +83,26 @@ func TestPurchasesNeedTheAgreement(t *testing.T) {
 	e.accept("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
 	id := tenantID(t, e, "fabrikam")
 	base := e.urls.PartnerCenter + "/v1/customers/" + id
-	hdr := map[string]string{wire.HeaderRequestID: "order-1"}
-	status, b, _ := e.call("POST", base+"/orders", e.appOnlyToken(), order(offerBasic, 1), hdr, nil)
+	var c wire.Cart
+	e.call("POST", base+"/carts", e.appOnlyToken(), cartOf(offerBasic, 1, "P1M", "monthly"), nil, &c)
+	status, b, _ := e.call("POST", base+"/carts/"+c.ID+"/checkout", e.appOnlyToken(), struct{}{}, nil, nil)
 	if status != http.StatusForbidden || pcErrorCode(t, b) != wire.CodeAgreementMissing {
-		t.Fatalf("order without agreement = %d %s", status, b)
+		t.Fatalf("checkout without agreement = %d %s", status, b)
 	}
 	var subs wire.Collection[wire.Subscription]
 	e.call("GET", base+"/subscriptions", e.appOnlyToken(), nil, nil, &subs)
 	trial := subs.Items[0]
-	conv := wire.Conversion{OfferID: trial.OfferID, TargetOfferID: offerSPB, Quantity: 5}
-	status, b, _ = e.call("POST", base+"/subscriptions/"+trial.ID+"/conversions", e.appUserToken(), conv, hdr, nil)
+	tr := wire.Transition{ToCatalogItemID: offerSPB, Quantity: 5, TermDuration: "P1M", BillingCycle: "monthly", TransitionType: wire.TransitionOnly}
+	hdr := map[string]string{wire.HeaderRequestID: "transition-1"}
+	status, b, _ = e.call("POST", base+"/subscriptions/"+trial.ID+"/transitions", e.appUserToken(), tr, hdr, nil)
 	if status != http.StatusForbidden || pcErrorCode(t, b) != wire.CodeAgreementMissing {
-		t.Fatalf("conversion without agreement = %d %s", status, b)
+		t.Fatalf("transition without agreement = %d %s", status, b)
 	}
 	e.agree(id)
-	if status, b, _ := e.call("POST", base+"/orders", e.appOnlyToken(), order(offerBasic, 1), hdr, nil); status != http.StatusCreated {
-		t.Fatalf("order after agreement = %d %s", status, b)
+	if status, b, _ := e.call("POST", base+"/carts/"+c.ID+"/checkout", e.appOnlyToken(), struct{}{}, nil, nil); status != http.StatusCreated {
+		t.Fatalf("checkout after agreement = %d %s", status, b)
 	}
-	if status, b, _ := e.call("POST", base+"/subscriptions/"+trial.ID+"/conversions", e.appUserToken(), conv, hdr, nil); status != http.StatusOK {
-		t.Fatalf("conversion after agreement = %d %s", status, b)
+	if status, b, _ := e.call("POST", base+"/subscriptions/"+trial.ID+"/transitions", e.appUserToken(), tr, hdr, nil); status != http.StatusOK {
+		t.Fatalf("transition after agreement = %d %s", status, b)
 	}
 }

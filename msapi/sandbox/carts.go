@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // New commerce purchases (purchase-new-commerce-license-based): a cart
@@ -118,7 +118,8 @@ func (s *Sandbox) postCart(w http.ResponseWriter, r *http.Request, _ token) {
 // idempotent as documented: a cart checked out before answers the first
 // checkout's result again. The Microsoft Customer Agreement must be attested
 // first. Lines the sandbox does not sell become orderErrors; the others are
-// one order, "pending", whose line items have no subscription id yet.
+// one order, "pending", whose line items have no subscription id yet. The
+// answer is 201 Created, as the page's response example shows.
 func (s *Sandbox) checkoutCart(w http.ResponseWriter, r *http.Request, _ token) {
 	t, ok := s.customerOf(w, r)
 	if !ok {
@@ -134,7 +135,7 @@ func (s *Sandbox) checkoutCart(w http.ResponseWriter, r *http.Request, _ token) 
 		return
 	}
 	if c.Checkout != nil {
-		writeJSON(w, http.StatusOK, c.Checkout)
+		writeJSON(w, http.StatusCreated, c.Checkout)
 		return
 	}
 	now := s.now().UTC()
@@ -175,7 +176,7 @@ func (s *Sandbox) checkoutCart(w http.ResponseWriter, r *http.Request, _ token) 
 		writePCError(w, http.StatusInternalServerError, 500000, "The checkout could not be saved.")
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusCreated, res)
 }
 
 // getOrder is GET /v1/customers/{id}/orders/{oid}. A pending order answers

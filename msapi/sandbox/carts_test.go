@@ -2,13 +2,14 @@ package sandbox_test
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 func cartOf(item string, qty int, term, cycle string) wire.Cart {
@@ -47,7 +48,7 @@ func TestCartCheckoutPendingOrder(t *testing.T) {
 	}
 	e.agree(id)
 	var res, res2 wire.CartCheckoutResult
-	if status, b, _ := e.call("POST", base+"/carts/"+cart.ID+"/checkout", tok, struct{}{}, nil, &res); status != http.StatusOK ||
+	if status, b, _ := e.call("POST", base+"/carts/"+cart.ID+"/checkout", tok, struct{}{}, nil, &res); status != http.StatusCreated ||
 		len(res.Orders) != 1 || len(res.OrderErrors) != 0 || res.Orders[0].Status != "pending" || res.Orders[0].LineItems[0].SubscriptionID != "" {
 		t.Fatalf("checkout: %d %s", status, b)
 	}
@@ -126,7 +127,7 @@ func TestTransitionOfTrial(t *testing.T) {
 		tr.ToSubscriptionID != trial.ID || tr.Quantity != 30 {
 		t.Fatalf("transition: %d %s", status, b)
 	}
-	if e.call("POST", base+"/subscriptions/"+trial.ID+"/transitions", tok, body, hdr, &again); again.ID != tr.ID {
+	if e.call("POST", base+"/subscriptions/"+trial.ID+"/transitions", tok, body, hdr, &again); !reflect.DeepEqual(again, tr) {
 		t.Fatalf("repeated MS-RequestId: %+v, want %+v", again, tr)
 	}
 	if c := e.sb.RecordedConversions(id); c[trial.ID] != 1 {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // Initial domain rules: letters and digits only, at most 27 of them.

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 func newCustomerBody(domain string) wire.Customer {

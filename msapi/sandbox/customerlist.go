@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // listCustomers is GET /v1/customers without a filter (get-a-list-of-customers):

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 // get-a-list-of-customers: GET /v1/customers without a filter lists the

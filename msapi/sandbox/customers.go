@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"onboard/msapi"
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // invitationURL is the partner's reseller invitation on the sandbox host: a

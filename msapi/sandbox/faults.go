@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // SetFaults replaces the injected faults and reseeds their random source, so

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 // statuses makes n identical Partner Center requests and returns their statuses.

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"onboard/msapi"
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // PartnerGDAPGroupID is the partner tenant's seeded security group that
@@ -79,6 +79,7 @@ func (g *gdapRelationship) statusAt(now time.Time) string {
 func (s *Sandbox) gdapRoutes(m *http.ServeMux) {
 	const base = "/graph/v1.0/tenantRelationships/delegatedAdminRelationships"
 	m.Handle("POST "+base, s.graph(s.partnerGraph(s.postGDAP)))
+	m.Handle("GET "+base, s.graph(s.partnerGraph(s.listGDAP)))
 	m.Handle("GET "+base+"/{id}", s.graph(s.partnerGraph(s.getGDAP)))
 	m.Handle("POST "+base+"/{id}/requests", s.graph(s.partnerGraph(s.postGDAPRequest)))
 	m.Handle("POST "+base+"/{id}/accessAssignments", s.graph(s.partnerGraph(s.postGDAPAssignment)))
@@ -242,6 +243,41 @@ func (s *Sandbox) getGDAP(w http.ResponseWriter, r *http.Request, _ token) {
 	if g, ok := s.gdapOf(w, r); ok {
 		writeJSON(w, http.StatusOK, s.gdapJSON(g))
 	}
+}
+
+// gdapNameFilter is the one $filter form the sandbox understands on the
+// list (tenantrelationship-list-delegatedadminrelationships documents
+// $filter without listing the properties; other filters are refused with a
+// 400 — assumption).
+var gdapNameFilter = regexp.MustCompile(`^displayName eq '((?:[^']|'')*)'$`)
+
+// listGDAP is GET /tenantRelationships/delegatedAdminRelationships, the
+// partner's relationships, optionally $filter=displayName eq '…'. One page:
+// the sandbox's partner has few relationships.
+func (s *Sandbox) listGDAP(w http.ResponseWriter, r *http.Request, _ token) {
+	name, filtered := "", false
+	if f := r.URL.Query().Get("$filter"); f != "" {
+		m := gdapNameFilter.FindStringSubmatch(strings.TrimSpace(f))
+		if m == nil {
+			writeGraphError(w, http.StatusBadRequest, "BadRequest", "Invalid filter clause: only displayName eq '…' is supported.")
+			return
+		}
+		name, filtered = strings.ReplaceAll(m[1], "''", "'"), true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []wire.DelegatedAdminRelationship{}
+	for _, g := range s.st.GDAP {
+		if !filtered || g.DisplayName == name {
+			out = append(out, s.gdapJSON(g))
+		}
+	}
+	slices.SortFunc(out, func(a, b wire.DelegatedAdminRelationship) int {
+		return strings.Compare(a.CreatedDateTime, b.CreatedDateTime)
+	})
+	writeJSON(w, http.StatusOK, map[string]any{
+		"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships",
+		"value":          out})
 }
 
 // postGDAPRequest is POST …/{id}/requests. lockForApproval moves created to

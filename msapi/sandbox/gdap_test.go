@@ -13,8 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"onboard/msapi"
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 // partnerGraphToken is the partner's App+User Graph token of tenant (its

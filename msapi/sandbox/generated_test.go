@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 func TestExtraTenants(t *testing.T) {

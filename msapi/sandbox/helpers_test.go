@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"onboard/msapi"
+	"onboard/msapi/partnercenter"
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 type env struct {
@@ -139,8 +139,8 @@ func pcErrorCode(t *testing.T, b []byte) float64 {
 	mustDecode(t, b, &e)
 	n, _ := e.Code.(float64)
 	// Every refusal the sandbox makes carries a code the client's table
-	// documents (msapi/errors.go), never an invented one.
-	if _, _, ok := msapi.Describe(strconv.Itoa(int(n))); !ok {
+	// documents (msapi/partnercenter/errors.go), never an invented one.
+	if _, _, ok := partnercenter.Describe(strconv.Itoa(int(n))); !ok {
 		t.Errorf("sandbox answered undocumented code %v: %s", e.Code, b)
 	}
 	return n

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 func TestCustomerSearchBeforeAndAfterAcceptance(t *testing.T) {

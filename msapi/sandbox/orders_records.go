@@ -3,7 +3,7 @@ package sandbox
 import "strings"
 
 // Provisioned is what the sandbox recorded for a tenant: the orders placed
-// (each a purchase), the trial conversions done, and the partner's paid
+// (each a checkout), the trial transitions done, and the partner's paid
 // subscriptions with their seats. Tests check invariants against it rather
 // than against the product's own view.
 type Provisioned struct {

@@ -1,12 +1,13 @@
 package sandbox_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 const (
@@ -26,25 +27,46 @@ func tenantID(t *testing.T, e *env, prefix string) string {
 	return cs[0].ID
 }
 
-func order(offer string, qty int) wire.Order {
-	return wire.Order{BillingCycle: "monthly", LineItems: []wire.OrderLineItem{{LineItemNumber: 0, OfferID: offer, Quantity: qty}}}
+// buy purchases qty of item (P1M, monthly) for tenantID through a cart and
+// its checkout, then reads the order back: with PendingPolls 0 the first
+// read completes it. reqID is the cart's MS-RequestId ("" for none).
+func (e *env) buy(t *testing.T, tenantID, item string, qty int, reqID string) wire.Order {
+	t.Helper()
+	base := e.urls.PartnerCenter + "/v1/customers/" + tenantID
+	var hdr map[string]string
+	if reqID != "" {
+		hdr = map[string]string{wire.HeaderRequestID: reqID}
+	}
+	var c wire.Cart
+	if status, b, _ := e.call("POST", base+"/carts", e.appOnlyToken(), cartOf(item, qty, "P1M", "monthly"), hdr, &c); status != http.StatusCreated {
+		t.Fatalf("cart of %s: %d %s", item, status, b)
+	}
+	var res wire.CartCheckoutResult
+	if status, b, _ := e.call("POST", base+"/carts/"+c.ID+"/checkout", e.appOnlyToken(), struct{}{}, nil, &res); status != http.StatusCreated || len(res.Orders) != 1 {
+		t.Fatalf("checkout of cart %s: %d %s", c.ID, status, b)
+	}
+	var o wire.Order
+	if status, b, _ := e.call("GET", base+"/orders/"+res.Orders[0].ID, e.appOnlyToken(), nil, nil, &o); status != http.StatusOK || o.Status != wire.OrderCompleted {
+		t.Fatalf("order %s: %d %s", res.Orders[0].ID, status, b)
+	}
+	return o
 }
 
-func TestOrderIsIdempotentByRequestID(t *testing.T) {
+// A purchase shows only the partner's own subscriptions and seats; the same
+// cart MS-RequestId buys nothing twice, another one buys again.
+func TestPurchaseIsIdempotentByRequestID(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	e.accept("admin@contoso.onmicrosoft.com", "Contoso-Admin-1")
 	id := tenantID(t, e, "contoso")
 	e.agree(id)
 	tok := e.appOnlyToken()
-	u := e.urls.PartnerCenter + "/v1/customers/" + id + "/orders"
-	hdr := map[string]string{wire.HeaderRequestID: "6f1c8a52-0000-4000-8000-000000000001"}
-	var first, again wire.Order
-	status, b, _ := e.call("POST", u, tok, order(offerBasic, 5), hdr, &first)
-	if status != http.StatusCreated || first.Status != "completed" || first.ID == "" || first.LineItems[0].SubscriptionID == "" {
-		t.Fatalf("order = %d %s", status, b)
+	const reqID = "6f1c8a52-0000-4000-8000-000000000001"
+	first := e.buy(t, id, offerBasic, 5, reqID)
+	if first.ID == "" || first.LineItems[0].SubscriptionID == "" {
+		t.Fatalf("order = %+v", first)
 	}
-	if status, b, _ = e.call("POST", u, tok, order(offerBasic, 5), hdr, &again); status/100 != 2 || again.ID != first.ID {
-		t.Fatalf("repeated order = %d %s, want order %s again", status, b, first.ID)
+	if again := e.buy(t, id, offerBasic, 5, reqID); again.ID != first.ID {
+		t.Fatalf("repeated cart MS-RequestId made order %s, want %s again", again.ID, first.ID)
 	}
 	var subs wire.Collection[wire.Subscription]
 	e.call("GET", e.urls.PartnerCenter+"/v1/customers/"+id+"/subscriptions", tok, nil, nil, &subs)
@@ -60,43 +82,58 @@ func TestOrderIsIdempotentByRequestID(t *testing.T) {
 	if got[skuE3].TotalUnits != 25 || got[skuE3].ConsumedUnits != 20 || got[skuBasic].TotalUnits != 5 || got[skuBasic].ConsumedUnits != 0 {
 		t.Fatalf("subscribed skus = %+v", skus.Items)
 	}
-	// A different request id is a different order.
-	var second wire.Order
-	e.call("POST", u, tok, order(offerBasic, 1), map[string]string{wire.HeaderRequestID: "other"}, &second)
-	if second.ID == "" || second.ID == first.ID {
-		t.Fatalf("second order id %q", second.ID)
+	if second := e.buy(t, id, offerBasic, 1, "other"); second.ID == first.ID {
+		t.Fatalf("another MS-RequestId answered order %s again", second.ID)
+	}
+	if got := e.sb.RecordedOrders(id); len(got) != 2 {
+		t.Fatalf("orders recorded: %v, want 2", got)
 	}
 }
 
-func TestOrderRefused(t *testing.T) {
+// Carts are refused for a tenant that is not the partner's customer and
+// for malformed lines; a line the sandbox does not sell (a trial item)
+// comes back in the checkout's orderErrors.
+func TestCartRefused(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	tok := e.appOnlyToken()
 	e.accept("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
 	fab := tenantID(t, e, "fabrikam")
+	e.agree(fab)
 	contoso := "" // not a customer yet: learn its id once linked in another sandbox
 	{
 		e2 := newEnv(t, sandbox.Options{})
 		e2.accept("admin@contoso.onmicrosoft.com", "Contoso-Admin-1")
 		contoso = tenantID(t, e2, "contoso")
 	}
-	status, b, _ := e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+contoso+"/orders", tok, order(offerBasic, 1), nil, nil)
+	status, b, _ := e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+contoso+"/carts", tok, cartOf(offerBasic, 1, "P1M", "monthly"), nil, nil)
 	if status != http.StatusForbidden || pcErrorCode(t, b) != wire.CodeNoRelationship {
-		t.Fatalf("order without relationship = %d %s", status, b)
+		t.Fatalf("cart without relationship = %d %s", status, b)
 	}
-	for name, o := range map[string]wire.Order{
-		"unknown offer": order("00000000-0000-0000-0000-000000000000", 1),
-		"zero quantity": order(offerBasic, 0),
-		"trial offer":   order("CFQ7TTC0LCHC:0007:SANDBOXAV013", 1),
-		"no lines":      {BillingCycle: "monthly"},
+	base := e.urls.PartnerCenter + "/v1/customers/" + fab
+	for name, c := range map[string]wire.Cart{
+		"not a catalog item id": cartOf("00000000-0000-0000-0000-000000000000", 1, "P1M", "monthly"),
+		"zero quantity":         cartOf(offerBasic, 0, "P1M", "monthly"),
+		"unknown term":          cartOf(offerBasic, 1, "P2M", "monthly"),
+		"no lines":              {},
 	} {
-		status, b, _ := e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+fab+"/orders", tok, o, nil, nil)
+		status, b, _ := e.call("POST", base+"/carts", tok, c, nil, nil)
 		if status != http.StatusBadRequest || pcErrorCode(t, b) != wire.CodeInvalidInput {
 			t.Errorf("%s: %d %s", name, status, b)
 		}
 	}
+	var trialCart wire.Cart
+	e.call("POST", base+"/carts", tok, cartOf("CFQ7TTC0LCHC:0007:SANDBOXAV013", 1, "P1M", "monthly"), nil, &trialCart)
+	var res wire.CartCheckoutResult
+	if status, b, _ := e.call("POST", base+"/carts/"+trialCart.ID+"/checkout", tok, struct{}{}, nil, &res); status != http.StatusCreated ||
+		len(res.Orders) != 0 || len(res.OrderErrors) != 1 || fmt.Sprint(res.OrderErrors[0].Code) != fmt.Sprint(wire.CodeInvalidInput) {
+		t.Fatalf("checkout of a trial item = %d %s", status, b)
+	}
 }
 
-func TestTrialConversionKeepsIDAndAssignments(t *testing.T) {
+// A transition keeps the trial's subscription id; the seats beyond the
+// quantity bought lose their license, the others keep theirs, now of the
+// paid SKU; a second transition of the same trial is refused.
+func TestTransitionKeepsIDAndAssignments(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	e.accept("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
 	id := tenantID(t, e, "fabrikam")
@@ -109,43 +146,31 @@ func TestTrialConversionKeepsIDAndAssignments(t *testing.T) {
 		t.Fatalf("fabrikam subscriptions = %+v", subs.Items)
 	}
 	trial := subs.Items[0]
-	status, b, _ := e.call("GET", base+"/subscriptions/"+trial.ID+"/conversions", e.appOnlyToken(), nil, nil, nil)
-	if status != http.StatusForbidden || pcErrorCode(t, b) != wire.CodeAppUserRequired {
-		t.Fatalf("conversions with app-only token = %d %s", status, b)
+	body := wire.Transition{ToCatalogItemID: offerSPB, Quantity: 12, TermDuration: "P1M", BillingCycle: "monthly", TransitionType: wire.TransitionOnly}
+	var res wire.Transition
+	if status, b, _ := e.call("POST", base+"/subscriptions/"+trial.ID+"/transitions", tok, body, map[string]string{wire.HeaderRequestID: "tr-1"}, &res); status != http.StatusOK ||
+		res.ToSubscriptionID != trial.ID {
+		t.Fatalf("transition = %d %s", status, b)
 	}
-	var convs wire.Collection[wire.Conversion]
-	e.call("GET", base+"/subscriptions/"+trial.ID+"/conversions", tok, nil, nil, &convs)
-	if len(convs.Items) != 1 || !strings.EqualFold(convs.Items[0].TargetOfferID, offerSPB) {
-		t.Fatalf("conversions = %+v", convs.Items)
-	}
-	hdr := map[string]string{wire.HeaderRequestID: "conv-1"}
-	body := wire.Conversion{OfferID: trial.OfferID, TargetOfferID: offerSPB, Quantity: 12, BillingCycle: "monthly"}
-	var res, again wire.ConversionResult
-	if status, b, _ := e.call("POST", base+"/subscriptions/"+trial.ID+"/conversions", tok, body, hdr, &res); status != http.StatusOK || res.SubscriptionID != trial.ID || res.Error != nil {
-		t.Fatalf("convert = %d %s", status, b)
-	}
-	if status, b, _ := e.call("POST", base+"/subscriptions/"+trial.ID+"/conversions", tok, body, hdr, &again); status != http.StatusOK || again != res {
-		t.Fatalf("repeated conversion = %d %s", status, b)
-	}
-	status, b, _ = e.call("POST", base+"/subscriptions/"+trial.ID+"/conversions", tok, body, map[string]string{wire.HeaderRequestID: "conv-2"}, nil)
+	status, b, _ := e.call("POST", base+"/subscriptions/"+trial.ID+"/transitions", tok, body, map[string]string{wire.HeaderRequestID: "tr-2"}, nil)
 	if status != http.StatusBadRequest || pcErrorCode(t, b) != wire.CodeConversionIneligible {
-		t.Fatalf("converting twice = %d %s", status, b)
+		t.Fatalf("transitioning twice = %d %s", status, b)
 	}
 	e.call("GET", base+"/subscriptions", tok, nil, nil, &subs)
 	if s := subs.Items[0]; len(subs.Items) != 1 || s.ID != trial.ID || s.IsTrial || !strings.EqualFold(s.OfferID, offerSPB) || s.Quantity != 12 {
-		t.Fatalf("after conversion = %+v", subs.Items)
+		t.Fatalf("after the transition = %+v", subs.Items)
 	}
 	var skus wire.Collection[wire.SubscribedSku]
 	e.call("GET", base+"/subscribedskus", tok, nil, nil, &skus)
 	if len(skus.Items) != 1 || skus.Items[0].ConsumedUnits != 8 || skus.Items[0].TotalUnits != 12 {
-		t.Fatalf("subscribed skus after conversion = %+v", skus.Items)
+		t.Fatalf("subscribed skus after the transition = %+v", skus.Items)
 	}
 	var users wire.Collection[wire.CustomerUser]
 	e.call("GET", base+"/users", tok, nil, nil, &users)
 	var lic wire.Collection[wire.UserLicense]
 	e.call("GET", base+"/users/"+users.Items[0].ID+"/licenses", tok, nil, nil, &lic)
 	if len(lic.Items) != 1 || lic.Items[0].ProductSku.ID != skuSPB || lic.Items[0].ProductSku.SkuPartNumber != "SPB" {
-		t.Fatalf("licenses of %s after conversion = %+v", users.Items[0].UserPrincipalName, lic.Items)
+		t.Fatalf("licenses of %s after the transition = %+v", users.Items[0].UserPrincipalName, lic.Items)
 	}
 }
 
@@ -194,8 +219,7 @@ func TestAssignLicenseRefusedWhenFull(t *testing.T) {
 	e.accept("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
 	id := tenantID(t, e, "fabrikam")
 	e.agree(id)
-	var o wire.Order
-	e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+id+"/orders", e.appOnlyToken(), order(offerBasic, 1), nil, &o)
+	e.buy(t, id, offerBasic, 1, "")
 	tok := e.graphAppToken(id)
 	var users wire.GraphCollection[wire.GraphUser]
 	e.call("GET", e.urls.Graph+"/users", tok, nil, nil, &users)

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 // pcUserPages follows links.next from the first page and returns every page.
@@ -139,8 +139,12 @@ func TestNorthwindLargeTenantPagesAnywhere(t *testing.T) {
 	e.accept("admin@northwind.onmicrosoft.com", "Northwind-Admin-1")
 	tok := e.graphAppToken("northwind.onmicrosoft.com")
 	var c wire.GraphCollection[wire.GraphUser]
-	if status, b, _ := e.call("GET", e.urls.Graph+"/users?$top=999", tok, nil, nil, &c); status != http.StatusOK || len(c.Value) != 100 {
-		t.Fatalf("first page: %d, %d users: %s", status, len(c.Value), b)
+	if status, _, _ := e.call("GET", e.urls.Graph+"/users?$top=999", tok, nil, nil, &c); status != http.StatusOK || len(c.Value) != 999 {
+		t.Fatalf("$top=999: %d, %d users", status, len(c.Value))
+	}
+	c = wire.GraphCollection[wire.GraphUser]{}
+	if status, _, _ := e.call("GET", e.urls.Graph+"/users", tok, nil, nil, &c); status != http.StatusOK || len(c.Value) != 100 || c.Count != nil {
+		t.Fatalf("no $top: %d, %d users (Graph's default page is 100), count %v", status, len(c.Value), c.Count)
 	}
 	// Every user resolves by id and by UPN, e.g. the last one.
 	pc := e.appOnlyToken()
@@ -158,5 +162,24 @@ func TestNorthwindLargeTenantPagesAnywhere(t *testing.T) {
 	var u wire.GraphUser
 	if status, b, _ := e.call("GET", e.urls.Graph+"/users/"+c.Value[57].UserPrincipalName, tok, nil, nil, &u); status != http.StatusOK || u.ID != c.Value[57].ID {
 		t.Fatalf("user by UPN = %d %s", status, b)
+	}
+}
+
+// TestGraphCountsUsers: /users/$count and $count=true answer the tenant's
+// size, only with ConsistencyLevel: eventual as Graph's advanced queries.
+func TestGraphCountsUsers(t *testing.T) {
+	e := newEnv(t, sandbox.Options{NorthwindUsers: 12345})
+	e.accept("admin@northwind.onmicrosoft.com", "Northwind-Admin-1")
+	tok := e.graphAppToken("northwind.onmicrosoft.com")
+	eventual := map[string]string{"ConsistencyLevel": "eventual"}
+	if status, b, _ := e.call("GET", e.urls.Graph+"/users/$count", tok, nil, eventual, nil); status != http.StatusOK || string(b) != "12345" {
+		t.Fatalf("/users/$count = %d %q", status, b)
+	}
+	if status, _, _ := e.call("GET", e.urls.Graph+"/users/$count", tok, nil, nil, nil); status != http.StatusBadRequest {
+		t.Fatalf("/users/$count without ConsistencyLevel = %d, want 400", status)
+	}
+	var c wire.GraphCollection[wire.GraphUser]
+	if status, _, _ := e.call("GET", e.urls.Graph+"/users?$count=true&$top=5", tok, nil, eventual, &c); status != http.StatusOK || c.Count == nil || *c.Count != 12345 || len(c.Value) != 5 {
+		t.Fatalf("$count=true: %d, count %v, %d users", status, c.Count, len(c.Value))
 	}
 }

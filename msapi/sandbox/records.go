@@ -56,8 +56,7 @@ func (s *Sandbox) RecordedRelationships() map[string]string {
 }
 
 // RecordedOrders are the ids of the Partner Center orders placed for
-// tenantID: one per cart checked out (pending or completed) and per legacy
-// order; a repeated cart MS-RequestId or a repeated checkout counts once.
+// tenantID: one per cart checked out (pending or completed); a repeated cart MS-RequestId or a repeated checkout counts once.
 func (s *Sandbox) RecordedOrders(tenantID string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -72,7 +71,7 @@ func (s *Sandbox) RecordedOrders(tenantID string) []string {
 }
 
 // RecordedConversions counts, per subscription id of tenantID, the distinct
-// transitions (and legacy conversions) Microsoft carried out: one per
+// transitions Microsoft carried out: one per
 // MS-RequestId.
 func (s *Sandbox) RecordedConversions(tenantID string) map[string]int {
 	s.mu.Lock()

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

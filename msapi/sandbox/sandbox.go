@@ -15,12 +15,15 @@ import (
 	"sync"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // Options configure a Sandbox. The zero value is usable.
 type Options struct {
-	PageSize       int    // Partner Center and Graph page size when the caller asks for more or none (default 100)
+	// PageSize caps pages: Partner Center's when the caller asks for more or
+	// none (default 100), Graph's below $top (default: Graph's own, 100 or
+	// $top up to 999).
+	PageSize       int
 	Faults         Faults // injected failures of API requests
 	NorthwindUsers int    // users of the generated large tenant (default 100000)
 	// ExtraTenants adds that many generated customer tenants
@@ -87,6 +90,9 @@ type Sandbox struct {
 	tokens map[string]token
 	// devices are the pending device code sign-ins (signin.go), under mu.
 	devices map[string]*deviceSignIn
+	// authRequests are the authorize requests and their codes
+	// (signin_authorize.go), under mu.
+	authRequests map[string]*authRequest
 
 	faultMu sync.Mutex
 	faults  Faults
@@ -96,13 +102,11 @@ type Sandbox struct {
 // New builds a sandbox with the seeded demo tenants, or with the state saved
 // at opts.StatePath when that file exists.
 func New(opts Options) (*Sandbox, error) {
-	if opts.PageSize <= 0 {
-		opts.PageSize = defaultPageSize
-	}
 	if opts.NorthwindUsers <= 0 {
 		opts.NorthwindUsers = defaultNorthwindUsers
 	}
-	s := &Sandbox{opts: opts, now: opts.Now, tokens: map[string]token{}, devices: map[string]*deviceSignIn{}}
+	s := &Sandbox{opts: opts, now: opts.Now, tokens: map[string]token{}, devices: map[string]*deviceSignIn{},
+		authRequests: map[string]*authRequest{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -184,11 +188,10 @@ func (s *Sandbox) partnerCenterRoutes(m *http.ServeMux) {
 	m.Handle("GET /pc/v1/customers/{id}/subscribedskus", s.pc(appUserPC, s.pcDirectory(rolesSubscribed, s.listSubscribedSkus)))
 	m.Handle("GET /pc/v1/customers/{id}/directoryroles", s.pc(appUserPC, s.pcDirectory(rolesDirRoles, s.listDirectoryRoles)))
 	m.Handle("GET /pc/v1/customers/{id}/directoryroles/{rid}/usermembers", s.pc(appUserPC, s.pcDirectory(rolesRoleMembers, s.listRoleMembers)))
-	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.listConversions))
-	m.Handle("POST /pc/v1/customers/{id}/subscriptions/{sid}/conversions", s.pc(appUserPC, s.postConversion))
-	m.Handle("POST /pc/v1/customers/{id}/orders", s.pc(anyPC, s.postOrder))
 	m.Handle("GET /pc/v1/customers/{id}/orders/{oid}", s.pc(anyPC, s.getOrder))
 	m.Handle("POST /pc/v1/customers/{id}/carts", s.pc(anyPC, s.postCart))
+	m.Handle("GET /pc/v1/products/{pid}", s.pc(anyPC, s.getProduct))
+	m.Handle("GET /pc/v1/products/{pid}/skus", s.pc(anyPC, s.listSkus))
 	m.Handle("GET /pc/v1/products/{pid}/skus/{sid}/availabilities", s.pc(anyPC, s.listAvailabilities))
 	m.Handle("POST /pc/v1/customers/{id}/carts/{cid}/checkout", s.pc(anyPC, s.checkoutCart))
 	m.Handle("GET /pc/v1/customers/{id}/subscriptions/{sid}/transitionEligibilities", s.pc(anyPC, s.listTransitionEligibilities))
@@ -207,6 +210,7 @@ func (s *Sandbox) graphRoutes(m *http.ServeMux) {
 	m.Handle("GET /graph/v1.0/me/memberOf", s.graph(s.getMemberOf))
 	m.Handle("GET /graph/v1.0/organization", s.graph(s.getOrganization))
 	m.Handle("GET /graph/v1.0/users", s.graph(s.graphDirectory(rolesUsers, s.listGraphUsers)))
+	m.Handle("GET /graph/v1.0/users/$count", s.graph(s.graphDirectory(rolesUsers, s.countGraphUsers)))
 	m.Handle("GET /graph/v1.0/users/{id}", s.graph(s.graphDirectory(rolesUsers, s.getGraphUser)))
 	m.Handle("POST /graph/v1.0/users/{id}/assignLicense", s.graph(s.graphDirectory(rolesAssign, s.assignLicense)))
 	m.Handle("GET /graph/v1.0/domains", s.graph(s.graphDirectory(rolesDomainsReader, s.listGraphDomains)))

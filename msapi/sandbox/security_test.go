@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 )
 
@@ -69,7 +69,7 @@ func TestRelationshipRequestURLHoldsNoSecret(t *testing.T) {
 	srv := httptest.NewServer(sb)
 	defer srv.Close()
 	u, cr := sb.URLs(srv.URL), sb.Credentials()
-	c, err := msapi.New(msapi.Config{PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
+	c, err := partnercenter.New(partnercenter.Config{PartnerCenterURL: u.PartnerCenter, GraphURL: u.Graph, LoginURL: u.Login,
 		PartnerTenantID: cr.PartnerTenantID, ClientID: cr.ClientID, ClientSecret: cr.ClientSecret,
 		RefreshToken: cr.RefreshToken, PublicClientID: cr.PublicClientID})
 	if err != nil {

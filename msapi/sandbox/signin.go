@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/rand"
 	_ "embed"
@@ -12,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // The device code flow (Microsoft identity platform, "OAuth 2.0 device
@@ -56,6 +57,7 @@ type deviceSignIn struct {
 	UserCode   string
 	TenantID   string // the tenant of the endpoint the code was asked at
 	OpenID     bool   // scope had openid: the token answer carries an id_token
+	LoginHint  string // pre-fills the page's login (assumption: see serveDeviceCode)
 	Expires    time.Time
 	State      deviceState
 	UserID     string // who signed in (approved)
@@ -65,6 +67,8 @@ func (s *Sandbox) signInRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /login/{tenant}/oauth2/v2.0/devicecode", s.serveDeviceCode)
 	m.HandleFunc("GET /devicelogin", s.getDeviceLogin)
 	m.HandleFunc("POST /devicelogin", s.postDeviceLogin)
+	m.HandleFunc("GET /login/{tenant}/oauth2/v2.0/authorize", s.getAuthorize)
+	m.HandleFunc("POST /login/{tenant}/oauth2/v2.0/authorize", s.postAuthorize)
 }
 
 const userCodeAlphabet = "BCDFGHJKLMNPQRSTVWXZ23456789"
@@ -112,7 +116,11 @@ func (s *Sandbox) serveDeviceCode(w http.ResponseWriter, r *http.Request) {
 		UserCode:   newUserCode(),
 		TenantID:   t.ID,
 		OpenID:     hasScope(r, "openid"),
-		Expires:    s.now().Add(deviceCodeLifetime),
+		// The devicecode page documents only client_id and scope; the
+		// sandbox keeps a login_hint and pre-fills the page's login with it
+		// (assumption: no page says whether Entra does).
+		LoginHint: strings.TrimSpace(r.PostForm.Get("login_hint")),
+		Expires:   s.now().Add(deviceCodeLifetime),
 	}
 	s.mu.Lock()
 	now := s.now()
@@ -211,6 +219,17 @@ func (s *Sandbox) pendingDevice(userCode string) (*deviceSignIn, bool) {
 	return nil, false
 }
 
+// deviceLoginHint is the login_hint of a pending sign-in's code.
+func (s *Sandbox) deviceLoginHint(userCode string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.pendingDevice(userCode)
+	if !ok {
+		return "", ErrUnknownUserCode
+	}
+	return d.LoginHint, nil
+}
+
 // CheckUserCode reports whether userCode belongs to a sign-in in progress.
 func (s *Sandbox) CheckUserCode(userCode string) error {
 	s.mu.Lock()
@@ -296,7 +315,10 @@ var signInHTML string
 var signInPage = template.Must(template.New("signin").Parse(signInHTML))
 
 type signInView struct {
-	Step     string // "code", "password", "mfa", "done", "declined", "forbidden"
+	Step     string // "code", "password", "mfa", "done", "declined", "forbidden", "error"
+	Action   string // the form's target: /devicelogin, or the authorize path
+	Request  string // the authorize request (authorization code flow)
+	Redirect string // its redirect_uri's origin (scheme://host:port)
 	CSRF     string
 	UserCode string
 	Login    string
@@ -306,10 +328,19 @@ type signInView struct {
 }
 
 func (s *Sandbox) renderSignIn(w http.ResponseWriter, status int, v signInView) {
+	if v.Action == "" {
+		v.Action = "/devicelogin"
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	// The authorize page's form ends in a redirect to the client's
+	// loopback address, which form-action must allow.
+	formAction := "'self'"
+	if v.Redirect != "" {
+		formAction += " " + v.Redirect
+	}
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -369,10 +400,10 @@ func (s *Sandbox) postDeviceLogin(w http.ResponseWriter, r *http.Request) {
 		s.finishDevice(w, &v, u)
 		return
 	default: // "code"
-		if err := s.CheckUserCode(v.UserCode); err != nil {
+		if hint, err := s.deviceLoginHint(v.UserCode); err != nil {
 			v.Step, v.Error = "code", "That code is wrong or has expired. Check the code shown in the sign-up and try again."
 		} else {
-			v.Step = "password"
+			v.Step, v.Login = "password", cmp.Or(v.Login, hint)
 		}
 	}
 	status := http.StatusOK

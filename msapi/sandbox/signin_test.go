@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 // deviceCode asks the devicecode endpoint as the public client.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 const stateVersion = 1
@@ -21,9 +21,8 @@ type state struct {
 	Version       int                     `json:"version"`
 	Relationships map[string]relationship `json:"relationships"` // tenant id → reseller relationship with us
 	Subscriptions []*subscription         `json:"subscriptions"`
-	Orders        map[string]wire.Order   `json:"orders"`        // order id → order
-	OrderRequests map[string]string       `json:"orderRequests"` // tenant|MS-RequestId → order id
-	Conversions   map[string]conversion   `json:"conversions"`   // tenant|subscription|MS-RequestId → result
+	Orders        map[string]wire.Order   `json:"orders"`      // order id → order
+	Conversions   map[string]conversion   `json:"conversions"` // tenant|subscription|MS-RequestId → transition
 	// Carts are new-commerce carts by id; CartRequests maps tenant|MS-RequestId
 	// of a cart POST to its cart id; PendingOrders are the checked-out orders
 	// not provisioned yet.
@@ -64,11 +63,11 @@ type subscription struct {
 	Created      time.Time `json:"created"`
 }
 
-// conversion is a trial made paid: by the legacy conversion (Result) or by a
-// new-commerce transition (Transition).
+// conversion is a trial made paid by a new-commerce transition. State files
+// written before the legacy conversions were removed also hold a "result"
+// per entry, which loading ignores.
 type conversion struct {
-	Result     wire.ConversionResult `json:"result"`
-	Transition *wire.Transition      `json:"transition,omitempty"`
+	Transition *wire.Transition `json:"transition,omitempty"`
 }
 
 var seedTime = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -78,7 +77,6 @@ func seedState(c *catalog) *state {
 		Version:          stateVersion,
 		Relationships:    map[string]relationship{},
 		Orders:           map[string]wire.Order{},
-		OrderRequests:    map[string]string{},
 		Conversions:      map[string]conversion{},
 		Carts:            map[string]cart{},
 		CartRequests:     map[string]string{},
@@ -174,9 +172,6 @@ func (st *state) fillMaps() {
 	}
 	if st.Orders == nil {
 		st.Orders = map[string]wire.Order{}
-	}
-	if st.OrderRequests == nil {
-		st.OrderRequests = map[string]string{}
 	}
 	if st.Conversions == nil {
 		st.Conversions = map[string]conversion{}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"onboard/msapi"
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 func TestStateSavedAndRestored(t *testing.T) {
@@ -29,9 +29,7 @@ func TestStateSavedAndRestored(t *testing.T) {
 	}
 	id := tenantID(t, e, "fabrikam")
 	e.agree(id)
-	var o wire.Order
-	hdr := map[string]string{wire.HeaderRequestID: "req-1"}
-	e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+id+"/orders", e.appOnlyToken(), order(offerBasic, 3), hdr, &o)
+	o := e.buy(t, id, offerBasic, 3, "req-1")
 
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -52,9 +50,7 @@ func TestStateSavedAndRestored(t *testing.T) {
 	if got := restarted.searchCustomers(restarted.appOnlyToken(), "fabrikam"); len(got) != 1 || got[0].ID != id {
 		t.Fatalf("after restart fabrikam = %+v", got)
 	}
-	var again wire.Order
-	restarted.call("POST", restarted.urls.PartnerCenter+"/v1/customers/"+id+"/orders", restarted.appOnlyToken(), order(offerBasic, 3), hdr, &again)
-	if again.ID != o.ID {
+	if again := restarted.buy(t, id, offerBasic, 3, "req-1"); again.ID != o.ID {
 		t.Fatalf("idempotency lost across restart: %s then %s", o.ID, again.ID)
 	}
 	var subs wire.Collection[wire.Subscription]
@@ -87,7 +83,8 @@ func TestResetRestoresSeededState(t *testing.T) {
 	fresh.call("GET", fresh.urls.PartnerCenter+"/v1/customers/"+fid+"/subscriptions", fresh.appOnlyToken(), nil, nil, &seeded)
 
 	e.accept("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1")
-	e.call("POST", e.urls.PartnerCenter+"/v1/customers/"+fid+"/orders", e.appOnlyToken(), order(offerBasic, 3), nil, nil)
+	e.agree(fid)
+	e.buy(t, fid, offerBasic, 3, "")
 	if err := e.sb.Reset(); err != nil {
 		t.Fatal(err)
 	}
@@ -166,5 +163,29 @@ func TestTokenExpires(t *testing.T) {
 	status, _, _ := e.call("GET", e.urls.PartnerCenter+"/v1/customers/relationshiprequests", tok, nil, nil, nil)
 	if status != http.StatusUnauthorized {
 		t.Fatalf("expired token = %d, want 401", status)
+	}
+}
+
+// TestLegacyStateFileLoads: a state file written while the sandbox still
+// served the legacy orders and conversions loads; its legacy entries are
+// ignored and its orders and subscriptions kept.
+func TestLegacyStateFileLoads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	legacy := `{"version":1,
+		"orders":{"order-1":{"id":"order-1","referenceCustomerId":"t1","status":"completed","lineItems":[]}},
+		"orderRequests":{"t1|req-1":"order-1"},
+		"conversions":{"t1|sub-1|conv-1":{"result":{"offerId":"a","targetOfferId":"b","subscriptionId":"sub-1"}}}}`
+	if err := os.WriteFile(path, []byte(legacy), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sandbox.New(sandbox.Options{StatePath: path})
+	if err != nil {
+		t.Fatalf("legacy state file: %v", err)
+	}
+	if got := sb.RecordedOrders("t1"); len(got) != 1 || got[0] != "order-1" {
+		t.Errorf("orders after loading: %v", got)
+	}
+	if got := sb.RecordedConversions("t1"); got["sub-1"] != 1 {
+		t.Errorf("conversions after loading: %v", got)
 	}
 }

@@ -4,8 +4,9 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // codeSubscriptionNotFound: "Subscription with ID {0} not found." (error-codes).
@@ -105,94 +106,11 @@ func (st *state) subscriptionOf(t *tenant, id string) (*subscription, bool) {
 	return nil, false
 }
 
-// listConversions is GET …/subscriptions/{sid}/conversions: a trial's paid offer.
-func (s *Sandbox) listConversions(w http.ResponseWriter, r *http.Request, _ token) {
-	t, ok := s.customerOf(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	sub, found := s.st.subscriptionOf(t, r.PathValue("sid"))
-	var items []wire.Conversion
-	if found && sub.IsTrial {
-		p, _ := productByOffer(sub.OfferID)
-		items = append(items, wire.Conversion{OfferID: sub.OfferID, TargetOfferID: p.OfferID, Quantity: sub.Quantity, BillingCycle: "monthly"})
-	}
-	s.mu.Unlock()
-	if !found {
-		writePCError(w, http.StatusNotFound, codeSubscriptionNotFound, "Subscription "+r.PathValue("sid")+" was not found.")
-		return
-	}
-	writeJSON(w, http.StatusOK, collection("Collection", items))
-}
-
-// postConversion converts a trial in place: same subscription id, the paid
-// offer, the asked quantity, billed by us. Assignments (by SKU) are kept up
-// to the quantity converted; the users beyond it lose the license (see
-// unassignBeyond).
-// Repeating the MS-RequestId returns the first result.
-func (s *Sandbox) postConversion(w http.ResponseWriter, r *http.Request, _ token) {
-	t, ok := s.customerOf(w, r)
-	if !ok {
-		return
-	}
-	var body wire.Conversion
-	if err := decodeBody(r, &body); err != nil || body.TargetOfferID == "" {
-		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "The request body must be a conversion with a targetOfferId.")
-		return
-	}
-	if body.Quantity < 1 {
-		writePCError(w, http.StatusBadRequest, wire.CodeInvalidInput, "The quantity must be at least 1.")
-		return
-	}
-	sid := strings.ToLower(r.PathValue("sid"))
-	reqID := r.Header.Get(wire.HeaderRequestID)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.agreementRequired(w, t) {
-		return
-	}
-	if reqID != "" {
-		if prev, ok := s.st.Conversions[key(t.ID, sid, reqID)]; ok {
-			writeJSON(w, http.StatusOK, prev.Result)
-			return
-		}
-	}
-	sub, found := s.st.subscriptionOf(t, sid)
-	if !found {
-		writePCError(w, http.StatusNotFound, codeSubscriptionNotFound, "Subscription "+sid+" was not found.")
-		return
-	}
-	p, _ := productByOffer(sub.OfferID)
-	if !sub.IsTrial || !strings.EqualFold(body.TargetOfferID, p.OfferID) {
-		writePCError(w, http.StatusBadRequest, wire.CodeConversionIneligible, "Subscription "+sub.ID+" has no conversion to offer "+body.TargetOfferID+".")
-		return
-	}
-	trialOffer := sub.OfferID
-	sub.OfferID, sub.IsTrial, sub.Quantity = p.OfferID, false, body.Quantity
-	s.st.unassignBeyond(t, sub.SkuID, body.Quantity)
-	sub.Partner, sub.BillingCycle = PartnerTenantID, "monthly"
-	if body.BillingCycle != "" {
-		sub.BillingCycle = body.BillingCycle
-	}
-	res := wire.ConversionResult{OfferID: trialOffer, TargetOfferID: p.OfferID, SubscriptionID: sub.ID}
-	if reqID != "" {
-		s.st.Conversions[key(t.ID, sid, reqID)] = conversion{Result: res}
-	}
-	if err := s.saveLocked(); err != nil {
-		writePCError(w, http.StatusInternalServerError, wire.CodeServiceError, "The conversion could not be saved.")
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
-}
-
 // unassignBeyond takes sku away from users of t until no more of them hold
-// it than quantity: the seats a trial was converted to.
+// it than quantity: the seats a trial transitioned to.
 //
-// Assumption: Microsoft documents that a conversion keeps the trial's
-// subscription id and that its quantity can be set below the trial's
-// ("convert a trial subscription to paid"), but no page found says what
-// becomes of the assignments beyond the new quantity. The sandbox takes the
+// Assumption: no page found says what becomes of the assignments beyond
+// the quantity a trial transitions to. The sandbox takes the
 // licenses away from the users beyond it, which is what the review tells the
 // customer before paying ("N of them will lose their license"), so the done
 // screen and the store then show what Microsoft holds. Which users lose it
@@ -308,10 +226,12 @@ func (s *Sandbox) postTransition(w http.ResponseWriter, r *http.Request, _ token
 	sub.OfferID, sub.IsTrial, sub.Quantity = p.OfferID, false, body.Quantity
 	s.st.unassignBeyond(t, sub.SkuID, body.Quantity)
 	sub.Partner, sub.BillingCycle, sub.TermDuration = PartnerTenantID, cycle, term
-	res := &wire.Transition{ID: s.st.nextID("transition/" + t.ID), FromCatalogItemID: from, ToCatalogItemID: p.OfferID,
+	res := &wire.Transition{FromCatalogItemID: from, ToCatalogItemID: p.OfferID,
 		FromSubscriptionID: sub.ID, ToSubscriptionID: sub.ID, Quantity: body.Quantity, TermDuration: term,
-		BillingCycle: cycle, TransitionType: wire.TransitionOnly, Status: wire.OrderCompleted,
-		Attributes: wire.Attributes{ObjectType: "Transition"}}
+		BillingCycle: cycle, TransitionType: wire.TransitionOnly, Attributes: wire.Attributes{ObjectType: "Transition"},
+		// Assumption: the sandbox converts at once, so its one event is done.
+		Events: []wire.TransitionEvent{{Name: "Conversion", Status: "Completed", Timestamp: s.now().UTC().Format(time.RFC3339),
+			Attributes: wire.Attributes{ObjectType: "TransitionEvent"}}}}
 	if reqID != "" {
 		s.st.Conversions[key(t.ID, sid, reqID)] = conversion{Transition: res}
 	}

@@ -95,6 +95,10 @@ type tenant struct {
 	Country string
 	Domains []domain // Domains[0] is the initial *.onmicrosoft.com domain
 	Dir     directory
+	// PublicClientNotConsented: nobody consented to onboard's public client
+	// in this tenant, so its password grant answers AADSTS65001 and the
+	// sign-in goes to the page (where Entra asks the user's consent).
+	PublicClientNotConsented bool
 }
 
 func (t *tenant) initial() string { return t.Domains[0].Name }
@@ -227,7 +231,7 @@ type catalog struct {
 
 func newCatalog(northwindUsers int) *catalog {
 	c := &catalog{byID: map[string]*tenant{}}
-	for _, t := range []*tenant{contoso(), fabrikam(), northwind(northwindUsers), hostile()} {
+	for _, t := range []*tenant{contoso(), fabrikam(), northwind(northwindUsers), hostile(), wingtip()} {
 		c.tenants = append(c.tenants, t)
 		c.byID[t.ID] = t
 	}
@@ -379,6 +383,24 @@ func fabrikam() *tenant {
 	}
 }
 
+// wingtip is a small tenant where onboard's public client was never
+// consented: the password grant answers AADSTS65001 and the wizard moves
+// to the sign-in page. Security defaults are off, so no second factor.
+func wingtip() *tenant {
+	names := [][2]string{{"Admin", "Wingtip"}, {"Kai", "Carter"}, {"Lina", "Newman"}, {"Omar", "Bennani"}}
+	users := seededUsers("wingtip", "wingtiptoys.onmicrosoft.com", "US", names)
+	users[0].First, users[0].Last = "Wingtip", "Administrator"
+	users[0].GlobalAdmin, users[0].Password = true, "Wingtip-Admin-1"
+	return &tenant{
+		ID:                       deriveID("tenant/wingtip"),
+		Name:                     "Wingtip Toys",
+		Country:                  "US",
+		Domains:                  []domain{{"wingtiptoys.onmicrosoft.com", true, true}},
+		Dir:                      newListDirectory(users),
+		PublicClientNotConsented: true,
+	}
+}
+
 // MFADemoCode is the second factor the sandbox's sign-in page asks of
 // accounts with MFA (in place of an authenticator app's code).
 const MFADemoCode = "246810"
@@ -397,6 +419,7 @@ func DemoAccounts() []DemoAccount {
 		{"fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1", "Global administrator", "Has a Business Premium trial: it is converted. Security defaults: second factor " + MFADemoCode + " on the sign-in page"},
 		{"fabrikam.onmicrosoft.com", "alex@fabrikam.onmicrosoft.com", "Fabrikam-User-1", "User", "Not an administrator"},
 		{"northwind.onmicrosoft.com", "admin@northwind.onmicrosoft.com", "Northwind-Admin-1", "Global administrator", "Large tenant (100,000 users by default, 50 domains): paging"},
+		{"wingtiptoys.onmicrosoft.com", "admin@wingtiptoys.onmicrosoft.com", "Wingtip-Admin-1", "Global administrator", "onboard's app not consented: password sign-in answers AADSTS65001, so the sign-in page is used"},
 		{hostileInitial, hostileAdmin, hostilePassword, "Global administrator", "Names, users and domains full of terminal escapes, bidi overrides and 10 KB names: shown neutralised"},
 	}
 }

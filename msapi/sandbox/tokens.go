@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 const tokenLifetime = 3600 * time.Second
@@ -69,6 +69,7 @@ func (s *Sandbox) serveToken(w http.ResponseWriter, r *http.Request) {
 		tok    token
 		terr   *tokenError
 		device *deviceSignIn
+		openID bool // the token answer carries an id_token
 	)
 	switch grant := r.PostForm.Get("grant_type"); grant {
 	case "client_credentials":
@@ -79,6 +80,9 @@ func (s *Sandbox) serveToken(w http.ResponseWriter, r *http.Request) {
 		tok, terr = s.grantPassword(r, scope)
 	case DeviceCodeGrant:
 		tok, device, terr = s.grantDeviceCode(r)
+		openID = device != nil && device.OpenID
+	case AuthorizationCodeGrant:
+		tok, openID, terr = s.grantAuthorizationCode(r)
 	default:
 		terr = &tokenError{http.StatusBadRequest, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + grant + "'."}
 	}
@@ -91,7 +95,7 @@ func (s *Sandbox) serveToken(w http.ResponseWriter, r *http.Request) {
 	if tok.Kind == pcAppUser {
 		resp.RefreshToken = RefreshToken
 	}
-	if device != nil && device.OpenID {
+	if openID {
 		resp.IDToken = s.idToken(tok)
 	}
 	writeJSON(w, http.StatusOK, resp)
@@ -219,6 +223,10 @@ func (s *Sandbox) grantPassword(r *http.Request, scope string) (token, *tokenErr
 	}
 	if !u.Active || !u.passwordMatches(r.PostForm.Get("password")) {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", wire.AADSTSInvalidPassword, "Error validating credentials due to invalid username or password."}
+	}
+	if t.PublicClientNotConsented {
+		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", wire.AADSTSNoConsent,
+			"The user or administrator has not consented to use the application with ID '" + PublicClientID + "'. Send an interactive authorization request for this user and resource."}
 	}
 	if u.MFA {
 		return token{}, &tokenError{http.StatusBadRequest, "invalid_grant", wire.AADSTSMFARequired,

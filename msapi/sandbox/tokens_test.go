@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"onboard/msapi"
+	"onboard/msapi/partnercenter/wire"
 	"onboard/msapi/sandbox"
-	"onboard/msapi/wire"
 )
 
 func TestClientCredentialsPartnerCenter(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"onboard/msapi/wire"
+	"onboard/msapi/partnercenter/wire"
 )
 
 // cursorLifetime is how long a continuation token or skiptoken stays valid.
@@ -65,10 +65,31 @@ func (s *Sandbox) decodeCursor(v, scope, tenantID string) (cursor, error) {
 
 // pageSize caps what the caller asked for (0: nothing asked) at Options.PageSize.
 func (s *Sandbox) pageSize(asked int) int {
-	if asked <= 0 || asked > s.opts.PageSize {
-		return s.opts.PageSize
+	limit := s.opts.PageSize
+	if limit <= 0 {
+		limit = defaultPageSize
+	}
+	if asked <= 0 || asked > limit {
+		return limit
 	}
 	return asked
+}
+
+// graphDefaultTop is Graph's page of users when $top is not given.
+const graphDefaultTop = 100
+
+// graphPageSize is Graph's page size for users: $top (1 to 999) when asked,
+// else 100, as Graph documents; Options.PageSize, when set, caps it so tests
+// can make small pages.
+func (s *Sandbox) graphPageSize(asked int) int {
+	size := graphDefaultTop
+	if asked > 0 {
+		size = asked
+	}
+	if s.opts.PageSize > 0 {
+		size = min(size, s.opts.PageSize)
+	}
+	return size
 }
 
 // page returns the index range [from, to) of a page and whether more follow.

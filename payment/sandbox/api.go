@@ -195,7 +195,7 @@ func validateCreate(req createRequest) string {
 		return fmt.Sprintf("amount must be at most %d minor units", int64(maxAmount))
 	case len(req.Currency) != 3 || strings.ToUpper(req.Currency) != req.Currency:
 		return "currency must be a 3-letter uppercase ISO 4217 code"
-	case currencies[req.Currency] == (currencyInfo{}):
+	case !currencies[req.Currency]:
 		return fmt.Sprintf("currency %q is not supported", req.Currency)
 	case strings.TrimSpace(req.OrderRef) == "":
 		return "order_ref is required"

@@ -17,12 +17,12 @@ func TestPipedAgentFlowThenThePaymentForItsOrder(t *testing.T) {
 	w := newWorld(t)
 	const admin, password = "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"
 	out, done := w.run(plain.Options{Mode: flow.ModeAgent, Agent: "Sam Support"}, answers(
-		[]string{"3", "10", "n"},
+		[]string{"3", "10", "", "n"},
 		[]string{"not valid!", "nosuchaccount", "fabrikam"}, // refused, unknown, then found
 		details,
 		[]string{"y", "y", "n"}, // attest the agreement; wait for the acceptance; no other customer
 	)...)
-	out.waitFor(t, regexp.MustCompile(`Waiting for the customer to accept… \(checked 1 time`), done)
+	out.waitFor(t, regexp.MustCompile(`Waiting for the customer to accept… \(checking by itself`), done)
 	if err := w.ms.AcceptInvitation(admin, password); err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +45,7 @@ func TestPipedAgentFlowThenThePaymentForItsOrder(t *testing.T) {
 	}
 
 	out, done = w.run(plain.Options{}, "2", number[1], "someone@else.example", number[1], "ada@fabrikam.example")
+	w.approveGDAP(t, out, done, admin, password) // the agent handed the link over; it is approved now
 	w.payCheckout(t, out, done)
 	got = finished(t, out, done)
 	mustContain(t, got, "No order has that number and e-mail.", "Order "+number[1]+":", "Paid. Thank you.",

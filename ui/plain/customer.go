@@ -95,10 +95,22 @@ func (s *session) licenses() error {
 			func(v string) error { return flow.ValidateSeats(offer, atoi(v)) })); err != nil {
 			return err
 		}
-		s.a.Lines = append(s.a.Lines, flow.LineChoice{OfferID: offerID, Seats: atoi(seats)})
+		choice := flow.LineChoice{OfferID: offerID, Seats: atoi(seats)}
+		if len(offer.Terms) > 1 { // the product is sold with several terms
+			var opts []huh.Option[string]
+			for _, t := range offer.Terms {
+				opts = append(opts, huh.NewOption(fmt.Sprintf("%s: %s a month, %s per seat for the %s", t.Label(),
+					flow.FormatMoney(t.UnitPrice, s.Catalog.Currency), flow.FormatMoney(t.PricePerTerm(), s.Catalog.Currency), t.Period()), t.Key()))
+			}
+			choice.Term = offer.Terms[0].Key()
+			if err := s.form(huh.NewSelect[string]().Title("Which term?").Options(opts...).Value(&choice.Term)); err != nil {
+				return err
+			}
+		}
+		s.a.Lines = append(s.a.Lines, choice)
 		if err := s.a.Validate(flow.StepLicenses, s.Catalog); err != nil {
 			s.a.Lines = s.a.Lines[:len(s.a.Lines)-1]
-			s.say("%s", clean(err.Error(), 300))
+			s.say("%s", clean(flow.Explain(err), 300))
 			continue
 		}
 		s.say("Total: %s per month.", flow.FormatMoney(s.a.Total(s.Catalog), s.Catalog.Currency))
@@ -163,7 +175,7 @@ func (s *session) details() error {
 func (s *session) phoneAndAddress() error {
 	a := &s.a
 	for {
-		err := s.form(
+		fields := []huh.Field{
 			s.input("Phone, with the country code or a national number", &a.Phone, func(v string) error {
 				_, err := flow.ValidatePhone(v, a.PhoneCountry)
 				return err
@@ -171,8 +183,13 @@ func (s *session) phoneAndAddress() error {
 			s.input("Street and number", &a.Address.Line1, nil),
 			s.input("City", &a.Address.City, nil),
 			s.input("Postal code", &a.Address.PostalCode, nil),
-			s.input("State or province (only for the US, Canada and Australia; else leave empty)", &a.Address.State, nil),
-		)
+		}
+		if flow.UsesState(a.Address.Country) { // asked only where addresses carry one
+			fields = append(fields, s.input("State or province", &a.Address.State, nil))
+		} else {
+			a.Address.State = ""
+		}
+		err := s.form(fields...)
 		if err != nil {
 			return err
 		}

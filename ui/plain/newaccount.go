@@ -26,7 +26,7 @@ func (s *session) desiredSubdomain() error {
 		free, suggestions, err := s.Backend.CheckSubdomain(s.ctx, domain)
 		switch {
 		case err != nil:
-			s.say("That could not be checked (%s). Please try again.", clean(err.Error(), 300))
+			s.say("That could not be checked: %s Please try again.", clean(flow.Explain(err), 300))
 			continue
 		case free:
 			s.say("%s is free.", clean(domain, 80))
@@ -72,7 +72,7 @@ func (s *session) reviewNewAccount() (stop bool, err error) {
 	s.say("For %s, %s %s, %s", clean(a.Company, 100), clean(a.FirstName, 60), clean(a.LastName, 60), clean(a.Email, 100))
 	for _, l := range a.Lines {
 		if o, ok := s.Catalog.Offer(l.OfferID); ok {
-			s.say("  %d × %s at %s", l.Seats, clean(o.Name, 80), flow.FormatMoney(o.UnitPrice, s.Catalog.Currency))
+			s.say("  %d × %s at %s a month", l.Seats, clean(o.Name, 80), flow.FormatMoney(o.UnitPrice, s.Catalog.Currency))
 		}
 	}
 	s.say("Total: %s per month.", flow.FormatMoney(a.Total(s.Catalog), s.Catalog.Currency))

@@ -20,7 +20,7 @@ func TestPipedNewAccountPathCreatesTheTenantAndShowsThePasswordOnce(t *testing.T
 	ctx := context.Background()
 	w := newWorld(t)
 	out, done := w.run(plain.Options{}, answers(
-		[]string{"1", "3", "10", "n"},
+		[]string{"1", "3", "10", "", "n"},
 		[]string{"2", "contoso", "1"}, // a new account; contoso is taken; the first suggestion
 		details,
 		[]string{"y", "y", ""}, // the agreement; create now; the password is written down

@@ -16,7 +16,7 @@ func TestAgentOffersTheOpenOrderOfTheTenant(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	first := func() []string {
-		return answers([]string{"3", "10", "n"}, []string{"fabrikam"}, details, []string{"y", "n"})
+		return answers([]string{"3", "10", "", "n"}, []string{"fabrikam"}, details, []string{"y", "n"})
 	}
 	out, done := w.run(plain.Options{Mode: flow.ModeAgent, Agent: "Sam"}, append(first(), "n")...)
 	got := finished(t, out, done)

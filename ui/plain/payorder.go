@@ -55,7 +55,7 @@ func (s *session) findOrder() (flow.Order, error) {
 		s.say("No order has that number and e-mail. Check both and try again.")
 		return flow.Order{}, nil
 	case err != nil:
-		s.say("The order could not be looked up (%s). Try again.", clean(err.Error(), 300))
+		s.say("The order could not be looked up: %s Try again.", clean(flow.Explain(err), 300))
 		return flow.Order{}, nil
 	}
 	s.a.Email = strings.TrimSpace(email)
@@ -83,6 +83,11 @@ func (s *session) settle() error {
 			num, clean(o.FailReason, 300), clean(s.Provider, 60))
 		return nil
 	case flow.StatusAwaitingPayment:
+		// The admin relationship first, as the wizard does: the import
+		// waits for it (gdap says nothing when it is approved or not needed).
+		if err := s.gdap(); err != nil {
+			return err
+		}
 		s.review(o)
 		if err := s.pay(); err != nil {
 			return err

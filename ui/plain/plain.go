@@ -79,11 +79,29 @@ func Run(ctx context.Context, opts Options) error {
 	s := newSession(ctx, opts)
 	switch s.Mode {
 	case flow.ModeCustomer:
-		return s.customer()
+		return explained(s.customer())
 	case flow.ModeAgent:
-		return s.agent()
+		return explained(s.agent())
 	}
 	return fmt.Errorf("%w %q", ErrUnknownMode, s.Mode)
+}
+
+// explainedError says a failure in flow's plain words (flow.Explain), not
+// as the chain of calls it went through; errors.Is still sees the cause.
+type explainedError struct{ err error }
+
+func (e *explainedError) Error() string { return flow.Explain(e.err) }
+func (e *explainedError) Unwrap() error { return e.err }
+
+// explained turns what Run ends with into plain words, but for the ends
+// that already are (stopped, input ended, not paid) and cancellation.
+func explained(err error) error {
+	for _, plain := range []error{context.Canceled, ErrInputEnded, ErrStopped, ErrNotPaid, huh.ErrUserAborted} {
+		if err == nil || errors.Is(err, plain) {
+			return err
+		}
+	}
+	return &explainedError{err: err}
 }
 
 func newSession(ctx context.Context, opts Options) *session {

@@ -14,7 +14,7 @@ import (
 
 	"onboard/flow"
 	"onboard/internal/testworld"
-	"onboard/msapi"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 	paysandbox "onboard/payment/sandbox"
 	"onboard/store"
@@ -74,14 +74,27 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	m := testworld.NewMicrosoft(t, sandbox.Options{PageSize: 5, NorthwindUsers: 10})
+	// GDAP is on, as with the embedded sandbox: sign-ups approve it.
+	m := testworld.NewMicrosoft(t, sandbox.Options{PageSize: 5, NorthwindUsers: 10, EnforceGDAP: true})
 	dir := t.TempDir()
 	svc, db := m.Service(t, filepath.Join(dir, "onboard.db"))
 	// Small pages and instant retries: paging and injected faults are exercised fast.
-	svc.MS = m.Client(t, func(c *msapi.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
+	svc.MS = m.Client(t, func(c *partnercenter.Config) { c.PageSize, c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 4, 1, 1, 8 })
 	// The password setting; the sign-in on Microsoft's page has its own test.
 	svc.AdminSignIn = flow.SignInPassword
+	svc.GDAP = testworld.GDAPSettings()
 	return &world{m: m, svc: svc, ms: m.MS, pay: m.Pay, db: db, dbDir: dir}
+}
+
+// approveGDAP waits until the session asks for the admin relationship's
+// approval, then approves it as admin on the approval page.
+func (w *world) approveGDAP(t *testing.T, out *watched, done <-chan error, admin, password string) {
+	t.Helper()
+	out.waitFor(t, regexp.MustCompile(`Waiting for the admin relationship to be approved`), done)
+	_, domain, _ := strings.Cut(admin, "@")
+	if err := w.ms.ApproveGDAP(domain, admin, password); err != nil {
+		t.Fatalf("approve GDAP: %v", err)
+	}
 }
 
 // run starts the line prompts on answers; the returned channel gets Run's result.
@@ -131,7 +144,7 @@ func mustContain(t *testing.T, got string, wants ...string) {
 // details are the customer's details, as typed.
 var details = []string{
 	"Fabrikam Ltd", "Ada", "Lovelace", "ada@fabrikam.example", "GB",
-	"+44 20 7946 0958", "1 Main Street", "London", "SW1A 1AA", "",
+	"+44 20 7946 0958", "1 Main Street", "London", "SW1A 1AA",
 }
 
 func answers(parts ...[]string) []string {
@@ -147,9 +160,9 @@ func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
 	w := newWorld(t)
 	const admin, password = "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"
 	out, done := w.run(plain.Options{}, answers(
-		[]string{"1"},                 // sign up
-		[]string{"3", "0", "10", "n"}, // Business Premium; a refused seat count, then 10; no other product
-		[]string{"1"},                 // the existing account
+		[]string{"1"},                     // sign up
+		[]string{"3", "0", "10", "", "n"}, // Business Premium; a refused seat count, then 10; the default term; no other product
+		[]string{"1"},                     // the existing account
 		details,
 		[]string{"y", admin, "wrong-password", admin, password},
 	)...)
@@ -160,14 +173,16 @@ func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
 	if err := w.ms.ApproveDeviceSignIn(code[1], admin, password, sandbox.MFADemoCode); err != nil {
 		t.Fatal(err)
 	}
-	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation… \(checked 1 time`), done)
+	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation… \(checking by itself`), done)
 	if err := w.ms.AcceptInvitation(admin, password); err != nil {
 		t.Fatal(err)
 	}
+	w.approveGDAP(t, out, done, admin, password)
 	w.payCheckout(t, out, done)
 	got := finished(t, out, done)
 	mustContain(t, got, "1. Sign up", "2. Pay for an existing order", "Step 1 of 11: Licenses",
-		"That did not work", "multi-factor authentication", "Signed in as admin@fabrikam.onmicrosoft.com", "Invitation accepted.", "Paid. Thank you.", "Done. Order number")
+		"That did not work", "multi-factor authentication", "Signed in as admin@fabrikam.onmicrosoft.com", "Invitation accepted.", "Paid. Thank you.", "Done. Order number",
+		"10 × Microsoft 365 Business Premium at €20.60 a month", "Total: €206.00 per month.")
 	if strings.Contains(got, password) {
 		t.Error("the password was echoed")
 	}
@@ -181,7 +196,7 @@ func TestAnswersThatRunOutStopTheFlow(t *testing.T) {
 	w := newWorld(t)
 	// The details are cut short: every later prompt would take its
 	// default for ever if the end of the input went unnoticed.
-	out, done := w.run(plain.Options{}, "1", "3", "10", "n", "1", "Fabrikam Ltd", "Ada")
+	out, done := w.run(plain.Options{}, "1", "3", "10", "", "n", "1", "Fabrikam Ltd", "Ada")
 	if err := <-done; !errors.Is(err, plain.ErrInputEnded) {
 		t.Fatalf("Run = %v, want ErrInputEnded\n%s", err, out.String())
 	}

@@ -33,7 +33,7 @@ func (s *session) admin() error {
 		if in.AskPassword {
 			adm, in, err = s.passwordSignIn()
 		}
-		if err == nil && (in.UserCode != "" || (in.ID != "" && adm.UPN == "")) {
+		if err == nil && (in.UserCode != "" || in.Browser || (in.ID != "" && adm.UPN == "")) {
 			adm, err = s.pageSignIn(in)
 		}
 		if errors.Is(err, context.Canceled) {
@@ -72,6 +72,10 @@ func (s *session) passwordSignIn() (flow.Admin, flow.SignIn, error) {
 
 // pageSignIn prints the code and the page and waits for the sign-in.
 func (s *session) pageSignIn(in flow.SignIn) (flow.Admin, error) {
+	if in.Browser {
+		s.offerURL("Microsoft's sign-in page (in a browser on this computer)", in.URL)
+		s.say("Sign in there as %s. Your password and second factor are entered there, never here.", clean(s.a.AdminLogin, 100))
+	}
 	if in.UserCode != "" {
 		s.offerURL("Microsoft's sign-in page", in.URL)
 		s.say("Enter this code there: %s", clean(in.UserCode, 40))
@@ -145,7 +149,7 @@ func (s *session) stillTrying(ctx context.Context, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	s.say("Microsoft could not be asked just now (%s); still trying.", clean(err.Error(), 200))
+	s.say("Microsoft could not be asked just now: %s Still trying.", clean(flow.Explain(err), 200))
 	return false, nil
 }
 
@@ -161,7 +165,6 @@ func (s *session) offerURL(what, url string) {
 
 // wait polls check, printing one status line per check: no spinner.
 func (s *session) wait(ctx context.Context, label string, check func() (bool, error)) error {
-	start := s.Now()
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for n := 1; ; n++ {
@@ -172,8 +175,11 @@ func (s *session) wait(ctx context.Context, label string, check func() (bool, er
 		if ok {
 			return nil
 		}
-		el := s.Now().Sub(start).Round(time.Second)
-		s.say("%s… (checked %d %s, %s)", label, n, plural(n, "time", "times"), clock(el))
+		if n == 1 {
+			// Said once: a screen reader reads every line, and a line per
+			// check would drown what changes.
+			s.say("%s… (checking by itself; the next line says when it is done)", label)
+		}
 		t.Reset(s.Poll)
 		select {
 		case <-ctx.Done():
@@ -202,9 +208,17 @@ func (s *session) review(o flow.Order) {
 		s.say("Order %s:", clean(o.Number, 30))
 	}
 	for _, l := range o.Lines {
-		s.say("  %d × %s at %s", l.Quantity, clean(l.Name, 80), flow.FormatMoney(l.UnitPrice, o.Currency))
+		line := fmt.Sprintf("  %d × %s at %s a month", l.Quantity, clean(l.Name, 80), flow.FormatMoney(l.UnitPrice, o.Currency))
+		if l.TermDuration != "" {
+			t := flow.Term{TermDuration: l.TermDuration, BillingCycle: l.BillingCycle, UnitPrice: l.UnitPrice}
+			line += fmt.Sprintf(" (%s, %s per seat for the %s)", t.Label(), flow.FormatMoney(t.PricePerTerm(), o.Currency), t.Period())
+		}
+		s.say("%s", line)
 	}
 	s.say("Total: %s per month.", flow.FormatMoney(o.Total(), o.Currency))
+	if due := o.DueNow(); due != o.Total() {
+		s.say("Due now (lines billed annually are paid for the year): %s.", flow.FormatMoney(due, o.Currency))
+	}
 }
 
 // pay takes the payment on the hosted checkout page when the order waits
@@ -265,7 +279,12 @@ func (s *session) checkout() (flow.PaymentState, error) {
 	return st, err
 }
 
-// process sets the order up with one status line per step.
+// plainProgressEvery is how often a long step gets a line of its own:
+// often enough to show it moves, rarely enough for a screen reader.
+const plainProgressEvery = 10 * time.Second
+
+// process sets the order up with one status line per step, and for long
+// steps a line every plainProgressEvery with the time left.
 func (s *session) process() error {
 	o := s.order
 	if !o.ReadyToProcess() {
@@ -273,6 +292,8 @@ func (s *session) process() error {
 		return nil
 	}
 	last := ""
+	var est flow.Estimate
+	var said time.Time
 	res, err := s.Backend.Process(s.ctx, o.ID, func(p flow.Progress) {
 		if p.Step == "" {
 			if p.Notice != "" {
@@ -284,19 +305,28 @@ func (s *session) process() error {
 		if p.Total > 1 {
 			line = fmt.Sprintf("%s: %d of %d", line, p.Done, p.Total)
 		}
-		if p.Step != last || p.Done == p.Total {
+		left, long := est.Left(p, time.Now())
+		switch {
+		case p.Step != last || p.Done == p.Total:
 			s.say("%s", line) // one line per step and its end: no flood for 100,000 users
-			last = p.Step
+			last, said = p.Step, time.Now()
+		case long && time.Since(said) >= plainProgressEvery:
+			s.say("%s, %s", line, flow.FormatLeft(left)) // a long import: a line now and then
+			said = time.Now()
 		}
 	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		return fmt.Errorf("set up order %s (it is kept and can be retried with `onboard orders retry %s`): %w",
-			clean(o.Number, 30), clean(o.Number, 30), err)
+		s.say("Order %s could not be set up: %s It is kept; an agent can retry it with `onboard orders retry %s`.",
+			clean(o.Number, 30), clean(flow.Explain(err), 300), clean(o.Number, 30))
+		return fmt.Errorf("set up order %s: %w", clean(o.Number, 30), err)
 	}
 	s.order = res.Order
 	s.say("%s", clean(res.Summary(), 1000))
-	return nil
+	if paid := res.PaidWithTax(); paid != "" {
+		s.say("%s", paid) // the tax Stripe computed
+	}
+	return s.assign(res)
 }

@@ -1,0 +1,304 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"onboard/flow"
+)
+
+// Import transactions grow with the tenant: one commits when it holds a
+// quarter of the users committed before it (at least minImportTx, at most
+// maxImportTx). Each commit writes every page of the user_key index it
+// dirtied, and random keys dirty nearly all of them, so commits of a fixed
+// size make an import's writes grow with the square of the tenant; growing
+// ones keep them linear. The cap bounds how long other writers (other
+// terminals, the lease renewal) wait for the write lock.
+const (
+	minImportTx = 10_000
+	maxImportTx = 100_000
+	// maxImportTxTime bounds a transaction in time too, on a loaded
+	// machine: the lease renewal waits for the write lock, and the lease
+	// lasts three renewals (flow.LeaseTTL).
+	maxImportTxTime = 5 * time.Second
+)
+
+// importCacheKiB is the page cache of an import's connection (SQLite's
+// cache_size in KiB when negative): it holds the user_key index of a
+// million users (about 25 MB) so a transaction's pages are written once, at
+// its commit, instead of spilling. Outside the Go heap; restored after.
+const importCacheKiB = 64 << 10
+
+// usersStep is the pipeline step whose position import_positions keeps.
+const usersStep = "users"
+
+// userImport is one import of a tenant's users on its own connection.
+type userImport struct {
+	// ctx is BeginUserImport's: transactions live across Add calls, whose
+	// contexts may end first, and database/sql rolls a transaction back
+	// when the context it began with ends.
+	ctx       context.Context
+	db        *DB
+	conn      *sql.Conn
+	tx        *sql.Tx
+	ins       *sql.Stmt
+	orderID   string
+	tenantID  string
+	position  string
+	complete  bool
+	fresh     bool      // nothing committed yet: the tenant's old users go first
+	txStart   int64     // largest tenant_users.id when the transaction began
+	txBegan   time.Time // when it began
+	committed int
+	pending   int
+}
+
+var _ flow.UserImporter = (*DB)(nil)
+
+// BeginUserImport starts or resumes the import of the tenant's users for
+// an order: it continues from the position committed with the last batch.
+func (db *DB) BeginUserImport(ctx context.Context, orderID, tenantID string) (flow.UserImport, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import users of %s: connect: %w", tenantID, err)
+	}
+	im := &userImport{ctx: ctx, db: db, conn: conn, orderID: orderID, tenantID: tenantID}
+	err = conn.QueryRowContext(ctx, `SELECT position, users FROM import_positions
+		WHERE order_id = ? AND step = ?`, orderID, usersStep).Scan(&im.position, &im.committed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		im.fresh = true
+	case err != nil:
+		conn.Close()
+		return nil, fmt.Errorf("import users of %s: read position: %w", tenantID, err)
+	default:
+		im.complete = im.position == ""
+	}
+	if !db.postgres {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("import users of %s: page cache: %w", tenantID, err)
+		}
+	}
+	return im, nil
+}
+
+func (im *userImport) Position() (next string, complete bool) { return im.position, im.complete }
+func (im *userImport) Saved() int                             { return im.committed }
+
+// Add writes users in the open transaction (beginning one if none is) and
+// commits, with next as the position, once the transaction is big enough.
+// next is where the listing continues after these users ("" at the end).
+func (im *userImport) Add(ctx context.Context, us []flow.User, next string) error {
+	if err := im.add(ctx, us); err != nil {
+		im.rollback()
+		return fmt.Errorf("import users of %s: %w", im.tenantID, err)
+	}
+	im.position = next
+	if im.pending >= min(max(minImportTx, im.committed/4), maxImportTx) || time.Since(im.txBegan) >= maxImportTxTime {
+		return im.commit(ctx)
+	}
+	return nil
+}
+
+func (im *userImport) add(ctx context.Context, us []flow.User) error {
+	if im.tx == nil {
+		if err := im.begin(ctx); err != nil {
+			return err
+		}
+	}
+	args := make([]any, 0, batchRows*9)
+	var skus []any
+	for i, u := range us {
+		args = append(args, userKey(im.tenantID, u.ID), im.tenantID, u.ID, u.UPN, u.FirstName,
+			u.LastName, u.DisplayName, u.UsageLocation, boolInt(u.Active))
+		for _, sku := range uniqueStrings(u.SkuIDs) {
+			skus = append(skus, im.tenantID, u.ID, sku)
+		}
+		if len(args) == batchRows*9 || i == len(us)-1 {
+			if err := im.insert(ctx, args); err != nil {
+				return err
+			}
+			args = args[:0]
+		}
+	}
+	if err := insertAssignments(ctx, im.tx, skus); err != nil {
+		return err
+	}
+	im.pending += len(us)
+	return nil
+}
+
+// insertUsersSuffix: a user listed twice (pages shifting under a changing
+// directory) is stored once, as first seen.
+const insertUsersSuffix = ` ON CONFLICT (user_key) DO NOTHING`
+
+func (im *userImport) insert(ctx context.Context, args []any) error {
+	rows := len(args) / 9
+	if rows == batchRows {
+		if im.ins == nil {
+			st, err := im.tx.PrepareContext(ctx, userInsert+groups(batchRows, 9)+insertUsersSuffix)
+			if err != nil {
+				return fmt.Errorf("prepare insert users: %w", err)
+			}
+			im.ins = st
+		}
+		_, err := im.ins.ExecContext(ctx, args...)
+		return err
+	}
+	_, err := im.tx.ExecContext(ctx, userInsert+groups(rows, 9)+insertUsersSuffix, args...)
+	return err
+}
+
+// begin opens a write transaction; the first of a fresh import removes
+// what an earlier import of the tenant left, so the tenant's users are
+// exactly those listed now.
+func (im *userImport) begin(ctx context.Context) error {
+	tx, err := im.conn.BeginTx(im.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	im.tx, im.txBegan = tx, time.Now()
+	if im.db.postgres {
+		// PostgreSQL's writers take turns by an advisory lock (DB.write).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock`+pgLockArgs, writeLock); err != nil {
+			return fmt.Errorf("take write lock: %w", err)
+		}
+	}
+	if im.fresh {
+		if err := clearTenantUsers(ctx, tx, im.db.postgres, im.tenantID); err != nil {
+			return err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM tenant_users`).Scan(&im.txStart); err != nil {
+		return fmt.Errorf("last user row: %w", err)
+	}
+	return nil
+}
+
+func clearTenantUsers(ctx context.Context, tx *sql.Tx, postgres bool, tenantID string) error {
+	qs := []string{
+		`DELETE FROM tenant_users WHERE tenant_id = ?`,
+		`DELETE FROM license_assignments WHERE tenant_id = ?`,
+	}
+	if !postgres { // SQLite's search index forgets the users first
+		qs = append([]string{`INSERT INTO user_search (user_search, rowid, terms)
+			SELECT 'delete', id, ` + searchTerms + ` FROM tenant_users WHERE tenant_id = ?`}, qs...)
+	}
+	for _, q := range qs {
+		if _, err := tx.ExecContext(ctx, q, tenantID); err != nil {
+			return fmt.Errorf("clear earlier users: %w", err)
+		}
+	}
+	return nil
+}
+
+// commit indexes the rows this transaction added for search, records the
+// position and commits.
+func (im *userImport) commit(ctx context.Context) error {
+	if im.tx == nil {
+		if err := im.begin(ctx); err != nil {
+			im.rollback()
+			return fmt.Errorf("import users of %s: %w", im.tenantID, err)
+		}
+	}
+	err := func() error {
+		if !im.db.postgres {
+			if _, err := im.tx.ExecContext(ctx, `INSERT INTO user_search (rowid, terms)
+				SELECT id, `+searchTerms+` FROM tenant_users WHERE id > ? AND tenant_id = ?`,
+				im.txStart, im.tenantID); err != nil {
+				return fmt.Errorf("index users: %w", err)
+			}
+		}
+		if _, err := im.tx.ExecContext(ctx, `INSERT INTO import_positions (order_id, step, position, users)
+			VALUES (?, ?, ?, ?) ON CONFLICT (order_id, step) DO UPDATE SET position = excluded.position,
+			users = excluded.users`, im.orderID, usersStep, im.position, im.committed+im.pending); err != nil {
+			return fmt.Errorf("record position: %w", err)
+		}
+		im.closeStmt()
+		return im.tx.Commit()
+	}()
+	if err != nil {
+		im.rollback()
+		return fmt.Errorf("import users of %s: commit: %w", im.tenantID, err)
+	}
+	im.tx, im.fresh = nil, false
+	im.committed += im.pending
+	im.pending = 0
+	return nil
+}
+
+// Commit commits what was added, with its position: what a failed listing
+// fetched before failing is kept.
+func (im *userImport) Commit(ctx context.Context) error {
+	if im.pending == 0 {
+		return nil
+	}
+	return im.commit(ctx)
+}
+
+// Finish commits what is left and records the listing complete.
+func (im *userImport) Finish(ctx context.Context) error {
+	im.position = ""
+	if err := im.commit(ctx); err != nil {
+		return err
+	}
+	if im.db.postgres {
+		// GIN keeps the import's last few MB of words in a pending list
+		// every search reads through (≈ 90 ms a search at 1M users): merged
+		// into the index now rather than by a later vacuum.
+		if _, err := im.conn.ExecContext(ctx, `SELECT gin_clean_pending_list('tenant_users_words'::regclass)`); err != nil {
+			return fmt.Errorf("import users of %s: index the last users: %w", im.tenantID, err)
+		}
+	}
+	im.complete = true
+	return nil
+}
+
+// Restart forgets the position and what this import committed: the next
+// Add lists the tenant from the start into a cleared tenant.
+func (im *userImport) Restart(ctx context.Context) error {
+	im.rollback()
+	if _, err := im.conn.ExecContext(ctx, `DELETE FROM import_positions WHERE order_id = ? AND step = ?`,
+		im.orderID, usersStep); err != nil {
+		return fmt.Errorf("import users of %s: forget position: %w", im.tenantID, err)
+	}
+	im.position, im.complete, im.fresh, im.committed = "", false, true, 0
+	return nil
+}
+
+// Close rolls back an uncommitted transaction and returns the connection
+// with its usual page cache.
+func (im *userImport) Close() error {
+	im.rollback()
+	var err error
+	if !im.db.postgres {
+		_, err = im.conn.ExecContext(context.Background(), "PRAGMA cache_size = -16384")
+	}
+	return errors.Join(err, im.conn.Close())
+}
+
+func (im *userImport) rollback() {
+	im.closeStmt()
+	if im.tx != nil {
+		_ = im.tx.Rollback()
+		im.tx = nil
+	}
+	im.pending = 0
+}
+
+func (im *userImport) closeStmt() {
+	if im.ins != nil {
+		im.ins.Close()
+		im.ins = nil
+	}
+}
+
+// groups is n row groups of width placeholders: "(?, ?), (?, ?)".
+func groups(n, width int) string {
+	b := &batch{group: "(" + placeholders(width) + ")", sep: ", "}
+	return b.query(n)
+}
