@@ -77,6 +77,9 @@ func TestServeLoad(t *testing.T) {
 	world := newLoadWorld(t)
 	site := newSite(t, "")
 	site.more = append(site.more, world.env...)
+	// The victims' sessions wait at the checkout until all of them got
+	// there, minutes on two cores: the test is not about the idle reset.
+	site.more = append(site.more, "ONBOARD_KIOSK_IDLE=20m", "ONBOARD_KIOSK_WAIT_IDLE=20m")
 	servers := 1
 	if storetest.PostgresURL() != "" { // the site's database is a fresh PostgreSQL schema
 		servers = 2
