@@ -55,6 +55,8 @@ var Settings = []Setting{
 	{Key: "partner_center_url", Default: "https://api.partnercenter.microsoft.com", Help: "Partner Center REST base URL"},
 	{Key: "graph_url", Default: "https://graph.microsoft.com/v1.0", Help: "Microsoft Graph base URL"},
 	{Key: "login_url", Default: "https://login.microsoftonline.com", Help: "Entra ID token endpoint base URL"},
+	{Key: "gdap_approval_url", Default: "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/",
+		Help: "GDAP: the admin center's approval link, the relationship id appended (another cloud's, or onboard sandbox's)"},
 	{Key: "partner_tenant_id", Help: "the partner's tenant id"},
 	{Key: "client_id", Help: "the partner application's client id"},
 	{Key: "public_client_id", Help: "public client id used to verify the administrator's password"},
