@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"onboard/msapi/sandbox"
 )
 
 // chromium finds a Chromium binary, or says why there is none.
@@ -48,6 +50,7 @@ func acceptInChromium(t *testing.T, link, login, password string) bool {
 		// The form page has an #outcome heading too ("Accept … as your
 		// reseller"): wait for the answer page, where the form is gone.
 		chromedp.WaitNotPresent(chromedp.ID("accept")),
+		secondFactorInChromium(),
 		chromedp.WaitVisible(chromedp.ID("outcome")),
 	)
 	if err != nil {
@@ -127,4 +130,26 @@ func finishSignInInChromium(t *testing.T, ctx context.Context, login, password, 
 	if err != nil || !strings.Contains(outcome, "signed in") {
 		t.Fatalf("sign-in in Chromium: %q %v", outcome, err)
 	}
+}
+
+// secondFactorInChromium enters the demo authenticator code where the admin
+// center asks an MFA account for it after the password, and waits for the
+// answer page; without the question it does nothing.
+func secondFactorInChromium() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		asked, err := chromedp.Evaluate[bool](`document.getElementById("otp") !== null`)(ctx, t)
+		if err != nil || !asked {
+			return err
+		}
+		for _, a := range []chromedp.Action[chromedp.Void]{
+			chromedp.SendKeys(chromedp.ID("otp"), sandbox.MFADemoCode),
+			chromedp.Click(chromedp.ID("verify")),
+			chromedp.WaitNotPresent(chromedp.ID("verify")),
+		} {
+			if _, err := a(ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -58,6 +58,7 @@ func approveInChromium(t *testing.T, link, login, password string) bool {
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.ID("approve")),
 		chromedp.WaitNotPresent(chromedp.ID("approve")),
+		secondFactorInChromium(),
 		chromedp.WaitVisible(chromedp.ID("outcome")),
 	)
 	if err != nil {

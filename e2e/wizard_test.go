@@ -23,6 +23,7 @@ import (
 
 	"onboard/flow"
 	"onboard/internal/ptyrun"
+	"onboard/msapi/sandbox"
 	"onboard/store"
 )
 
@@ -327,10 +328,25 @@ func submit(t *testing.T, page string, fields url.Values) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if m := mfaStepRE.FindStringSubmatch(string(out)); m != nil && strings.Contains(string(out), `name="otp"`) {
+		// The admin center asks an MFA account for its second factor
+		// after the password: the demo accounts' authenticator code.
+		resp, err = c.PostForm(page, url.Values{m[1]: {fields.Get(m[1])}, "login": {fields.Get("login")},
+			"proof": {m[2]}, "step": {"mfa"}, "otp": {sandbox.MFADemoCode}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
 	return string(out)
 }
+
+// mfaStepRE finds the second factor's step: the form's CSRF field name (as
+// hiddenRE) is taken from the first step.
+var mfaStepRE = regexp.MustCompile(`name="(csrf)" value="[^"]+">\s*<input type="hidden" name="login" value="[^"]*">\s*<input type="hidden" name="proof" value="([^"]+)"`)
 
 func acceptHTTP(t *testing.T, link, login, password string) {
 	t.Helper()

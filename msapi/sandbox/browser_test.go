@@ -55,6 +55,10 @@ func TestInvitationPageInChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("login"), "admin@fabrikam.onmicrosoft.com"),
 		chromedp.SendKeys(chromedp.ID("password"), "Fabrikam-Admin-1"),
 		chromedp.Click(chromedp.ID("accept")),
+		// The admin center asks the MFA account for its second factor.
+		chromedp.WaitVisible(chromedp.ID("otp")),
+		chromedp.SendKeys(chromedp.ID("otp"), sandbox.MFADemoCode),
+		chromedp.Click(chromedp.ID("verify")),
 		chromedp.WaitVisible(chromedp.CSS(".ok")),
 	); err != nil {
 		t.Fatalf("sign in and accept: %v", err)

@@ -394,23 +394,43 @@ func (s *Sandbox) ApproveGDAP(tenantDomainOrID, login, password string) error {
 }
 
 func (s *Sandbox) approveGDAP(id, login, password string) error {
+	u, err := s.gdapAdmin(id, login, password)
+	if err != nil {
+		return err
+	}
+	return s.approveGDAPBy(id, u)
+}
+
+// gdapTenant is the customer tenant of relationship id.
+func (s *Sandbox) gdapTenant(id string) (*tenant, bool) {
 	s.mu.Lock()
 	g, ok := s.st.GDAP[id]
 	s.mu.Unlock()
 	if !ok {
-		return ErrGDAPNotPending
+		return nil, false
 	}
-	t, _ := s.catalog.get(g.CustomerID)
-	u, ok := t.Dir.byUPN(login)
-	if !ok || !u.Active || !u.passwordMatches(password) {
-		return ErrInvalidCredentials
+	return s.catalog.get(g.CustomerID)
+}
+
+// gdapAdmin is the Global administrator of relationship id's customer that
+// login names, by its password.
+func (s *Sandbox) gdapAdmin(id, login, password string) (user, error) {
+	t, ok := s.gdapTenant(id)
+	if !ok {
+		return user{}, ErrGDAPNotPending
 	}
-	if !u.GlobalAdmin {
-		return fmt.Errorf("%s in %s: %w", u.UPN, t.Name, ErrNotGlobalAdmin)
-	}
+	return adminOf(t, login, password)
+}
+
+// approveGDAPBy approves relationship id, pending, by u.
+func (s *Sandbox) approveGDAPBy(id string, u user) error {
 	now := s.now().UTC()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	g, ok := s.st.GDAP[id]
+	if !ok {
+		return ErrGDAPNotPending
+	}
 	if g.statusAt(now) != msapi.GDAPApprovalPending {
 		return fmt.Errorf("%s is %s: %w", g.DisplayName, g.statusAt(now), ErrGDAPNotPending)
 	}

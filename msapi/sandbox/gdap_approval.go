@@ -24,7 +24,7 @@ var gdapApprovalPage = template.Must(template.New("gdap").Parse(gdapApprovalHTML
 type gdapApprovalView struct {
 	Partner, Company, Name, Duration, Status, End string
 	Roles                                         []string
-	Action, CSRF, Login, Outcome                  string
+	Action, CSRF, Login, Outcome, Proof           string
 }
 
 var roleNames = map[string]string{
@@ -99,13 +99,31 @@ func (s *Sandbox) postGDAPApproval(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	login := strings.TrimSpace(r.PostForm.Get("login"))
-	err := s.approveGDAP(id, login, r.PostForm.Get("password"))
+	var err error
+	var u user
+	if r.PostForm.Get("step") == "mfa" {
+		if t, ok := s.gdapTenant(id); !ok {
+			err = ErrGDAPNotPending
+		} else if u, err = s.secondFactor(t, v.Action, login, r.PostForm.Get("proof"), r.PostForm.Get("otp")); err == nil {
+			err = s.approveGDAPBy(id, u)
+		}
+	} else if u, err = s.gdapAdmin(id, login, r.PostForm.Get("password")); err == nil {
+		if u.MFACode != "" {
+			err = errNeedsMFA
+		} else {
+			err = s.approveGDAPBy(id, u)
+		}
+	}
 	v, _ = s.gdapView(id)
 	v.Login, v.CSRF = login, s.csrfToken(w, r)
 	status := http.StatusOK
 	switch {
 	case err == nil:
 		v.Outcome = "approved"
+	case isMFAStep(err):
+		v.Outcome, v.Proof = "mfa", s.mfaProofFor(v.Action, u)
+	case errors.Is(err, ErrMFACode):
+		v.Outcome, v.Proof, status = "mfawrong", r.PostForm.Get("proof"), http.StatusUnauthorized
 	case errors.Is(err, ErrGDAPNotPending):
 		v.Outcome, status = "notpending", http.StatusConflict
 	case errors.Is(err, ErrNotGlobalAdmin):

@@ -148,6 +148,9 @@ func TestGDAPApprovalPageInChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("login"), "admin@fabrikam.onmicrosoft.com"),
 		chromedp.SendKeys(chromedp.ID("password"), "Fabrikam-Admin-1"),
 		chromedp.Click(chromedp.ID("approve")),
+		chromedp.WaitVisible(chromedp.ID("otp")), // an MFA account: the second factor
+		chromedp.SendKeys(chromedp.ID("otp"), sandbox.MFADemoCode),
+		chromedp.Click(chromedp.ID("verify")),
 		chromedp.WaitVisible(chromedp.CSS(".ok")),
 	); err != nil {
 		t.Fatalf("approve in the browser: %v", err)

@@ -34,9 +34,10 @@ type invitationView struct {
 	Action   string // the form's own URL (no secrets: only the partner id)
 	CSRF     string
 	Login    string // kept after a failed attempt; the password never is
-	Outcome  string // "", "accepted", "already", "credentials", "notadmin", "invalid", "forbidden"
+	Outcome  string // "", "mfa", "accepted", "already", "credentials", "notadmin", "invalid", "forbidden"
 	Company  string
-	Mistaken bool // show the error banner above the form
+	Mistaken bool   // show the error banner above the form
+	Proof    string // the password step passed (the second factor's step)
 }
 
 func (s *Sandbox) invitationRoutes(m *http.ServeMux) {
@@ -47,21 +48,34 @@ func (s *Sandbox) invitationRoutes(m *http.ServeMux) {
 
 // AcceptInvitation does what the invitation page does when login signs in
 // with password: only a Global administrator of the login's tenant can
-// accept, and acceptance creates the reseller relationship. MFA accounts can
-// accept, as the page is interactive.
+// accept, and acceptance creates the reseller relationship. The page asks
+// an MFA account for its second factor too (adminmfa.go); this call, for
+// tests and scripts, does not.
 func (s *Sandbox) AcceptInvitation(login, password string) error {
-	_, dom, _ := strings.Cut(login, "@")
-	t, ok := s.catalog.tenantByDomain(dom)
+	t, u, err := s.invitationAdmin(login, password)
+	if err != nil {
+		return err
+	}
+	return s.acceptBy(t, u)
+}
+
+// invitationAdmin is the Global administrator login names, by its password.
+func (s *Sandbox) invitationAdmin(login, password string) (*tenant, user, error) {
+	t, ok := s.loginTenant(login)
 	if !ok {
-		return ErrInvalidCredentials
+		return nil, user{}, ErrInvalidCredentials
 	}
-	u, ok := t.Dir.byUPN(login)
-	if !ok || !u.Active || !u.passwordMatches(password) {
-		return ErrInvalidCredentials
-	}
-	if !u.GlobalAdmin {
-		return fmt.Errorf("%s in %s: %w", u.UPN, t.Name, ErrNotGlobalAdmin)
-	}
+	u, err := adminOf(t, login, password)
+	return t, u, err
+}
+
+func (s *Sandbox) loginTenant(login string) (*tenant, bool) {
+	_, dom, _ := strings.Cut(login, "@")
+	return s.catalog.tenantByDomain(dom)
+}
+
+// acceptBy creates the reseller relationship, accepted by u of t.
+func (s *Sandbox) acceptBy(t *tenant, u user) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st.hasRelationship(t.ID) {
@@ -127,11 +141,31 @@ func (s *Sandbox) postInvitation(w http.ResponseWriter, r *http.Request) {
 	}
 	login := strings.TrimSpace(r.PostForm.Get("login"))
 	view := invitationView{Action: formAction(q), CSRF: s.csrfToken(w, r), Login: login}
-	err := s.AcceptInvitation(login, r.PostForm.Get("password"))
+	var t *tenant
+	var u user
+	var err error
+	if r.PostForm.Get("step") == "mfa" {
+		var ok bool
+		if t, ok = s.loginTenant(login); !ok {
+			err = ErrInvalidCredentials
+		} else if u, err = s.secondFactor(t, view.Action, login, r.PostForm.Get("proof"), r.PostForm.Get("otp")); err == nil {
+			err = s.acceptBy(t, u)
+		}
+	} else if t, u, err = s.invitationAdmin(login, r.PostForm.Get("password")); err == nil {
+		if u.MFACode != "" {
+			err = errNeedsMFA
+		} else {
+			err = s.acceptBy(t, u)
+		}
+	}
 	status := http.StatusOK
 	switch {
 	case err == nil:
 		view.Outcome = "accepted"
+	case isMFAStep(err):
+		view.Outcome, view.Proof = "mfa", s.mfaProofFor(view.Action, u)
+	case errors.Is(err, ErrMFACode):
+		view.Outcome, view.Proof, view.Mistaken, status = "mfa", r.PostForm.Get("proof"), true, http.StatusUnauthorized
 	case errors.Is(err, ErrAlreadyAccepted):
 		view.Outcome, status = "already", http.StatusConflict
 	case errors.Is(err, ErrNotGlobalAdmin):

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -91,17 +92,39 @@ func TestInvitationPageOutcomes(t *testing.T) {
 		{"wrong password", form("admin@contoso.onmicrosoft.com", "Guess-Pass-77"), nil, http.StatusUnauthorized, "account or password is incorrect"},
 		{"unknown user", form("ghost@contoso.onmicrosoft.com", "Guess-Pass-77"), nil, http.StatusUnauthorized, "account or password is incorrect"},
 		{"not an admin", form("megan@contoso.onmicrosoft.com", "Contoso-User-1"), nil, http.StatusForbidden, "is not a Global administrator"},
-		{"mfa admin accepts", form("mfa.admin@contoso.com", "Contoso-Mfa-1"), map[string]string{"Origin": e.srv.URL}, http.StatusOK, "Invitation accepted"},
-		{"again", form("admin@contoso.onmicrosoft.com", "Contoso-Admin-1"), nil, http.StatusConflict, "already accepted"},
+		{"mfa admin: the second factor is asked", form("mfa.admin@contoso.com", "Contoso-Mfa-1"), map[string]string{"Origin": e.srv.URL}, http.StatusOK, "Verify your identity"},
+		{"mfa without the password step", mfaForm(csrf, "mfa.admin@contoso.com", "forged", sandbox.MFADemoCode), nil, http.StatusUnauthorized, "account or password is incorrect"},
 	}
+	proof := ""
 	for _, s := range steps {
 		status, page := b.submit(inv, s.form, s.hdr)
 		if status != s.status || !strings.Contains(page, s.contains) {
 			t.Errorf("%s: %d, want %d containing %q:\n%s", s.name, status, s.status, s.contains, page)
 		}
-		if pw := s.form.Get("password"); strings.Contains(page, pw) {
+		if pw := s.form.Get("password"); pw != "" && strings.Contains(page, pw) {
 			t.Errorf("%s: page echoes the password", s.name)
 		}
+		if m := proofRE.FindStringSubmatch(page); m != nil {
+			proof = m[1]
+		}
+	}
+	if proof == "" {
+		t.Fatal("the second factor's step carries no proof of the password step")
+	}
+	for _, s := range []struct {
+		name, code string
+		status     int
+		contains   string
+	}{
+		{"wrong code", "000000", http.StatusUnauthorized, "code didn't work"},
+		{"mfa admin accepts", sandbox.MFADemoCode, http.StatusOK, "Invitation accepted"},
+	} {
+		if status, page := b.submit(inv, mfaForm(csrf, "mfa.admin@contoso.com", proof, s.code), nil); status != s.status || !strings.Contains(page, s.contains) {
+			t.Errorf("%s: %d, want %d containing %q:\n%s", s.name, status, s.status, s.contains, page)
+		}
+	}
+	if status, page := b.submit(inv, form("admin@contoso.onmicrosoft.com", "Contoso-Admin-1"), nil); status != http.StatusConflict || !strings.Contains(page, "already accepted") {
+		t.Errorf("again: %d:\n%s", status, page)
 	}
 	// Without the cookie the form token is worthless.
 	status, _ := newBrowser(t).submit(inv, form("admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"), nil)
@@ -180,4 +203,12 @@ func TestInvitationLinkIsShort(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("another partner's short link: %d", resp.StatusCode)
 	}
+}
+
+var proofRE = regexp.MustCompile(`name="proof" value="([^"]+)"`)
+
+// mfaForm is the admin center's second step: the code, with the proof that
+// the password step passed.
+func mfaForm(csrf, login, proof, code string) url.Values {
+	return url.Values{"csrf": {csrf}, "login": {login}, "proof": {proof}, "step": {"mfa"}, "otp": {code}}
 }
