@@ -175,6 +175,25 @@ func (s *Service) CheckPayment(ctx context.Context, orderID, checkoutID string) 
 	return "", Order{}, fmt.Errorf("order %s, checkout %s: %w", o.Number, checkoutID, ErrUnknownCheckout)
 }
 
+// PollPayments asks the gateway once about the order's open checkouts, as
+// CheckPayment does for one, for a process that holds no checkout id: the
+// background worker, watching an order whose terminal went away (the
+// customer paid on their phone after a kiosk reset, or the server died).
+// It returns the order as it is now: paid, when a checkout paid it.
+func (s *Service) PollPayments(ctx context.Context, orderID string) (Order, error) {
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return Order{}, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	if o.Status != StatusAwaitingPayment {
+		return o, nil
+	}
+	if _, err := s.refreshPayments(ctx, &o); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
 func hasCheckout(ps []Payment, checkoutID string) bool {
 	for _, p := range ps {
 		if p.CheckoutID == checkoutID {

@@ -21,6 +21,7 @@ func (processArgs) Kind() string { return "onboard_process_order" }
 const (
 	watchConsent = "consent" // the customer accepting the reseller invitation
 	watchGDAP    = "gdap"    // the customer approving the admin relationship
+	watchPayment = "payment" // the customer paying on an open checkout page
 )
 
 // watchArgs is the job that asks, every Recheck, whether the customer did
@@ -160,6 +161,22 @@ func (ww *watchWorker) work(ctx context.Context, job *river.Job[watchArgs]) erro
 		}
 		w.log.Info("admin relationship approved", "order", o.Number)
 		return w.enqueueNow(ctx, processArgs{OrderID: id})
+	case watchPayment:
+		if o.Status != flow.StatusAwaitingPayment {
+			return nil
+		}
+		o, err := w.svc.PollPayments(ctx, id)
+		if err != nil {
+			return err
+		}
+		if o.Status == flow.StatusAwaitingPayment {
+			return river.JobSnooze(w.opts.Recheck)
+		}
+		w.log.Info("payment received", "order", o.Number, "status", o.Status)
+		if flow.Processable(o) {
+			return w.enqueueNow(ctx, processArgs{OrderID: id})
+		}
+		return nil
 	}
 	return river.JobCancel(fmt.Errorf("unknown watch %q", job.Args.What))
 }

@@ -45,8 +45,8 @@ type Options struct {
 	// Poll is how often the worker looks for orders that need it; a paid
 	// order starts processing within about Poll (default DefaultPoll).
 	Poll time.Duration
-	// Recheck is how often a pending invitation or admin-relationship
-	// approval is asked about (default DefaultRecheck).
+	// Recheck is how often a pending invitation, admin-relationship
+	// approval or open checkout is asked about (default DefaultRecheck).
 	Recheck time.Duration
 	// Concurrency is how many jobs this process runs at once
 	// (default DefaultConcurrency).
@@ -166,7 +166,8 @@ func (w *Worker) Run(ctx context.Context) error {
 
 // scan enqueues a job for every order that needs one now: paid orders and
 // orders whose processing was interrupted are processed, orders failed for
-// a passing reason retried; pending invitations and approvals are watched.
+// a passing reason retried; pending invitations, approvals and payments
+// are watched.
 func (w *Worker) scan(ctx context.Context, q queue) error {
 	st := w.svc.Store
 	var errs []error
@@ -187,6 +188,14 @@ func (w *Worker) scan(ctx context.Context, q queue) error {
 	for _, o := range waiting {
 		// First asked after Recheck: a terminal that waits asks sooner itself.
 		errs = append(errs, w.enqueue(ctx, q, watchArgs{OrderID: o.ID, What: watchConsent}, time.Now().Add(w.opts.Recheck)))
+	}
+	unpaid, err := st.ListOrders(ctx, flow.OrderFilter{Status: flow.StatusAwaitingPayment})
+	errs = append(errs, err)
+	for _, o := range unpaid {
+		// A checkout paid while no terminal watches (a kiosk reset, a
+		// dropped SSH session, a server killed) is found here; a gateway's
+		// webhook, where there is one, is sooner.
+		errs = append(errs, w.enqueue(ctx, q, watchArgs{OrderID: o.ID, What: watchPayment}, time.Now().Add(w.opts.Recheck)))
 	}
 	failed, err := st.ListOrders(ctx, flow.OrderFilter{Status: flow.StatusFailed})
 	errs = append(errs, err)

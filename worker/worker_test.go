@@ -313,6 +313,59 @@ func TestWorkerWatchesInvitationAndApproval(t *testing.T) {
 	}
 }
 
+// A customer pays on their phone after the terminal that opened the
+// checkout went away (a kiosk wiped the sign-up, the server died): no
+// terminal asks the gateway any more, and there is no webhook. The worker
+// notices the payment and processes the order, once, as the sandboxes'
+// records show.
+func TestWorkerNoticesAPaymentNoTerminalSaw(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+			defer cancel()
+			dsn := b.Fresh(t)
+			m := testworld.NewMicrosoft(t, sandbox.Options{})
+			terminal, _ := m.Service(t, dsn)
+			o, err := terminal.CreateOrder(ctx, newAccountAnswers("payslaterwk", 2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := terminal.CreateMicrosoftAccount(ctx, o.ID); err != nil {
+				t.Fatal(err)
+			}
+			sess, err := terminal.StartPayment(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The terminal is gone; the customer pays on the open page.
+			if _, err := m.Pay.Pay(sess.ID, testworld.TestCard); err != nil {
+				t.Fatal(err)
+			}
+
+			svc, _ := m.Service(t, dsn)
+			wctx, stop := context.WithCancel(ctx)
+			done := run(wctx, worker.New(svc, worker.Options{Logger: quiet, DB: dsn, Recheck: 20 * time.Millisecond}))
+			got := waitFor(ctx, t, svc, o.ID, "completed", func(o flow.Order) bool { return o.Status == flow.StatusCompleted })
+			if subs := m.MS.RecordedSubscriptions(got.TenantID); len(subs) != 1 || subs[0].Quantity != 2 {
+				t.Errorf("sandbox subscriptions of %s: %+v", got.TenantID, subs)
+			}
+			captured := 0
+			for _, s := range m.Pay.SessionsOf(o.Number) {
+				if s.Captured > 0 {
+					captured++
+				}
+			}
+			if captured != 1 {
+				t.Errorf("%d captured checkouts, want 1", captured)
+			}
+			stop()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+}
+
 // BenchmarkWebhookToProcessing measures the time from the Stripe webhook's
 // 200 (a signed checkout.session.completed handled by the webhook handler)
 // to the worker starting the order: handed over at once (AfterPaid =
