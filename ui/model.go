@@ -98,6 +98,7 @@ func New(opts Options) *Model {
 		c.agent = agentState{name: opts.Agent, keys: defaultAgentKeys()}
 	}
 	c.answers.Account = flow.AccountExisting
+	c.setLang(opts.Locale)
 	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts, ready: opts.Ready, drafts: &draftKeeper{}}
 	m.sandboxPay = opts.SandboxPayments && !opts.Sandbox
 	m.screens = map[state]screen{

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"onboard/flow"
+	"onboard/i18n"
 	"onboard/internal/safetext"
 )
 
@@ -33,9 +34,12 @@ type Options struct {
 	// Mode is who answers: a customer (default) or a support agent signing
 	// a customer up on their behalf.
 	Mode  flow.Mode
-	Agent string    // the agent's name, in the agreement's attestation
-	In    io.Reader // default os.Stdin
-	Out   io.Writer // default os.Stdout; escape sequences are stripped
+	Agent string // the agent's name, in the agreement's attestation
+	// Locale is the language the prompts speak (an i18n tag; "" English);
+	// a customer is asked to choose it first where there are several.
+	Locale string
+	In     io.Reader // default os.Stdin
+	Out    io.Writer // default os.Stdout; escape sequences are stripped
 	// OpenURL opens a page in a browser; nil or failing: the URL is read out.
 	OpenURL func(string) error
 	// Poll is how often consent and payment are checked (default 2s).
@@ -64,6 +68,7 @@ const agreementURL = "https://www.microsoft.com/licensing/docs/customeragreement
 
 type session struct {
 	Options
+	loc   *i18n.Localizer
 	ctx   context.Context
 	in    *lineInput
 	a     flow.Answers
@@ -127,7 +132,7 @@ func newSession(ctx context.Context, opts Options) *session {
 	if opts.Provider == "" {
 		opts.Provider = opts.Catalog.Provider
 	}
-	s := &session{Options: opts, ctx: ctx}
+	s := &session{Options: opts, ctx: ctx, loc: i18n.New(opts.Locale)}
 	if f, ok := opts.In.(*os.File); ok {
 		s.tty = term.IsTerminal(int(f.Fd()))
 	}
