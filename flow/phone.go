@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"onboard/i18n"
 )
 
@@ -82,6 +85,26 @@ func Countries() []Country {
 	out := append([]Country(nil), countries...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// CountryName is the country's name in l's language: the list's own
+// name in English, CLDR's (golang.org/x/text/language/display) in others.
+func CountryName(l *i18n.Localizer, code string) string {
+	c, ok := CountryByCode(code)
+	if !ok {
+		return code
+	}
+	if l.Lang() == i18n.Default {
+		return c.Name
+	}
+	r, err := language.ParseRegion(c.Code)
+	if err != nil {
+		return c.Name
+	}
+	if n := display.Regions(language.Make(l.Lang())).Name(r); n != "" {
+		return n
+	}
+	return c.Name
 }
 
 // CountryByCode looks a country up by ISO alpha-2 code (any case).

@@ -20,7 +20,7 @@ type agreementScreen struct {
 }
 
 func (s *agreementScreen) step() flow.StepID { return flow.StepAgreement }
-func (s *agreementScreen) title() string     { return "Microsoft Customer Agreement" }
+func (s *agreementScreen) title() string     { return s.c.t("AgreementTitle") }
 func (s *agreementScreen) help() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{
@@ -31,9 +31,9 @@ func (s *agreementScreen) help() []key.Binding {
 
 func (s *agreementScreen) acceptHelp() string {
 	if s.c.agentMode() {
-		return "attest acceptance"
+		return s.c.t("AgreementAttestKey")
 	}
-	return "I accept"
+	return s.c.t("AgreementAcceptKey")
 }
 
 func (s *agreementScreen) enter() tea.Cmd {
@@ -54,7 +54,7 @@ func (s *agreementScreen) update(msg tea.Msg) tea.Cmd {
 		a.AgreementAccepted, a.AgreementDate = true, s.c.now().UTC()
 		return s.c.forward(flow.StepAgreement)
 	case key.Matches(kp, s.c.keys.Next):
-		s.err = "Press y to accept the agreement, or esc to go back."
+		s.err = s.c.t("AgreementPressY")
 	}
 	return nil
 }
@@ -63,15 +63,12 @@ func (s *agreementScreen) view() string {
 	st := s.c.styles
 	a := s.c.answers
 	who := sanitizeN(a.FirstName+" "+a.LastName, 80)
-	text := fmt.Sprintf("Microsoft requires every customer to accept the Microsoft Customer Agreement "+
-		"before licenses are bought. You can read it at\n\n%s\n\n"+
-		"Press y to confirm that %s accepts the agreement on behalf of %s.",
-		st.URL.Render(agreementURL), who, sanitizeN(a.Company, 80))
+	text := s.c.t("AgreementText", "URL", st.URL.Render(agreementURL), "Who", who, "Company", sanitizeN(a.Company, 80))
 	if s.c.agentMode() {
 		text = s.agentText(who)
 	}
 	if a.AgreementAccepted {
-		text += "\n\n" + st.Subtle.Render("Already accepted; press y to continue.")
+		text += "\n\n" + st.Subtle.Render(s.c.t("AgreementAlready"))
 	}
 	if s.err != "" {
 		text += "\n\n" + st.Error.Render(s.err)
