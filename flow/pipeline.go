@@ -24,6 +24,10 @@ type Progress struct {
 	Done   int
 	Total  int
 	Notice string
+
+	// wait is the Microsoft client's pause a Notice is about, so that
+	// NoticeIn can say it in another language.
+	wait *msapi.Wait
 }
 
 // Result is what processing an order did.
@@ -78,7 +82,11 @@ func (s *Service) paidCheckout(ctx context.Context, orderID string) Payment {
 func (r Result) Summary() string { return r.SummaryIn(nil) }
 
 // SummaryIn is Summary in l's language, with its plural rules.
-func (r Result) SummaryIn(l *i18n.Localizer) string {
+func (r Result) SummaryIn(l *i18n.Localizer) string { return r.SummaryAssignedIn(l, 0) }
+
+// SummaryAssignedIn is SummaryIn once assigned of the new licenses were
+// assigned in the wizard: it says how many instead of asking to assign them.
+func (r Result) SummaryAssignedIn(l *i18n.Localizer, assigned int) string {
 	if r.NewAccount {
 		return r.newAccountSummary(l)
 	}
@@ -92,7 +100,12 @@ func (r Result) SummaryIn(l *i18n.Localizer) string {
 	for _, l := range r.Bought {
 		seats += l.Quantity
 	}
-	if seats > 0 {
+	switch {
+	case seats > 0 && assigned >= seats:
+		parts = append(parts, l.N("SummaryAllAssigned", seats))
+	case seats > 0 && assigned > 0:
+		parts = append(parts, l.N("SummaryAssignedOf", seats, "Assigned", l.Number(assigned)))
+	case seats > 0:
 		parts = append(parts, l.N("SummaryNewLicenses", seats))
 	}
 	parts = append(parts, l.T("SummaryImported", "Users", l.N("UsersN", r.UsersImported),
@@ -242,7 +255,7 @@ func waitNotice(progress func(Progress)) func(msapi.Wait) {
 			progress(Progress{})
 			return
 		}
-		progress(Progress{Notice: w.Text()})
+		progress(Progress{Notice: w.Text(), wait: &w})
 	}
 }
 

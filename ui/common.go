@@ -62,7 +62,7 @@ func (c *common) explain(err error) string { return flow.ExplainIn(c.loc, err) }
 
 // money is an amount as the screens' language writes it.
 func (c *common) money(minor int64, cur string) string {
-	return flow.FormatMoneyIn(c.loc.Lang(), minor, cur)
+	return flow.FormatMoneyIn(c.loc.Lang(), minor, sanitizeN(cur, 3))
 }
 
 // setLang switches the screens to lang (an i18n tag) and, for a customer,
