@@ -37,7 +37,7 @@ func (s *session) agentSignUp() error {
 	steps := flow.PathSteps(flow.ModeAgent, flow.AccountExisting)
 	for i, step := range steps {
 		s.say("")
-		s.say("Step %d of %d: %s", i+1, len(steps), stepTitle(flow.ModeAgent, step))
+		s.say("Step %d of %d: %s", i+1, len(steps), s.stepTitle(flow.ModeAgent, step))
 		if err := s.agentStep(step); err != nil {
 			return err
 		}
