@@ -232,9 +232,10 @@ func (s *session) confirm(title string, def bool) (bool, error) {
 		return v, err
 	}
 	yes, no := strings.Fields(s.t("PlainYesWords")), strings.Fields(s.t("PlainNoWords"))
-	hint := strings.ToLower(yes[0]) + "/" + strings.ToUpper(no[0])
+	y, n := yes[len(yes)-1], no[len(no)-1] // the short forms: [o/N]
+	hint := strings.ToLower(y) + "/" + strings.ToUpper(n)
 	if def {
-		hint = strings.ToUpper(yes[0]) + "/" + strings.ToLower(no[0])
+		hint = strings.ToUpper(y) + "/" + strings.ToLower(n)
 	}
 	var line string
 	parse := func(x string) (bool, bool) {

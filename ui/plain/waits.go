@@ -202,9 +202,9 @@ func plural(n int, one, many string) string {
 
 func (s *session) review(o flow.Order) {
 	if s.a.Company != "" {
-		s.say("%s:", s.t("ReviewOrderFor", "Number", clean(o.Number, 30), "Company", clean(s.a.Company, 100)))
+		s.sayT("PlainOrderFor", "Number", clean(o.Number, 30), "Company", clean(s.a.Company, 100))
 	} else {
-		s.say("%s:", s.t("ReviewOrder", "Number", clean(o.Number, 30)))
+		s.sayT("PlainOrder", "Number", clean(o.Number, 30))
 	}
 	for _, l := range o.Lines {
 		line := "  " + s.t("PlainLine", "Seats", s.loc.Number(l.Quantity), "Name", clean(l.Name, 80), "Price", s.money(l.UnitPrice, o.Currency))
@@ -302,7 +302,7 @@ func (s *session) process() error {
 		}
 		line := clean(p.LabelIn(s.loc), 100)
 		if p.Total > 1 {
-			line += ": " + s.t("CountOf", "Done", p.Done, "Total", p.Total)
+			line = s.t("PlainProgressCount", "Label", line, "Count", s.t("CountOf", "Done", p.Done, "Total", p.Total))
 		}
 		left, long := est.Left(p, time.Now())
 		switch {
