@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
@@ -218,5 +219,24 @@ func TestGermanKeyHelp(t *testing.T) {
 		if pair[0].Help().Desc == pair[1].Help().Desc {
 			t.Errorf("%s still says %q", pair[0].Help().Key, pair[0].Help().Desc)
 		}
+	}
+}
+
+// A kiosk set to German greets in German; a customer switches to French;
+// when the sign-up is wiped the next person is greeted in German again,
+// and the countdown is in the customer's language.
+func TestKioskLanguagePerCustomer(t *testing.T) {
+	h := newKioskHarness(t, func(_ *kioskHarness, o *KioskOptions) { o.Locale, o.DropDrafts = "de", true })
+	h.requireView("Lizenzen wählen")
+	h.key("ctrl+l") // Français
+	h.requireView("Choisir les licences")
+	h.key("+", "+", "enter")
+	h.requireView("Compte Microsoft")
+	h.wait(91 * time.Second)
+	h.requireView("Êtes-vous toujours là ?")
+	h.wait(DefaultKioskIdle)
+	h.requireView("Lizenzen wählen")
+	if got := h.k.inner.c.answers.Language; got != "de" {
+		t.Errorf("the next sign-up's language = %q, want the kiosk's de", got)
 	}
 }
