@@ -172,6 +172,7 @@ func (e *env) connect(cfg *config.Config, mounts map[string]http.Handler) (msapi
 		PartnerCenterURL: cfg.Get("partner_center_url"),
 		GraphURL:         cfg.Get("graph_url"),
 		LoginURL:         cfg.Get("login_url"),
+		GDAPApprovalURL:  cfg.Get("gdap_approval_url"),
 		PartnerTenantID:  cfg.Get("partner_tenant_id"),
 		ClientID:         cfg.Get("client_id"),
 		ClientSecret:     cfg.Get("client_secret"),

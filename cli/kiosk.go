@@ -171,6 +171,7 @@ func kioskOptions(cfg *config.Config, opts ui.Options) ui.KioskOptions {
 	k := ui.KioskOptions{
 		Options:    opts,
 		Idle:       cfg.Duration("kiosk_idle"),
+		WaitIdle:   cfg.Duration("kiosk_wait_idle"),
 		DropDrafts: cfg.Get("kiosk_drafts") == "drop",
 	}
 	if hash := cfg.Get("kiosk_pin_hash"); hash != "" {

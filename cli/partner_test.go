@@ -12,6 +12,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"onboard/config"
+	"onboard/msapi/partnercenter"
 	"onboard/msapi/sandbox"
 )
 
@@ -355,5 +357,17 @@ func TestPartnerLoginDeclinedStoresNoToken(t *testing.T) {
 	}
 	if _, err := toml.DecodeFile(secrets, &got); err != nil || len(got) != 0 {
 		t.Fatalf("secrets file after a declined sign-in: %v %v", got, err)
+	}
+}
+
+// The configured approval link defaults to Microsoft's admin center, the
+// client's own default: a provider who sets nothing sends customers there.
+func TestGDAPApprovalURLDefaultsToMicrosofts(t *testing.T) {
+	cfg, err := config.Load("", func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Get("gdap_approval_url"); got != partnercenter.DefaultGDAPApprovalURL {
+		t.Fatalf("gdap_approval_url = %q, want %q", got, partnercenter.DefaultGDAPApprovalURL)
 	}
 }

@@ -92,6 +92,7 @@ func printSandbox(w io.Writer, sb *sandboxes) {
 	fmt.Fprintf(tw, "partner_center_url\t%s\n", u.PartnerCenter)
 	fmt.Fprintf(tw, "graph_url\t%s\n", u.Graph)
 	fmt.Fprintf(tw, "login_url\t%s\n", u.Login)
+	fmt.Fprintf(tw, "gdap_approval_url\t%s\n", u.GDAPApproval)
 	fmt.Fprintf(tw, "payment_url\t%s/pay\n", sb.base)
 	fmt.Fprintf(tw, "partner_tenant_id\t%s\n", cr.PartnerTenantID)
 	fmt.Fprintf(tw, "client_id\t%s\n", cr.ClientID)

@@ -56,6 +56,8 @@ var Settings = []Setting{
 	{Key: "partner_center_url", Default: "https://api.partnercenter.microsoft.com", Help: "Partner Center REST base URL"},
 	{Key: "graph_url", Default: "https://graph.microsoft.com/v1.0", Help: "Microsoft Graph base URL"},
 	{Key: "login_url", Default: "https://login.microsoftonline.com", Help: "Entra ID token endpoint base URL"},
+	{Key: "gdap_approval_url", Default: "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/",
+		Help: "GDAP: the admin center's approval link, the relationship id appended (another cloud's, or onboard sandbox's)"},
 	{Key: "partner_tenant_id", Help: "the partner's tenant id"},
 	{Key: "client_id", Help: "the partner application's client id"},
 	{Key: "public_client_id", Help: "public client id used to verify the administrator's password"},
@@ -91,6 +93,7 @@ var Settings = []Setting{
 	{Key: "kiosk_pin_hash", Masked: true, Help: "salted hash of the admin PIN that closes the kiosk (set with `onboard kiosk set-pin`)"},
 	{Key: "kiosk_name", Help: "kiosk: its name in the audit trail (default: the host name)"},
 	{Key: "kiosk_idle", Default: "120s", Help: "kiosk: wipe an untouched sign-up after this long"},
+	{Key: "kiosk_wait_idle", Default: "10m", Help: "kiosk: the same while the customer signs in, accepts or pays on their phone"},
 	{Key: "kiosk_drafts", Default: "drop", Help: "kiosk: keep or drop the draft of a sign-up wiped for idleness"},
 	{Key: "kiosk_open_browser", Default: "false", Help: "kiosk: open pages in a browser on this machine (else the link and QR code only)"},
 	{Key: "accessible", Default: "false", Help: "plain line prompts for screen readers (also ACCESSIBLE=1 or TERM=dumb)"},
@@ -269,6 +272,9 @@ func (c *Config) validate() error {
 	}
 	if d, err := time.ParseDuration(c.Get("kiosk_idle")); err != nil || d < 10*time.Second {
 		return fmt.Errorf("kiosk_idle = %q: use a duration of at least 10s, such as 120s", c.Get("kiosk_idle"))
+	}
+	if d, err := time.ParseDuration(c.Get("kiosk_wait_idle")); err != nil || d < 10*time.Second {
+		return fmt.Errorf("kiosk_wait_idle = %q: use a duration of at least 10s, such as 10m", c.Get("kiosk_wait_idle"))
 	}
 	if d, err := time.ParseDuration(c.Get("draft_ttl")); err != nil || d <= 0 {
 		return fmt.Errorf("draft_ttl = %q: use a positive duration such as 168h", c.Get("draft_ttl"))

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,8 +20,15 @@ import (
 	"onboard/store/storetest"
 )
 
-// loadSessions is how many SSH sessions go through the whole flow at once.
-const loadSessions = 50
+// loadSessions is how many SSH sessions go through the whole flow at once:
+// 50, or the number ONBOARD_TEST_LOAD gives (1 means the default).
+var loadSessions = 50
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("ONBOARD_TEST_LOAD")); err == nil && n > 1 {
+		loadSessions = n
+	}
+}
 
 // loadWorld is one sandbox Microsoft and one sandbox checkout served by the
 // test, so every server of the test talks to the same Microsoft and the
@@ -33,7 +41,9 @@ type loadWorld struct {
 
 func newLoadWorld(t *testing.T) *loadWorld {
 	t.Helper()
-	ms, err := sandbox.New(sandbox.Options{ExtraTenants: loadSessions, NorthwindUsers: 10})
+	// Directory reads need an approved admin relationship, as with
+	// Microsoft since DAP ended: every session approves one.
+	ms, err := sandbox.New(sandbox.Options{ExtraTenants: loadSessions, NorthwindUsers: 10, EnforceGDAP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +56,11 @@ func newLoadWorld(t *testing.T) *loadWorld {
 	u, cr := ms.URLs(srv.URL), ms.Credentials()
 	return &loadWorld{ms: ms, pay: pay, env: []string{
 		"ONBOARD_MICROSOFT=partner-center", "ONBOARD_PARTNER_CENTER_URL=" + u.PartnerCenter,
-		"ONBOARD_GRAPH_URL=" + u.Graph, "ONBOARD_LOGIN_URL=" + u.Login, "ONBOARD_PARTNER_TENANT_ID=" + cr.PartnerTenantID,
+		"ONBOARD_GRAPH_URL=" + u.Graph, "ONBOARD_LOGIN_URL=" + u.Login, "ONBOARD_GDAP_APPROVAL_URL=" + u.GDAPApproval, "ONBOARD_PARTNER_TENANT_ID=" + cr.PartnerTenantID,
 		"ONBOARD_CLIENT_ID=" + cr.ClientID, "ONBOARD_CLIENT_SECRET=" + cr.ClientSecret,
 		"ONBOARD_REFRESH_TOKEN=" + cr.RefreshToken, "ONBOARD_PUBLIC_CLIENT_ID=" + cr.PublicClientID,
 		"ONBOARD_PAYMENT_URL=" + srv.URL + "/pay", "ONBOARD_PAYMENT_API_KEY=" + paysandbox.DefaultAPIKey,
-		"ONBOARD_ALLOW_SANDBOX_PAYMENTS=true",
+		"ONBOARD_ALLOW_SANDBOX_PAYMENTS=true", "ONBOARD_GDAP_GROUP=" + sandbox.PartnerGDAPGroupID,
 	}}
 }
 
@@ -77,6 +87,16 @@ func TestServeLoad(t *testing.T) {
 	world := newLoadWorld(t)
 	site := newSite(t, "")
 	site.more = append(site.more, world.env...)
+	t.Cleanup(func() { // what the servers logged, for a failure that happened in one
+		if t.Failed() {
+			if b, err := os.ReadFile(filepath.Join(site.dir, "state", "onboard", "onboard.log")); err == nil {
+				t.Logf("the servers' log:\n%s", tail(string(b), 200))
+			}
+		}
+	})
+	// The victims' sessions wait at the checkout until all of them got
+	// there, minutes on two cores: the test is not about the idle reset.
+	site.more = append(site.more, "ONBOARD_KIOSK_IDLE=20m", "ONBOARD_KIOSK_WAIT_IDLE=20m")
 	servers := 1
 	if storetest.PostgresURL() != "" { // the site's database is a fresh PostgreSQL schema
 		servers = 2
@@ -162,6 +182,12 @@ func TestServeLoad(t *testing.T) {
 	checkExactlyOnce(t, world, site)
 }
 
+// tail is the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
+}
+
 // toCheckout is signUp up to the checkout, not paid.
 func (w *wizard) toCheckout(row, seats int, company, login, password string, accept func(link, login, password string)) {
 	w.chooseSeats(row, seats)
@@ -174,6 +200,7 @@ func (w *wizard) toCheckout(row, seats int, company, login, password string, acc
 	w.signInOnPage(login, password, "")
 	w.see("Accept the invitation", "Waiting for Microsoft")
 	accept(w.copied(), login, password)
+	w.approveGDAP(login, password, false)
 	w.see("Review your order", "Press Enter to pay")
 	w.press("enter")
 	w.see("Waiting for the payment")

@@ -29,6 +29,10 @@ type KioskOptions struct {
 	// (default 120s); Warn is the countdown shown before that (default 30s).
 	Idle time.Duration
 	Warn time.Duration
+	// WaitIdle replaces Idle while the sign-up waits on the customer's
+	// phone (sign-in, invitation, approval, payment: 3-D Secure and an MFA
+	// prompt take minutes); default 10m, never shorter than Idle.
+	WaitIdle time.Duration
 	// DoneReturn is how long the Done screen stays (default 15s).
 	DoneReturn time.Duration
 	// DropDrafts deletes the draft of a sign-up wiped for idleness; false
@@ -48,6 +52,7 @@ type KioskOptions struct {
 // Kiosk defaults.
 const (
 	DefaultKioskIdle       = 120 * time.Second
+	DefaultKioskWaitIdle   = 10 * time.Minute
 	DefaultKioskWarn       = 30 * time.Second
 	DefaultKioskDoneReturn = 15 * time.Second
 	// pinLockAfter wrong PINs in a row lock the prompt for pinLockFor, and
@@ -103,6 +108,10 @@ func NewKiosk(opts KioskOptions) *Kiosk {
 	if opts.Idle <= 0 {
 		opts.Idle = DefaultKioskIdle
 	}
+	if opts.WaitIdle <= 0 {
+		opts.WaitIdle = DefaultKioskWaitIdle
+	}
+	opts.WaitIdle = max(opts.WaitIdle, opts.Idle)
 	// The countdown takes at most the last third of the idle time: a warning
 	// as long as kiosk_idle would show all the time and swallow keys.
 	if opts.Warn <= 0 || opts.Warn > opts.Idle/3 {
@@ -278,7 +287,7 @@ func (k *Kiosk) onTick() tea.Cmd {
 		}
 	case k.inner.Finished() && now.Sub(k.doneShownSince()) >= k.opts.DoneReturn:
 		return k.reset("done")
-	case k.idleReset() && now.Sub(k.lastInput) >= k.opts.Idle:
+	case k.idleReset() && now.Sub(k.lastInput) >= k.idle():
 		return k.reset("idle")
 	}
 	return nil
@@ -290,6 +299,15 @@ func (k *Kiosk) doneShownSince() time.Time {
 		return k.lastInput
 	}
 	return k.doneAt
+}
+
+// idle is how long this sign-up may sit untouched now: longer while the
+// customer acts on their phone.
+func (k *Kiosk) idle() time.Duration {
+	if k.inner.WaitsOnThePhone() {
+		return k.opts.WaitIdle
+	}
+	return k.opts.Idle
 }
 
 // idleReset says whether idleness wipes this sign-up: not an untouched
@@ -306,7 +324,7 @@ func (k *Kiosk) countdown() string {
 		left := k.opts.DoneReturn - now.Sub(k.doneShownSince())
 		return k.inner.c.t("KioskReturning", "Seconds", seconds(left))
 	}
-	left := k.opts.Idle - now.Sub(k.lastInput)
+	left := k.idle() - now.Sub(k.lastInput)
 	if !k.idleReset() || left > k.opts.Warn {
 		return ""
 	}

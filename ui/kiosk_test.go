@@ -312,6 +312,28 @@ func TestKioskIdleKeepsDraftsByPolicy(t *testing.T) {
 	}
 }
 
+// TestKioskWaitingOnThePhoneIsGivenLonger: a customer accepting the
+// invitation or paying on their phone touches no key on the kiosk for
+// minutes; the sign-up is kept for kiosk_wait_idle, not kiosk_idle.
+func TestKioskWaitingOnThePhoneIsGivenLonger(t *testing.T) {
+	h := newKioskHarness(t)
+	h.key("+", "enter")
+	before := h.k.inner
+	h.k.inner.state = stateConsent
+	h.wait(DefaultKioskIdle + time.Second)
+	if h.k.inner != before {
+		t.Fatal("a sign-up waiting for the invitation's acceptance was wiped after kiosk_idle")
+	}
+	h.wait(DefaultKioskWaitIdle - DefaultKioskIdle - 31*time.Second)
+	if !strings.Contains(h.k.countdown(), "Are you still there?") {
+		t.Fatalf("no warning 30 s before kiosk_wait_idle: %q", h.k.countdown())
+	}
+	h.wait(31 * time.Second)
+	if h.k.inner == before {
+		t.Fatal("a sign-up left waiting was kept past kiosk_wait_idle")
+	}
+}
+
 func TestKioskUntouchedFirstScreenIsNotReset(t *testing.T) {
 	h := newKioskHarness(t)
 	first := h.k.inner

@@ -15,5 +15,23 @@ func (m *Model) Finished() bool { return m.state == stateDone }
 // idle reset must not interrupt.
 func (m *Model) Busy() bool { return m.state == stateProcessing }
 
+// WaitsOnThePhone reports whether the sign-up waits for the customer to act
+// on Microsoft's or the payment provider's page, usually on their phone:
+// signing in, accepting the invitation, approving the admin relationship or
+// paying. The terminal shows no key presses meanwhile, but nobody left.
+func (m *Model) WaitsOnThePhone() bool {
+	switch m.state {
+	case stateConsent, stateGDAP:
+		return true
+	case stateAdmin:
+		s, ok := m.screens[stateAdmin].(*adminScreen)
+		return ok && s.phase == adminCode
+	case stateReview:
+		s, ok := m.screens[stateReview].(*reviewScreen)
+		return ok && s.phase != payReview
+	}
+	return false
+}
+
 // DraftCode is the code of the draft this sign-up saved, "" when none.
 func (m *Model) DraftCode() string { return m.draftCode }
