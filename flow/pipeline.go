@@ -228,6 +228,10 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	}
 	// Every pause Microsoft asks for is told to the person waiting.
 	ctx = msapi.WithWaitReporter(ctx, waitNotice(progress))
+	// Partner Center answers in the customer's language (X-Locale).
+	if c, err := s.Store.GetCustomer(ctx, o.CustomerID); err == nil && c.Language != "" {
+		ctx = msapi.WithLocale(ctx, MicrosoftCulture(c.Language, c.Address.Country))
+	}
 	step, err := r.steps(ctx)
 	if err != nil {
 		if errors.Is(context.Cause(ctx), ErrLeaseLost) && parent.Err() == nil {
