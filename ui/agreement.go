@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -80,13 +78,10 @@ func (s *agreementScreen) view() string {
 // the agent records it on their behalf.
 func (s *agreementScreen) agentText(who string) string {
 	st := s.c.styles
-	agent := "you"
+	agent := s.c.t("AgreementYou")
 	if s.c.agent.name != "" {
-		agent = "you (" + sanitizeN(s.c.agent.name, 40) + ")"
+		agent = s.c.t("AgreementYouNamed", "Name", sanitizeN(s.c.agent.name, 40))
 	}
-	return fmt.Sprintf("Microsoft requires every customer to accept the Microsoft Customer Agreement "+
-		"before licenses are bought. Show the customer the agreement at\n\n%s\n\n"+
-		"Press y to attest that %s accepted the agreement for %s, and that %s "+
-		"record this acceptance on the customer's behalf.",
-		st.URL.Render(agreementURL), who, sanitizeN(s.c.answers.Company, 80), agent)
+	return s.c.t("AgreementAgentText", "URL", st.URL.Render(agreementURL), "Who", who,
+		"Company", sanitizeN(s.c.answers.Company, 80), "Agent", agent)
 }

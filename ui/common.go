@@ -71,6 +71,7 @@ func (c *common) money(minor int64, cur string) string {
 func (c *common) setLang(lang string) {
 	c.loc = i18n.New(lang)
 	c.keys = keyMapIn(c.loc)
+	c.agent.keys = agentKeysIn(c.loc)
 	if c.answers.Mode != flow.ModeAgent {
 		c.answers.Language = c.loc.Lang()
 	}

@@ -97,7 +97,7 @@ func (s *gdapScreen) checked(msg gdapCheckedMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, flow.ErrConsentPending):
 		s.stopRound()
-		s.err = sanitize(flow.Explain(msg.err))
+		s.err = sanitize(s.c.explain(msg.err))
 		return nil
 	case msg.err != nil:
 		s.note = s.c.t("MicrosoftStillTryingWhy", "Why", sanitize(s.c.explain(msg.err)))

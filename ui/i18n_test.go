@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 
+	"onboard/flow"
 	"onboard/internal/testworld"
 )
 
@@ -239,4 +240,30 @@ func TestKioskLanguagePerCustomer(t *testing.T) {
 	if got := h.k.inner.c.answers.Language; got != "de" {
 		t.Errorf("the next sign-up's language = %q, want the kiosk's de", got)
 	}
+}
+
+// An agent whose LANG is German gets the agent's screens in German, uncut.
+func TestGermanAgentGoldens(t *testing.T) {
+	h := newHarness(t, agentMode(flow.PolicyPayFirst), inLocale("de"))
+	h.agentLicenses()
+	t.Run("subdomain", func(t *testing.T) {
+		h.requireView("Welches Microsoft-Konto hat der Kunde bereits?")
+		h.shot(t)
+	})
+	t.Run("invalid", func(t *testing.T) {
+		h.agentSubdomain("contoso.example.com")
+		h.requireView("nur den Namen vor .onmicrosoft.com eingeben")
+		h.shot(t)
+	})
+	t.Run("invitation", func(t *testing.T) {
+		h.m.screens[stateSubdomain].(*subdomainScreen).input.SetValue("")
+		h.agentSubdomain("contoso")
+		h.requireState(stateDetails)
+		h.typeDetailsIn("Deutschl")
+		h.requireView("Zeigen Sie dem Kunden die Vereinbarung")
+		h.key("y")
+		h.requireState(stateInvitation)
+		h.requireView("Geben Sie dem Kunden diesen Link")
+		h.shot(t)
+	})
 }

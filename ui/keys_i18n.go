@@ -28,6 +28,16 @@ func keyMapIn(l *i18n.Localizer) KeyMap {
 	return k
 }
 
+// agentKeysIn is defaultAgentKeys with its help in l's language.
+func agentKeysIn(l *i18n.Localizer) agentKeys {
+	k := defaultAgentKeys()
+	k.Wait.SetHelp(k.Wait.Help().Key, l.T("KeyWaitAcceptance"))
+	k.Continue.SetHelp(k.Continue.Help().Key, l.T("KeyContinue"))
+	k.Another.SetHelp(k.Another.Help().Key, l.T("KeyNextCustomer"))
+	k.Finish.SetHelp(k.Finish.Help().Key, l.T("KeyFinish"))
+	return k
+}
+
 // helpKey is a binding with its help in the screens' language.
 func (c *common) helpKey(keys, shown, id string, kv ...any) key.Binding {
 	return key.NewBinding(key.WithKeys(keys), key.WithHelp(shown, c.t(id, kv...)))

@@ -95,7 +95,7 @@ func New(opts Options) *Model {
 	c.answers.Mode = flow.ModeCustomer
 	if opts.Mode == flow.ModeAgent {
 		c.answers.Mode = flow.ModeAgent
-		c.agent = agentState{name: opts.Agent, keys: defaultAgentKeys()}
+		c.agent = agentState{name: opts.Agent}
 	}
 	c.answers.Account = flow.AccountExisting
 	c.setLang(opts.Locale)

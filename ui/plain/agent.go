@@ -83,7 +83,7 @@ func (s *session) lookUpAccount() error {
 		found, err := s.Backend.CheckDomain(s.ctx, domain)
 		switch {
 		case err != nil:
-			s.say("The account could not be looked up: %s Please try again.", clean(flow.Explain(err), 300))
+			s.sayT("PlainAccountLookupFailed", "Why", clean(s.explain(err), 300))
 		case !found:
 			s.say("No such account: no Microsoft account uses %s. Check the name with the customer "+
 				"(it is in their Microsoft 365 admin center under Domains).", clean(domain, 80))
