@@ -52,14 +52,14 @@ func (s *session) handOverGDAP() error {
 	}
 	g, err := s.Backend.GDAPStatus(s.ctx, s.order.ID)
 	if err != nil {
-		s.say("The admin relationship could not be requested yet (%s); it is requested again when the order is set up.", clean(flow.Explain(err), 200))
+		s.sayT("PlainGDAPNotYet", "Why", clean(s.explain(err), 200))
 		return nil
 	}
 	if g.Ready() {
 		return nil
 	}
-	s.say("We ask for these roles in the customer's Microsoft account: %s.", clean(joinRoles(g.Roles), 300))
-	s.offerURL("the admin relationship's approval page", g.URL)
-	s.say("Hand this link to the customer's Global administrator: the licenses are set up once it is approved.")
+	s.sayT("PlainGDAPRolesCustomer", "Roles", clean(joinRoles(g.Roles), 300))
+	s.offerURL(s.t("PlainGDAPApprovalPage"), g.URL)
+	s.sayT("PlainGDAPHandOver")
 	return nil
 }
