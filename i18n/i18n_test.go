@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -190,5 +192,38 @@ func TestNumbers(t *testing.T) {
 	}
 	if got := New("de").N("UsersN", 100000); got != "100.000 Benutzer" {
 		t.Errorf("German plural with a big count: %q", got)
+	}
+}
+
+// TestIDsUsedInCodeExist: every literal message id the code asks for
+// (l.T("…"), c.t("…"), s.sayT("…"), i18n.E("…"), helpKey(…, "…")) is in
+// the English catalog, so none shows up as its bare id.
+func TestIDsUsedInCodeExist(t *testing.T) {
+	en := catalog(t, "en.toml")
+	calls := regexp.MustCompile(`(?:\.(?:T|N|t|n|sayT)\(|\bE\(|helpKey\("[^"]*", "[^"]*", )\s*"([A-Z][A-Za-z0-9_]+)"\s*[,)]`)
+	root := ".."
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range calls.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := en[m[1]]; !ok {
+				t.Errorf("%s asks for %q, which en.toml lacks", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
