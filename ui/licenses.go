@@ -65,15 +65,17 @@ func (s *licensesScreen) nextLanguage() {
 // one spoken marked: "Language · Sprache · Langue: ‹English› Deutsch Français".
 func (s *licensesScreen) languageLine() string {
 	st := s.c.styles
-	var names []string
+	var names, labels []string
 	for _, l := range i18n.Languages() {
+		labels = append(labels, i18n.New(l.Tag).T("LanguageLabel"))
 		if l.Tag == s.c.loc.Lang() {
 			names = append(names, st.Cursor.Render("‹"+l.Name+"›"))
 		} else {
 			names = append(names, " "+l.Name+" ")
 		}
 	}
-	return st.Subtle.Render("Language · Sprache · Langue (ctrl+l):") + " " + strings.Join(names, " ")
+	// "Language · Sprache · Langue": the word in every language offered.
+	return st.Subtle.Render(strings.Join(labels, " · ")+" (ctrl+l):") + " " + strings.Join(names, " ")
 }
 
 // enter loads the seat counts from the answers (a resumed draft or a
