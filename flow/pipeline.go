@@ -125,12 +125,6 @@ func (r Result) newAccountSummary(l *i18n.Localizer) string {
 	return s + " " + l.T("SummaryNewAccountNothingImported")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
 
 // Pipeline step names recorded with Store.MarkStepDone. A line's plan is
 // recorded before Microsoft is called so a resumed run repeats the same call

@@ -63,7 +63,7 @@ func (s *agentDoneScreen) view() string {
 		fmt.Fprintf(&b, "%s\n", paid) // the tax Stripe computed
 	}
 	if o.Status == flow.StatusCompleted {
-		b.WriteString(st.Text.Width(w).Render(s.c.t("AgentDoneSetUp")+" "+sanitizeN(s.c.result.AgentSummary(), 500)) + "\n")
+		b.WriteString(st.Text.Width(w).Render(s.c.t("AgentDoneSetUp")+" "+sanitizeN(s.c.result.AgentSummaryIn(s.c.loc), 500)) + "\n")
 	}
 	b.WriteString("\n")
 	b.WriteString(st.Title.Render(s.c.t("AgentDoneNext")) + "\n")
@@ -79,7 +79,7 @@ func (s *agentDoneScreen) view() string {
 // nextSteps are the customer's remaining steps, as flow lists them.
 func (s *agentDoneScreen) nextSteps() []flow.NextAction {
 	a := s.c.answers
-	return flow.CustomerNextSteps(s.c.order, a.Email, a.Domain, s.c.agent.inviteURL)
+	return flow.CustomerNextStepsIn(s.c.loc, s.c.order, a.Email, a.Domain, s.c.agent.inviteURL)
 }
 
 // statusLabel is an order status in words.

@@ -209,7 +209,7 @@ func (s *processingScreen) stepLine(sp *stepProgress, later bool) string {
 	p := sp.Progress
 	label := sanitizeN(p.LabelIn(s.c.loc), 40)
 	if s.c.agentMode() {
-		label = sanitizeN(p.AgentLabel(), 40)
+		label = sanitizeN(p.AgentLabelIn(s.c.loc), 40)
 	}
 	var pct float64
 	count := ""

@@ -21,7 +21,7 @@ func (s *session) agentDone() {
 // nextSteps are the customer's remaining steps, as flow lists them.
 func (s *session) nextSteps() []string {
 	var out []string
-	for _, st := range flow.CustomerNextSteps(s.order, s.a.Email, s.a.Domain, "the link above") {
+	for _, st := range flow.CustomerNextStepsIn(s.loc, s.order, s.a.Email, s.a.Domain, s.t("NextTheLinkAbove")) {
 		line := clean(st.Text, 600)
 		if st.Command != "" {
 			line += " " + clean(st.Command, 100)
