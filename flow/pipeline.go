@@ -125,7 +125,6 @@ func (r Result) newAccountSummary(l *i18n.Localizer) string {
 	return s + " " + l.T("SummaryNewAccountNothingImported")
 }
 
-
 // Pipeline step names recorded with Store.MarkStepDone. A line's plan is
 // recorded before Microsoft is called so a resumed run repeats the same call
 // (with the same request id) even after a trial already stopped being a trial.

@@ -193,7 +193,6 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
 
-
 func (s *session) review(o flow.Order) {
 	if s.a.Company != "" {
 		s.sayT("PlainOrderFor", "Number", clean(o.Number, 30), "Company", clean(s.a.Company, 100))
