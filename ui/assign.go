@@ -466,7 +466,7 @@ func (s *assignScreen) view() string {
 		return b.String()
 	}
 	b.WriteString(s.userRows())
-	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(s.c.t("AssignCount", "Matches", countOrEllipsis(s.matches), "Total", countOrEllipsis(s.total))))
+	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(s.c.t("AssignCount", "Matches", s.countOrEllipsis(s.matches), "Total", s.countOrEllipsis(s.total))))
 	switch {
 	case s.saving:
 		b.WriteString("   " + s.c.t("AssignAssigning"))
@@ -513,11 +513,11 @@ func (s *assignScreen) userRows() string {
 }
 
 // countOrEllipsis is n, or "…" while it is being counted.
-func countOrEllipsis(n int) string {
+func (s *assignScreen) countOrEllipsis(n int) string {
 	if n < 0 {
 		return "…"
 	}
-	return flow.FormatCount(n)
+	return s.c.loc.Number(n)
 }
 
 // padCells cuts or pads s to exactly w terminal cells (names may hold wide

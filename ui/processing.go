@@ -163,7 +163,7 @@ func (s *processingScreen) report(p flow.Progress) {
 	}
 	s.left = ""
 	if d, ok := s.estimate.Left(p, time.Now()); ok {
-		s.left = flow.FormatLeft(d)
+		s.left = flow.FormatLeftIn(s.c.loc, d)
 	}
 	i, ok := s.index[p.Step]
 	if !ok {

@@ -303,7 +303,7 @@ func (s *session) process() error {
 			s.say("%s", line) // one line per step and its end: no flood for 100,000 users
 			last, said = p.Step, time.Now()
 		case long && time.Since(said) >= plainProgressEvery:
-			s.say("%s, %s", line, flow.FormatLeft(left)) // a long import: a line now and then
+			s.say("%s, %s", line, flow.FormatLeftIn(s.loc, left)) // a long import: a line now and then
 			said = time.Now()
 		}
 	})
