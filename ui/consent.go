@@ -66,7 +66,7 @@ func (s *consentScreen) help() []key.Binding {
 	if s.waiting {
 		keys = append(keys, k.Cancel)
 	} else if s.link.url != "" {
-		keys[0] = checkAgainKey // as the not-waiting line says
+		keys[0] = s.c.helpKey("enter", "enter", "KeyCheckAgain") // as the not-waiting line says
 	}
 	return append(keys, k.Back, k.Quit, k.QR)
 }

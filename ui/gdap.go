@@ -47,7 +47,7 @@ func (s *gdapScreen) help() []key.Binding {
 	k := s.c.keys
 	keys := []key.Binding{k.Open, k.Reopen, k.Copy}
 	if s.c.agentMode() && s.link.url != "" {
-		keys = []key.Binding{gdapFinish, k.Open, k.Copy}
+		keys = []key.Binding{s.c.helpKey("f", "f", "KeyFinishApprovedLater"), k.Open, k.Copy}
 	}
 	if s.waiting {
 		keys = append(keys, k.Cancel)

@@ -2,7 +2,6 @@ package plain
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -228,13 +227,12 @@ func (s *session) agreement() error {
 	s.sayT("PlainAgreementRequired")
 	question := s.t("PlainAgreementQuestion", "Who", who, "Company", company)
 	if s.Mode == flow.ModeAgent {
-		s.say("Show the customer the agreement: %s", agreementURL)
-		agent := "you"
+		s.sayT("PlainAgreementShow", "URL", agreementURL)
+		agent := s.t("AgreementYou")
 		if s.Agent != "" {
-			agent = "you (" + clean(s.Agent, 40) + ")"
+			agent = s.t("AgreementYouNamed", "Name", clean(s.Agent, 40))
 		}
-		question = fmt.Sprintf("Do you attest that %s accepted the agreement for %s, and that %s record this acceptance on the customer's behalf?",
-			who, company, agent)
+		question = s.t("PlainAgreementAttest", "Who", who, "Company", company, "Agent", agent)
 	} else {
 		s.sayT("PlainAgreementReadAt", "URL", agreementURL)
 	}
