@@ -167,6 +167,7 @@ func runFrontEnd(ctx context.Context, cfg *config.Config, opts ui.Options) error
 }
 
 func kioskOptions(cfg *config.Config, opts ui.Options) ui.KioskOptions {
+	opts.Locale = cfg.KioskLocale()
 	k := ui.KioskOptions{
 		Options:    opts,
 		Idle:       cfg.Duration("kiosk_idle"),

@@ -262,6 +262,7 @@ func (s *served) wizard(ctx context.Context, id server.Identity, t server.Termin
 		// its QR code are on the terminal.
 		Browser:         noBrowser{},
 		SandboxPayments: s.cfg.Get("payment") == "sandbox",
+		Locale:          s.cfg.Get("locale"),
 	}
 	if s.cfg.Get("microsoft") == "sandbox" {
 		opts.Sandbox = true
@@ -274,6 +275,7 @@ func (s *served) wizard(ctx context.Context, id server.Identity, t server.Termin
 		return ui.RunKiosk(ctx, kioskOptions(s.cfg, opts))
 	case server.RoleAgent:
 		opts.Mode, opts.Agent = flow.ModeAgent, id.Name
+		opts.Locale = agentLocale(sessionEnv(t))
 	}
 	return ui.Run(ctx, opts)
 }

@@ -66,8 +66,10 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 		Terminal: terminalName(),
 		NoColor:  os.Getenv("NO_COLOR") != "",
 	}
+	opts.Locale = cfg.Locale()
 	if cfg.Get("mode") == string(flow.ModeAgent) {
 		opts.Mode, opts.Agent = flow.ModeAgent, agentActor(cfg).Name
+		opts.Locale = agentLocale(os.Getenv)
 	}
 	// With a real Microsoft the checkout is still the sandbox's (allowed
 	// for a test partner): the badge says so.

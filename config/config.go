@@ -18,6 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/xdg"
 
+	"onboard/i18n"
 	"onboard/internal/kioskpin"
 )
 
@@ -84,6 +85,10 @@ var Settings = []Setting{
 	{Key: "agent", Help: "agent name for the audit trail (default: the OS user)"},
 	{Key: "log_file", Help: "log file (empty: XDG state directory)"},
 	{Key: "secrets_file", Help: "TOML file (mode 0600) holding client_secret, refresh_token, payment_api_key, stripe_secret_key, stripe_webhook_secret"},
+	// The customer's language (issue 18): the provider's default, a kiosk's
+	// own; the customer switches on the first screen (ctrl+l).
+	{Key: "locale", Default: "en", Help: "the customer's language by default: en, de or fr (a language with a catalog in i18n/)"},
+	{Key: "kiosk_locale", Help: "kiosk: this kiosk's language (empty: locale)"},
 	{Key: "kiosk", Default: "false", Help: "kiosk mode: full screen, leave only with the admin PIN, idle reset"},
 	{Key: "kiosk_pin_hash", Masked: true, Help: "salted hash of the admin PIN that closes the kiosk (set with `onboard kiosk set-pin`)"},
 	{Key: "kiosk_name", Help: "kiosk: its name in the audit trail (default: the host name)"},
@@ -237,6 +242,15 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%s = %q (from %s): use one of %s", k, v, c.values[k].Source, strings.Join(allowed, ", "))
 		}
 	}
+	for _, k := range []string{"locale", "kiosk_locale"} {
+		if v := c.Get(k); v != "" && i18n.Supported(v) == "" {
+			var tags []string
+			for _, l := range i18n.Languages() {
+				tags = append(tags, l.Tag)
+			}
+			return fmt.Errorf("%s = %q (from %s): use one of %s", k, v, c.values[k].Source, strings.Join(tags, ", "))
+		}
+	}
 	if _, err := strconv.ParseBool(c.Get("verify_admin")); err != nil {
 		return fmt.Errorf("verify_admin = %q: use true or false", c.Get("verify_admin"))
 	}
@@ -272,6 +286,30 @@ func (c *Config) validate() error {
 		return fmt.Errorf("sandbox_fault_seed = %q: use a whole number such as 1", c.Get("sandbox_fault_seed"))
 	}
 	return nil
+}
+
+// Locale is the customer's language this terminal starts in: the kiosk's
+// own (kiosk_locale) at a kiosk, else the provider's (locale); an i18n tag.
+func (c *Config) Locale() string {
+	if c.Bool("kiosk") {
+		return c.KioskLocale()
+	}
+	return c.providerLocale()
+}
+
+// KioskLocale is a kiosk's language: kiosk_locale, else locale.
+func (c *Config) KioskLocale() string {
+	if l := i18n.Supported(c.Get("kiosk_locale")); l != "" {
+		return l
+	}
+	return c.providerLocale()
+}
+
+func (c *Config) providerLocale() string {
+	if l := i18n.Supported(c.Get("locale")); l != "" {
+		return l
+	}
+	return i18n.Default
 }
 
 // Get returns a setting's value.

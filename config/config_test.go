@@ -144,3 +144,36 @@ func TestDatabasePasswordOnlyFromEnv(t *testing.T) {
 		t.Errorf("URL without a password: %v", err)
 	}
 }
+
+// The provider sets the customer's language; a kiosk its own; a language
+// without a catalog is refused with the ones there are.
+func TestLocale(t *testing.T) {
+	c, err := Load(write(t, "c.toml", "locale = \"de\"\n", 0o600), envOf(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Locale() != "de" {
+		t.Errorf("locale: %q", c.Locale())
+	}
+	c, err = Load(write(t, "c.toml", "locale = \"de\"\nkiosk_locale = \"fr\"\n", 0o600), envOf(nil), map[string]string{"kiosk": "true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Locale() != "fr" {
+		t.Errorf("a kiosk's own language: %q", c.Locale())
+	}
+	c, err = Load(write(t, "c.toml", "kiosk_locale = \"fr\"\n", 0o600), envOf(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Locale() != "en" {
+		t.Errorf("kiosk_locale off a kiosk: %q", c.Locale())
+	}
+	if c, err := Load(write(t, "c.toml", "", 0o600), envOf(map[string]string{"ONBOARD_LOCALE": "fr_FR.UTF-8"}), nil); err != nil || c.Locale() != "fr" {
+		t.Errorf("from the environment: %v %v", err, c)
+	}
+	_, err = Load(write(t, "c.toml", "locale = \"tlh\"\n", 0o600), envOf(nil), nil)
+	if err == nil || !strings.Contains(err.Error(), "en, de, fr") {
+		t.Errorf("unknown language: %v", err)
+	}
+}

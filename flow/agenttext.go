@@ -1,13 +1,22 @@
 package flow
 
 import (
-	"fmt"
 	"strings"
+
+	"onboard/i18n"
 )
 
 // A support agent (the orders commands, the wizard in agent mode) acts for
 // a customer: Label and Summary speak to the customer ("Linking your
 // Microsoft account"), these say the same in the third person.
+
+// AgentLabelIn is AgentLabel in l's language.
+func (p Progress) AgentLabelIn(l *i18n.Localizer) string {
+	if p.Step == stepLink {
+		return l.T("ProgressLinkAgent")
+	}
+	return p.LabelIn(l)
+}
 
 // AgentLabel is the step as the agent reads it.
 func (p Progress) AgentLabel() string {
@@ -18,31 +27,34 @@ func (p Progress) AgentLabel() string {
 }
 
 // AgentSummary says what processing did, to the agent.
-func (r Result) AgentSummary() string {
+func (r Result) AgentSummary() string { return r.AgentSummaryIn(nil) }
+
+// AgentSummaryIn is AgentSummary in l's language.
+func (r Result) AgentSummaryIn(l *i18n.Localizer) string {
 	var parts []string
 	seats := 0
-	for _, l := range r.Bought {
-		seats += l.Quantity
+	for _, b := range r.Bought {
+		seats += b.Quantity
 	}
 	if r.NewAccount {
-		for _, l := range r.Converted {
-			seats += l.Quantity
+		for _, c := range r.Converted {
+			seats += c.Quantity
 		}
-		s := fmt.Sprintf("The customer's new Microsoft account %s is ready with %s.", r.Order.TenantDomain, plural(seats, "license", "licenses"))
+		s := l.T("AgentSummaryNewAccount", "Domain", r.Order.TenantDomain, "Licenses", l.N("LicensesN", seats))
 		if r.Order.AdminUPN != "" {
-			s += " Its administrator signs in as " + r.Order.AdminUPN + "."
+			s += " " + l.T("AgentSummaryAdmin", "Admin", r.Order.AdminUPN)
 		}
 		return s
 	}
 	switch n := len(r.Converted); {
 	case n == 1:
-		parts = append(parts, fmt.Sprintf("The customer's trial was converted; %s keep their licenses.", plural(r.AssignmentsKept, "user", "users")))
+		parts = append(parts, l.T("AgentSummaryTrialConverted", "Users", l.N("UsersN", r.AssignmentsKept)))
 	case n > 1:
-		parts = append(parts, fmt.Sprintf("The customer's %d trials were converted; %s keep their licenses.", n, plural(r.AssignmentsKept, "user", "users")))
+		parts = append(parts, l.N("AgentSummaryTrialsConverted", n, "Users", l.N("UsersN", r.AssignmentsKept)))
 	}
 	if seats > 0 {
-		parts = append(parts, fmt.Sprintf("%s bought, not yet assigned to users.", plural(seats, "new license", "new licenses")))
+		parts = append(parts, l.N("AgentSummaryBought", seats))
 	}
-	parts = append(parts, fmt.Sprintf("Imported %s and %s.", plural(r.UsersImported, "user", "users"), plural(r.DomainsImported, "domain", "domains")))
+	parts = append(parts, l.T("SummaryImported", "Users", l.N("UsersN", r.UsersImported), "Domains", l.N("DomainsN", r.DomainsImported)))
 	return strings.Join(parts, " ")
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"onboard/i18n"
 )
 
 // CatalogItem names what Partner Center sells in new commerce: a product,
@@ -78,6 +80,17 @@ func (t Term) Label() string {
 func (t Term) Period() string {
 	return map[string]string{"P1M": "month", "P1Y": "year", "P3Y": "3 years"}[t.TermDuration]
 }
+
+// LabelIn is Label in l's language ("1 Monat, monatlich abgerechnet").
+func (t Term) LabelIn(l *i18n.Localizer) string {
+	if t.BillingCycle == "annual" {
+		return l.T("TermBilledAnnually", "Term", l.T("Term"+t.TermDuration))
+	}
+	return l.T("TermBilledMonthly", "Term", l.T("Term"+t.TermDuration))
+}
+
+// PeriodIn is Period in l's language, as it follows "for the" ("den Monat").
+func (t Term) PeriodIn(l *i18n.Localizer) string { return l.T("Period" + t.TermDuration) }
 
 // PricePerTerm is the price of one seat for the whole term.
 func (t Term) PricePerTerm() int64 {

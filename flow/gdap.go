@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"onboard/i18n"
 	"onboard/msapi"
 )
 
@@ -102,18 +103,21 @@ type GDAP struct {
 func (g GDAP) Ready() bool { return g.Status == GDAPApproved || g.Status == GDAPNotNeeded }
 
 // Explain says what the state means and what to do.
-func (g GDAP) Explain() string {
+func (g GDAP) Explain() string { return g.ExplainIn(nil) }
+
+// ExplainIn is Explain in l's language.
+func (g GDAP) ExplainIn(l *i18n.Localizer) string {
 	switch g.Status {
 	case GDAPApproved:
-		return "Approved. Your users and licenses can be read now."
+		return l.T("GDAPApproved")
 	case GDAPNotNeeded:
 		return ""
 	}
-	s := "A Global administrator of your Microsoft account approves the admin relationship at the link below (sign in, review the roles, Approve all). "
+	s := l.T("GDAPApproveAtLink") + " "
 	if g.Renewed {
-		s = "The previous admin relationship expired or was ended; a new one was requested. " + s
+		s = l.T("GDAPRenewed") + " " + s
 	}
-	return s + "This page moves on by itself once it is approved."
+	return s + l.T("GDAPMovesOn")
 }
 
 var gdapRoleNames = map[string]string{

@@ -3,6 +3,8 @@ package flow
 import (
 	"fmt"
 	"time"
+
+	"onboard/i18n"
 )
 
 // estimateAfter is how long a step must have run before its rate is
@@ -36,14 +38,17 @@ func (e *Estimate) Left(p Progress, now time.Time) (time.Duration, bool) {
 }
 
 // FormatLeft says a time left in words: "about 40 s left", "about 3 min left".
-func FormatLeft(d time.Duration) string {
+func FormatLeft(d time.Duration) string { return FormatLeftIn(nil, d) }
+
+// FormatLeftIn is FormatLeft in l's language.
+func FormatLeftIn(l *i18n.Localizer, d time.Duration) string {
 	switch {
 	case d < 10*time.Second:
-		return "a few seconds left"
+		return l.T("LeftFewSeconds")
 	case d < 90*time.Second:
-		return fmt.Sprintf("about %d s left", int(d.Round(5*time.Second)/time.Second))
+		return l.T("LeftAbout", "Time", fmt.Sprintf("%d s", int(d.Round(5*time.Second)/time.Second)))
 	case d < 90*time.Minute:
-		return fmt.Sprintf("about %d min left", int(d.Round(time.Minute)/time.Minute))
+		return l.T("LeftAbout", "Time", fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute)))
 	}
-	return fmt.Sprintf("about %d h left", int(d.Round(time.Hour)/time.Hour))
+	return l.T("LeftAbout", "Time", fmt.Sprintf("%d h", int(d.Round(time.Hour)/time.Hour)))
 }

@@ -78,7 +78,10 @@ type Customer struct {
 	Address     Address
 	TenantID    string // linked Microsoft tenant, empty until linked
 	Domain      string // the tenant's initial domain
-	CreatedAt   time.Time
+	// Language is the language the customer signed up in ("de"; "" for
+	// English): Microsoft's billing profile and notices follow it.
+	Language  string
+	CreatedAt time.Time
 }
 
 // Order is an order for licenses.

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/bojanz/currency"
+
+	"onboard/i18n"
 )
 
 // DefaultLocale formats money until the customer's language is known.
@@ -56,6 +58,11 @@ var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
 // FormatPrice is a price with the period it buys: "€20.60 per month".
 func FormatPrice(minor int64, cur, period string) string {
 	return FormatMoney(minor, cur) + " per " + period
+}
+
+// FormatPriceIn is FormatPrice in l's language and locale: "20,60 € pro Monat".
+func FormatPriceIn(l *i18n.Localizer, minor int64, cur string) string {
+	return l.T("PricePerMonth", "Price", FormatMoneyIn(l.Lang(), minor, cur))
 }
 
 // plainMinor writes minor units with two decimals: -150 → "-1.50".

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"onboard/i18n"
 	"onboard/msapi"
 )
 
@@ -141,7 +142,9 @@ func (s *Service) createTenant(ctx context.Context, o Order, planned bool) (msap
 	if err != nil {
 		return msapi.CreatedCustomer{}, fmt.Errorf("customer of order %s: %w", o.Number, err)
 	}
-	created, err := s.MS.CreateCustomer(ctx, newCustomer(o, cust))
+	nc := newCustomer(o, cust)
+	// Partner Center answers in the customer's language (X-Locale).
+	created, err := s.MS.CreateCustomer(msapi.WithLocale(ctx, nc.Culture), nc)
 	if err != nil {
 		return msapi.CreatedCustomer{}, fmt.Errorf("create Microsoft account %s for order %s: %w", o.TenantDomain, o.Number, err)
 	}
@@ -175,6 +178,8 @@ func newCustomer(o Order, c Customer) msapi.NewCustomer {
 		CompanyName:  c.CompanyName, FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Phone: c.Phone,
 		AddressLine1: c.Address.Line1, AddressLine2: c.Address.Line2, City: c.Address.City, State: c.Address.State,
 		PostalCode: c.Address.PostalCode, Country: c.Address.Country,
+		Culture:   MicrosoftCulture(c.Language, c.Address.Country),
+		Language:  i18n.New(c.Language).Lang(),
 		RequestID: deterministicID(o.ID, "create-customer"),
 	}
 }

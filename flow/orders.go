@@ -187,7 +187,7 @@ func (s *Service) ensureCustomer(ctx context.Context, orderID string, a Answers)
 	c = Customer{
 		ID: id, CompanyName: strings.TrimSpace(a.Company), FirstName: strings.TrimSpace(a.FirstName),
 		LastName: strings.TrimSpace(a.LastName), Email: strings.TrimSpace(a.Email), Phone: phone,
-		Address: addr, Domain: normalizedDomain(a.Domain), CreatedAt: s.now(),
+		Address: addr, Domain: normalizedDomain(a.Domain), Language: a.Language, CreatedAt: s.now(),
 	}
 	if err := s.Store.CreateCustomer(ctx, &c); err != nil {
 		return Customer{}, fmt.Errorf("create customer %s: %w", c.CompanyName, err)

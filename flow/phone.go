@@ -1,10 +1,14 @@
 package flow
 
 import (
-	"errors"
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"onboard/i18n"
 )
 
 // Country is a country the wizard knows: for addresses and phone numbers.
@@ -83,6 +87,26 @@ func Countries() []Country {
 	return out
 }
 
+// CountryName is the country's name in l's language: the list's own
+// name in English, CLDR's (golang.org/x/text/language/display) in others.
+func CountryName(l *i18n.Localizer, code string) string {
+	c, ok := CountryByCode(code)
+	if !ok {
+		return code
+	}
+	if l.Lang() == i18n.Default {
+		return c.Name
+	}
+	r, err := language.ParseRegion(c.Code)
+	if err != nil {
+		return c.Name
+	}
+	if n := display.Regions(language.Make(l.Lang())).Name(r); n != "" {
+		return n
+	}
+	return c.Name
+}
+
 // CountryByCode looks a country up by ISO alpha-2 code (any case).
 func CountryByCode(code string) (Country, bool) {
 	c, ok := countryIndex[strings.ToUpper(strings.TrimSpace(code))]
@@ -99,7 +123,7 @@ const (
 // parentheses, in international form (+ or 00) or national form for country,
 // and returns it in E.164 (+4930123456).
 func ValidatePhone(number, country string) (string, error) {
-	s, err := required(number, MaxPhoneLen, "phone number")
+	s, err := required(number, MaxPhoneLen, "ErrEnterPhone")
 	if err != nil {
 		return "", err
 	}
@@ -110,7 +134,7 @@ func ValidatePhone(number, country string) (string, error) {
 	if !intl {
 		c, ok := CountryByCode(country)
 		if !ok {
-			return "", errors.New("choose the country, or start the number with + and the country code")
+			return "", i18n.E("ErrPhoneCountry")
 		}
 		if c.Trunk != "" && strings.HasPrefix(digits, c.Trunk) {
 			digits = digits[len(c.Trunk):]
@@ -118,13 +142,13 @@ func ValidatePhone(number, country string) (string, error) {
 		digits = c.CallingCode + digits
 	}
 	if digits == "" || digits[0] == '0' {
-		return "", errors.New("after + comes the country code, e.g. +49 30 1234567")
+		return "", i18n.E("ErrPhoneCode")
 	}
 	if len(digits) < minE164Digits {
-		return "", errors.New("too short: enter the whole number with the area code")
+		return "", i18n.E("ErrPhoneShort")
 	}
 	if len(digits) > maxE164Digits {
-		return "", fmt.Errorf("too long: a phone number has at most %d digits with the country code", maxE164Digits)
+		return "", i18n.E("ErrPhoneLong", "Max", maxE164Digits)
 	}
 	return "+" + digits, nil
 }
@@ -144,7 +168,7 @@ func phoneDigits(s string) (digits string, intl bool, err error) {
 			b.WriteRune(r)
 		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')' || r == '/':
 		default:
-			return "", false, fmt.Errorf("use digits, spaces, dashes and parentheses only (not %q)", r)
+			return "", false, i18n.E("ErrPhoneChars", "Char", strconv.QuoteRune(r))
 		}
 	}
 	return b.String(), intl, nil

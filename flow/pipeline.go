@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"onboard/i18n"
 	"onboard/msapi"
 	"onboard/payment"
 )
@@ -23,6 +24,10 @@ type Progress struct {
 	Done   int
 	Total  int
 	Notice string
+
+	// wait is the Microsoft client's pause a Notice is about, so that
+	// NoticeIn can say it in another language.
+	wait *msapi.Wait
 }
 
 // Result is what processing an order did.
@@ -44,13 +49,18 @@ type Result struct {
 
 // PaidWithTax says what the customer paid when the gateway added tax:
 // "Paid: €43.00 per month + tax €8.17 = €51.17"; "" when it added none.
-func (r Result) PaidWithTax() string {
+func (r Result) PaidWithTax() string { return r.PaidWithTaxIn(nil) }
+
+// PaidWithTaxIn is PaidWithTax in l's language, its money as l's locale
+// writes it ("Bezahlt: 43,00 € pro Monat + Steuer 8,17 € = 51,17 €").
+func (r Result) PaidWithTaxIn(l *i18n.Localizer) string {
 	p := r.Paid
 	if p.Tax <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("Paid: %s + tax %s = %s", FormatPrice(p.Amount, p.Currency, PeriodMonth),
-		FormatMoney(p.Tax, p.Currency), FormatMoney(p.Amount+p.Tax, p.Currency))
+	lang := l.Lang()
+	return l.T("PaidWithTax", "Price", FormatPriceIn(l, p.Amount, p.Currency),
+		"Tax", FormatMoneyIn(lang, p.Tax, p.Currency), "Total", FormatMoneyIn(lang, p.Amount+p.Tax, p.Currency))
 }
 
 // paidCheckout is the order's paid checkout; the zero Payment when none or
@@ -69,45 +79,50 @@ func (s *Service) paidCheckout(ctx context.Context, orderID string) Payment {
 }
 
 // Summary says in plain words which scenario applied.
-func (r Result) Summary() string {
+func (r Result) Summary() string { return r.SummaryIn(nil) }
+
+// SummaryIn is Summary in l's language, with its plural rules.
+func (r Result) SummaryIn(l *i18n.Localizer) string { return r.SummaryAssignedIn(l, 0) }
+
+// SummaryAssignedIn is SummaryIn once assigned of the new licenses were
+// assigned in the wizard: it says how many instead of asking to assign them.
+func (r Result) SummaryAssignedIn(l *i18n.Localizer, assigned int) string {
 	if r.NewAccount {
-		return r.newAccountSummary()
+		return r.newAccountSummary(l)
 	}
 	var parts []string
 	if n := len(r.Converted); n == 1 {
-		parts = append(parts, fmt.Sprintf("Your trial was converted; %s keep their licenses.", plural(r.AssignmentsKept, "user", "users")))
+		parts = append(parts, l.T("SummaryTrialConverted", "Users", l.N("UsersN", r.AssignmentsKept)))
 	} else if n > 1 {
-		parts = append(parts, fmt.Sprintf("Your %d trials were converted; %s keep their licenses.", n, plural(r.AssignmentsKept, "user", "users")))
+		parts = append(parts, l.N("SummaryTrialsConverted", n, "Users", l.N("UsersN", r.AssignmentsKept)))
 	}
 	seats := 0
 	for _, l := range r.Bought {
 		seats += l.Quantity
 	}
-	if seats > 0 {
-		parts = append(parts, fmt.Sprintf("%s: assign them now.", plural(seats, "new license", "new licenses")))
+	switch {
+	case seats > 0 && assigned >= seats:
+		parts = append(parts, l.N("SummaryAllAssigned", seats))
+	case seats > 0 && assigned > 0:
+		parts = append(parts, l.N("SummaryAssignedOf", seats, "Assigned", l.Number(assigned)))
+	case seats > 0:
+		parts = append(parts, l.N("SummaryNewLicenses", seats))
 	}
-	parts = append(parts, fmt.Sprintf("Imported %s and %s.",
-		plural(r.UsersImported, "user", "users"), plural(r.DomainsImported, "domain", "domains")))
+	parts = append(parts, l.T("SummaryImported", "Users", l.N("UsersN", r.UsersImported),
+		"Domains", l.N("DomainsN", r.DomainsImported)))
 	return strings.Join(parts, " ")
 }
 
-func (r Result) newAccountSummary() string {
+func (r Result) newAccountSummary(l *i18n.Localizer) string {
 	seats := 0
 	for _, l := range append(r.Bought, r.Converted...) {
 		seats += l.Quantity
 	}
-	s := fmt.Sprintf("Your new Microsoft account %s is ready with %s.", r.Order.TenantDomain, plural(seats, "license", "licenses"))
+	s := l.T("SummaryNewAccount", "Domain", r.Order.TenantDomain, "Licenses", l.N("LicensesN", seats))
 	if r.Order.AdminUPN != "" {
-		s += " Sign in as " + r.Order.AdminUPN + " to add users and assign them."
+		s += " " + l.T("SummaryNewAccountAdmin", "Admin", r.Order.AdminUPN)
 	}
-	return s + " Nothing was imported: the account is new."
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+	return s + " " + l.T("SummaryNewAccountNothingImported")
 }
 
 // Pipeline step names recorded with Store.MarkStepDone. A line's plan is
@@ -206,6 +221,10 @@ func (s *Service) Process(ctx context.Context, orderID string, progress func(Pro
 	}
 	// Every pause Microsoft asks for is told to the person waiting.
 	ctx = msapi.WithWaitReporter(ctx, waitNotice(progress))
+	// Partner Center answers in the customer's language (X-Locale).
+	if c, err := s.Store.GetCustomer(ctx, o.CustomerID); err == nil && c.Language != "" {
+		ctx = msapi.WithLocale(ctx, MicrosoftCulture(c.Language, c.Address.Country))
+	}
 	step, err := r.steps(ctx)
 	if err != nil {
 		if errors.Is(context.Cause(ctx), ErrLeaseLost) && parent.Err() == nil {
@@ -233,7 +252,7 @@ func waitNotice(progress func(Progress)) func(msapi.Wait) {
 			progress(Progress{})
 			return
 		}
-		progress(Progress{Notice: w.Text()})
+		progress(Progress{Notice: w.Text(), wait: &w})
 	}
 }
 

@@ -155,6 +155,11 @@ type Answers struct {
 	TenantID string // set once the invitation was accepted
 	AdminUPN string // the verified administrator
 	OrderID  string // set once the order exists
+	// Language is the customer's language for this sign-up (an i18n
+	// catalog tag: "en", "de", "fr"); "" until chosen, when the provider's
+	// or kiosk's default applies. It is kept with the draft, so a resumed
+	// sign-up speaks it, and given to Microsoft with the new customer.
+	Language string
 }
 
 // Total is the monthly total of the chosen lines in the catalog's minor units.

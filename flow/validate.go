@@ -1,12 +1,14 @@
 package flow
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"onboard/i18n"
 )
 
 // Length bounds of free-text inputs. Checked before anything else so a huge
@@ -32,20 +34,19 @@ const InitialDomainSuffix = ".onmicrosoft.com"
 func checkText(s string, max int) error {
 	// Bytes bound runes from above by 4x: reject obviously huge input fast.
 	if len(s) > 4*max || utf8.RuneCountInString(s) > max {
-		return fmt.Errorf("too long: at most %d characters", max)
+		return i18n.E("ErrTooLong", "Max", max)
 	}
 	if !utf8.ValidString(s) {
-		return errors.New("contains invalid characters; retype it")
+		return i18n.E("ErrInvalidChars")
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
-			return errors.New("contains control characters; retype it without them")
+			return i18n.E("ErrControlChars")
 		}
 	}
 	for _, r := range s {
 		if invisible(r) {
-			return fmt.Errorf("contains an invisible character (U+%04X), usually pasted along with the text: "+
-				"clear the field and type it", r)
+			return i18n.E("ErrInvisibleChar", "Code", fmt.Sprintf("U+%04X", r))
 		}
 	}
 	return nil
@@ -62,28 +63,29 @@ func invisible(r rune) bool {
 
 // required trims s and checks it is present and well-formed text.
 func required(s string, max int, what string) (string, error) {
+	// what is the catalog id of the "enter the …" message.
 	if err := checkText(s, max); err != nil {
 		return "", err
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", fmt.Errorf("enter the %s", what)
+		return "", i18n.E(what)
 	}
 	return s, nil
 }
 
 // ValidateEmail accepts a plain address like name@example.com.
 func ValidateEmail(s string) error {
-	s, err := required(s, MaxEmailLen, "e-mail address")
+	s, err := required(s, MaxEmailLen, "ErrEnterEmail")
 	if err != nil {
 		return err
 	}
 	local, domain, ok := splitAt(s)
 	if !ok || !validLocalPart(local, 64) {
-		return errors.New("enter an e-mail address like name@example.com")
+		return i18n.E("ErrEmailLike")
 	}
 	if !validHostname(domain) {
-		return fmt.Errorf("the part after @ (%q) is not a valid domain, e.g. example.com", domain)
+		return i18n.E("ErrEmailDomain", "Domain", strconv.Quote(domain))
 	}
 	return nil
 }
@@ -91,16 +93,16 @@ func ValidateEmail(s string) error {
 // ValidateUPN accepts a Microsoft login (user principal name) like
 // admin@contoso.onmicrosoft.com.
 func ValidateUPN(s string) error {
-	s, err := required(s, MaxUPNLen, "login")
+	s, err := required(s, MaxUPNLen, "ErrEnterLogin")
 	if err != nil {
 		return err
 	}
 	local, domain, ok := splitAt(s)
 	if !ok || !validLocalPart(local, 64) {
-		return errors.New("enter the login like admin@contoso.onmicrosoft.com")
+		return i18n.E("ErrLoginLike")
 	}
 	if len(domain) > 48 || !validHostname(domain) {
-		return fmt.Errorf("the part after @ (%q) is not a valid domain, e.g. contoso.onmicrosoft.com", domain)
+		return i18n.E("ErrLoginDomain", "Domain", strconv.Quote(domain))
 	}
 	return nil
 }
@@ -158,40 +160,40 @@ func isASCIIAlnum(b byte) bool {
 // returns "contoso.onmicrosoft.com" in lower case. Microsoft's rule for the
 // prefix: letters and digits only, at most 27 characters, starting with a letter.
 func ValidateInitialDomain(s string) (string, error) {
-	s, err := required(s, MaxInitialDomain+len(InitialDomainSuffix), "initial domain")
+	s, err := required(s, MaxInitialDomain+len(InitialDomainSuffix), "ErrEnterInitialDomain")
 	if err != nil {
 		return "", err
 	}
 	s = strings.ToLower(s)
 	prefix := strings.TrimSuffix(s, InitialDomainSuffix)
 	if strings.Contains(prefix, ".") {
-		return "", errors.New("enter only the name before .onmicrosoft.com, e.g. contoso")
+		return "", i18n.E("ErrDomainOnlyName")
 	}
 	if prefix == "" {
-		return "", errors.New("enter the name before .onmicrosoft.com, e.g. contoso")
+		return "", i18n.E("ErrDomainName")
 	}
 	if len(prefix) > MaxInitialDomain {
-		return "", fmt.Errorf("too long: at most %d letters and digits before .onmicrosoft.com", MaxInitialDomain)
+		return "", i18n.E("ErrDomainTooLong", "Max", MaxInitialDomain)
 	}
 	for i := 0; i < len(prefix); i++ {
 		if !isASCIIAlnum(prefix[i]) {
-			return "", errors.New("use only letters a-z and digits 0-9 (no spaces, hyphens or accents)")
+			return "", i18n.E("ErrDomainChars")
 		}
 	}
 	if prefix[0] < 'a' || prefix[0] > 'z' {
-		return "", errors.New("start with a letter, e.g. contoso2")
+		return "", i18n.E("ErrDomainStart")
 	}
 	return prefix + InitialDomainSuffix, nil
 }
 
 // ValidateCompanyName requires a name with at least one letter or digit.
 func ValidateCompanyName(s string) error {
-	s, err := required(s, MaxCompanyLen, "company name")
+	s, err := required(s, MaxCompanyLen, "ErrEnterCompany")
 	if err != nil {
 		return err
 	}
 	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-		return errors.New("enter the company name with letters or digits")
+		return i18n.E("ErrCompanyLetters")
 	}
 	return nil
 }
@@ -199,7 +201,7 @@ func ValidateCompanyName(s string) error {
 // ValidatePersonName accepts letters (any script) with spaces, hyphens,
 // apostrophes and dots, as in "Anne-Marie O'Neil Jr.".
 func ValidatePersonName(s string) error {
-	s, err := required(s, MaxPersonNameLen, "name")
+	s, err := required(s, MaxPersonNameLen, "ErrEnterName")
 	if err != nil {
 		return err
 	}
@@ -210,11 +212,11 @@ func ValidatePersonName(s string) error {
 			letters++
 		case unicode.Is(unicode.Mn, r), r == ' ', r == '-', r == '\'', r == '’', r == '.':
 		default:
-			return fmt.Errorf("use letters, spaces, hyphens and apostrophes only (not %q)", r)
+			return i18n.E("ErrNameChars", "Char", strconv.QuoteRune(r))
 		}
 	}
 	if letters == 0 {
-		return errors.New("enter the name with letters")
+		return i18n.E("ErrNameLetters")
 	}
 	return nil
 }
@@ -261,10 +263,10 @@ func UsesState(country string) bool {
 // keyed by Address field names.
 func ValidateAddress(a Address) error {
 	fe := &FieldErrors{}
-	_, err := required(a.Line1, MaxAddressLineLen, "street and number")
+	_, err := required(a.Line1, MaxAddressLineLen, "ErrEnterStreet")
 	fe.Add("Line1", err)
 	fe.Add("Line2", checkText(a.Line2, MaxAddressLineLen))
-	_, err = required(a.City, MaxCityLen, "city")
+	_, err = required(a.City, MaxCityLen, "ErrEnterCity")
 	fe.Add("City", err)
 	country, cerr := validateCountry(a.Country)
 	fe.Add("Country", cerr)
@@ -277,14 +279,14 @@ func ValidateAddress(a Address) error {
 
 func validateCountry(s string) (string, error) {
 	if err := checkText(s, 2); err != nil {
-		return "", errors.New("choose the country from the list")
+		return "", i18n.E("ErrCountryFromList")
 	}
 	c := strings.ToUpper(strings.TrimSpace(s))
 	if c == "" {
-		return "", errors.New("choose the country")
+		return "", i18n.E("ErrChooseCountry")
 	}
 	if _, ok := CountryByCode(c); !ok {
-		return "", fmt.Errorf("unknown country %q: choose it from the list", c)
+		return "", i18n.E("ErrUnknownCountry", "Country", strconv.Quote(c))
 	}
 	return c, nil
 }
@@ -294,26 +296,26 @@ func validateState(s, country string) error {
 		return err
 	}
 	if strings.TrimSpace(s) == "" && statesRequired[country] {
-		return errors.New("enter the state or province")
+		return i18n.E("ErrEnterState")
 	}
 	return nil
 }
 
 // ValidatePostalCode checks a postal code against country's format.
 func ValidatePostalCode(s, country string) error {
-	s, err := required(s, MaxPostalCodeLen, "postal code")
+	s, err := required(s, MaxPostalCodeLen, "ErrEnterPostalCode")
 	if err != nil {
 		return err
 	}
 	s = strings.ToUpper(s)
 	if f, ok := postalFormats[strings.ToUpper(country)]; ok {
 		if !f.re.MatchString(s) {
-			return fmt.Errorf("enter the postal code like %s", f.example)
+			return i18n.E("ErrPostalLike", "Example", f.example)
 		}
 		return nil
 	}
 	if !genericPostal.MatchString(s) {
-		return errors.New("enter the postal code with letters, digits, spaces or dashes")
+		return i18n.E("ErrPostalChars")
 	}
 	return nil
 }
@@ -321,7 +323,7 @@ func ValidatePostalCode(s, country string) error {
 // ValidateSeats checks n against the offer's seat bounds.
 func ValidateSeats(o Offer, n int) error {
 	if n < o.MinSeats || n > o.MaxSeats {
-		return fmt.Errorf("choose between %d and %d seats", o.MinSeats, o.MaxSeats)
+		return i18n.E("ErrSeatsBetween", "Min", o.MinSeats, "Max", o.MaxSeats)
 	}
 	return nil
 }

@@ -433,3 +433,21 @@ type GDAPAccessAssignment struct {
 	Status  string // pending, active, deleting, deleted, error
 	RoleIDs []string
 }
+
+type localeKey struct{}
+
+// WithLocale returns ctx carrying the customer's culture ("de-DE"): the
+// client sends it as Partner Center's X-Locale on calls made with it, so
+// what Microsoft says comes in the customer's language. "" leaves ctx as is.
+func WithLocale(ctx context.Context, culture string) context.Context {
+	if culture == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, localeKey{}, culture)
+}
+
+// LocaleFrom is the culture WithLocale put on ctx, "" when none.
+func LocaleFrom(ctx context.Context) string {
+	s, _ := ctx.Value(localeKey{}).(string)
+	return s
+}

@@ -20,7 +20,7 @@ type queryer interface {
 }
 
 const customerColumns = `id, company_name, first_name, last_name, email, phone,
-	addr_line1, addr_line2, city, state, postal_code, country, tenant_id, domain, created_at`
+	addr_line1, addr_line2, city, state, postal_code, country, tenant_id, domain, created_at, language`
 
 // CreateCustomer inserts c, setting ID and CreatedAt when empty. Idempotent
 // on ID: an existing customer is not changed and c is filled from it.
@@ -32,11 +32,11 @@ func (db *DB) CreateCustomer(ctx context.Context, c *flow.Customer) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		a := c.Address
 		res, err := tx.ExecContext(ctx, `INSERT INTO customers (`+customerColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO NOTHING`,
 			c.ID, c.CompanyName, c.FirstName, c.LastName, c.Email, c.Phone,
 			a.Line1, a.Line2, a.City, a.State, a.PostalCode, a.Country, c.TenantID, c.Domain,
-			formatTime(c.CreatedAt))
+			formatTime(c.CreatedAt), c.Language)
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func scanCustomer(s scanner) (flow.Customer, error) {
 	var created string
 	a := &c.Address
 	err := s.Scan(&c.ID, &c.CompanyName, &c.FirstName, &c.LastName, &c.Email, &c.Phone,
-		&a.Line1, &a.Line2, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TenantID, &c.Domain, &created)
+		&a.Line1, &a.Line2, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TenantID, &c.Domain, &created, &c.Language)
 	if errors.Is(err, sql.ErrNoRows) {
 		return flow.Customer{}, flow.ErrNotFound
 	}

@@ -17,6 +17,7 @@ func TestCustomerRoundTrip(t *testing.T) {
 			Phone: "+441234567890",
 			Address: flow.Address{Line1: "1 Main St", Line2: "Floor 2", City: "Leeds", State: "WY",
 				PostalCode: "LS1 1AA", Country: "GB"},
+			Language: "fr", // kept: Microsoft is told the customer's language
 		}
 		if err := db.CreateCustomer(ctx, &in); err != nil {
 			t.Fatal(err)

@@ -56,20 +56,22 @@ func newAccountScreen(c *common) *accountScreen {
 }
 
 func (s *accountScreen) step() flow.StepID { return flow.StepAccount }
-func (s *accountScreen) title() string     { return "Microsoft account" }
+func (s *accountScreen) title() string     { return s.c.t("AccountTitle") }
 func (s *accountScreen) help() []key.Binding {
 	k := s.c.keys
 	if n := len(s.suggestions()); n > 0 && s.pick >= 0 {
-		take := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/1–"+fmt.Sprint(n), "take this name"))
+		take := s.c.helpKey("enter", "enter/1–"+fmt.Sprint(n), "KeyTakeName")
 		return []key.Binding{k.Move, take, k.Back, k.Quit}
 	} else if n > 0 {
-		pick := key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "pick a free name"))
+		pick := s.c.helpKey("down", "↓", "KeyPickName")
 		return []key.Binding{pick, k.Next, k.Back, k.Quit}
 	}
 	return []key.Binding{k.Move, k.Next, k.Back, k.Quit}
 }
 
 func (s *accountScreen) enter() tea.Cmd {
+	s.name.Prompt = s.c.t("AccountNamePrompt")
+	s.name.Placeholder = s.c.t("AccountNamePlaceholder")
 	s.cursor, s.err, s.submit, s.pick = 0, "", false, -1
 	s.gen++
 	s.checked = subdomainCheckedMsg{}
@@ -188,7 +190,7 @@ func (s *accountScreen) choose() tea.Cmd {
 		return s.c.forward(flow.StepAccount)
 	}
 	if _, err := flow.ValidateInitialDomain(s.name.Value()); err != nil {
-		s.err = sanitize(err.Error())
+		s.err = sanitize(s.c.loc.Error(err))
 		return nil
 	}
 	if s.checked.gen == s.gen && s.checked.err == nil {
@@ -212,7 +214,7 @@ func (s *accountScreen) answered(msg subdomainCheckedMsg) tea.Cmd {
 	s.submit = false
 	switch {
 	case msg.err != nil && !errors.Is(msg.err, context.Canceled):
-		s.err = "The name could not be checked. " + sanitize(flow.Explain(msg.err)) + " Press Enter to try again."
+		s.err = s.c.t("AccountCheckFailed", "Why", sanitize(s.c.explain(msg.err)))
 	case submit && msg.err == nil && msg.available:
 		s.c.answers.Account, s.c.answers.Domain = flow.AccountNew, msg.domain
 		return s.c.forward(flow.StepAccount)
@@ -223,7 +225,7 @@ func (s *accountScreen) answered(msg subdomainCheckedMsg) tea.Cmd {
 func (s *accountScreen) view() string {
 	st := s.c.styles
 	var b strings.Builder
-	b.WriteString("Do you already have a Microsoft 365 account for your company?\n\n")
+	b.WriteString(s.c.t("AccountQuestion") + "\n\n")
 	opt := func(i int, label, note string, disabled bool) {
 		mark := "  ( ) "
 		if s.cursor == i {
@@ -242,8 +244,8 @@ func (s *accountScreen) view() string {
 		}
 		b.WriteString("\n")
 	}
-	opt(0, "Use existing Microsoft account", "You sign in as its Global administrator and accept our invitation.", false)
-	opt(1, "Create a new Microsoft account", "Choose its name: name.onmicrosoft.com", false)
+	opt(0, s.c.t("AccountExisting"), s.c.t("AccountExistingNote"), false)
+	opt(1, s.c.t("AccountNew"), s.c.t("AccountNewNote"), false)
 	if s.cursor == 1 {
 		b.WriteString("      " + s.name.View() + ".onmicrosoft.com\n\n")
 		s.nameStatus(&b)
@@ -263,20 +265,20 @@ func (s *accountScreen) nameStatus(b *strings.Builder) {
 	switch {
 	case strings.TrimSpace(s.name.Value()) == "" || s.err != "":
 	case err != nil:
-		b.WriteString(st.Error.Width(w).MarginLeft(6).Render(sanitize(err.Error())) + "\n")
+		b.WriteString(st.Error.Width(w).MarginLeft(6).Render(sanitize(s.c.loc.Error(err))) + "\n")
 	case s.checked.gen != s.gen:
-		b.WriteString(st.Subtle.Render("      Checking "+sanitizeN(domain, 60)+" with Microsoft…") + "\n")
+		b.WriteString(st.Subtle.Render("      "+s.c.t("AccountChecking", "Domain", sanitizeN(domain, 60))) + "\n")
 	case s.checked.err != nil:
 	case s.checked.available:
-		b.WriteString(st.Success.Render("      ✓ "+sanitizeN(domain, 60)+" is free.") + "\n")
+		b.WriteString(st.Success.Render("      ✓ "+s.c.t("AccountFree", "Domain", sanitizeN(domain, 60))) + "\n")
 	default:
-		b.WriteString(st.Error.Width(w).MarginLeft(6).Render(sanitizeN(domain, 60)+" is taken.") + "\n")
+		b.WriteString(st.Error.Width(w).MarginLeft(6).Render(s.c.t("AccountTaken", "Domain", sanitizeN(domain, 60))) + "\n")
 		sugg := s.checked.suggestions
 		if len(sugg) == 0 {
-			b.WriteString(st.Subtle.Render("      Try another name.") + "\n")
+			b.WriteString(st.Subtle.Render("      "+s.c.t("AccountTryAnother")) + "\n")
 			return
 		}
-		b.WriteString(st.Subtle.Render("      Free names (↓ to pick, Enter takes it):") + "\n")
+		b.WriteString(st.Subtle.Render("      "+s.c.t("AccountFreeNames")) + "\n")
 		for i, d := range sugg {
 			line := fmt.Sprintf("      %d  %s", i+1, sanitizeN(d, 60))
 			if i == s.pick {

@@ -75,21 +75,21 @@ func newAdminScreen(c *common) *adminScreen {
 }
 
 func (s *adminScreen) step() flow.StepID { return flow.StepAdmin }
-func (s *adminScreen) title() string     { return "Administrator" }
+func (s *adminScreen) title() string     { return s.c.t("AdminTitle") }
 func (s *adminScreen) help() []key.Binding {
 	k := s.c.keys
 	switch s.phase {
 	case adminStarting:
-		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
+		return []key.Binding{s.c.helpKey("esc", "esc", "KeyCancel"), k.Quit}
 	case adminCode:
 		if s.signIn.Browser {
-			return []key.Binding{k.Open, k.Copy, useCode, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change login")), k.Quit}
+			return []key.Binding{k.Open, k.Copy, s.c.helpKey("d", "d", "KeyUseCode"), s.c.helpKey("esc", "esc", "KeyChangeLogin"), k.Quit}
 		}
-		return []key.Binding{k.Open, k.Reopen, k.Copy, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change login")), k.Quit, k.QR}
+		return []key.Binding{k.Open, k.Reopen, k.Copy, s.c.helpKey("esc", "esc", "KeyChangeLogin"), k.Quit, k.QR}
 	}
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
+		s.c.helpKey("enter", "enter", "KeyNext"),
+		s.c.helpKey("shift+tab", "shift+tab", "KeyPrevious"),
 		k.Back, k.Quit,
 	}
 }
@@ -103,18 +103,18 @@ func (s *adminScreen) enter() tea.Cmd {
 func (s *adminScreen) newForm() tea.Cmd {
 	s.phase, s.password = adminForm, ""
 	fields := []huh.Field{
-		huh.NewInput().Title("Administrator login").
-			Description("The user name of a Global administrator, e.g. admin@contoso.com").
-			Value(&s.c.answers.AdminLogin).Validate(flow.ValidateUPN),
+		huh.NewInput().Title(s.c.t("AdminLoginField")).
+			Description(s.c.t("AdminLoginNote")).
+			Value(&s.c.answers.AdminLogin).Validate(s.c.valid(flow.ValidateUPN)),
 	}
 	if s.askPassword {
 		// The provider's password setting: the login is typed already.
-		fields = []huh.Field{huh.NewInput().Title("Password").
-			Description("Of " + sanitizeN(s.c.answers.AdminLogin, 60) + ", used once to check it with Microsoft; never stored. esc: change the login.").
+		fields = []huh.Field{huh.NewInput().Title(s.c.t("AdminPasswordField")).
+			Description(s.c.t("AdminPasswordNote", "Login", sanitizeN(s.c.answers.AdminLogin, 60))).
 			EchoMode(huh.EchoModePassword).Value(&s.password).
 			Validate(func(p string) error {
 				if p == "" {
-					return errors.New("enter the password")
+					return errors.New(s.c.t("AdminEnterPassword"))
 				}
 				return nil
 			})}
@@ -321,7 +321,7 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 	var need *flow.SignInRequired
 	if errors.As(msg.err, &need) {
 		s.askPassword = false
-		s.note = sanitize(flow.Explain(msg.err))
+		s.note = sanitize(s.c.explain(msg.err))
 		return s.showCode(need.SignIn)
 	}
 	if msg.err != nil {
@@ -333,7 +333,7 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 
 // refuse shows why Microsoft refused the login, until it is retyped.
 func (s *adminScreen) refuse(err error) {
-	s.err = sanitize(flow.Explain(err))
+	s.err = sanitize(s.c.explain(err))
 	s.errLogin = strings.TrimSpace(s.c.answers.AdminLogin)
 }
 
@@ -357,25 +357,23 @@ func (s *adminScreen) accept(admin flow.Admin) tea.Cmd {
 
 func (s *adminScreen) view() string {
 	st := s.c.styles
-	intro := "Sign in as a Global administrator of your Microsoft 365 account, so we can\ncheck it is yours.\n\n"
+	intro := s.c.t("AdminIntro") + "\n\n"
 	switch s.phase {
 	case adminStarting:
-		return intro + strings.TrimSpace(s.spin.View()) + " Asking Microsoft…"
+		return intro + strings.TrimSpace(s.spin.View()) + " " + s.c.t("AdminAsking")
 	case adminCode:
-		text := st.Title.Render("Sign in on Microsoft's page") + "\n\n" +
-			"Open the page below (or scan the QR code), enter the code and sign in as " +
-			sanitizeN(s.c.answers.AdminLogin, 80) + ". Your password and second factor are entered there, never here.\n\n" +
-			"Code: " + st.Title.Render(sanitizeN(s.signIn.UserCode, 40))
+		login := sanitizeN(s.c.answers.AdminLogin, 80)
+		text := st.Title.Render(s.c.t("AdminCodeTitle")) + "\n\n" +
+			s.c.t("AdminCodeText", "Login", login) + "\n\n" +
+			s.c.t("AdminCode") + " " + st.Title.Render(sanitizeN(s.signIn.UserCode, 40))
 		if s.signIn.Browser {
-			text = st.Title.Render("Sign in on Microsoft's page in your browser") + "\n\n" +
-				"Sign in as " + sanitizeN(s.c.answers.AdminLogin, 80) + " on the page that opened in your browser (or open " +
-				"the link below in a browser on this computer). Your password and second factor are entered there, never here."
+			text = st.Title.Render(s.c.t("AdminBrowserTitle")) + "\n\n" + s.c.t("AdminBrowserText", "Login", login)
 		}
 		if s.note != "" {
 			text = st.Warning.Render(s.note) + "\n\n" + text
 		}
 		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		text += fmt.Sprintf("\n\n%s Waiting for the sign-in… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
+		text += fmt.Sprintf("\n\n%s %s %s", strings.TrimSpace(s.spin.View()), s.c.t("AdminWaiting"), formatElapsed(elapsed))
 		return s.link.view(text)
 	}
 	if s.err != "" {

@@ -17,7 +17,7 @@ type agentDoneScreen struct {
 }
 
 func (s *agentDoneScreen) step() flow.StepID { return flow.StepDone }
-func (s *agentDoneScreen) title() string     { return "Order created" }
+func (s *agentDoneScreen) title() string     { return s.c.t("AgentDoneTitle") }
 func (s *agentDoneScreen) help() []key.Binding {
 	ak := s.c.agent.keys
 	return []key.Binding{ak.Finish, ak.Another, s.c.keys.Quit}
@@ -53,20 +53,20 @@ func (s *agentDoneScreen) view() string {
 	o, a := s.c.order, s.c.answers
 	w := s.c.bodyWidth()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", st.Success.Render("✓ Order "+sanitizeN(o.Number, 30)+" is created for "+
-		sanitizeN(a.Company, 60)+"."))
-	fmt.Fprintf(&b, "Order number:       %s\n", st.Total.Render(sanitizeN(o.Number, 30)))
-	fmt.Fprintf(&b, "Microsoft account:  %s\n", sanitizeN(a.Domain, 80))
-	fmt.Fprintf(&b, "Status:             %s\n", statusLabel(o.Status))
-	fmt.Fprintf(&b, "Total:              %s per month (order flow: %s)\n", formatMoney(o.Total(), o.Currency), o.Policy)
-	if paid := s.c.result.PaidWithTax(); paid != "" {
+	fmt.Fprintf(&b, "%s\n\n", st.Success.Render("✓ "+s.c.t("AgentDoneCreated", "Number", sanitizeN(o.Number, 30), "Company", sanitizeN(a.Company, 60))))
+	label := func(id string) string { return padCells(s.c.t(id), 19) + " " }
+	b.WriteString(label("AgentDoneNumber") + st.Total.Render(sanitizeN(o.Number, 30)) + "\n")
+	b.WriteString(label("AgentDoneAccount") + sanitizeN(a.Domain, 80) + "\n")
+	b.WriteString(label("AgentDoneStatus") + s.c.t("Status"+string(o.Status)) + "\n")
+	b.WriteString(label("AgentDoneTotal") + s.c.t("AgentDoneTotalValue", "Total", s.c.money(o.Total(), o.Currency), "Flow", string(o.Policy)) + "\n")
+	if paid := s.c.result.PaidWithTaxIn(s.c.loc); paid != "" {
 		fmt.Fprintf(&b, "%s\n", paid) // the tax Stripe computed
 	}
 	if o.Status == flow.StatusCompleted {
-		b.WriteString(st.Text.Width(w).Render("Set up: "+sanitizeN(s.c.result.AgentSummary(), 500)) + "\n")
+		b.WriteString(st.Text.Width(w).Render(s.c.t("AgentDoneSetUp")+" "+sanitizeN(s.c.result.AgentSummaryIn(s.c.loc), 500)) + "\n")
 	}
 	b.WriteString("\n")
-	b.WriteString(st.Title.Render("What the customer does next") + "\n")
+	b.WriteString(st.Title.Render(s.c.t("AgentDoneNext")) + "\n")
 	for i, step := range s.nextSteps() {
 		b.WriteString(numbered(i+1, sanitizeN(step.Text, 600), w) + "\n")
 		if step.Command != "" {
@@ -79,7 +79,7 @@ func (s *agentDoneScreen) view() string {
 // nextSteps are the customer's remaining steps, as flow lists them.
 func (s *agentDoneScreen) nextSteps() []flow.NextAction {
 	a := s.c.answers
-	return flow.CustomerNextSteps(s.c.order, a.Email, a.Domain, s.c.agent.inviteURL)
+	return flow.CustomerNextStepsIn(s.c.loc, s.c.order, a.Email, a.Domain, s.c.agent.inviteURL)
 }
 
 // statusLabel is an order status in words.

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -20,7 +18,7 @@ type agreementScreen struct {
 }
 
 func (s *agreementScreen) step() flow.StepID { return flow.StepAgreement }
-func (s *agreementScreen) title() string     { return "Microsoft Customer Agreement" }
+func (s *agreementScreen) title() string     { return s.c.t("AgreementTitle") }
 func (s *agreementScreen) help() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{
@@ -31,9 +29,9 @@ func (s *agreementScreen) help() []key.Binding {
 
 func (s *agreementScreen) acceptHelp() string {
 	if s.c.agentMode() {
-		return "attest acceptance"
+		return s.c.t("AgreementAttestKey")
 	}
-	return "I accept"
+	return s.c.t("AgreementAcceptKey")
 }
 
 func (s *agreementScreen) enter() tea.Cmd {
@@ -54,7 +52,7 @@ func (s *agreementScreen) update(msg tea.Msg) tea.Cmd {
 		a.AgreementAccepted, a.AgreementDate = true, s.c.now().UTC()
 		return s.c.forward(flow.StepAgreement)
 	case key.Matches(kp, s.c.keys.Next):
-		s.err = "Press y to accept the agreement, or esc to go back."
+		s.err = s.c.t("AgreementPressY")
 	}
 	return nil
 }
@@ -63,15 +61,12 @@ func (s *agreementScreen) view() string {
 	st := s.c.styles
 	a := s.c.answers
 	who := sanitizeN(a.FirstName+" "+a.LastName, 80)
-	text := fmt.Sprintf("Microsoft requires every customer to accept the Microsoft Customer Agreement "+
-		"before licenses are bought. You can read it at\n\n%s\n\n"+
-		"Press y to confirm that %s accepts the agreement on behalf of %s.",
-		st.URL.Render(agreementURL), who, sanitizeN(a.Company, 80))
+	text := s.c.t("AgreementText", "URL", st.URL.Render(agreementURL), "Who", who, "Company", sanitizeN(a.Company, 80))
 	if s.c.agentMode() {
 		text = s.agentText(who)
 	}
 	if a.AgreementAccepted {
-		text += "\n\n" + st.Subtle.Render("Already accepted; press y to continue.")
+		text += "\n\n" + st.Subtle.Render(s.c.t("AgreementAlready"))
 	}
 	if s.err != "" {
 		text += "\n\n" + st.Error.Render(s.err)
@@ -83,13 +78,10 @@ func (s *agreementScreen) view() string {
 // the agent records it on their behalf.
 func (s *agreementScreen) agentText(who string) string {
 	st := s.c.styles
-	agent := "you"
+	agent := s.c.t("AgreementYou")
 	if s.c.agent.name != "" {
-		agent = "you (" + sanitizeN(s.c.agent.name, 40) + ")"
+		agent = s.c.t("AgreementYouNamed", "Name", sanitizeN(s.c.agent.name, 40))
 	}
-	return fmt.Sprintf("Microsoft requires every customer to accept the Microsoft Customer Agreement "+
-		"before licenses are bought. Show the customer the agreement at\n\n%s\n\n"+
-		"Press y to attest that %s accepted the agreement for %s, and that %s "+
-		"record this acceptance on the customer's behalf.",
-		st.URL.Render(agreementURL), who, sanitizeN(s.c.answers.Company, 80), agent)
+	return s.c.t("AgreementAgentText", "URL", st.URL.Render(agreementURL), "Who", who,
+		"Company", sanitizeN(s.c.answers.Company, 80), "Agent", agent)
 }

@@ -82,14 +82,14 @@ type assignScreen struct {
 
 func newAssignScreen(c *common) *assignScreen {
 	ti := textinput.New()
-	ti.Prompt = "Search: "
-	ti.Placeholder = "name or login"
+	ti.Prompt = c.t("AssignSearch")
+	ti.Placeholder = c.t("AssignPlaceholder")
 	ti.SetWidth(40)
 	return &assignScreen{c: c, search: ti, cancel: func() {}, stop: func() {}, count: func() {}}
 }
 
 func (s *assignScreen) step() flow.StepID { return flow.StepDone }
-func (s *assignScreen) title() string     { return "Assign licenses" }
+func (s *assignScreen) title() string     { return s.c.t("AssignTitle") }
 func (s *assignScreen) help() []key.Binding {
 	k := s.c.keys
 	if s.finished {
@@ -195,7 +195,7 @@ func (s *assignScreen) gotPage(msg usersPageMsg) {
 	}
 	s.loading, s.more = false, false
 	if msg.err != nil {
-		s.err = "The users could not be loaded. " + sanitize(flow.Explain(msg.err)) + " Press esc and try again later."
+		s.err = s.c.t("AssignLoadFailed", "Why", sanitize(s.c.explain(msg.err)))
 		return
 	}
 	if msg.more {
@@ -368,11 +368,11 @@ func (s *assignScreen) toggle() {
 	s.err = ""
 	switch {
 	case hasSku(u, s.sku()):
-		s.err = sanitizeN(u.DisplayName, 40) + " already has this license."
+		s.err = s.c.t("AssignAlreadyHas", "Name", sanitizeN(u.DisplayName, 40))
 	case sel[u.ID]:
 		delete(sel, u.ID)
 	case len(sel) >= s.limit():
-		s.err = fmt.Sprintf("All %d licenses are chosen. Unselect someone first.", s.limit())
+		s.err = s.c.n("AssignAllChosen", s.limit())
 	default:
 		sel[u.ID] = true
 	}
@@ -384,7 +384,7 @@ func (s *assignScreen) save() tea.Cmd {
 	}
 	sel := s.selected[s.line]
 	if len(sel) == 0 {
-		s.err = "Choose at least one user with Enter first."
+		s.err = s.c.t("AssignChooseOne")
 		return nil
 	}
 	ids := make([]string, 0, len(sel))
@@ -403,9 +403,9 @@ func (s *assignScreen) gotAssigned(msg licensesAssignedMsg) tea.Cmd {
 	s.saving = false
 	if msg.err != nil {
 		if errors.Is(msg.err, flow.ErrNotEnoughSeats) {
-			s.err = "There are not enough licenses left for everyone chosen. Unselect some users and save again."
+			s.err = s.c.t("AssignNotEnough")
 		} else {
-			s.err = "The licenses could not be assigned. " + sanitize(flow.Explain(msg.err)) + " Press ctrl+s to try again."
+			s.err = s.c.t("AssignFailed", "Why", sanitize(s.c.explain(msg.err)))
 		}
 		return nil
 	}
@@ -421,7 +421,7 @@ func (s *assignScreen) gotAssigned(msg licensesAssignedMsg) tea.Cmd {
 	s.holders[strings.ToLower(msg.skuID)] += len(msg.ids)
 	s.selected[s.line] = map[string]bool{}
 	s.c.assigned += len(msg.ids)
-	s.note = fmt.Sprintf("%d licenses assigned.", len(msg.ids))
+	s.note = s.c.n("AssignDone", len(msg.ids))
 	if s.limit() == 0 && s.allDone() {
 		s.finished = true
 	}
@@ -447,29 +447,29 @@ func (s *assignScreen) rows() int { return max(s.c.bodyHeight()-7, 1) }
 func (s *assignScreen) view() string {
 	st := s.c.styles
 	if len(s.lines) == 0 {
-		return "No new licenses to assign."
+		return s.c.t("AssignNone")
 	}
 	l := s.lines[s.line]
 	var b strings.Builder
 	if len(s.lines) > 1 {
 		fmt.Fprintf(&b, "%d/%d ", s.line+1, len(s.lines))
 	}
-	fmt.Fprintf(&b, "%s: %d chosen, %d of %d free",
-		st.Title.Render(sanitizeN(l.Name, 40)), len(s.selected[s.line]), s.limit()-len(s.selected[s.line]), l.Quantity)
+	b.WriteString(s.c.t("AssignHeading", "Name", st.Title.Render(sanitizeN(l.Name, 40)), "Chosen", len(s.selected[s.line]),
+		"Free", s.limit()-len(s.selected[s.line]), "Of", l.Quantity))
 	b.WriteString("\n\n" + s.search.View() + "\n\n")
 	switch {
 	case s.loading && len(s.users) == 0:
-		b.WriteString(st.Subtle.Render("Loading users…"))
+		b.WriteString(st.Subtle.Render(s.c.t("AssignLoading")))
 		return b.String()
 	case s.finished:
-		b.WriteString(st.Success.Render("✓ All new licenses are assigned. Press ctrl+q to finish."))
+		b.WriteString(st.Success.Render("✓ " + s.c.t("AssignAllAssigned")))
 		return b.String()
 	}
 	b.WriteString(s.userRows())
-	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(fmt.Sprintf("%s of %s users", countOrEllipsis(s.matches), countOrEllipsis(s.total))))
+	fmt.Fprintf(&b, "\n%s", st.Subtle.Render(s.c.t("AssignCount", "Matches", s.countOrEllipsis(s.matches), "Total", s.countOrEllipsis(s.total))))
 	switch {
 	case s.saving:
-		b.WriteString("   Assigning…")
+		b.WriteString("   " + s.c.t("AssignAssigning"))
 	case s.err != "":
 		b.WriteString("   " + st.Error.Render(s.err))
 	case s.note != "":
@@ -513,11 +513,11 @@ func (s *assignScreen) userRows() string {
 }
 
 // countOrEllipsis is n, or "…" while it is being counted.
-func countOrEllipsis(n int) string {
+func (s *assignScreen) countOrEllipsis(n int) string {
 	if n < 0 {
 		return "…"
 	}
-	return flow.FormatCount(n)
+	return s.c.loc.Number(n)
 }
 
 // padCells cuts or pads s to exactly w terminal cells (names may hold wide

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"onboard/flow"
+	"onboard/i18n"
 )
 
 // Layout: a header line and a blank line above the body, a blank line and
@@ -32,6 +33,7 @@ type common struct {
 	backend  Backend
 	browser  Browser
 	catalog  flow.Catalog
+	loc      *i18n.Localizer // the language screens speak (setLang)
 	provider string
 	terminal string
 	now      func() time.Time
@@ -46,6 +48,33 @@ type common struct {
 	agent    agentState // agent mode only
 
 	next *goMsg // a screen change asked for during this Update
+}
+
+// t is the catalog message id in the screens' language, its placeholders
+// filled from pairs of name and value.
+func (c *common) t(id string, kv ...any) string { return c.loc.T(id, kv...) }
+
+// n is the plural message id for count.
+func (c *common) n(id string, count int, kv ...any) string { return c.loc.N(id, count, kv...) }
+
+// explain is flow.Explain in the screens' language.
+func (c *common) explain(err error) string { return flow.ExplainIn(c.loc, err) }
+
+// money is an amount as the screens' language writes it.
+func (c *common) money(minor int64, cur string) string {
+	return flow.FormatMoneyIn(c.loc.Lang(), minor, sanitizeN(cur, 3))
+}
+
+// setLang switches the screens to lang (an i18n tag) and, for a customer,
+// records it as the sign-up's language (kept with the draft, given to
+// Microsoft). The keys' help follows.
+func (c *common) setLang(lang string) {
+	c.loc = i18n.New(lang)
+	c.keys = keyMapIn(c.loc)
+	c.agent.keys = agentKeysIn(c.loc)
+	if c.answers.Mode != flow.ModeAgent {
+		c.answers.Language = c.loc.Lang()
+	}
 }
 
 // bodyWidth and bodyHeight are the space a screen may draw in.

@@ -52,7 +52,7 @@ func newConsentScreen(c *common) *consentScreen {
 }
 
 func (s *consentScreen) step() flow.StepID { return flow.StepConsent }
-func (s *consentScreen) title() string     { return "Accept the invitation" }
+func (s *consentScreen) title() string     { return s.c.t("ConsentTitle") }
 
 // checkAgainKey: after x stopped the waiting, Enter checks again.
 var checkAgainKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check again"))
@@ -66,7 +66,7 @@ func (s *consentScreen) help() []key.Binding {
 	if s.waiting {
 		keys = append(keys, k.Cancel)
 	} else if s.link.url != "" {
-		keys[0] = checkAgainKey // as the not-waiting line says
+		keys[0] = s.c.helpKey("enter", "enter", "KeyCheckAgain") // as the not-waiting line says
 	}
 	return append(keys, k.Back, k.Quit, k.QR)
 }
@@ -206,12 +206,12 @@ func (s *consentScreen) orderCreated(msg orderCreatedMsg) tea.Cmd {
 	if errors.Is(msg.err, flow.ErrInvalidAnswers) {
 		// Retrying cannot help: an earlier answer must change.
 		s.stopWaiting()
-		s.err = sanitize(flow.Explain(msg.err)) + " Press esc to go back and complete them."
+		s.err = sanitize(s.c.explain(msg.err)) + " " + s.c.t("ConsentGoBack")
 		return nil
 	}
 	if msg.err != nil {
 		if !errors.Is(msg.err, context.Canceled) {
-			s.note = "The order could not be created yet. " + sanitize(flow.Explain(msg.err)) + " Trying again."
+			s.note = s.c.t("ConsentOrderNotYet", "Why", sanitize(s.c.explain(msg.err)))
 		}
 		return nil // the next poll tries again
 	}
@@ -228,17 +228,15 @@ func (s *consentScreen) checked(msg consentCheckedMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, flow.ErrTenantMismatch):
 		s.stopWaiting()
-		s.err = "The invitation was accepted for a different Microsoft account than the administrator's. " +
-			"Sign in with the administrator you entered and accept it again, then press Enter."
+		s.err = s.c.t("ConsentOtherAccount")
 		return nil
 	case msg.err != nil:
-		s.note = "Microsoft could not be asked just now; still trying."
+		s.note = s.c.t("MicrosoftStillTrying")
 	case msg.consent.Accepted:
 		s.note = ""
 		return s.orderMovedOn(msg.consent.Order)
 	case msg.consent.OtherTenant != "":
-		s.note = "The invitation was accepted by " + sanitizeN(msg.consent.OtherTenant, 60) +
-			", not by this account. Open the link again, sign in as " + sanitizeN(s.c.answers.AdminUPN, 60) + " and accept."
+		s.note = s.c.t("ConsentAcceptedByOther", "Other", sanitizeN(msg.consent.OtherTenant, 60), "Admin", sanitizeN(s.c.answers.AdminUPN, 60))
 	default:
 		s.note = ""
 	}
@@ -260,13 +258,12 @@ func (s *consentScreen) view() string {
 		return s.open.view()
 	}
 	st := s.c.styles
-	text := st.Title.Render("Accept our invitation as the administrator") + "\n\n" +
-		"Press Enter to open the invitation page in your browser. Sign in there as " +
-		sanitizeN(s.c.answers.AdminUPN, 80) + " and accept the invitation."
+	text := st.Title.Render(s.c.t("ConsentHeading")) + "\n\n" +
+		s.c.t("ConsentText", "Admin", sanitizeN(s.c.answers.AdminUPN, 80))
 	return s.linkView(&s.link, text, s.err, s.note, waitTexts{
-		waiting:    "Waiting for Microsoft to confirm…",
-		notWaiting: "Not waiting. Press Enter once you have accepted the invitation, or r to open the page again.",
-		loading:    "Loading the invitation link…",
+		waiting:    s.c.t("ConsentWaiting"),
+		notWaiting: s.c.t("ConsentNotWaiting"),
+		loading:    s.c.t("ConsentLoading"),
 	})
 }
 

@@ -37,7 +37,7 @@ type createScreen struct {
 var createOrderKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create the order"))
 
 func (s *createScreen) step() flow.StepID { return flow.StepCreate }
-func (s *createScreen) title() string     { return "Create the order" }
+func (s *createScreen) title() string     { return s.c.t("PlainStepCreate") }
 func (s *createScreen) help() []key.Binding {
 	if s.open.active() {
 		return s.open.help()
@@ -45,7 +45,7 @@ func (s *createScreen) help() []key.Binding {
 	k := s.c.keys
 	switch {
 	case s.reviewing:
-		return []key.Binding{createOrderKey, k.Back, k.Quit}
+		return []key.Binding{s.c.helpKey("enter", "enter", "KeyCreateOrder"), k.Back, k.Quit}
 	case s.err != "":
 		return []key.Binding{k.Retry, k.Back, k.Quit}
 	}
@@ -130,14 +130,13 @@ func (s *createScreen) created(msg agentOrderMsg) tea.Cmd {
 	case s.open.offer(msg.err):
 		return nil
 	case errors.Is(msg.err, flow.ErrTenantMismatch):
-		s.err = "The invitation was accepted for a different Microsoft account than " +
-			sanitizeN(s.c.answers.Domain, 80) + ". Press esc to check the account, or r to try again."
+		s.err = s.c.t("CreateOtherAccount", "Domain", sanitizeN(s.c.answers.Domain, 80))
 		return nil
 	case errors.Is(msg.err, flow.ErrInvalidAnswers):
-		s.err = sanitize(flow.Explain(msg.err)) + " Press esc to go back and complete them."
+		s.err = sanitize(s.c.explain(msg.err)) + " " + s.c.t("ConsentGoBack")
 		return nil
 	case msg.err != nil:
-		s.err = "The order could not be created. " + sanitize(flow.Explain(msg.err)) + " Press r to try again."
+		s.err = s.c.t("CreateFailed", "Why", sanitize(s.c.explain(msg.err)))
 		return nil
 	}
 	s.c.order = msg.order
@@ -153,11 +152,10 @@ func (s *createScreen) view() string {
 	if s.reviewing {
 		return s.review()
 	}
-	text := "Creating the customer account and the order for " + sanitizeN(s.c.answers.Company, 80) +
-		" (" + sanitizeN(s.c.answers.Domain, 80) + "), using their existing Microsoft account."
+	text := s.c.t("CreateText", "Company", sanitizeN(s.c.answers.Company, 80), "Domain", sanitizeN(s.c.answers.Domain, 80))
 	switch {
 	case s.running:
-		text += "\n\n" + spinnerMark(s.spin) + " Creating the order…"
+		text += "\n\n" + spinnerMark(s.spin) + " " + s.c.t("CreateRunning")
 	case s.err != "":
 		text += "\n\n" + st.Error.Render(s.err)
 	}
@@ -170,19 +168,19 @@ func (s *createScreen) review() string {
 	st, a, cat := s.c.styles, s.c.answers, s.c.catalog
 	w := s.c.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Text.Width(w).Render("Check the order with the customer. Enter creates it; esc goes back to change it.") + "\n\n")
+	b.WriteString(st.Text.Width(w).Render(s.c.t("CreateCheck")) + "\n\n")
 	row := func(label, value string) {
 		b.WriteString(st.Subtle.Render(padCells(label, 19)) + ansi.Truncate(value, max(w-19, 10), "…") + "\n")
 	}
-	row("Company", sanitizeN(a.Company, 80))
-	row("Contact", sanitizeN(strings.TrimSpace(a.FirstName+" "+a.LastName), 80)+", "+sanitizeN(a.Email, 80))
+	row(s.c.t("ResumeCompany"), sanitizeN(a.Company, 80))
+	row(s.c.t("CreateContact"), sanitizeN(strings.TrimSpace(a.FirstName+" "+a.LastName), 80)+", "+sanitizeN(a.Email, 80))
 	addr := a.Address
-	row("Address", sanitizeN(strings.Join(nonEmpty(addr.Line1, strings.TrimSpace(addr.PostalCode+" "+addr.City), addr.State, addr.Country), ", "), 200))
-	accepted := "invitation not accepted yet"
+	row(s.c.t("CreateAddress"), sanitizeN(strings.Join(nonEmpty(addr.Line1, strings.TrimSpace(addr.PostalCode+" "+addr.City), addr.State, addr.Country), ", "), 200))
+	accepted := s.c.t("CreateNotAccepted")
 	if s.c.agent.accepted || a.TenantID != "" {
-		accepted = "invitation accepted"
+		accepted = s.c.t("CreateAccepted")
 	}
-	row("Microsoft account", sanitizeN(a.Domain, 80)+" ("+accepted+")")
+	row(s.c.t("AccountTitle"), sanitizeN(a.Domain, 80)+" ("+accepted+")")
 	b.WriteString("\n")
 	var names []string
 	for _, l := range a.Lines {
@@ -190,12 +188,12 @@ func (s *createScreen) review() string {
 			names = append(names, sanitize(o.Name))
 		}
 	}
-	names = append(names, "Total per month", "Due at payment")
+	names = append(names, s.c.t("ReviewTotalPerMonth"), s.c.t("CreateDueAtPayment"))
 	nameW := nameColumn(w-36, names...)
 	line := func(name, seats, price, total string) string {
 		return fmt.Sprintf("%s %5s %14s %14s", padCells(name, nameW), seats, price, total)
 	}
-	b.WriteString(st.TableHead.Render(line("Product", "Seats", "Price/seat", "Per month")) + "\n")
+	b.WriteString(st.TableHead.Render(line(s.c.t("LicensesProduct"), s.c.t("LicensesSeats"), s.c.t("CreatePriceSeat"), s.c.t("LicensesPerMonth"))) + "\n")
 	var terms []string
 	for _, l := range a.Lines {
 		o, ok := cat.Offer(l.OfferID)
@@ -204,15 +202,15 @@ func (s *createScreen) review() string {
 		}
 		cur := offerCurrency(o, cat)
 		t, _ := o.Term(l.Term)
-		b.WriteString(line(sanitize(o.Name), fmt.Sprint(l.Seats), formatMoney(t.UnitPrice, cur), formatMoney(t.UnitPrice*int64(l.Seats), cur)) + "\n")
+		b.WriteString(line(sanitize(o.Name), s.c.loc.Number(l.Seats), s.c.money(t.UnitPrice, cur), s.c.money(t.UnitPrice*int64(l.Seats), cur)) + "\n")
 		if t.TermDuration != "P1M" || t.BillingCycle != "monthly" {
-			terms = append(terms, fmt.Sprintf("%s: %s, %s per seat for the %s.", sanitizeN(o.Name, 60), t.Label(),
-				formatMoney(t.PricePerTerm(), cur), t.Period()))
+			terms = append(terms, s.c.t("ReviewTermLine", "Name", sanitizeN(o.Name, 60), "Term", t.LabelIn(s.c.loc),
+				"Price", s.c.money(t.PricePerTerm(), cur), "Period", t.PeriodIn(s.c.loc)))
 		}
 	}
-	b.WriteString(st.Total.Render(line("Total per month", "", "", formatMoney(a.Total(cat), cat.Currency))) + "\n")
+	b.WriteString(st.Total.Render(line(s.c.t("ReviewTotalPerMonth"), "", "", s.c.money(a.Total(cat), cat.Currency))) + "\n")
 	if due := a.DueNow(cat); due != a.Total(cat) {
-		b.WriteString(st.Total.Render(line("Due at payment", "", "", formatMoney(due, cat.Currency))) + "\n")
+		b.WriteString(st.Total.Render(line(s.c.t("CreateDueAtPayment"), "", "", s.c.money(due, cat.Currency))) + "\n")
 	}
 	for _, t := range terms {
 		b.WriteString("\n" + st.Subtle.Width(w).Render(t))

@@ -20,15 +20,15 @@ type detailsScreen struct {
 func (s *detailsScreen) step() flow.StepID { return flow.StepDetails }
 func (s *detailsScreen) title() string {
 	if s.c.agentMode() {
-		return "Customer's details"
+		return s.c.t("DetailsTitleAgent")
 	}
-	return "Your details"
+	return s.c.t("DetailsTitle")
 }
 func (s *detailsScreen) help() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
+		s.c.helpKey("enter", "enter", "KeyNext"),
+		s.c.helpKey("shift+tab", "shift+tab", "KeyPrevious"),
 		k.Back, k.Quit,
 	}
 }
@@ -39,36 +39,37 @@ func (s *detailsScreen) enter() tea.Cmd {
 		a.PhoneCountry = a.Address.Country
 	}
 	addrField := func(field string) func(string) error {
-		return func(string) error { return fieldError(flow.ValidateAddress(a.Address), field) }
+		return func(string) error { return s.c.fieldError(flow.ValidateAddress(a.Address), field) }
 	}
+	t := s.c.t
 	s.form = s.c.newForm(
 		huh.NewGroup(
-			huh.NewInput().Title("Company name").Value(&a.Company).Validate(flow.ValidateCompanyName),
-			huh.NewInput().Title("First name").Value(&a.FirstName).Validate(flow.ValidatePersonName),
-			huh.NewInput().Title("Last name").Value(&a.LastName).Validate(flow.ValidatePersonName),
-			huh.NewInput().Title("E-mail").Description(s.emailNote()).
-				Value(&a.Email).Validate(flow.ValidateEmail),
+			huh.NewInput().Title(t("FieldCompany")).Value(&a.Company).Validate(s.c.valid(flow.ValidateCompanyName)),
+			huh.NewInput().Title(t("FieldFirstName")).Value(&a.FirstName).Validate(s.c.valid(flow.ValidatePersonName)),
+			huh.NewInput().Title(t("FieldLastName")).Value(&a.LastName).Validate(s.c.valid(flow.ValidatePersonName)),
+			huh.NewInput().Title(t("FieldEmail")).Description(s.emailNote()).
+				Value(&a.Email).Validate(s.c.valid(flow.ValidateEmail)),
 		),
 		huh.NewGroup(
 			// The description names the field too: while searching, huh
 			// shows the search text in place of the title.
-			huh.NewSelect[string]().Title("Country").Description("The company's country. Type / to search.").
-				Options(countryOptions()...).Height(8).Value(&a.Address.Country).
-				Validate(func(string) error { return fieldError(flow.ValidateAddress(a.Address), "Country") }),
-			huh.NewInput().Title("Phone").Description("With the country code, or a national number of the country above.").
+			huh.NewSelect[string]().Title(t("FieldCountry")).Description(t("FieldCountryNote")).
+				Options(s.c.countryOptions()...).Height(8).Value(&a.Address.Country).
+				Validate(func(string) error { return s.c.fieldError(flow.ValidateAddress(a.Address), "Country") }),
+			huh.NewInput().Title(t("FieldPhone")).Description(t("FieldPhoneNote")).
 				Value(&a.Phone).Validate(func(p string) error {
 				_, err := flow.ValidatePhone(p, a.Address.Country)
-				return err
+				return s.c.loc.Localize(err)
 			}),
 		),
 		huh.NewGroup(
-			huh.NewInput().Title("Street and number").Value(&a.Address.Line1).Validate(addrField("Line1")),
-			huh.NewInput().Title("City").Value(&a.Address.City).Validate(addrField("City")),
-			huh.NewInput().Title("Postal code").Value(&a.Address.PostalCode).Validate(addrField("PostalCode")),
+			huh.NewInput().Title(t("FieldStreet")).Value(&a.Address.Line1).Validate(addrField("Line1")),
+			huh.NewInput().Title(t("FieldCity")).Value(&a.Address.City).Validate(addrField("City")),
+			huh.NewInput().Title(t("FieldPostalCode")).Value(&a.Address.PostalCode).Validate(addrField("PostalCode")),
 		),
 		// Asked only where addresses carry one (flow.UsesState).
 		huh.NewGroup(
-			huh.NewInput().Title("State or province").
+			huh.NewInput().Title(t("FieldState")).
 				Value(&a.Address.State).Validate(addrField("State")),
 		).WithHideFunc(func() bool { return !flow.UsesState(a.Address.Country) }),
 	)
@@ -100,9 +101,9 @@ func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 // which the customer later pays with.
 func (s *detailsScreen) emailNote() string {
 	if s.c.agentMode() {
-		return "The customer's e-mail: with the order number, they pay with it."
+		return s.c.t("FieldEmailNoteAgent")
 	}
-	return "Order confirmations go here."
+	return s.c.t("FieldEmailNote")
 }
 
 func (s *detailsScreen) view() string {

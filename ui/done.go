@@ -17,13 +17,13 @@ type doneScreen struct {
 }
 
 func (s *doneScreen) step() flow.StepID { return flow.StepDone }
-func (s *doneScreen) title() string     { return "Done" }
+func (s *doneScreen) title() string     { return s.c.t("DoneTitle") }
 func (s *doneScreen) help() []key.Binding {
 	k := s.c.keys
 	if s.canAssign() {
 		return []key.Binding{k.Assign, k.Finish, k.Quit}
 	}
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish"))}
+	return []key.Binding{s.c.helpKey("enter", "enter", "KeyFinish")}
 }
 
 func (s *doneScreen) enter() tea.Cmd { return nil }
@@ -49,22 +49,7 @@ func boughtSeats(r flow.Result) int {
 // summary is flow's summary of the result; once licenses were assigned
 // here it says how many instead of asking to assign them.
 func (s *doneScreen) summary() string {
-	r := s.c.result
-	if r.NewAccount || s.c.assigned == 0 {
-		return r.Summary()
-	}
-	seats := boughtSeats(r)
-	r.Bought = nil // flow's "N new licenses: assign them now." no longer holds
-	text := fmt.Sprintf("%d of %d new licenses assigned.", min(s.c.assigned, seats), seats)
-	if s.c.assigned >= seats {
-		text = fmt.Sprintf("All %d new licenses are assigned.", seats)
-	}
-	// After the converted trials, as flow orders it, before the imports.
-	rest := r.Summary()
-	if i := strings.Index(rest, "Imported "); i >= 0 {
-		return rest[:i] + text + " " + rest[i:]
-	}
-	return strings.TrimSpace(rest + " " + text)
+	return s.c.result.SummaryAssignedIn(s.c.loc, s.c.assigned)
 }
 
 func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
@@ -86,31 +71,30 @@ func (s *doneScreen) view() string {
 	o := s.c.order
 	var b strings.Builder
 	if !s.processed() {
-		b.WriteString(st.Title.Render("Thank you! Your order is in.") + "\n\n")
-		fmt.Fprintf(&b, "Order number: %s\n\n", st.Total.Render(sanitizeN(o.Number, 30)))
-		b.WriteString(st.Text.Width(s.c.bodyWidth()).Render(fmt.Sprintf(
-			"%s will set it up once the order is approved and send you an e-mail at %s. You can close this window.",
-			sanitizeN(s.c.provider, 40), sanitizeN(s.c.answers.Email, 80))))
+		b.WriteString(st.Title.Render(s.c.t("DoneThanks")) + "\n\n")
+		b.WriteString(s.c.t("DoneOrderNumber", "Number", st.Total.Render(sanitizeN(o.Number, 30))) + "\n\n")
+		b.WriteString(st.Text.Width(s.c.bodyWidth()).Render(s.c.t("DoneAwaitsApproval",
+			"Provider", sanitizeN(s.c.provider, 40), "Email", sanitizeN(s.c.answers.Email, 80))))
 		return b.String()
 	}
-	b.WriteString(st.Success.Render("✓ Your licenses are ready.") + "\n\n")
-	fmt.Fprintf(&b, "Order number: %s\n", st.Total.Render(sanitizeN(o.Number, 30)))
-	fmt.Fprintf(&b, "Microsoft account: %s\n", sanitizeN(o.TenantDomain, 80))
-	if paid := s.c.result.PaidWithTax(); paid != "" {
+	b.WriteString(st.Success.Render("✓ "+s.c.t("DoneReady")) + "\n\n")
+	b.WriteString(s.c.t("DoneOrderNumber", "Number", st.Total.Render(sanitizeN(o.Number, 30))) + "\n")
+	b.WriteString(s.c.t("MicrosoftAccountLine", "Domain", sanitizeN(o.TenantDomain, 80)) + "\n")
+	if paid := s.c.result.PaidWithTaxIn(s.c.loc); paid != "" {
 		b.WriteString(paid + "\n") // the tax Stripe computed
 	}
 	b.WriteString("\n")
 	b.WriteString(st.Text.Width(s.c.bodyWidth()).Render(sanitizeN(s.summary(), 1000)) + "\n\n")
 	for _, l := range s.c.result.Converted {
-		fmt.Fprintf(&b, "  %s  %s: trial converted, %d seats\n", st.Success.Render("✓"), sanitizeN(l.Name, 50), l.Quantity)
+		fmt.Fprintf(&b, "  %s  %s\n", st.Success.Render("✓"), s.c.n("DoneLineConverted", l.Quantity, "Name", sanitizeN(l.Name, 50)))
 	}
 	for _, l := range s.c.result.Bought {
-		fmt.Fprintf(&b, "  %s  %s: %d new licenses\n", st.Success.Render("✓"), sanitizeN(l.Name, 50), l.Quantity)
+		fmt.Fprintf(&b, "  %s  %s\n", st.Success.Render("✓"), s.c.n("DoneLineBought", l.Quantity, "Name", sanitizeN(l.Name, 50)))
 	}
 	if s.canAssign() {
-		b.WriteString("\nPress Enter to choose who gets the new licenses, or ctrl+q to finish.")
+		b.WriteString("\n" + s.c.t("DonePressAssign"))
 	} else {
-		b.WriteString("\nPress Enter to finish.")
+		b.WriteString("\n" + s.c.t("DonePressFinish"))
 	}
 	return b.String()
 }

@@ -148,7 +148,7 @@ func (c *common) draftTerminal() string {
 func (m *Model) draftSaved(msg draftSavedMsg) {
 	if msg.err != nil {
 		// Not fatal: the sign-up goes on, it just cannot be resumed.
-		m.draftWarn = "Progress could not be saved; finish the sign-up in one go."
+		m.draftWarn = m.c.t("DraftNotSaved")
 		return
 	}
 	m.draftWarn = ""
@@ -166,6 +166,9 @@ func (m *Model) draftFound(msg draftFoundMsg) tea.Cmd {
 	r.answers, r.stoppedAt = flow.Answers{}, ""
 	if a, err := msg.draft.Answers(); err == nil {
 		r.answers = a
+		if a.Language != "" && !m.c.agentMode() {
+			m.c.setLang(a.Language) // its customer's language
+		}
 		st := stateOfStep(flow.StepID(msg.draft.Step), a)
 		if m.c.agentMode() {
 			st = agentStateOfStep(flow.StepID(msg.draft.Step), flow.Order{})
@@ -218,10 +221,10 @@ type loadingScreen struct{ c *common }
 
 func (s *loadingScreen) enter() tea.Cmd         { return nil }
 func (s *loadingScreen) update(tea.Msg) tea.Cmd { return nil }
-func (s *loadingScreen) view() string           { return s.c.styles.Subtle.Render("Starting…") }
+func (s *loadingScreen) view() string           { return s.c.styles.Subtle.Render(s.c.t("Starting")) }
 func (s *loadingScreen) help() []key.Binding    { return []key.Binding{s.c.keys.Quit} }
 func (s *loadingScreen) step() flow.StepID      { return "" } // before any step: no "Step n of m"
-func (s *loadingScreen) title() string          { return "Welcome" }
+func (s *loadingScreen) title() string          { return s.c.t("Welcome") }
 
 // resumeScreen offers to continue an unfinished sign-up of this terminal.
 type resumeScreen struct {
@@ -235,7 +238,7 @@ type resumeScreen struct {
 
 func (s *resumeScreen) enter() tea.Cmd    { s.loading, s.err = false, ""; return nil }
 func (s *resumeScreen) step() flow.StepID { return "" } // before any step: no "Step n of m"
-func (s *resumeScreen) title() string     { return "Welcome back" }
+func (s *resumeScreen) title() string     { return s.c.t("WelcomeBack") }
 func (s *resumeScreen) help() []key.Binding {
 	return []key.Binding{s.c.keys.Resume, s.c.keys.StartNew, s.c.keys.Quit}
 }
@@ -265,13 +268,16 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 	case draftLoadedMsg:
 		s.loading = false
 		if msg.err != nil {
-			s.err = fmt.Sprintf("The saved sign-up could not be opened (%s). Press n to start over.", sanitize(msg.err.Error()))
+			s.err = s.c.t("DraftOpenFailed", "Error", sanitize(s.c.loc.Error(msg.err)))
 			return nil
 		}
 		mode := s.c.answers.Mode // the draft was found under this mode's terminal key
 		s.c.answers = msg.answers
 		s.c.answers.Mode = mode
 		s.c.order = msg.order
+		if msg.answers.Language != "" {
+			s.c.setLang(msg.answers.Language) // the customer's choice lasts
+		}
 		if mode == flow.ModeAgent {
 			return s.c.goTo(agentStateOfStep(msg.step, msg.order), false)
 		}
@@ -282,18 +288,19 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *resumeScreen) view() string {
 	st := s.c.styles
-	when := s.draft.UpdatedAt.In(s.c.now().Location()).Format("2 Jan 2006 15:04")
-	heading := "An unfinished sign-up was saved on this terminal"
+	updated := s.draft.UpdatedAt.In(s.c.now().Location())
+	when := s.c.loc.Date(updated) + " " + updated.Format("15:04")
+	heading := s.c.t("ResumeHeading")
 	if s.c.agentMode() {
-		heading = "An order you were preparing was not finished"
+		heading = s.c.t("ResumeHeadingAgent")
 	}
 	out := st.Title.Render(heading) + "\n\n" +
 		s.what() +
-		st.Text.Render(fmt.Sprintf("Saved %s, reference %s.", when, sanitize(s.draft.Code))) + "\n\n" +
-		"Press Enter to continue where it stopped, or n to start over.\n"
+		st.Text.Render(s.c.t("ResumeSaved", "When", when, "Code", sanitize(s.draft.Code))) + "\n\n" +
+		s.c.t("ResumeHow") + "\n"
 	switch {
 	case s.loading:
-		out += "\n" + st.Subtle.Render("Opening the saved sign-up…")
+		out += "\n" + st.Subtle.Render(s.c.t("ResumeOpening"))
 	case s.err != "":
 		out += "\n" + st.Error.Render(s.err)
 	}
@@ -310,9 +317,9 @@ func (s *resumeScreen) what() string {
 	}
 	company := sanitizeN(strings.TrimSpace(a.Company), 60)
 	if company == "" {
-		company = "not entered yet"
+		company = s.c.t("ResumeNotEntered")
 	}
-	out := row("Company", company)
+	out := row(s.c.t("ResumeCompany"), company)
 	var lines []string
 	for _, l := range a.Lines {
 		name := l.OfferID
@@ -322,10 +329,10 @@ func (s *resumeScreen) what() string {
 		lines = append(lines, fmt.Sprintf("%d × %s", l.Seats, sanitizeN(name, 50)))
 	}
 	if len(lines) > 0 {
-		out += row("Licenses", strings.Join(lines, ", "))
+		out += row(s.c.t("ResumeLicenses"), strings.Join(lines, ", "))
 	}
 	if s.stoppedAt != "" {
-		out += row("Stopped at", s.stoppedAt)
+		out += row(s.c.t("ResumeStoppedAt"), s.stoppedAt)
 	}
 	return out + "\n"
 }

@@ -605,7 +605,7 @@ func TestAssign(t *testing.T) {
 	t.Run("save", func(t *testing.T) {
 		h.t = t
 		h.key("ctrl+s")
-		h.requireView("1 licenses assigned")
+		h.requireView("1 license assigned")
 		// Microsoft's own record: the user holds the bought SKU.
 		o := h.w.order(h.m.c.order.ID)
 		lics, err := h.w.ms.Client(t).UserLicenses(context.Background(), o.TenantID, chosen)

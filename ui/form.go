@@ -2,11 +2,16 @@ package ui
 
 import (
 	"errors"
+	"sort"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
 	"onboard/flow"
+	"onboard/i18n"
 )
 
 // newForm builds an embedded huh form sized to the body. huh's own help is
@@ -32,23 +37,38 @@ func updateForm(f *huh.Form, msg tea.Msg) (*huh.Form, tea.Cmd) {
 	return f, cmd
 }
 
-// fieldError is the message flow gives for one field of a *FieldErrors.
-func fieldError(err error, field string) error {
+// fieldError is the message flow gives for one field of a *FieldErrors,
+// in the screens' language.
+func (c *common) fieldError(err error, field string) error {
 	var fe *flow.FieldErrors
 	if errors.As(err, &fe) {
-		if msg := fe.Field(field); msg != "" {
-			return errors.New(msg)
-		}
-		return nil
+		return c.loc.Localize(fe.FieldErr(field))
 	}
-	return err
+	return c.loc.Localize(err)
 }
 
-func countryOptions() []huh.Option[string] {
+// valid is a validator whose messages are in the screens' language.
+func (c *common) valid(v func(string) error) func(string) error {
+	return func(s string) error { return c.loc.Localize(v(s)) }
+}
+
+// countryOptions lists the countries by their names in the screens'
+// language (CLDR's, through x/text/language/display), sorted as that
+// language sorts.
+func (c *common) countryOptions() []huh.Option[string] {
 	cs := flow.Countries()
-	opts := make([]huh.Option[string], 0, len(cs))
-	for _, c := range cs {
-		opts = append(opts, huh.NewOption(c.Name+" ("+c.Code+")", c.Code))
+	type named struct{ name, code string }
+	ns := make([]named, 0, len(cs))
+	for _, ct := range cs {
+		ns = append(ns, named{flow.CountryName(c.loc, ct.Code), ct.Code})
+	}
+	if c.loc.Lang() != i18n.Default {
+		col := collate.New(language.Make(c.loc.Lang()))
+		sort.SliceStable(ns, func(i, j int) bool { return col.CompareString(ns[i].name, ns[j].name) < 0 })
+	}
+	opts := make([]huh.Option[string], 0, len(ns))
+	for _, n := range ns {
+		opts = append(opts, huh.NewOption(n.name+" ("+n.code+")", n.code))
 	}
 	return opts
 }

@@ -15,18 +15,23 @@ import (
 
 var demoScrollKey = key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll"))
 
+func (c *common) demoScrollKey() key.Binding {
+	k := demoScrollKey
+	k.SetHelp("↑/↓", c.t("KeyScroll"))
+	return k
+}
+
 func (m *Model) render() string {
 	c := m.c
 	if m.tooSmall() {
-		return fmt.Sprintf("Terminal too small: need at least %dx%d (now %dx%d)\n\nMake the window larger to continue.",
-			minWidth, minHeight, c.width, c.height)
+		return c.t("TooSmall", "Need", fmt.Sprintf("%dx%d", minWidth, minHeight), "Now", fmt.Sprintf("%dx%d", c.width, c.height))
 	}
 	scr := m.active()
 	body, keys := scr.view(), scr.help()
 	if m.showDemo {
 		body, keys = m.demoPanel(), []key.Binding{c.keys.Demo, c.keys.Back, c.keys.Quit}
 		if m.demoScrollable() {
-			keys = append([]key.Binding{demoScrollKey}, keys...)
+			keys = append([]key.Binding{c.demoScrollKey()}, keys...)
 		}
 	} else if m.draftWarn != "" {
 		body += "\n\n" + c.styles.Warning.Render(m.draftWarn)
@@ -61,7 +66,7 @@ func (m *Model) header(scr screen) string {
 	st := c.styles
 	left := st.Provider.Render(sanitizeN(c.provider, 30))
 	if n, of := flow.PathNumber(c.answers.Mode, c.answers.Account, scr.step()); n > 0 {
-		left += st.Step.Render(fmt.Sprintf("  Step %d of %d", n, of))
+		left += st.Step.Render("  " + c.t("StepNofM", "N", n, "Of", of))
 	}
 	left += st.Step.Render("  ") + st.Title.Render(scr.title())
 	badge := c.agentBadge()
@@ -118,10 +123,10 @@ func (m *Model) demoPanel() string {
 	m.demoTop = min(max(m.demoTop, 0), max(len(lines)-room, 0))
 	shown := lines[m.demoTop:min(m.demoTop+room, len(lines))]
 	if m.demoTop > 0 {
-		shown[0] = st.Subtle.Render(fmt.Sprintf("↑ %d more", m.demoTop))
+		shown[0] = st.Subtle.Render("↑ " + m.c.t("NMore", "N", m.demoTop))
 	}
 	if rest := len(lines) - m.demoTop - len(shown); rest > 0 {
-		shown[len(shown)-1] = st.Subtle.Render(fmt.Sprintf("↓ %d more", rest+1))
+		shown[len(shown)-1] = st.Subtle.Render("↓ " + m.c.t("NMore", "N", rest+1))
 	}
 	return st.Panel.Width(m.c.bodyWidth()).Render(strings.Join(shown, "\n"))
 }
@@ -138,7 +143,7 @@ func (m *Model) demoLines() []string {
 	inner := m.c.bodyWidth() - 4 // the panel's border and padding
 	withNotes := 2*len(m.demo)+4 <= m.c.bodyHeight()
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Demo accounts (sandbox only)") + "\n\n")
+	b.WriteString(st.Title.Render(m.c.t("DemoAccountsTitle")) + "\n\n")
 	for _, d := range m.demo {
 		line := fmt.Sprintf("%-33s %-17s %s", sanitizeN(d.Login, 33), sanitizeN(d.Password, 17), st.Subtle.Render(sanitizeN(d.Role, 30)))
 		b.WriteString(ansi.Truncate(line, inner, "…") + "\n")

@@ -37,7 +37,7 @@ func newGDAPScreen(c *common) *gdapScreen {
 }
 
 func (s *gdapScreen) step() flow.StepID { return flow.StepGDAP }
-func (s *gdapScreen) title() string     { return "Approve the admin relationship" }
+func (s *gdapScreen) title() string     { return s.c.t("GDAPTitle") }
 
 // gdapFinish lets an agent hand the link over and finish: the customer's
 // administrator approves later, and processing waits for it.
@@ -47,7 +47,7 @@ func (s *gdapScreen) help() []key.Binding {
 	k := s.c.keys
 	keys := []key.Binding{k.Open, k.Reopen, k.Copy}
 	if s.c.agentMode() && s.link.url != "" {
-		keys = []key.Binding{gdapFinish, k.Open, k.Copy}
+		keys = []key.Binding{s.c.helpKey("f", "f", "KeyFinishApprovedLater"), k.Open, k.Copy}
 	}
 	if s.waiting {
 		keys = append(keys, k.Cancel)
@@ -97,10 +97,10 @@ func (s *gdapScreen) checked(msg gdapCheckedMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, flow.ErrConsentPending):
 		s.stopRound()
-		s.err = sanitize(flow.Explain(msg.err))
+		s.err = sanitize(s.c.explain(msg.err))
 		return nil
 	case msg.err != nil:
-		s.note = "Microsoft could not be asked just now (" + sanitize(flow.Explain(msg.err)) + "); still trying."
+		s.note = s.c.t("MicrosoftStillTryingWhy", "Why", sanitize(s.c.explain(msg.err)))
 		return s.pollLater()
 	case msg.g.Ready():
 		s.stopRound()
@@ -140,17 +140,17 @@ func (s *gdapScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 
 func (s *gdapScreen) view() string {
 	st := s.c.styles
-	text := st.Title.Render("Let us read your users and licenses") + "\n\n"
+	text := st.Title.Render(s.c.t("GDAPHeading")) + "\n\n"
 	if len(s.g.Roles) > 0 {
-		text += "We ask for these roles in your Microsoft account: " + sanitizeN(strings.Join(s.g.Roles, ", "), 200) + ". "
+		text += s.c.t("GDAPRoles", "Roles", sanitizeN(strings.Join(s.g.Roles, ", "), 200)) + " "
 	}
-	text += sanitize(s.g.Explain())
+	text += sanitize(s.g.ExplainIn(s.c.loc))
 	if s.c.agentMode() && s.link.url != "" {
-		text += "\n\nHand the link to the customer's Global administrator, or press f to finish: the order is set up once it is approved."
+		text += "\n\n" + s.c.t("GDAPHandOver")
 	}
 	return s.linkView(&s.link, text, s.err, s.note, waitTexts{
-		waiting:    "Waiting for the approval…",
-		notWaiting: "Not waiting. Press Enter once the relationship is approved.",
-		loading:    "Requesting the admin relationship…",
+		waiting:    s.c.t("GDAPWaiting"),
+		notWaiting: s.c.t("GDAPNotWaiting"),
+		loading:    s.c.t("GDAPLoading"),
 	})
 }

@@ -29,7 +29,7 @@ func newInvitationScreen(c *common) *invitationScreen {
 }
 
 func (s *invitationScreen) step() flow.StepID { return flow.StepInvitation }
-func (s *invitationScreen) title() string     { return "Hand over the invitation" }
+func (s *invitationScreen) title() string     { return s.c.t("PlainStepInvitation") }
 func (s *invitationScreen) help() []key.Binding {
 	k, ak := s.c.keys, s.c.agent.keys
 	keys := []key.Binding{ak.Continue}
@@ -123,7 +123,7 @@ func (s *invitationScreen) checked(msg consentCheckedMsg) tea.Cmd {
 	case errors.Is(msg.err, context.Canceled):
 		return nil
 	case msg.err != nil:
-		s.note = "Microsoft could not be asked just now; still trying."
+		s.note = s.c.t("MicrosoftStillTrying")
 	case msg.consent.Accepted:
 		s.stopWaiting()
 		s.c.agent.accepted = true
@@ -137,22 +137,20 @@ func (s *invitationScreen) checked(msg consentCheckedMsg) tea.Cmd {
 func (s *invitationScreen) view() string {
 	st := s.c.styles
 	domain := sanitizeN(s.c.answers.Domain, 80)
-	text := "Give the customer this link. They open it, sign in as a Global administrator of " + domain +
-		" and accept the invitation.\n\nPress w to wait here for the acceptance, or Enter to create the " +
-		"order now: it then waits until Microsoft reports the acceptance."
+	text := s.c.t("InvitationText", "Domain", domain)
 	if s.err != "" {
 		text += "\n\n" + st.Error.Render(s.err)
 	}
 	if s.link.url == "" {
 		if s.err == "" {
-			text += "\n\n" + st.Subtle.Render("Loading the invitation link…")
+			text += "\n\n" + st.Subtle.Render(s.c.t("ConsentLoading"))
 		}
 		return wrapText(text, s.c.bodyWidth())
 	}
-	wait := "\n\n" + st.Subtle.Render("Not waiting for the acceptance.")
+	wait := "\n\n" + st.Subtle.Render(s.c.t("InvitationNotWaiting"))
 	if s.waiting {
 		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		wait = fmt.Sprintf("\n\n%s Waiting for the customer to accept… %s", spinnerMark(s.spin), formatElapsed(elapsed))
+		wait = fmt.Sprintf("\n\n%s %s %s", spinnerMark(s.spin), s.c.t("InvitationWaiting"), formatElapsed(elapsed))
 	}
 	if s.note != "" {
 		wait += "\n" + st.Warning.Render(s.note)

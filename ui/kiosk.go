@@ -322,13 +322,13 @@ func (k *Kiosk) countdown() string {
 	now := k.opts.Now()
 	if k.inner.Finished() {
 		left := k.opts.DoneReturn - now.Sub(k.doneShownSince())
-		return fmt.Sprintf("Returning to the start in %s — thank you!", seconds(left))
+		return k.inner.c.t("KioskReturning", "Seconds", seconds(left))
 	}
 	left := k.idle() - now.Sub(k.lastInput)
 	if !k.idleReset() || left > k.opts.Warn {
 		return ""
 	}
-	return fmt.Sprintf("Are you still there? Resetting in %s — press any key", seconds(left))
+	return k.inner.c.t("KioskStillThere", "Seconds", seconds(left))
 }
 
 func seconds(d time.Duration) string {
@@ -436,14 +436,14 @@ func (k *Kiosk) View() (v tea.View) {
 		if r := recover(); r != nil {
 			k.logPanic("view", r, debug.Stack())
 			k.crashed = true
-			v = k.frame("One moment, starting over…", "")
+			v = k.frame(k.inner.c.t("KioskOneMoment"), "")
 		}
 	}()
 	if k.crashed {
-		return k.frame("One moment, starting over…", "")
+		return k.frame(k.inner.c.t("KioskOneMoment"), "")
 	}
 	if k.pin != nil {
-		return k.frame(k.pin.view(k.style), "Staff")
+		return k.frame(k.pin.view(k.style, k.inner.c), k.inner.c.t("KioskStaff"))
 	}
 	inner := k.inner.View()
 	if note := k.countdown(); note != "" {

@@ -66,14 +66,14 @@ func (p *pinPrompt) submit(k *Kiosk) tea.Cmd {
 		return nil
 	}
 	if left := k.opts.Lockout.Locked(k.opts.Now()); left > 0 {
-		p.err = fmt.Sprintf("Too many wrong PINs. Try again in %s.", lockLeft(left))
+		p.err = k.inner.c.t("PinLocked", "Left", lockLeft(left))
 		p.input.SetValue("")
 		return nil
 	}
 	verify, pin := k.opts.VerifyPIN, p.input.Value()
 	p.input.SetValue("")
 	if verify == nil {
-		p.err = "No admin PIN is set: run `onboard kiosk set-pin` on this machine."
+		p.err = k.inner.c.t("PinNotSet")
 		return nil
 	}
 	p.checking, p.err = true, ""
@@ -96,9 +96,9 @@ func (k *Kiosk) pinChecked(msg pinCheckedMsg) tea.Cmd {
 	}
 	if k.pin != nil {
 		k.pin.checking = false
-		k.pin.err = "Wrong PIN."
+		k.pin.err = k.inner.c.t("PinWrong")
 		if lock > 0 {
-			k.pin.err = fmt.Sprintf("Wrong PIN. Too many wrong PINs: try again in %s.", lockLeft(lock))
+			k.pin.err = k.inner.c.t("PinWrongLocked", "Left", lockLeft(lock))
 		}
 	}
 	return nil
@@ -116,17 +116,17 @@ func lockLeft(d time.Duration) string {
 	return fmt.Sprintf("%d h", int((d+time.Hour-1)/time.Hour))
 }
 
-func (p *pinPrompt) view(st Styles) string {
+func (p *pinPrompt) view(st Styles, c *common) string {
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Staff only") + "\n\n")
-	b.WriteString("Enter the admin PIN to close the kiosk.\n\n")
+	b.WriteString(st.Title.Render(c.t("PinTitle")) + "\n\n")
+	b.WriteString(c.t("PinEnter") + "\n\n")
 	b.WriteString(p.input.View() + "\n\n")
 	switch {
 	case p.checking:
-		b.WriteString(st.Subtle.Render("Checking…") + "\n\n")
+		b.WriteString(st.Subtle.Render(c.t("PinChecking")) + "\n\n")
 	case p.err != "":
 		b.WriteString(st.Error.Render(p.err) + "\n\n")
 	}
-	b.WriteString(st.Subtle.Render("esc  back to the sign-up"))
+	b.WriteString(st.Subtle.Render(c.t("PinBack")))
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"onboard/flow"
+	"onboard/i18n"
 )
 
 // licensesScreen is the catalog as a table: seats per offer with +/- or
@@ -31,13 +32,50 @@ func newLicensesScreen(c *common) *licensesScreen {
 }
 
 func (s *licensesScreen) step() flow.StepID { return flow.StepLicenses }
-func (s *licensesScreen) title() string     { return "Choose licenses" }
+func (s *licensesScreen) title() string     { return s.c.t("LicensesTitle") }
 func (s *licensesScreen) help() []key.Binding {
 	k := s.c.keys
+	// ctrl+l is shown with the languages on the screen itself, in all of
+	// them: whoever cannot read this one finds it there.
 	if len(s.seats) > 0 && len(s.c.catalog.Offers[s.cursor].Terms) > 1 {
-		return []key.Binding{k.Move, k.Inc, termKey, k.Next, k.PayOrder, k.Quit}
+		return []key.Binding{k.Move, k.Inc, s.c.helpKey("t", "t", "KeyTerm"), k.Next, k.PayOrder, k.Quit}
 	}
 	return []key.Binding{k.Move, k.Inc, k.Next, k.PayOrder, k.Quit}
+}
+
+// languages reports whether the customer may switch languages here: a
+// customer (an agent's language is the agent's LANG), with more than one.
+func (s *licensesScreen) languages() bool {
+	return !s.c.agentMode() && len(i18n.Languages()) > 1
+}
+
+// nextLanguage switches to the language after the current one.
+func (s *licensesScreen) nextLanguage() {
+	langs := i18n.Languages()
+	for i, l := range langs {
+		if l.Tag == s.c.loc.Lang() {
+			s.c.setLang(langs[(i+1)%len(langs)].Tag)
+			return
+		}
+	}
+	s.c.setLang(langs[0].Tag)
+}
+
+// languageLine is the short list of languages, each in its own name, the
+// one spoken marked: "Language · Sprache · Langue: ‹English› Deutsch Français".
+func (s *licensesScreen) languageLine() string {
+	st := s.c.styles
+	var names, labels []string
+	for _, l := range i18n.Languages() {
+		labels = append(labels, i18n.New(l.Tag).T("LanguageLabel"))
+		if l.Tag == s.c.loc.Lang() {
+			names = append(names, st.Cursor.Render("‹"+l.Name+"›"))
+		} else {
+			names = append(names, " "+l.Name+" ")
+		}
+	}
+	// "Language · Sprache · Langue": the word in every language offered.
+	return st.Subtle.Render(strings.Join(labels, " · ")+" (ctrl+l):") + " " + strings.Join(names, " ")
 }
 
 // enter loads the seat counts from the answers (a resumed draft or a
@@ -89,6 +127,9 @@ func (s *licensesScreen) update(msg tea.Msg) tea.Cmd {
 		s.typing = true
 	case len(kp.Text) == 1 && kp.Text[0] >= '0' && kp.Text[0] <= '9':
 		s.typeDigit(int(kp.Text[0] - '0'))
+	case kp.String() == "ctrl+l" && s.languages():
+		s.nextLanguage()
+		s.err = ""
 	case key.Matches(kp, termKey) && len(s.c.catalog.Offers[s.cursor].Terms) > 1:
 		s.terms[s.cursor] = (s.terms[s.cursor] + 1) % len(s.c.catalog.Offers[s.cursor].Terms)
 		s.c.answers.Lines = s.lines()
@@ -142,13 +183,13 @@ func (s *licensesScreen) lines() []flow.LineChoice {
 func (s *licensesScreen) submit() tea.Cmd {
 	s.c.answers.Lines = s.lines()
 	if len(s.c.answers.Lines) == 0 {
-		s.err = "Choose at least one license: move to a product and press + or type a number."
+		s.err = s.c.t("LicensesChooseOne")
 		return nil
 	}
 	for i, n := range s.seats {
 		o := s.c.catalog.Offers[i]
 		if err := flow.ValidateSeats(o, n); n > 0 && err != nil {
-			s.err = fmt.Sprintf("%s: %v.", sanitizeN(o.Name, 40), err)
+			s.err = fmt.Sprintf("%s: %s.", sanitizeN(o.Name, 40), s.c.loc.Error(err))
 			s.cursor = i
 			return nil
 		}
@@ -160,9 +201,9 @@ func (s *licensesScreen) view() string {
 	st := s.c.styles
 	cat := s.c.catalog
 	if len(cat.Offers) == 0 {
-		return st.Error.Render("No licenses are on offer. Ask " + sanitizeN(s.c.provider, 40) + " to set up the catalog.")
+		return st.Error.Render(s.c.t("LicensesNoneOnOffer", "Provider", sanitizeN(s.c.provider, 40)))
 	}
-	names := []string{"Product"}
+	names := []string{s.c.t("LicensesProduct")}
 	for _, o := range cat.Offers {
 		names = append(names, sanitize(o.Name))
 	}
@@ -171,8 +212,8 @@ func (s *licensesScreen) view() string {
 		return fmt.Sprintf("  %s %14s %8s %16s", padCells(name, nameW), price, seats, total)
 	}
 	var b strings.Builder
-	b.WriteString("How many seats of each product do you need? Prices are per seat and month.\n\n")
-	b.WriteString(st.TableHead.Render(row("Product", "Seat/month", "Seats", "Per month")) + "\n")
+	b.WriteString(s.c.t("LicensesIntro") + "\n\n")
+	b.WriteString(st.TableHead.Render(row(s.c.t("LicensesProduct"), s.c.t("LicensesSeatMonth"), s.c.t("LicensesSeats"), s.c.t("LicensesPerMonth"))) + "\n")
 	first, last := s.window()
 	for i := first; i < last; i++ {
 		o := cat.Offers[i]
@@ -182,7 +223,7 @@ func (s *licensesScreen) view() string {
 			seats = "‹" + seats + "›"
 		}
 		price := s.term(i).UnitPrice
-		line := row(sanitize(o.Name), formatMoney(price, cur), seats, formatMoney(price*int64(s.seats[i]), cur))
+		line := row(sanitize(o.Name), s.c.money(price, cur), seats, s.c.money(price*int64(s.seats[i]), cur))
 		switch {
 		case i == s.cursor:
 			line = st.Cursor.Render("›" + line[1:])
@@ -192,24 +233,27 @@ func (s *licensesScreen) view() string {
 		b.WriteString(line + "\n")
 	}
 	if last < len(cat.Offers) || first > 0 {
-		b.WriteString(st.Subtle.Render(fmt.Sprintf("  %d–%d of %d products", first+1, last, len(cat.Offers))) + "\n")
+		b.WriteString(st.Subtle.Render("  "+s.c.t("LicensesWindow", "First", first+1, "Last", last, "N", len(cat.Offers))) + "\n")
 	}
 	total := s.c.answers.Total(cat)
-	b.WriteString("\n" + st.Total.Render(fmt.Sprintf("  Total per month: %s", formatMoney(total, cat.Currency))) + "\n")
+	b.WriteString("\n" + st.Total.Render("  "+s.c.t("LicensesTotal", "Total", s.c.money(total, cat.Currency))) + "\n")
 	o := cat.Offers[s.cursor]
 	if o.Description != "" {
 		b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(sanitize(o.Description)) + "\n")
 	}
-	b.WriteString(st.Subtle.Render(fmt.Sprintf("%s: %d to %d seats.", sanitizeN(o.Name, 40), o.MinSeats, o.MaxSeats)))
+	b.WriteString(st.Subtle.Render(s.c.t("LicensesSeatRange", "Name", sanitizeN(o.Name, 40), "Min", o.MinSeats, "Max", o.MaxSeats)))
 	t := s.term(s.cursor)
-	termLine := fmt.Sprintf("Term: %s, %s per seat for the %s.", t.Label(),
-		formatMoney(t.PricePerTerm(), offerCurrency(o, cat)), t.Period())
+	termLine := s.c.t("LicensesTermLine", "Term", t.LabelIn(s.c.loc),
+		"Price", s.c.money(t.PricePerTerm(), offerCurrency(o, cat)), "Period", t.PeriodIn(s.c.loc))
 	if n := len(o.Terms); n > 1 {
-		termLine += fmt.Sprintf(" Press t for another term (%d offered).", n)
+		termLine += " " + s.c.t("LicensesMoreTerms", "N", n)
 	}
 	b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(termLine))
 	if s.err != "" {
-		b.WriteString("\n\n" + st.Error.Render(s.err))
+		b.WriteString("\n\n" + st.Error.Width(s.c.bodyWidth()).Render(s.err))
+	}
+	if s.languages() {
+		b.WriteString("\n\n" + s.languageLine())
 	}
 	return b.String()
 }

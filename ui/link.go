@@ -6,8 +6,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"onboard/flow"
 )
 
 // browserOpenedMsg reports how opening a link went.
@@ -46,7 +44,7 @@ func (l *link) set(url string) {
 // instead, if it could not be fetched.
 func (l *link) loaded(msg inviteURLMsg) string {
 	if msg.err != nil {
-		return "The invitation link could not be loaded. " + sanitize(flow.Explain(msg.err)) + " Press r to try again."
+		return l.c.t("LinkLoadFailed", "Why", sanitize(l.c.explain(msg.err)))
 	}
 	l.set(msg.url)
 	return ""
@@ -54,7 +52,7 @@ func (l *link) loaded(msg inviteURLMsg) string {
 
 func (l *link) open() tea.Cmd {
 	url, b := l.url, l.c.browser
-	l.status, l.failed = "Opening your browser…", false
+	l.status, l.failed = l.c.t("LinkOpening"), false
 	return func() tea.Msg { return browserOpenedMsg{url: url, err: b.Open(url)} }
 }
 
@@ -66,18 +64,17 @@ func (l *link) opened(msg browserOpenedMsg) {
 	case msg.err != nil && l.localOnly:
 		// A link only this computer can finish (the sign-in returns to a
 		// loopback address here): no phone, no other device.
-		l.status, l.failed = "The browser could not be opened here. Open the link in a browser on this computer (c copies it), "+
-			"or press d to sign in with a code on another device.", true
+		l.status, l.failed = l.c.t("LinkNoBrowserLocal"), true
 		return
 	case msg.err != nil:
-		l.status, l.failed = "The browser could not be opened here. Scan the QR code with your phone, or open the link on another device.", true
+		l.status, l.failed = l.c.t("LinkNoBrowser"), true
 		return
 	}
-	l.status = "Opened in your browser. Finish there, then come back here."
+	l.status = l.c.t("LinkOpened")
 }
 
 func (l *link) copy() tea.Cmd {
-	l.status, l.failed = "Link copied to the clipboard (if your terminal allows it).", false
+	l.status, l.failed = l.c.t("LinkCopied"), false
 	return tea.SetClipboard(l.url)
 }
 
@@ -90,7 +87,7 @@ func (l *link) view(text string) string {
 	st := l.c.styles
 	w, h := l.c.bodyWidth(), l.c.bodyHeight()
 	if l.bigQR {
-		return bigQR(l.url, w, h-1) + "\n" + st.Subtle.Render("Scan with your phone's camera. Press q to go back.")
+		return bigQR(l.url, w, h-1) + "\n" + st.Subtle.Render(l.c.t("LinkScan"))
 	}
 	// block is the text, the link and the status in a column cw wide.
 	block := func(cw int, withURL bool) string {
@@ -120,7 +117,7 @@ func (l *link) view(text string) string {
 	}
 	hint := ""
 	if l.qr != "" {
-		hint = "\n" + st.Subtle.Render("Press q to show a QR code for your phone.")
+		hint = "\n" + st.Subtle.Render(l.c.t("LinkQRHint"))
 	}
 	return block(w, true) + hint
 }

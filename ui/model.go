@@ -95,9 +95,10 @@ func New(opts Options) *Model {
 	c.answers.Mode = flow.ModeCustomer
 	if opts.Mode == flow.ModeAgent {
 		c.answers.Mode = flow.ModeAgent
-		c.agent = agentState{name: opts.Agent, keys: defaultAgentKeys()}
+		c.agent = agentState{name: opts.Agent}
 	}
 	c.answers.Account = flow.AccountExisting
+	c.setLang(opts.Locale)
 	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts, ready: opts.Ready, drafts: &draftKeeper{}}
 	m.sandboxPay = opts.SandboxPayments && !opts.Sandbox
 	m.screens = map[state]screen{

@@ -33,7 +33,7 @@ type createAccountScreen struct {
 }
 
 func (s *createAccountScreen) step() flow.StepID { return flow.StepReview }
-func (s *createAccountScreen) title() string     { return "Your new Microsoft account" }
+func (s *createAccountScreen) title() string     { return s.c.t("NewAccountTitle") }
 func (s *createAccountScreen) help() []key.Binding {
 	k := s.c.keys
 	switch {
@@ -111,7 +111,7 @@ func (s *createAccountScreen) done(msg accountCreatedMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		if !errors.Is(msg.err, context.Canceled) {
-			s.err = "The account could not be created. " + sanitize(flow.Explain(msg.err)) + " Press r to try again."
+			s.err = s.c.t("NewAccountFailed", "Why", sanitize(s.c.explain(msg.err)))
 		}
 		return nil
 	}
@@ -126,18 +126,19 @@ func (s *createAccountScreen) view() string {
 	st := s.c.styles
 	switch {
 	case s.working:
-		return fmt.Sprintf("%s Creating %s with Microsoft…", spinnerMark(s.spin), sanitizeN(s.c.answers.Domain, 80))
+		return spinnerMark(s.spin) + " " + s.c.t("PlainCreating", "Domain", sanitizeN(s.c.answers.Domain, 80))
 	case s.err != "":
 		return st.Error.Width(s.c.bodyWidth()).Render(s.err)
 	}
 	cc := s.created
-	out := st.Success.Render("✓ Your Microsoft account is ready.") + "\n\n" +
-		fmt.Sprintf("Domain:         %s\n", sanitizeN(cc.Domain, 80))
+	label := func(id string) string { return padCells(s.c.t(id), 15) }
+	out := st.Success.Render("✓ "+s.c.t("PlainAccountReady")) + "\n\n" +
+		label("NewAccountDomain") + " " + sanitizeN(cc.Domain, 80) + "\n"
 	if cc.AdminPassword == "" {
-		return out + "\nIts administrator's password was shown when the account was created.\n\nPress Enter to continue."
+		return out + "\n" + s.c.t("PlainPasswordShownBefore") + "\n\n" + s.c.t("NewAccountContinue")
 	}
-	out += fmt.Sprintf("Administrator:  %s\nPassword:       %s\n\n", sanitizeN(cc.AdminUserName, 80), sanitizeN(cc.AdminPassword, 80))
-	out += st.Warning.Width(s.c.bodyWidth()).Render("Write the password down now: it is shown only once and is not saved anywhere. "+
-		"You will be asked to change it when you first sign in.") + "\n\nPress Enter to continue."
+	out += label("NewAccountAdmin") + " " + sanitizeN(cc.AdminUserName, 80) + "\n" +
+		label("NewAccountPassword") + " " + sanitizeN(cc.AdminPassword, 80) + "\n\n"
+	out += st.Warning.Width(s.c.bodyWidth()).Render(s.c.t("PlainWriteDown")) + "\n\n" + s.c.t("NewAccountContinue")
 	return out
 }

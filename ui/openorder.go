@@ -48,7 +48,7 @@ func (p *openOrder) offer(err error) bool {
 func (p *openOrder) active() bool { return p.order != nil }
 
 func (p *openOrder) help() []key.Binding {
-	return []key.Binding{openOrderKeys.Continue, openOrderKeys.Replace, p.c.keys.Back, p.c.keys.Quit}
+	return []key.Binding{p.c.helpKey("c", "c", "KeyContinueOrder"), p.c.helpKey("x", "x", "KeyReplaceOrder"), p.c.keys.Back, p.c.keys.Quit}
 }
 
 // key handles c and x; handled is false for other keys.
@@ -77,7 +77,7 @@ func (p *openOrder) key(msg tea.KeyPressMsg) (cmd tea.Cmd, handled bool) {
 func (p *openOrder) cancelled(msg openOrderCancelledMsg) tea.Cmd {
 	p.busy = false
 	if msg.err != nil {
-		p.err = sanitize(flow.Explain(msg.err))
+		p.err = sanitize(p.c.explain(msg.err))
 		return nil
 	}
 	p.order = nil
@@ -91,13 +91,13 @@ func (p *openOrder) view() string {
 	for _, l := range o.Lines {
 		lines = append(lines, fmt.Sprintf("%d × %s", l.Quantity, sanitizeN(l.Name, 60)))
 	}
-	text := st.Warning.Render("This Microsoft account already has an open order.") + "\n\n" +
-		fmt.Sprintf("Order %s, %s: %s, %s per month.", sanitizeN(o.Number, 30), statusLabel(o.Status),
-			strings.Join(lines, ", "), formatMoney(o.Total(), o.Currency)) + "\n\n" +
-		"Press c to continue with that order, or x to cancel it and make a new order with your answers."
+	text := st.Warning.Render(p.c.t("OpenOrderHeading")) + "\n\n" +
+		p.c.t("OpenOrderLine", "Number", sanitizeN(o.Number, 30), "Status", p.c.t("Status"+string(o.Status)),
+			"Lines", strings.Join(lines, ", "), "Total", p.c.money(o.Total(), o.Currency)) + "\n\n" +
+		p.c.t("OpenOrderHow")
 	switch {
 	case p.busy:
-		text += "\n\n" + st.Subtle.Render("Cancelling order "+sanitizeN(o.Number, 30)+"…")
+		text += "\n\n" + st.Subtle.Render(p.c.t("OpenOrderCancelling", "Number", sanitizeN(o.Number, 30)))
 	case p.err != "":
 		text += "\n\n" + st.Error.Render(p.err)
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,8 +25,7 @@ func (m *Model) boundPaste(p tea.PasteMsg) tea.PasteMsg {
 		}
 		n++
 	}
-	m.pasteWarn = fmt.Sprintf("The pasted text was too long (%d characters): only the first %d were kept. Check the field.",
-		utf8.RuneCountInString(p.Content), maxPaste)
+	m.pasteWarn = m.c.t("PasteTooLong", "N", m.c.loc.Number(utf8.RuneCountInString(p.Content)), "Max", m.c.loc.Number(maxPaste))
 	p.Content = p.Content[:cut]
 	return p
 }

@@ -32,10 +32,10 @@ type payOrderScreen struct {
 // step: looking an order up is no step of the sign-up's path, so the
 // header shows no "Step n of m" (the order found continues at its own step).
 func (s *payOrderScreen) step() flow.StepID { return "" }
-func (s *payOrderScreen) title() string     { return "Pay for an existing order" }
+func (s *payOrderScreen) title() string     { return s.c.t("PlainPayExisting") }
 func (s *payOrderScreen) help() []key.Binding {
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		s.c.helpKey("enter", "enter", "KeyNext"),
 		s.c.keys.Back, s.c.keys.Quit,
 	}
 }
@@ -43,14 +43,14 @@ func (s *payOrderScreen) help() []key.Binding {
 func (s *payOrderScreen) enter() tea.Cmd {
 	s.finding = false
 	s.form = s.c.newForm(huh.NewGroup(
-		huh.NewInput().Title("Order number").Description("It is on the e-mail or the receipt you got.").
+		huh.NewInput().Title(s.c.t("PayOrderNumber")).Description(s.c.t("PayOrderNumberNote")).
 			Value(&s.number).Validate(func(v string) error {
 			if strings.TrimSpace(v) == "" {
-				return errors.New("enter the order number")
+				return errors.New(s.c.t("PlainEnterOrderNumber"))
 			}
 			return nil
 		}),
-		huh.NewInput().Title("E-mail").Description("The e-mail address the order was made with.").
+		huh.NewInput().Title(s.c.t("FieldEmail")).Description(s.c.t("PayOrderEmailNote")).
 			Value(&s.email).Validate(flow.ValidateEmail),
 	))
 	return s.form.Init()
@@ -103,16 +103,14 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 		switch {
 		case errors.Is(msg.err, context.Canceled):
 		case errors.Is(msg.err, flow.ErrNotFound):
-			s.err = "No order has that number and e-mail. Check both and try again."
+			s.err = s.c.t("PlainNoSuchOrder")
 		default:
-			s.err = "The order could not be looked up. " + sanitize(flow.Explain(msg.err)) + " Try again."
+			s.err = s.c.t("PlainLookupFailed", "Why", sanitize(s.c.explain(msg.err)))
 		}
 		return s.enter()
 	}
 	if msg.order.Status == flow.StatusAwaitingConsent {
-		s.err = "Order " + sanitizeN(msg.order.Number, 30) + " waits for the invitation to be accepted. Open the link " +
-			"you were given, sign in as a Global administrator of " + sanitizeN(msg.order.TenantDomain, 80) +
-			" and accept it, then try again."
+		s.err = s.c.t("PayOrderAwaitsConsent", "Number", sanitizeN(msg.order.Number, 30), "Domain", sanitizeN(msg.order.TenantDomain, 80))
 		return s.enter()
 	}
 	s.c.order, s.c.result, s.c.assigned = msg.order, msg.result, 0
@@ -122,9 +120,9 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 
 func (s *payOrderScreen) view() string {
 	st := s.c.styles
-	out := "Pay for an order that was prepared for you.\n\n"
+	out := s.c.t("PlainPayIntro") + "\n\n"
 	if s.finding {
-		return out + st.Subtle.Render("Looking up the order…")
+		return out + st.Subtle.Render(s.c.t("PlainLookingUp"))
 	}
 	if s.err != "" {
 		out += st.Error.Width(s.c.bodyWidth()).Render(s.err) + "\n\n"

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -32,7 +31,8 @@ func fetchPreview(c *common) tea.Cmd {
 
 // previewNotes says what processing will do with each line, warning when
 // fewer seats than the trial's users are bought.
-func previewNotes(st Styles, width int, lines []flow.LinePreview) string {
+func previewNotes(c *common, width int, lines []flow.LinePreview) string {
+	st := c.styles
 	if len(lines) == 0 {
 		return ""
 	}
@@ -42,15 +42,12 @@ func previewNotes(st Styles, width int, lines []flow.LinePreview) string {
 		name := sanitizeN(p.Name, 60)
 		switch {
 		case p.Short() > 0:
-			b.WriteString("\n" + st.Warning.Width(width).Render(fmt.Sprintf(
-				"%s: your trial has %d users with licenses; with %d seats, %d of them will lose their license when it is converted. Seats can be added later.",
-				name, p.TrialUsers, p.Seats, p.Short())))
+			b.WriteString("\n" + st.Warning.Width(width).Render(c.n("PreviewShort", p.Short(),
+				"Name", name, "Users", c.loc.Number(p.TrialUsers), "Seats", c.loc.Number(p.Seats))))
 		case p.ConvertsTrial:
-			b.WriteString("\n" + st.Subtle.Width(width).Render(fmt.Sprintf(
-				"%s: your trial is converted; its %d users keep their licenses.", name, p.TrialUsers)))
+			b.WriteString("\n" + st.Subtle.Width(width).Render(c.n("PreviewConverts", p.TrialUsers, "Name", name)))
 		default:
-			b.WriteString("\n" + st.Subtle.Width(width).Render(fmt.Sprintf(
-				"%s: a new subscription; licenses you have elsewhere stay as they are.", name)))
+			b.WriteString("\n" + st.Subtle.Width(width).Render(c.t("PreviewNew", "Name", name)))
 		}
 	}
 	return b.String()

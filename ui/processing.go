@@ -59,7 +59,7 @@ func (s *processingScreen) step() flow.StepID {
 	}
 	return flow.StepProcessing
 }
-func (s *processingScreen) title() string { return "Setting up your licenses" }
+func (s *processingScreen) title() string { return s.c.t("ProcessingTitle") }
 func (s *processingScreen) help() []key.Binding {
 	if s.err != nil {
 		return []key.Binding{s.c.keys.Retry, s.c.keys.Quit}
@@ -158,12 +158,12 @@ func (s *processingScreen) report(p flow.Progress) {
 		return // the summary screen follows
 	}
 	if p.Step == "" {
-		s.notice = p.Notice // a pause Microsoft asked for, or its end
+		s.notice = p.NoticeIn(s.c.loc) // a pause Microsoft asked for, or its end
 		return
 	}
 	s.left = ""
 	if d, ok := s.estimate.Left(p, time.Now()); ok {
-		s.left = flow.FormatLeft(d)
+		s.left = flow.FormatLeftIn(s.c.loc, d)
 	}
 	i, ok := s.index[p.Step]
 	if !ok {
@@ -181,8 +181,7 @@ func (s *processingScreen) report(p flow.Progress) {
 func (s *processingScreen) view() string {
 	st := s.c.styles
 	var b strings.Builder
-	fmt.Fprintf(&b, "Order %s: linking your Microsoft account and setting up licenses.\n\n",
-		sanitizeN(s.c.order.Number, 30))
+	b.WriteString(s.c.t("ProcessingIntro", "Number", sanitizeN(s.c.order.Number, 30)) + "\n\n")
 	rows := max(s.c.bodyHeight()-8, 1)
 	first := max(len(s.steps)-rows, 0) // the latest steps matter most
 	for i, sp := range s.steps[first:] {
@@ -195,7 +194,7 @@ func (s *processingScreen) view() string {
 		}
 	}
 	if len(s.steps) == 0 && s.running {
-		b.WriteString(strings.TrimSpace(s.spin.View()) + " Starting…\n")
+		b.WriteString(strings.TrimSpace(s.spin.View()) + " " + s.c.t("Starting") + "\n")
 	}
 	if s.notice != "" && s.running {
 		b.WriteString("\n" + st.Warning.Render(sanitizeN(s.notice, 60)) + "\n")
@@ -208,18 +207,18 @@ func (s *processingScreen) view() string {
 
 func (s *processingScreen) stepLine(sp *stepProgress, later bool) string {
 	p := sp.Progress
-	label := sanitizeN(p.Label, 40)
+	label := sanitizeN(p.LabelIn(s.c.loc), 40)
 	if s.c.agentMode() {
-		label = sanitizeN(p.AgentLabel(), 40)
+		label = sanitizeN(p.AgentLabelIn(s.c.loc), 40)
 	}
 	var pct float64
 	count := ""
 	switch {
 	case p.Total > 0:
 		pct = float64(p.Done) / float64(p.Total)
-		count = fmt.Sprintf("%s of %s", flow.FormatCount(p.Done), flow.FormatCount(p.Total))
+		count = flow.CountOf(s.c.loc, p.Done, p.Total)
 	case p.Done > 0:
-		count = flow.FormatCount(p.Done)
+		count = s.c.loc.Number(p.Done)
 	}
 	done := later || (p.Total > 0 && p.Done >= p.Total)
 	if done {
@@ -240,9 +239,7 @@ func (s *processingScreen) stepLine(sp *stepProgress, later bool) string {
 func (s *processingScreen) errorText() string {
 	num := sanitizeN(s.c.order.Number, 30)
 	if errors.Is(s.err, flow.ErrNotReady) && s.c.order.Policy == flow.PolicyManualApproval {
-		return fmt.Sprintf("Order %s waits for approval by %s. You will get an e-mail when it is set up; you can close this window.",
-			num, sanitizeN(s.c.provider, 40))
+		return s.c.t("ProcessingAwaitsApproval", "Number", num, "Provider", sanitizeN(s.c.provider, 40))
 	}
-	return fmt.Sprintf("Setting up stopped. %s\n\nPress r to try again; finished steps are not repeated. "+
-		"Or come back later and continue with order number %s.", sanitize(flow.Explain(s.err)), num)
+	return s.c.t("ProcessingStopped", "Why", sanitize(s.c.explain(s.err)), "Number", num)
 }

@@ -76,24 +76,23 @@ func (s *reviewScreen) step() flow.StepID {
 
 func (s *reviewScreen) title() string {
 	if s.phase == payReview {
-		return "Review your order"
+		return s.c.t("ReviewTitle")
 	}
-	return "Pay"
+	return s.c.t("PayTitle")
 }
 
 func (s *reviewScreen) help() []key.Binding {
 	k := s.c.keys
 	switch s.phase {
 	case payWaiting:
-		return []key.Binding{k.Reopen, k.Copy, k.QR, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop waiting")), k.Quit}
+		return []key.Binding{k.Reopen, k.Copy, k.QR, s.c.helpKey("esc", "esc", "KeyStopWaiting"), k.Quit}
 	case payDeclined:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "try again")), k.Quit}
+		return []key.Binding{s.c.helpKey("enter", "enter", "KeyTryAgain"), k.Quit}
 	}
 	if s.canGoBack() {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pay")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "change seats")), k.Quit}
+		return []key.Binding{s.c.helpKey("enter", "enter", "KeyPay"), s.c.helpKey("esc", "esc", "KeyChangeSeats"), k.Quit}
 	}
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pay")), k.Quit}
+	return []key.Binding{s.c.helpKey("enter", "enter", "KeyPay"), k.Quit}
 }
 
 // canGoBack: the order was made in this wizard from answers it still holds,
@@ -126,7 +125,7 @@ func (s *reviewScreen) cancelled(msg reviewCancelledMsg) tea.Cmd {
 	}
 	s.going = false
 	if msg.err != nil {
-		s.err = "The order could not be cancelled to change the seats. " + sanitize(flow.Explain(msg.err)) + " Press Enter to pay it as it is, or esc to try again."
+		s.err = s.c.t("ReviewCancelFailed", "Why", sanitize(s.c.explain(msg.err)))
 		return nil
 	}
 	s.c.answers.OrderID = ""
@@ -209,7 +208,7 @@ func (s *reviewScreen) stop() {
 	s.cancel()
 	s.gen++
 	s.phase = payReview
-	s.note = "Stopped waiting for the payment. Press Enter to pay."
+	s.note = s.c.t("ReviewStoppedWaiting")
 }
 
 func (s *reviewScreen) pay() tea.Cmd {
@@ -233,7 +232,7 @@ func (s *reviewScreen) onStarted(msg paymentStartedMsg) tea.Cmd {
 		if errors.Is(msg.err, flow.ErrAlreadyPaid) {
 			return s.c.forward(flow.StepPay)
 		}
-		s.err = "The payment could not be started. " + sanitize(flow.Explain(msg.err)) + " Press Enter to try again."
+		s.err = s.c.t("ReviewPayStartFailed", "Why", sanitize(s.c.explain(msg.err)))
 		return nil
 	}
 	s.phase, s.checkout, s.started = payWaiting, msg.session.ID, s.c.now()
@@ -259,7 +258,7 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		s.note = "The payment status could not be checked just now; still trying."
+		s.note = s.c.t("ReviewPayCheckFailed")
 		return s.pollLater()
 	}
 	s.note = ""
@@ -271,11 +270,11 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 	case flow.PaymentDeclined:
 		// The page invites another card: a payment made there still counts.
 		s.phase = payDeclined
-		s.err = msg.state.Explain() + " Pay again on the open page, or press Enter for a new one."
+		s.err = msg.state.ExplainIn(s.c.loc) + " " + s.c.t("ReviewPayAgain")
 		return s.pollLater()
 	case flow.PaymentExpired:
 		s.phase = payDeclined
-		s.err = msg.state.Explain() + " Press Enter to pay."
+		s.err = msg.state.ExplainIn(s.c.loc) + " " + s.c.t("ReviewPressEnterToPay")
 		return nil
 	}
 	return s.pollLater()
@@ -284,10 +283,10 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 func (s *reviewScreen) view() string {
 	st := s.c.styles
 	if s.phase == payWaiting {
-		text := st.Title.Render(fmt.Sprintf("Pay %s on the payment page", formatMoney(s.c.order.DueNow(), s.c.order.Currency))) + "\n\n" +
-			"The payment page opens in your browser. Card details are entered there, never here."
+		text := st.Title.Render(s.c.t("PayHeading", "Amount", s.c.money(s.c.order.DueNow(), s.c.order.Currency))) + "\n\n" +
+			s.c.t("PayText")
 		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		text += fmt.Sprintf("\n\n%s Waiting for the payment… %s", strings.TrimSpace(s.spin.View()), formatElapsed(elapsed))
+		text += fmt.Sprintf("\n\n%s %s %s", strings.TrimSpace(s.spin.View()), s.c.t("PayWaiting"), formatElapsed(elapsed))
 		if s.note != "" {
 			text += "\n" + st.Warning.Render(s.note)
 		}
@@ -296,22 +295,22 @@ func (s *reviewScreen) view() string {
 	out := s.orderTable()
 	switch {
 	case s.going:
-		out += "\n\n" + "Cancelling this order to change the seats…"
+		out += "\n\n" + s.c.t("ReviewCancelling")
 	case s.phase == payStarting:
-		out += "\n\n" + strings.TrimSpace(s.spin.View()) + " Opening the payment page…"
+		out += "\n\n" + strings.TrimSpace(s.spin.View()) + " " + s.c.t("ReviewOpeningPay")
 	case s.err != "":
 		out += "\n\n" + st.Error.Width(s.c.bodyWidth()).Render(s.err)
 	case s.note != "":
 		out += "\n\n" + st.Subtle.Render(s.note)
 	default:
-		out += "\n\n" + "Press Enter to pay on a secure payment page."
+		out += "\n\n" + s.c.t("ReviewPressEnter")
 	}
 	return out
 }
 
 func (s *reviewScreen) orderTable() string {
 	st, o := s.c.styles, s.c.order
-	names := []string{"Total per month"}
+	names := []string{s.c.t("ReviewTotalPerMonth")}
 	for _, l := range o.Lines {
 		names = append(names, sanitize(l.Name))
 	}
@@ -322,19 +321,19 @@ func (s *reviewScreen) orderTable() string {
 	var b strings.Builder
 	// An order paid later at a kiosk comes without the answers it was made from.
 	if company := s.c.answers.Company; company != "" {
-		fmt.Fprintf(&b, "Order %s for %s\n\n", sanitizeN(o.Number, 30), sanitizeN(company, 60))
+		b.WriteString(s.c.t("ReviewOrderFor", "Number", sanitizeN(o.Number, 30), "Company", sanitizeN(company, 60)) + "\n\n")
 	} else {
-		fmt.Fprintf(&b, "Order %s\n\n", sanitizeN(o.Number, 30))
+		b.WriteString(s.c.t("ReviewOrder", "Number", sanitizeN(o.Number, 30)) + "\n\n")
 	}
-	b.WriteString(st.TableHead.Render(row("Product", "Seats", "Seat/month", "Per month")) + "\n")
+	b.WriteString(st.TableHead.Render(row(s.c.t("LicensesProduct"), s.c.t("LicensesSeats"), s.c.t("LicensesSeatMonth"), s.c.t("LicensesPerMonth"))) + "\n")
 	for _, l := range o.Lines {
-		b.WriteString(row(sanitize(l.Name), fmt.Sprint(l.Quantity), formatMoney(l.UnitPrice, o.Currency),
-			formatMoney(l.UnitPrice*int64(l.Quantity), o.Currency)) + "\n")
+		b.WriteString(row(sanitize(l.Name), s.c.loc.Number(l.Quantity), s.c.money(l.UnitPrice, o.Currency),
+			s.c.money(l.UnitPrice*int64(l.Quantity), o.Currency)) + "\n")
 	}
-	b.WriteString("\n" + st.Total.Render(row("Total per month", "", "", formatMoney(o.Total(), o.Currency))))
+	b.WriteString("\n" + st.Total.Render(row(s.c.t("ReviewTotalPerMonth"), "", "", s.c.money(o.Total(), o.Currency))))
 	if due := o.DueNow(); due != o.Total() {
 		// A line billed annually is paid for the year now.
-		b.WriteString("\n" + st.Total.Render(row("Due now", "", "", formatMoney(due, o.Currency))))
+		b.WriteString("\n" + st.Total.Render(row(s.c.t("ReviewDueNow"), "", "", s.c.money(due, o.Currency))))
 	}
 	sep := "\n"
 	for _, l := range o.Lines {
@@ -343,11 +342,11 @@ func (s *reviewScreen) orderTable() string {
 			continue
 		}
 		t := flow.Term{TermDuration: l.TermDuration, BillingCycle: l.BillingCycle, UnitPrice: l.UnitPrice}
-		b.WriteString(sep + "\n" + st.Subtle.Width(s.c.bodyWidth()).Render(fmt.Sprintf("%s: %s, %s per seat for the %s.",
-			sanitizeN(l.Name, 60), t.Label(), formatMoney(t.PricePerTerm(), o.Currency), t.Period())))
+		b.WriteString(sep + "\n" + st.Subtle.Width(s.c.bodyWidth()).Render(s.c.t("ReviewTermLine",
+			"Name", sanitizeN(l.Name, 60), "Term", t.LabelIn(s.c.loc), "Price", s.c.money(t.PricePerTerm(), o.Currency), "Period", t.PeriodIn(s.c.loc))))
 		sep = ""
 	}
-	fmt.Fprintf(&b, "\n\nMicrosoft account: %s", sanitizeN(o.TenantDomain, 80))
-	b.WriteString(previewNotes(st, s.c.bodyWidth(), s.preview))
+	b.WriteString("\n\n" + s.c.t("MicrosoftAccountLine", "Domain", sanitizeN(o.TenantDomain, 80)))
+	b.WriteString(previewNotes(s.c, s.c.bodyWidth(), s.preview))
 	return b.String()
 }

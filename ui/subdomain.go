@@ -38,10 +38,10 @@ func newSubdomainScreen(c *common) *subdomainScreen {
 }
 
 func (s *subdomainScreen) step() flow.StepID { return flow.StepSubdomain }
-func (s *subdomainScreen) title() string     { return "Customer's account" }
+func (s *subdomainScreen) title() string     { return s.c.t("SubdomainTitle") }
 func (s *subdomainScreen) help() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")), k.Back, k.Quit}
+	return []key.Binding{s.c.helpKey("enter", "enter", "KeyLookUp"), k.Back, k.Quit}
 }
 
 func (s *subdomainScreen) enter() tea.Cmd {
@@ -81,7 +81,7 @@ func (s *subdomainScreen) update(msg tea.Msg) tea.Cmd {
 func (s *subdomainScreen) lookUp() tea.Cmd {
 	domain, err := flow.ValidateInitialDomain(s.input.Value())
 	if err != nil {
-		s.err = sanitize(err.Error())
+		s.err = sanitize(s.c.loc.Error(err))
 		return nil
 	}
 	dc := s.c.backend
@@ -98,10 +98,9 @@ func (s *subdomainScreen) found(msg domainFoundMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, context.Canceled):
 	case msg.err != nil:
-		s.err = "The account could not be looked up. " + sanitize(flow.Explain(msg.err)) + " Press Enter to try again."
+		s.err = s.c.t("SubdomainLookupFailed", "Why", sanitize(s.c.explain(msg.err)))
 	case !msg.found:
-		s.err = "No such account: no Microsoft account uses " + sanitizeN(msg.domain, 60) +
-			". Check the name with the customer (it is in their Microsoft 365 admin center under Domains)."
+		s.err = s.c.t("SubdomainNoSuch", "Domain", sanitizeN(msg.domain, 60))
 	default:
 		a := &s.c.answers
 		if a.Domain != msg.domain {
@@ -118,16 +117,16 @@ func (s *subdomainScreen) view() string {
 	st := s.c.styles
 	w := s.c.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Text.Width(w).Render("Which Microsoft account does the customer already have? Enter its initial domain: "+
-		"the name before .onmicrosoft.com (\"contoso\" or \"contoso.onmicrosoft.com\").") + "\n\n")
+	b.WriteString(st.Text.Width(w).Render(s.c.t("SubdomainQuestion")) + "\n\n")
+	s.input.Prompt = s.c.t("SubdomainPrompt")
 	b.WriteString(s.input.View() + "\n\n")
 	switch {
 	case s.checking:
-		b.WriteString(st.Subtle.Render("Looking the account up at Microsoft…"))
+		b.WriteString(st.Subtle.Render(s.c.t("SubdomainLookingUp")))
 	case s.err != "":
 		b.WriteString(st.Error.Width(w).Render(s.err))
 	default:
-		b.WriteString(st.Subtle.Width(w).Render("The customer accepts your invitation with a Global administrator of this account."))
+		b.WriteString(st.Subtle.Width(w).Render(s.c.t("SubdomainNote")))
 	}
 	return b.String()
 }

@@ -147,7 +147,7 @@ func TestSelfServiceFlowInProgram(t *testing.T) {
 	tm.Send(keyMsg("enter"))
 	waitView(t, frames, "1 chosen, 1 of 2 free")
 	tm.Send(keyMsg("ctrl+s"))
-	waitView(t, frames, "1 licenses assigned")
+	waitView(t, frames, "1 license assigned")
 	tm.Send(keyMsg("ctrl+q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(time.Minute))
 

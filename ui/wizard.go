@@ -31,6 +31,10 @@ type Options struct {
 	// agent registering a customer on their behalf.
 	Mode  flow.Mode
 	Agent string // the agent's name, shown in agent mode's header badge
+	// Locale is the language the wizard starts in (an i18n tag: the
+	// provider's locale, a kiosk's kiosk_locale, an agent's LANG); "" is
+	// English. A customer switches on the first screen (ctrl+l).
+	Locale string
 
 	// PollInterval is how often consent and payment are checked (default 2s).
 	PollInterval time.Duration

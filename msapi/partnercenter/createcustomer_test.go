@@ -63,3 +63,51 @@ func TestAdminLogin(t *testing.T) {
 		}
 	}
 }
+
+// The customer's language reaches Microsoft as Partner Center documents it:
+// the X-Locale header of the call and the billing profile's culture and
+// language, so Microsoft's mails and invoices speak it.
+func TestCreateCustomerInTheCustomersLanguage(t *testing.T) {
+	answer, err := os.ReadFile(filepath.Join("testdata", "create-customer-response.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFakeMS(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write(answer)
+	})
+	ctx := msapi.WithLocale(context.Background(), "de-AT")
+	_, err = f.client().CreateCustomer(ctx, msapi.NewCustomer{
+		DomainPrefix: "tailspin", CompanyName: "Tailspin Toys", FirstName: "Ada", LastName: "Lovelace",
+		Email: "ada@tailspin.example", AddressLine1: "Ring 1", City: "Wien", PostalCode: "1010",
+		Country: "AT", Culture: "de-AT", Language: "de", RequestID: "94e4e214-6b06-4fb7-96d1-94d559f9b47f",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	req, body := f.reqs[0], f.bodies[0]
+	f.mu.Unlock()
+	if got := req.Header.Get(wire.HeaderLocale); got != "de-AT" {
+		t.Errorf("X-Locale = %q, want de-AT", got)
+	}
+	var sent wire.Customer
+	if err := json.Unmarshal([]byte(body), &sent); err != nil {
+		t.Fatal(err)
+	}
+	if sent.BillingProfile.Culture != "de-AT" || sent.BillingProfile.Language != "de" {
+		t.Errorf("billing profile culture, language = %q, %q; want de-AT, de", sent.BillingProfile.Culture, sent.BillingProfile.Language)
+	}
+	// Without a customer's language, the provider's default.
+	f2 := newFakeMS(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"items":[]}`))
+	})
+	_, _ = f2.client().FindCustomerByDomain(context.Background(), "x.onmicrosoft.com")
+	f2.mu.Lock()
+	defer f2.mu.Unlock()
+	if len(f2.reqs) == 0 || f2.reqs[0].Header.Get(wire.HeaderLocale) != "en-US" {
+		t.Errorf("default X-Locale: %v", f2.reqs)
+	}
+}

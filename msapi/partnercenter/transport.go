@@ -218,7 +218,11 @@ func (c *Client) newHTTPRequest(ctx context.Context, r request, body []byte, acc
 		h.Set(wire.HeaderRequestID, r.requestID)
 		h.Set(wire.HeaderCorrelationID, r.corrID)
 		h.Set(wire.HeaderContractVersion, wire.ContractVersion)
-		h.Set(wire.HeaderLocale, c.cfg.Locale)
+		locale := c.cfg.Locale
+		if l := msapi.LocaleFrom(ctx); l != "" {
+			locale = l // the customer's language, for this sign-up's calls
+		}
+		h.Set(wire.HeaderLocale, locale)
 	case graph:
 		// Graph's own correlation header, so support can trace a call.
 		h.Set("client-request-id", r.requestID)

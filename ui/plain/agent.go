@@ -14,14 +14,14 @@ import (
 func (s *session) agent() error {
 	who := ""
 	if s.Agent != "" {
-		who = " (agent: " + clean(s.Agent, 40) + ")"
+		who = " " + s.t("PlainAgentWho", "Agent", clean(s.Agent, 40))
 	}
-	s.say("%s: Microsoft 365 sign-up on a customer's behalf%s.", clean(s.Provider, 60), who)
+	s.sayT("PlainAgentWelcome", "Provider", clean(s.Provider, 60), "Who", who)
 	for {
 		if err := s.agentSignUp(); err != nil {
 			return err
 		}
-		another, err := s.confirm("Sign up another customer?", false)
+		another, err := s.confirm(s.t("PlainAnotherCustomer"), false)
 		if errors.Is(err, ErrInputEnded) {
 			return nil // the answers ended with this customer
 		}
@@ -37,7 +37,7 @@ func (s *session) agentSignUp() error {
 	steps := flow.PathSteps(flow.ModeAgent, flow.AccountExisting)
 	for i, step := range steps {
 		s.say("")
-		s.say("Step %d of %d: %s", i+1, len(steps), stepTitle(flow.ModeAgent, step))
+		s.sayT("PlainStepNofM", "N", i+1, "Of", len(steps), "Title", s.stepTitle(flow.ModeAgent, step))
 		if err := s.agentStep(step); err != nil {
 			return err
 		}
@@ -70,26 +70,24 @@ func (s *session) agentStep(step flow.StepID) error {
 // lookUpAccount asks for the customer's initial domain until Microsoft
 // knows it.
 func (s *session) lookUpAccount() error {
-	s.say("Which Microsoft account does the customer already have? Enter its initial domain: " +
-		"the name before .onmicrosoft.com (\"contoso\" or \"contoso.onmicrosoft.com\").")
+	s.sayT("SubdomainQuestion")
 	for {
 		var name string
-		if err := s.form(s.input("Initial domain", &name,
+		if err := s.form(s.input(s.t("PlainInitialDomain"), &name,
 			func(v string) error { _, err := flow.ValidateInitialDomain(v); return err })); err != nil {
 			return err
 		}
 		domain, _ := flow.ValidateInitialDomain(name)
-		s.say("Looking the account up at Microsoft…")
+		s.sayT("SubdomainLookingUp")
 		found, err := s.Backend.CheckDomain(s.ctx, domain)
 		switch {
 		case err != nil:
-			s.say("The account could not be looked up: %s Please try again.", clean(flow.Explain(err), 300))
+			s.sayT("PlainAccountLookupFailed", "Why", clean(s.explain(err), 300))
 		case !found:
-			s.say("No such account: no Microsoft account uses %s. Check the name with the customer "+
-				"(it is in their Microsoft 365 admin center under Domains).", clean(domain, 80))
+			s.sayT("SubdomainNoSuch", "Domain", clean(domain, 80))
 		default:
 			s.a.Domain = domain
-			s.say("Found %s. The customer accepts your invitation with a Global administrator of this account.", clean(domain, 80))
+			s.sayT("PlainAgentFound", "Domain", clean(domain, 80))
 			return nil
 		}
 	}
@@ -99,7 +97,7 @@ func (s *session) lookUpAccount() error {
 // waits (bounded by InviteWait) for the customer to accept it.
 func (s *session) handOverInvitation() error {
 	var url string
-	err := s.again("Loading the invitation link", func() error {
+	err := s.again(s.t("PlainLoadingInvitation"), func() error {
 		var err error
 		url, err = s.Backend.InvitationURL(s.ctx)
 		return err
@@ -107,17 +105,16 @@ func (s *session) handOverInvitation() error {
 	if err != nil {
 		return err
 	}
-	s.say("Give the customer this link. They open it, sign in as a Global administrator of %s and accept the invitation.",
-		clean(s.a.Domain, 80))
-	s.say("The link is on the next line on its own, to copy (select the line) or read out:")
+	s.sayT("PlainAgentGiveLink", "Domain", clean(s.a.Domain, 80))
+	s.sayT("PlainAgentLinkNext")
 	s.say("%s", clean(url, 2000))
-	wait, err := s.confirm("Wait here for the acceptance? If not, the order is created now and waits for it.", false)
+	wait, err := s.confirm(s.t("PlainAgentWaitHere"), false)
 	if err != nil || !wait {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.InviteWait)
 	defer cancel()
-	err = s.wait(ctx, "Waiting for the customer to accept", func() (bool, error) {
+	err = s.wait(ctx, s.t("PlainAgentWaiting"), func() (bool, error) {
 		ok, err := s.Backend.InvitationAccepted(ctx, s.a.Domain)
 		if err != nil {
 			return s.stillTrying(ctx, err)
@@ -126,10 +123,10 @@ func (s *session) handOverInvitation() error {
 	})
 	switch {
 	case err == nil:
-		s.say("The customer accepted the invitation.")
+		s.sayT("PlainAgentAccepted")
 		return nil
 	case errors.Is(err, context.DeadlineExceeded) && s.ctx.Err() == nil:
-		s.say("Stopped waiting after %s: the order is created now and waits for the acceptance.", clock(s.InviteWait))
+		s.sayT("PlainAgentStoppedWaiting", "After", clock(s.InviteWait))
 		return nil
 	}
 	return err
@@ -142,8 +139,7 @@ func (s *session) createAgentOrder() error {
 	if s.a.OrderID == "" {
 		s.a.OrderID = uuid.NewString() // a retry creates the same order, not a second one
 	}
-	s.say("Creating the customer account and the order for %s (%s), using their existing Microsoft account…",
-		clean(s.a.Company, 80), clean(s.a.Domain, 80))
+	s.sayT("PlainAgentCreating", "Company", clean(s.a.Company, 80), "Domain", clean(s.a.Domain, 80))
 	err := s.createOrder(func() (flow.Order, error) {
 		o, err := s.orderWithConsent()
 		if errors.Is(err, flow.ErrTenantMismatch) {

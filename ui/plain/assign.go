@@ -2,7 +2,6 @@ package plain
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"onboard/flow"
@@ -15,12 +14,12 @@ func (s *session) assign(res flow.Result) error {
 	if res.NewAccount || len(res.Bought) == 0 {
 		return nil
 	}
-	later := "You can assign them later in the Microsoft 365 admin center (Users, Active users, Licenses and apps)."
+	later := s.t("PlainAssignLater")
 	if s.in.ended() { // piped answers that stop here: the order is done
 		s.say("%s", later)
 		return nil
 	}
-	now, err := s.confirm("Assign the new licenses to users now?", true)
+	now, err := s.confirm(s.t("PlainAssignNow"), true)
 	if errors.Is(err, ErrInputEnded) {
 		err, now = nil, false // the order is done; answers ending here skip this
 	}
@@ -32,7 +31,7 @@ func (s *session) assign(res flow.Result) error {
 	}
 	users, err := s.Backend.ListUsers(s.ctx, s.order.TenantID)
 	if err != nil {
-		s.say("The users could not be listed: %s You can assign the licenses in the Microsoft 365 admin center.", clean(flow.Explain(err), 300))
+		s.sayT("PlainUsersNotListed", "Why", clean(s.explain(err), 300))
 		return nil
 	}
 	byLogin := make(map[string]flow.User, len(users))
@@ -50,8 +49,7 @@ func (s *session) assign(res flow.Result) error {
 func (s *session) assignLine(l flow.OrderLine, byLogin map[string]flow.User) error {
 	for {
 		var logins string
-		title := fmt.Sprintf("Who gets %s (%d seats)? Their logins, separated by commas; empty to skip.",
-			clean(l.Name, 80), l.Quantity)
+		title := s.loc.N("PlainWhoGets", l.Quantity, "Name", clean(l.Name, 80))
 		if err := s.form(s.input(title, &logins, nil)); err != nil {
 			return err
 		}
@@ -71,19 +69,19 @@ func (s *session) assignLine(l flow.OrderLine, byLogin map[string]flow.User) err
 			}
 		}
 		if len(unknown) > 0 {
-			s.say("No user has the login %s. Please type the logins again.", strings.Join(unknown, ", "))
+			s.sayT("PlainNoSuchLogin", "Logins", strings.Join(unknown, ", "))
 			continue
 		}
 		err := s.Backend.AssignLicenses(s.ctx, s.order.ID, l.SkuID, ids)
 		switch {
 		case err == nil:
-			s.say("Assigned %s to %d %s.", clean(l.Name, 80), len(ids), plural(len(ids), "user", "users"))
+			s.say("%s", s.loc.N("PlainAssigned", len(ids), "Name", clean(l.Name, 80)))
 			return nil
 		case errors.Is(err, flow.ErrNotEnoughSeats):
-			s.say("That is more users than the %d seats left. Please choose fewer.", l.Quantity)
+			s.say("%s", s.loc.N("PlainTooManyUsers", l.Quantity))
 		default:
-			s.say("The licenses could not be assigned: %s", clean(flow.Explain(err), 300))
-			if again, ferr := s.confirm("Try again?", true); ferr != nil || !again {
+			s.sayT("PlainAssignFailed", "Why", clean(s.explain(err), 300))
+			if again, ferr := s.confirm(s.t("PlainTryAgain"), true); ferr != nil || !again {
 				return ferr
 			}
 		}

@@ -2,43 +2,57 @@ package plain
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"charm.land/huh/v2"
 
 	"onboard/flow"
+	"onboard/i18n"
 )
 
 // customer offers the two things a customer comes for.
 func (s *session) customer() error {
-	s.say("%s: Microsoft 365 sign-up.", clean(s.Provider, 60))
+	s.sayT("PlainWelcome", "Provider", clean(s.Provider, 60))
 	const signUp, payOrder = "signup", "pay"
-	choice := signUp
-	err := s.form(huh.NewSelect[string]().Title("What would you like to do?").Options(
-		huh.NewOption("Sign up", signUp),
-		huh.NewOption("Pay for an existing order", payOrder),
-	).Value(&choice))
-	if err != nil {
-		return err
+	for {
+		choice := signUp
+		// The other languages are offered here, each in its own name, so
+		// whoever cannot read this one finds theirs.
+		opts := []huh.Option[string]{
+			huh.NewOption(s.t("PlainSignUp"), signUp),
+			huh.NewOption(s.t("PlainPayExisting"), payOrder),
+		}
+		for _, l := range i18n.Languages() {
+			if l.Tag != s.loc.Lang() {
+				opts = append(opts, huh.NewOption(l.Name, "lang:"+l.Tag))
+			}
+		}
+		err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhatToDo")).Options(opts...).Value(&choice))
+		if err != nil {
+			return err
+		}
+		if lang, ok := strings.CutPrefix(choice, "lang:"); ok {
+			s.loc = i18n.New(lang)
+			continue
+		}
+		if choice == payOrder {
+			return s.payExisting()
+		}
+		return s.signUp()
 	}
-	if choice == payOrder {
-		return s.payExisting()
-	}
-	return s.signUp()
 }
 
 // signUp walks the customer's path; choosing the account changes the
 // steps that follow, so the path is re-read after every step.
 func (s *session) signUp() error {
-	s.a = flow.Answers{Mode: flow.ModeCustomer, Account: flow.AccountExisting}
+	s.a = flow.Answers{Mode: flow.ModeCustomer, Account: flow.AccountExisting, Language: s.loc.Lang()}
 	for i := 0; ; i++ {
 		steps := flow.PathSteps(s.a.Mode, s.a.Account)
 		if i >= len(steps) {
 			return nil
 		}
 		s.say("")
-		s.say("Step %d of %d: %s", i+1, len(steps), stepTitle(s.a.Mode, steps[i]))
+		s.sayT("PlainStepNofM", "N", i+1, "Of", len(steps), "Title", s.stepTitle(s.a.Mode, steps[i]))
 		stop, err := s.customerStep(steps[i])
 		if err != nil || stop {
 			return err
@@ -74,7 +88,7 @@ func (s *session) customerStep(step flow.StepID) (stop bool, err error) {
 	case flow.StepProcessing:
 		err = s.process()
 	case flow.StepDone:
-		s.say("Done. Order number %s.", clean(s.order.Number, 30))
+		s.sayT("PlainDone", "Number", clean(s.order.Number, 30))
 	}
 	return false, err
 }
@@ -84,14 +98,14 @@ func (s *session) licenses() error {
 		var offerID, seats string
 		opts := make([]huh.Option[string], 0, len(s.Catalog.Offers))
 		for _, o := range s.Catalog.Offers {
-			opts = append(opts, huh.NewOption(fmt.Sprintf("%s, %s per user per month",
-				clean(o.Name, 80), flow.FormatMoney(o.UnitPrice, s.Catalog.Currency)), o.ID))
+			opts = append(opts, huh.NewOption(s.t("PlainOffer",
+				"Name", clean(o.Name, 80), "Price", s.money(o.UnitPrice, s.Catalog.Currency)), o.ID))
 		}
-		if err := s.form(huh.NewSelect[string]().Title("Which product?").Options(opts...).Value(&offerID)); err != nil {
+		if err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhichProduct")).Options(opts...).Value(&offerID)); err != nil {
 			return err
 		}
 		offer, _ := s.Catalog.Offer(offerID)
-		if err := s.form(s.input(fmt.Sprintf("How many users (%d to %d)?", offer.MinSeats, offer.MaxSeats), &seats,
+		if err := s.form(s.input(s.t("PlainHowManyUsers", "Min", offer.MinSeats, "Max", offer.MaxSeats), &seats,
 			func(v string) error { return flow.ValidateSeats(offer, atoi(v)) })); err != nil {
 			return err
 		}
@@ -99,22 +113,22 @@ func (s *session) licenses() error {
 		if len(offer.Terms) > 1 { // the product is sold with several terms
 			var opts []huh.Option[string]
 			for _, t := range offer.Terms {
-				opts = append(opts, huh.NewOption(fmt.Sprintf("%s: %s a month, %s per seat for the %s", t.Label(),
-					flow.FormatMoney(t.UnitPrice, s.Catalog.Currency), flow.FormatMoney(t.PricePerTerm(), s.Catalog.Currency), t.Period()), t.Key()))
+				opts = append(opts, huh.NewOption(s.t("PlainTermOption", "Term", t.LabelIn(s.loc),
+					"Monthly", s.money(t.UnitPrice, s.Catalog.Currency), "Price", s.money(t.PricePerTerm(), s.Catalog.Currency), "Period", t.PeriodIn(s.loc)), t.Key()))
 			}
 			choice.Term = offer.Terms[0].Key()
-			if err := s.form(huh.NewSelect[string]().Title("Which term?").Options(opts...).Value(&choice.Term)); err != nil {
+			if err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhichTerm")).Options(opts...).Value(&choice.Term)); err != nil {
 				return err
 			}
 		}
 		s.a.Lines = append(s.a.Lines, choice)
 		if err := s.a.Validate(flow.StepLicenses, s.Catalog); err != nil {
 			s.a.Lines = s.a.Lines[:len(s.a.Lines)-1]
-			s.say("%s", clean(flow.Explain(err), 300))
+			s.say("%s", clean(s.explain(err), 300))
 			continue
 		}
-		s.say("Total: %s per month.", flow.FormatMoney(s.a.Total(s.Catalog), s.Catalog.Currency))
-		if more, err := s.confirm("Add another product?", false); err != nil || !more {
+		s.sayT("PlainTotal", "Total", s.money(s.a.Total(s.Catalog), s.Catalog.Currency))
+		if more, err := s.confirm(s.t("PlainAnother"), false); err != nil || !more {
 			return err
 		}
 	}
@@ -134,9 +148,9 @@ func atoi(v string) int {
 // account asks which Microsoft account the licenses are for.
 func (s *session) account() error {
 	choice := flow.AccountExisting
-	err := s.form(huh.NewSelect[string]().Title("Which Microsoft account are the licenses for?").Options(
-		huh.NewOption("Use my existing Microsoft account", flow.AccountExisting),
-		huh.NewOption("Create a new Microsoft account", flow.AccountNew),
+	err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhichAccount")).Options(
+		huh.NewOption(s.t("PlainUseExisting"), flow.AccountExisting),
+		huh.NewOption(s.t("AccountNew"), flow.AccountNew),
 	).Value(&choice))
 	if err != nil {
 		return err
@@ -145,7 +159,7 @@ func (s *session) account() error {
 	if choice == flow.AccountNew {
 		return s.desiredSubdomain()
 	}
-	s.say("You are signing up with your existing Microsoft account.")
+	s.sayT("PlainSigningUpExisting")
 	return nil
 }
 
@@ -153,13 +167,13 @@ func (s *session) details() error {
 	a := &s.a
 	country := ""
 	err := s.form(
-		s.input("Company name", &a.Company, flow.ValidateCompanyName),
-		s.input("First name", &a.FirstName, flow.ValidatePersonName),
-		s.input("Last name", &a.LastName, flow.ValidatePersonName),
-		s.input("E-mail (order confirmations go here)", &a.Email, flow.ValidateEmail),
-		s.input("Country, as a two-letter code such as GB or DE", &country, func(v string) error {
+		s.input(s.t("FieldCompany"), &a.Company, flow.ValidateCompanyName),
+		s.input(s.t("FieldFirstName"), &a.FirstName, flow.ValidatePersonName),
+		s.input(s.t("FieldLastName"), &a.LastName, flow.ValidatePersonName),
+		s.input(s.t("PlainEmail"), &a.Email, flow.ValidateEmail),
+		s.input(s.t("PlainCountry"), &country, func(v string) error {
 			if _, ok := flow.CountryByCode(strings.ToUpper(strings.TrimSpace(v))); !ok {
-				return errors.New("enter the two-letter country code, such as GB, DE or US")
+				return errors.New(s.t("PlainCountryCode"))
 			}
 			return nil
 		}),
@@ -176,16 +190,16 @@ func (s *session) phoneAndAddress() error {
 	a := &s.a
 	for {
 		fields := []huh.Field{
-			s.input("Phone, with the country code or a national number", &a.Phone, func(v string) error {
+			s.input(s.t("PlainPhone"), &a.Phone, func(v string) error {
 				_, err := flow.ValidatePhone(v, a.PhoneCountry)
 				return err
 			}),
-			s.input("Street and number", &a.Address.Line1, nil),
-			s.input("City", &a.Address.City, nil),
-			s.input("Postal code", &a.Address.PostalCode, nil),
+			s.input(s.t("FieldStreet"), &a.Address.Line1, nil),
+			s.input(s.t("FieldCity"), &a.Address.City, nil),
+			s.input(s.t("FieldPostalCode"), &a.Address.PostalCode, nil),
 		}
 		if flow.UsesState(a.Address.Country) { // asked only where addresses carry one
-			fields = append(fields, s.input("State or province", &a.Address.State, nil))
+			fields = append(fields, s.input(s.t("FieldState"), &a.Address.State, nil))
 		} else {
 			a.Address.State = ""
 		}
@@ -194,7 +208,12 @@ func (s *session) phoneAndAddress() error {
 			return err
 		}
 		if err := flow.ValidateAddress(a.Address); err != nil {
-			s.say("The address is not complete: %s. Please enter it again.", clean(err.Error(), 300))
+			var fe *flow.FieldErrors
+			msg := err.Error()
+			if errors.As(err, &fe) {
+				msg = fe.ErrorIn(s.loc)
+			}
+			s.sayT("PlainAddressIncomplete", "Why", clean(msg, 300))
 			continue
 		}
 		return nil
@@ -205,18 +224,17 @@ func (s *session) phoneAndAddress() error {
 // agent's attestation that the customer accepted.
 func (s *session) agreement() error {
 	who, company := clean(s.a.FirstName+" "+s.a.LastName, 80), clean(s.a.Company, 80)
-	s.say("Microsoft requires every customer to accept the Microsoft Customer Agreement before licenses are bought.")
-	question := fmt.Sprintf("Do you, %s, accept the Microsoft Customer Agreement on behalf of %s?", who, company)
+	s.sayT("PlainAgreementRequired")
+	question := s.t("PlainAgreementQuestion", "Who", who, "Company", company)
 	if s.Mode == flow.ModeAgent {
-		s.say("Show the customer the agreement: %s", agreementURL)
-		agent := "you"
+		s.sayT("PlainAgreementShow", "URL", agreementURL)
+		agent := s.t("AgreementYou")
 		if s.Agent != "" {
-			agent = "you (" + clean(s.Agent, 40) + ")"
+			agent = s.t("AgreementYouNamed", "Name", clean(s.Agent, 40))
 		}
-		question = fmt.Sprintf("Do you attest that %s accepted the agreement for %s, and that %s record this acceptance on the customer's behalf?",
-			who, company, agent)
+		question = s.t("PlainAgreementAttest", "Who", who, "Company", company, "Agent", agent)
 	} else {
-		s.say("You can read it at %s", agreementURL)
+		s.sayT("PlainAgreementReadAt", "URL", agreementURL)
 	}
 	for !s.a.AgreementAccepted {
 		ok, err := s.confirm(question, false)
@@ -224,7 +242,7 @@ func (s *session) agreement() error {
 			return err
 		}
 		if !ok {
-			s.say("Microsoft licenses cannot be bought without it. Answer y to accept, or press Ctrl+C to stop.")
+			s.sayT("PlainAgreementNeeded")
 		}
 		s.a.AgreementAccepted = ok
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/i18n"
 	"onboard/msapi"
 )
 
@@ -14,7 +15,8 @@ import (
 // calls (no AADSTS codes or trace ids); callers still branch on the cause.
 func TestRunEndsInPlainWords(t *testing.T) {
 	chain := fmt.Errorf("verify administrator a@b.com: verify administrator: sign in: AADSTS50126 Trace ID 1234: %w", msapi.ErrBadCredentials)
-	err := explained(chain)
+	s := &session{loc: i18n.New("")}
+	err := s.explained(chain)
 	if strings.Contains(err.Error(), "AADSTS") || strings.Contains(err.Error(), "verify administrator") {
 		t.Errorf("Run's error is the raw chain: %q", err)
 	}
@@ -22,7 +24,7 @@ func TestRunEndsInPlainWords(t *testing.T) {
 		t.Error("the cause is lost")
 	}
 	for _, plain := range []error{nil, context.Canceled, ErrInputEnded, fmt.Errorf("order ORD-1 stays open: %w", ErrStopped)} {
-		if got := explained(plain); got != plain {
+		if got := s.explained(plain); got != plain {
 			t.Errorf("explained(%v) = %v, want it as it is", plain, got)
 		}
 	}

@@ -8,7 +8,7 @@ import "onboard/flow"
 func (s *session) gdap() error {
 	var g flow.GDAP
 	shown := ""
-	err := s.wait(s.ctx, "Waiting for the admin relationship to be approved", func() (bool, error) {
+	err := s.wait(s.ctx, s.t("PlainWaitingGDAP"), func() (bool, error) {
 		var err error
 		g, err = s.Backend.GDAPStatus(s.ctx, s.order.ID)
 		if err != nil {
@@ -16,9 +16,9 @@ func (s *session) gdap() error {
 		}
 		if !g.Ready() && g.URL != shown {
 			shown = g.URL
-			s.say("We ask for these roles in your Microsoft account: %s.", clean(joinRoles(g.Roles), 300))
-			s.say("%s", clean(g.Explain(), 400))
-			s.offerURL("the approval page", g.URL)
+			s.sayT("GDAPRoles", "Roles", clean(joinRoles(g.Roles), 300))
+			s.say("%s", clean(g.ExplainIn(s.loc), 400))
+			s.offerURL(s.t("PlainTheApprovalPage"), g.URL)
 		}
 		return g.Ready(), nil
 	})
@@ -26,7 +26,7 @@ func (s *session) gdap() error {
 		return err
 	}
 	if g.Status == flow.GDAPApproved {
-		s.say("Admin relationship approved.")
+		s.sayT("PlainGDAPApproved")
 	}
 	return nil
 }
@@ -52,14 +52,14 @@ func (s *session) handOverGDAP() error {
 	}
 	g, err := s.Backend.GDAPStatus(s.ctx, s.order.ID)
 	if err != nil {
-		s.say("The admin relationship could not be requested yet (%s); it is requested again when the order is set up.", clean(flow.Explain(err), 200))
+		s.sayT("PlainGDAPNotYet", "Why", clean(s.explain(err), 200))
 		return nil
 	}
 	if g.Ready() {
 		return nil
 	}
-	s.say("We ask for these roles in the customer's Microsoft account: %s.", clean(joinRoles(g.Roles), 300))
-	s.offerURL("the admin relationship's approval page", g.URL)
-	s.say("Hand this link to the customer's Global administrator: the licenses are set up once it is approved.")
+	s.sayT("PlainGDAPRolesCustomer", "Roles", clean(joinRoles(g.Roles), 300))
+	s.offerURL(s.t("PlainGDAPApprovalPage"), g.URL)
+	s.sayT("PlainGDAPHandOver")
 	return nil
 }

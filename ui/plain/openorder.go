@@ -20,7 +20,7 @@ var ErrStopped = errors.New("stopped at the person's choice")
 func (s *session) createOrder(create func() (flow.Order, error)) error {
 	for {
 		var open *flow.OpenOrderError
-		err := s.again("Creating the order", func() error {
+		err := s.again(s.t("PlainCreatingOrder"), func() error {
 			o, err := create()
 			if errors.As(err, &open) {
 				return nil // decided below, not retried
@@ -48,9 +48,9 @@ func (s *session) offerOpenOrder(o flow.Order) (done bool, err error) {
 	for _, l := range o.Lines {
 		lines = append(lines, fmt.Sprintf("%d × %s", l.Quantity, clean(l.Name, 60)))
 	}
-	s.say("This Microsoft account already has an open order: %s, %s, %s, %s per month.", clean(o.Number, 30),
-		strings.ReplaceAll(string(o.Status), "_", " "), strings.Join(lines, ", "), flow.FormatMoney(o.Total(), o.Currency))
-	cont, err := s.confirm("Continue with order "+clean(o.Number, 30)+"?", true)
+	s.sayT("PlainOpenOrder", "Number", clean(o.Number, 30), "Status", s.t("Status"+string(o.Status)),
+		"Lines", strings.Join(lines, ", "), "Total", s.money(o.Total(), o.Currency))
+	cont, err := s.confirm(s.t("PlainContinueOrder", "Number", clean(o.Number, 30)), true)
 	if err != nil {
 		return false, err
 	}
@@ -58,7 +58,7 @@ func (s *session) offerOpenOrder(o flow.Order) (done bool, err error) {
 		s.order, s.a.OrderID = o, o.ID
 		return true, nil
 	}
-	replace, err := s.confirm("Cancel order "+clean(o.Number, 30)+" and make a new order with your answers?", false)
+	replace, err := s.confirm(s.t("PlainReplaceOrder", "Number", clean(o.Number, 30)), false)
 	if err != nil {
 		return false, err
 	}
@@ -66,9 +66,9 @@ func (s *session) offerOpenOrder(o flow.Order) (done bool, err error) {
 		return false, fmt.Errorf("order %s stays open: %w", clean(o.Number, 30), ErrStopped)
 	}
 	if _, err := s.Backend.Cancel(s.ctx, o.ID, "replaced by a new sign-up for the same Microsoft account"); err != nil {
-		s.say("%s", clean(flow.Explain(err), 500))
+		s.say("%s", clean(s.explain(err), 500))
 		return false, fmt.Errorf("cancel order %s: %w", clean(o.Number, 30), err)
 	}
-	s.say("Order %s is cancelled.", clean(o.Number, 30))
+	s.sayT("PlainOrderCancelled", "Number", clean(o.Number, 30))
 	return false, nil
 }

@@ -13,7 +13,7 @@ import (
 func (s *session) payExisting() error {
 	s.a = flow.Answers{Mode: flow.ModeCustomer, Account: flow.AccountExisting}
 	s.say("")
-	s.say("Pay for an order that was prepared for you.")
+	s.sayT("PlainPayIntro")
 	for {
 		o, err := s.findOrder()
 		if err != nil {
@@ -32,18 +32,18 @@ func (s *session) payExisting() error {
 func (s *session) findOrder() (flow.Order, error) {
 	var number, email string
 	err := s.form(
-		s.input("Order number (it is on the e-mail or the receipt you got)", &number, func(v string) error {
+		s.input(s.t("PlainOrderNumber"), &number, func(v string) error {
 			if strings.TrimSpace(v) == "" {
-				return errors.New("enter the order number")
+				return errors.New(s.t("PlainEnterOrderNumber"))
 			}
 			return nil
 		}),
-		s.input("E-mail the order was made with", &email, flow.ValidateEmail),
+		s.input(s.t("PlainOrderEmail"), &email, flow.ValidateEmail),
 	)
 	if err != nil {
 		return flow.Order{}, err
 	}
-	s.say("Looking up the order…")
+	s.sayT("PlainLookingUp")
 	o, err := s.Backend.FindOrderForPayment(s.ctx, strings.TrimSpace(number), strings.TrimSpace(email))
 	if err == nil && o.Status == flow.StatusAwaitingConsent {
 		o, err = s.Backend.RefreshConsent(s.ctx, o.ID)
@@ -52,10 +52,10 @@ func (s *session) findOrder() (flow.Order, error) {
 	case errors.Is(err, context.Canceled):
 		return flow.Order{}, err
 	case errors.Is(err, flow.ErrNotFound):
-		s.say("No order has that number and e-mail. Check both and try again.")
+		s.sayT("PlainNoSuchOrder")
 		return flow.Order{}, nil
 	case err != nil:
-		s.say("The order could not be looked up: %s Try again.", clean(flow.Explain(err), 300))
+		s.sayT("PlainLookupFailed", "Why", clean(s.explain(err), 300))
 		return flow.Order{}, nil
 	}
 	s.a.Email = strings.TrimSpace(email)
@@ -69,18 +69,16 @@ func (s *session) settle() error {
 	num := clean(o.Number, 30)
 	switch o.Status {
 	case flow.StatusAwaitingConsent:
-		s.say("Order %s waits for the invitation to be accepted. Open the link you were given, sign in as a Global "+
-			"administrator of %s and accept it, then come back to pay.", num, clean(o.TenantDomain, 80))
+		s.sayT("PlainOrderAwaitsConsent", "Number", num, "Domain", clean(o.TenantDomain, 80))
 		return nil
 	case flow.StatusCompleted:
-		s.say("Order %s is already paid and set up: there is nothing left to do.", num)
+		s.sayT("PlainOrderCompleted", "Number", num)
 		return nil
 	case flow.StatusCancelled:
-		s.say("Order %s was cancelled. Ask %s for a new one.", num, clean(s.Provider, 60))
+		s.sayT("PlainOrderWasCancelled", "Number", num, "Provider", clean(s.Provider, 60))
 		return nil
 	case flow.StatusFailed:
-		s.say("Setting up order %s stopped: %s. %s is looking into it; there is nothing to pay again.",
-			num, clean(o.FailReason, 300), clean(s.Provider, 60))
+		s.sayT("PlainOrderFailed", "Number", num, "Why", clean(o.FailReason, 300), "Provider", clean(s.Provider, 60))
 		return nil
 	case flow.StatusAwaitingPayment:
 		// The admin relationship first, as the wizard does: the import
@@ -97,7 +95,7 @@ func (s *session) settle() error {
 		return err
 	}
 	if s.order.Status == flow.StatusCompleted {
-		s.say("Done. Order number %s.", clean(s.order.Number, 30))
+		s.sayT("PlainDone", "Number", clean(s.order.Number, 30))
 	}
 	return nil
 }

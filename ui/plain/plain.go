@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"charm.land/huh/v2"
@@ -19,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"onboard/flow"
+	"onboard/i18n"
 	"onboard/internal/safetext"
 )
 
@@ -33,9 +36,12 @@ type Options struct {
 	// Mode is who answers: a customer (default) or a support agent signing
 	// a customer up on their behalf.
 	Mode  flow.Mode
-	Agent string    // the agent's name, in the agreement's attestation
-	In    io.Reader // default os.Stdin
-	Out   io.Writer // default os.Stdout; escape sequences are stripped
+	Agent string // the agent's name, in the agreement's attestation
+	// Locale is the language the prompts speak (an i18n tag; "" English);
+	// a customer is asked to choose it first where there are several.
+	Locale string
+	In     io.Reader // default os.Stdin
+	Out    io.Writer // default os.Stdout; escape sequences are stripped
 	// OpenURL opens a page in a browser; nil or failing: the URL is read out.
 	OpenURL func(string) error
 	// Poll is how often consent and payment are checked (default 2s).
@@ -64,6 +70,7 @@ const agreementURL = "https://www.microsoft.com/licensing/docs/customeragreement
 
 type session struct {
 	Options
+	loc   *i18n.Localizer
 	ctx   context.Context
 	in    *lineInput
 	a     flow.Answers
@@ -79,29 +86,32 @@ func Run(ctx context.Context, opts Options) error {
 	s := newSession(ctx, opts)
 	switch s.Mode {
 	case flow.ModeCustomer:
-		return explained(s.customer())
+		return s.explained(s.customer())
 	case flow.ModeAgent:
-		return explained(s.agent())
+		return s.explained(s.agent())
 	}
 	return fmt.Errorf("%w %q", ErrUnknownMode, s.Mode)
 }
 
 // explainedError says a failure in flow's plain words (flow.Explain), not
 // as the chain of calls it went through; errors.Is still sees the cause.
-type explainedError struct{ err error }
+type explainedError struct {
+	err error
+	loc *i18n.Localizer
+}
 
-func (e *explainedError) Error() string { return flow.Explain(e.err) }
+func (e *explainedError) Error() string { return flow.ExplainIn(e.loc, e.err) }
 func (e *explainedError) Unwrap() error { return e.err }
 
 // explained turns what Run ends with into plain words, but for the ends
 // that already are (stopped, input ended, not paid) and cancellation.
-func explained(err error) error {
+func (s *session) explained(err error) error {
 	for _, plain := range []error{context.Canceled, ErrInputEnded, ErrStopped, ErrNotPaid, huh.ErrUserAborted} {
 		if err == nil || errors.Is(err, plain) {
 			return err
 		}
 	}
-	return &explainedError{err: err}
+	return &explainedError{err: err, loc: s.loc}
 }
 
 func newSession(ctx context.Context, opts Options) *session {
@@ -127,7 +137,7 @@ func newSession(ctx context.Context, opts Options) *session {
 	if opts.Provider == "" {
 		opts.Provider = opts.Catalog.Provider
 	}
-	s := &session{Options: opts, ctx: ctx}
+	s := &session{Options: opts, ctx: ctx, loc: i18n.New(opts.Locale)}
 	if f, ok := opts.In.(*os.File); ok {
 		s.tty = term.IsTerminal(int(f.Fd()))
 	}
@@ -137,21 +147,47 @@ func newSession(ctx context.Context, opts Options) *session {
 
 func (s *session) say(format string, args ...any) { fmt.Fprintf(s.Out, format+"\n", args...) }
 
+// t is the catalog message id in the session's language.
+func (s *session) t(id string, kv ...any) string { return s.loc.T(id, kv...) }
+
+// sayT says the catalog message id as a line.
+func (s *session) sayT(id string, kv ...any) { s.say("%s", s.t(id, kv...)) }
+
+// explain is flow.Explain in the session's language.
+func (s *session) explain(err error) string { return flow.ExplainIn(s.loc, err) }
+
+// money is an amount as the session's language writes it.
+func (s *session) money(minor int64, cur string) string {
+	return flow.FormatMoneyIn(s.loc.Lang(), minor, clean(cur, 3))
+}
+
+// valid is a validator whose messages are in the session's language.
+func (s *session) valid(v func(string) error) func(string) error {
+	if v == nil {
+		return nil
+	}
+	return func(x string) error { return s.loc.Localize(v(x)) }
+}
+
 // clean neutralises text from a user or Microsoft before it is printed.
 func clean(v string, limit int) string { return safetext.CleanN(v, limit) }
 
-func stepTitle(mode flow.Mode, step flow.StepID) string {
+func (s *session) stepTitle(mode flow.Mode, step flow.StepID) string {
 	if mode == flow.ModeAgent && step == flow.StepDetails {
-		return "Customer's details"
+		return s.t("DetailsTitleAgent")
 	}
-	return map[flow.StepID]string{
-		flow.StepLicenses: "Licenses", flow.StepAccount: "Microsoft account", flow.StepDetails: "Your details",
-		flow.StepAgreement: "Microsoft Customer Agreement", flow.StepAdmin: "Global administrator",
-		flow.StepConsent: "Accept the invitation", flow.StepGDAP: "Approve the admin relationship", flow.StepReview: "Review", flow.StepPay: "Pay",
-		flow.StepProcessing: "Setting up", flow.StepDone: "Done",
-		flow.StepSubdomain: "Customer's Microsoft account", flow.StepInvitation: "Hand over the invitation",
-		flow.StepCreate: "Create the order",
+	id := map[flow.StepID]string{
+		flow.StepLicenses: "PlainStepLicenses", flow.StepAccount: "AccountTitle", flow.StepDetails: "DetailsTitle",
+		flow.StepAgreement: "AgreementTitle", flow.StepAdmin: "PlainStepAdmin",
+		flow.StepConsent: "ConsentTitle", flow.StepGDAP: "GDAPTitle", flow.StepReview: "PlainStepReview", flow.StepPay: "PayTitle",
+		flow.StepProcessing: "PlainStepProcessing", flow.StepDone: "DoneTitle",
+		flow.StepSubdomain: "PlainStepSubdomain", flow.StepInvitation: "PlainStepInvitation",
+		flow.StepCreate: "PlainStepCreate",
 	}[step]
+	if id == "" {
+		return ""
+	}
+	return s.t(id)
 }
 
 // form runs fields as one standalone accessible form.
@@ -187,16 +223,47 @@ func (s *session) form(fields ...huh.Field) (err error) {
 }
 
 // confirm asks a yes/no question; def is the answer to an empty line.
+// huh's accessible confirm takes y/yes and n/no alone: in another language
+// the question is a line whose answers are that language's words (and y/n).
 func (s *session) confirm(title string, def bool) (bool, error) {
 	v := def
-	err := s.form(huh.NewConfirm().Title(title).Value(&v))
+	if s.loc.Lang() == i18n.Default {
+		err := s.form(huh.NewConfirm().Title(title).Value(&v))
+		return v, err
+	}
+	yes, no := strings.Fields(s.t("PlainYesWords")), strings.Fields(s.t("PlainNoWords"))
+	y, n := yes[len(yes)-1], no[len(no)-1] // the short forms: [o/N]
+	hint := strings.ToLower(y) + "/" + strings.ToUpper(n)
+	if def {
+		hint = strings.ToUpper(y) + "/" + strings.ToLower(n)
+	}
+	var line string
+	parse := func(x string) (bool, bool) {
+		x = strings.ToLower(strings.TrimSpace(x))
+		switch {
+		case x == "":
+			return def, true
+		case slices.Contains(yes, x) || x == "y" || x == "yes":
+			return true, true
+		case slices.Contains(no, x) || x == "n" || x == "no":
+			return false, true
+		}
+		return false, false
+	}
+	err := s.form(huh.NewInput().Title(title + " [" + hint + "]").Value(&line).Validate(func(x string) error {
+		if _, ok := parse(x); !ok {
+			return errors.New(s.t("PlainYesNo", "Yes", yes[0], "No", no[0]))
+		}
+		return nil
+	}))
+	v, _ = parse(line)
 	return v, err
 }
 
-func bounded(v func(string) error) func(string) error {
+func (s *session) bounded(v func(string) error) func(string) error {
 	return func(x string) error {
 		if len(x) > maxField {
-			return fmt.Errorf("that is too long: at most %d characters", maxField)
+			return errors.New(s.t("PlainTooLong", "Max", maxField))
 		}
 		if v == nil {
 			return nil
@@ -206,7 +273,7 @@ func bounded(v func(string) error) func(string) error {
 }
 
 func (s *session) input(title string, value *string, validate func(string) error) *huh.Input {
-	return huh.NewInput().Title(title).Value(value).Validate(bounded(validate))
+	return huh.NewInput().Title(title).Value(value).Validate(s.bounded(s.valid(validate)))
 }
 
 // again runs do until it works or the person declines to try again: one
@@ -217,8 +284,8 @@ func (s *session) again(what string, do func() error) error {
 		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, flow.ErrAlreadyPaid) {
 			return err // done, stopped, or nothing left to do
 		}
-		s.say("%s did not work: %s", what, clean(flow.Explain(err), 300))
-		retry, ferr := s.confirm("Try again?", true)
+		s.sayT("PlainDidNotWork", "What", what, "Why", clean(s.explain(err), 300))
+		retry, ferr := s.confirm(s.t("PlainTryAgain"), true)
 		if ferr != nil || !retry {
 			return fmt.Errorf("%s: %w", what, err)
 		}

@@ -21,12 +21,12 @@ import (
 // lives only in this function.
 func (s *session) admin() error {
 	for {
-		if err := s.form(s.input("Administrator login, such as admin@contoso.com", &s.a.AdminLogin, flow.ValidateUPN)); err != nil {
+		if err := s.form(s.input(s.t("PlainAdminLogin"), &s.a.AdminLogin, flow.ValidateUPN)); err != nil {
 			return err
 		}
 		in, err := s.Backend.StartAdminSignIn(s.ctx, s.a.AdminLogin)
 		if err != nil {
-			s.say("That did not work: %s Please try again.", clean(flow.Explain(err), 300))
+			s.sayT("PlainThatDidNotWork", "Why", clean(s.explain(err), 300))
 			continue
 		}
 		var adm flow.Admin
@@ -40,14 +40,14 @@ func (s *session) admin() error {
 			return err
 		}
 		if err != nil {
-			s.say("That did not work: %s Please try again.", clean(flow.Explain(err), 300))
+			s.sayT("PlainThatDidNotWork", "Why", clean(s.explain(err), 300))
 			continue
 		}
 		s.a.AdminUPN, s.a.TenantID = cmp.Or(adm.UPN, s.a.AdminLogin), adm.TenantID
 		if _, d, ok := strings.Cut(s.a.AdminUPN, "@"); ok && s.a.Domain == "" {
 			s.a.Domain = strings.ToLower(d)
 		}
-		s.say("Signed in as %s, a Global administrator of %s.", clean(s.a.AdminUPN, 100), clean(s.a.Domain, 100))
+		s.sayT("PlainSignedIn", "Admin", clean(s.a.AdminUPN, 100), "Domain", clean(s.a.Domain, 100))
 		return nil
 	}
 }
@@ -59,12 +59,12 @@ func (s *session) passwordSignIn() (flow.Admin, flow.SignIn, error) {
 	if err != nil {
 		return flow.Admin{}, flow.SignIn{}, err
 	}
-	s.say("Checking with Microsoft…")
+	s.sayT("PlainChecking")
 	adm, err := s.Backend.VerifyAdmin(s.ctx, s.a.AdminLogin, password)
 	password = ""
 	var need *flow.SignInRequired
 	if errors.As(err, &need) {
-		s.say("%s", clean(flow.Explain(err), 300))
+		s.say("%s", clean(s.explain(err), 300))
 		return flow.Admin{}, need.SignIn, nil
 	}
 	return adm, flow.SignIn{}, err
@@ -73,16 +73,16 @@ func (s *session) passwordSignIn() (flow.Admin, flow.SignIn, error) {
 // pageSignIn prints the code and the page and waits for the sign-in.
 func (s *session) pageSignIn(in flow.SignIn) (flow.Admin, error) {
 	if in.Browser {
-		s.offerURL("Microsoft's sign-in page (in a browser on this computer)", in.URL)
-		s.say("Sign in there as %s. Your password and second factor are entered there, never here.", clean(s.a.AdminLogin, 100))
+		s.offerURL(s.t("PlainSignInPageLocal"), in.URL)
+		s.sayT("PlainSignInThere", "Login", clean(s.a.AdminLogin, 100))
 	}
 	if in.UserCode != "" {
-		s.offerURL("Microsoft's sign-in page", in.URL)
-		s.say("Enter this code there: %s", clean(in.UserCode, 40))
-		s.say("Then sign in as %s. Your password and second factor are entered there, never here.", clean(s.a.AdminLogin, 100))
+		s.offerURL(s.t("PlainSignInPage"), in.URL)
+		s.sayT("PlainEnterCode", "Code", clean(in.UserCode, 40))
+		s.sayT("PlainThenSignIn", "Login", clean(s.a.AdminLogin, 100))
 	}
 	var adm flow.Admin
-	err := s.wait(s.ctx, "Waiting for the sign-in", func() (bool, error) {
+	err := s.wait(s.ctx, s.t("PlainWaitingSignIn"), func() (bool, error) {
 		a, done, err := s.Backend.CheckAdminSignIn(s.ctx, in.ID)
 		adm = a
 		return done, err
@@ -96,10 +96,10 @@ func (s *session) pageSignIn(in flow.SignIn) (flow.Admin, error) {
 func (s *session) password() (string, error) {
 	var pw string
 	if s.tty {
-		err := s.form(huh.NewInput().Title("Password").EchoMode(huh.EchoModePassword).Value(&pw).Validate(bounded(nil)))
+		err := s.form(huh.NewInput().Title(s.t("AdminPasswordField")).EchoMode(huh.EchoModePassword).Value(&pw).Validate(s.bounded(nil)))
 		return pw, err
 	}
-	fmt.Fprint(s.Out, "Password (input is not a terminal, so it is read as a line): ")
+	fmt.Fprint(s.Out, s.t("PlainPasswordLine")+" ")
 	pw, err := s.in.readLine()
 	if err != nil {
 		return "", fmt.Errorf("read password: %w", err)
@@ -120,9 +120,9 @@ func (s *session) consent() error {
 	if err != nil {
 		return fmt.Errorf("invitation: %w", err)
 	}
-	s.offerURL("the invitation", url)
-	s.say("Sign in there as %s and accept the invitation.", clean(s.a.AdminLogin, 100))
-	err = s.wait(s.ctx, "Waiting for Microsoft to confirm the invitation", func() (bool, error) {
+	s.offerURL(s.t("PlainTheInvitation"), url)
+	s.sayT("PlainAcceptThere", "Login", clean(s.a.AdminLogin, 100))
+	err = s.wait(s.ctx, s.t("PlainWaitingInvitation"), func() (bool, error) {
 		c, err := s.Backend.CheckConsent(s.ctx, s.order.ID)
 		switch {
 		case errors.Is(err, flow.ErrTenantMismatch):
@@ -130,8 +130,7 @@ func (s *session) consent() error {
 		case err != nil:
 			return s.stillTrying(s.ctx, err)
 		case c.OtherTenant != "":
-			s.say("The invitation was accepted by %s, not by this account. Open the link again, sign in as %s and accept.",
-				clean(c.OtherTenant, 60), clean(s.a.AdminLogin, 100))
+			s.sayT("ConsentAcceptedByOther", "Other", clean(c.OtherTenant, 60), "Admin", clean(s.a.AdminLogin, 100))
 		}
 		s.order = c.Order
 		return c.Accepted, nil
@@ -140,7 +139,7 @@ func (s *session) consent() error {
 		return err
 	}
 	s.a.TenantID = s.order.TenantID
-	s.say("Invitation accepted.")
+	s.sayT("PlainInvitationAccepted")
 	return nil
 }
 
@@ -149,16 +148,16 @@ func (s *session) stillTrying(ctx context.Context, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	s.say("Microsoft could not be asked just now: %s Still trying.", clean(flow.Explain(err), 200))
+	s.sayT("PlainStillTrying", "Why", clean(s.explain(err), 200))
 	return false, nil
 }
 
 func (s *session) offerURL(what, url string) {
 	url = clean(url, 2000)
 	if s.OpenURL != nil && s.OpenURL(url) == nil {
-		s.say("Opened %s in your browser. If you do not see it, open this address:", what)
+		s.sayT("PlainOpened", "What", what)
 	} else {
-		s.say("Open %s in a browser. The address is on the next line on its own, to copy or read out:", what)
+		s.sayT("PlainOpenIn", "What", what)
 	}
 	s.say("%s", url)
 }
@@ -178,7 +177,7 @@ func (s *session) wait(ctx context.Context, label string, check func() (bool, er
 		if n == 1 {
 			// Said once: a screen reader reads every line, and a line per
 			// check would drown what changes.
-			s.say("%s… (checking by itself; the next line says when it is done)", label)
+			s.sayT("PlainWaiting", "Label", label)
 		}
 		t.Reset(s.Poll)
 		select {
@@ -194,30 +193,23 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 func (s *session) review(o flow.Order) {
 	if s.a.Company != "" {
-		s.say("Order %s for %s:", clean(o.Number, 30), clean(s.a.Company, 100))
+		s.sayT("PlainOrderFor", "Number", clean(o.Number, 30), "Company", clean(s.a.Company, 100))
 	} else {
-		s.say("Order %s:", clean(o.Number, 30))
+		s.sayT("PlainOrder", "Number", clean(o.Number, 30))
 	}
 	for _, l := range o.Lines {
-		line := fmt.Sprintf("  %d × %s at %s a month", l.Quantity, clean(l.Name, 80), flow.FormatMoney(l.UnitPrice, o.Currency))
+		line := "  " + s.t("PlainLine", "Seats", s.loc.Number(l.Quantity), "Name", clean(l.Name, 80), "Price", s.money(l.UnitPrice, o.Currency))
 		if l.TermDuration != "" {
 			t := flow.Term{TermDuration: l.TermDuration, BillingCycle: l.BillingCycle, UnitPrice: l.UnitPrice}
-			line += fmt.Sprintf(" (%s, %s per seat for the %s)", t.Label(), flow.FormatMoney(t.PricePerTerm(), o.Currency), t.Period())
+			line += " " + s.t("PlainLineTerm", "Term", t.LabelIn(s.loc), "Price", s.money(t.PricePerTerm(), o.Currency), "Period", t.PeriodIn(s.loc))
 		}
 		s.say("%s", line)
 	}
-	s.say("Total: %s per month.", flow.FormatMoney(o.Total(), o.Currency))
+	s.sayT("PlainTotal", "Total", s.money(o.Total(), o.Currency))
 	if due := o.DueNow(); due != o.Total() {
-		s.say("Due now (lines billed annually are paid for the year): %s.", flow.FormatMoney(due, o.Currency))
+		s.sayT("PlainDueNow", "Due", s.money(due, o.Currency))
 	}
 }
 
@@ -232,8 +224,8 @@ func (s *session) pay() error {
 		if err != nil || st == flow.PaymentPaid {
 			return err
 		}
-		s.say("%s", st.Explain())
-		again, err := s.confirm("Open a new payment page?", true)
+		s.say("%s", st.ExplainIn(s.loc))
+		again, err := s.confirm(s.t("PlainNewPaymentPage"), true)
 		if err != nil {
 			return err
 		}
@@ -247,13 +239,13 @@ func (s *session) pay() error {
 // expired; a payment already made on an earlier page counts.
 func (s *session) checkout() (flow.PaymentState, error) {
 	var sess flow.Checkout
-	err := s.again("Opening the payment page", func() error {
+	err := s.again(s.t("PlainOpeningPayment"), func() error {
 		var err error
 		sess, err = s.Backend.StartPayment(s.ctx, s.order.ID)
 		return err
 	})
 	if errors.Is(err, flow.ErrAlreadyPaid) {
-		s.say("%s", flow.PaymentPaid.Explain())
+		s.say("%s", flow.PaymentPaid.ExplainIn(s.loc))
 		o, err := s.Backend.GetOrder(s.ctx, s.order.ID)
 		s.order = o
 		return flow.PaymentPaid, err
@@ -261,10 +253,10 @@ func (s *session) checkout() (flow.PaymentState, error) {
 	if err != nil {
 		return "", err
 	}
-	s.offerURL("the payment page", sess.URL)
-	s.say("Card numbers are never typed here: pay on that page.")
+	s.offerURL(s.t("PlainThePaymentPage"), sess.URL)
+	s.sayT("PlainCardNever")
 	var st flow.PaymentState
-	err = s.wait(s.ctx, "Waiting for the payment", func() (bool, error) {
+	err = s.wait(s.ctx, s.t("PlainWaitingPayment"), func() (bool, error) {
 		var got flow.Order
 		var err error
 		if st, got, err = s.Backend.CheckPayment(s.ctx, s.order.ID, sess.ID); err != nil {
@@ -274,7 +266,7 @@ func (s *session) checkout() (flow.PaymentState, error) {
 		return st.Final(), nil
 	})
 	if err == nil && st == flow.PaymentPaid {
-		s.say("%s", st.Explain())
+		s.say("%s", st.ExplainIn(s.loc))
 	}
 	return st, err
 }
@@ -288,7 +280,7 @@ const plainProgressEvery = 10 * time.Second
 func (s *session) process() error {
 	o := s.order
 	if !o.ReadyToProcess() {
-		s.say("Your order waits for %s; you will get an e-mail at %s.", clean(s.Provider, 60), clean(s.a.Email, 100))
+		s.sayT("PlainOrderWaits", "Provider", clean(s.Provider, 60), "Email", clean(s.a.Email, 100))
 		return nil
 	}
 	last := ""
@@ -297,13 +289,13 @@ func (s *session) process() error {
 	res, err := s.Backend.Process(s.ctx, o.ID, func(p flow.Progress) {
 		if p.Step == "" {
 			if p.Notice != "" {
-				s.say("%s.", clean(p.Notice, 100)) // e.g. Microsoft asked us to wait 57 s.
+				s.say("%s.", clean(p.NoticeIn(s.loc), 100)) // e.g. Microsoft asked us to wait 57 s.
 			}
 			return
 		}
-		line := clean(p.Label, 100)
+		line := clean(p.LabelIn(s.loc), 100)
 		if p.Total > 1 {
-			line = fmt.Sprintf("%s: %d of %d", line, p.Done, p.Total)
+			line = s.t("PlainProgressCount", "Label", line, "Count", s.t("CountOf", "Done", p.Done, "Total", p.Total))
 		}
 		left, long := est.Left(p, time.Now())
 		switch {
@@ -311,7 +303,7 @@ func (s *session) process() error {
 			s.say("%s", line) // one line per step and its end: no flood for 100,000 users
 			last, said = p.Step, time.Now()
 		case long && time.Since(said) >= plainProgressEvery:
-			s.say("%s, %s", line, flow.FormatLeft(left)) // a long import: a line now and then
+			s.say("%s, %s", line, flow.FormatLeftIn(s.loc, left)) // a long import: a line now and then
 			said = time.Now()
 		}
 	})
@@ -319,13 +311,12 @@ func (s *session) process() error {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		s.say("Order %s could not be set up: %s It is kept; an agent can retry it with `onboard orders retry %s`.",
-			clean(o.Number, 30), clean(flow.Explain(err), 300), clean(o.Number, 30))
+		s.sayT("PlainSetupFailed", "Number", clean(o.Number, 30), "Why", clean(s.explain(err), 300))
 		return fmt.Errorf("set up order %s: %w", clean(o.Number, 30), err)
 	}
 	s.order = res.Order
-	s.say("%s", clean(res.Summary(), 1000))
-	if paid := res.PaidWithTax(); paid != "" {
+	s.say("%s", clean(res.SummaryIn(s.loc), 1000))
+	if paid := res.PaidWithTaxIn(s.loc); paid != "" {
 		s.say("%s", paid) // the tax Stripe computed
 	}
 	return s.assign(res)

@@ -1,0 +1,4 @@
+-- PostgreSQL's copy of ../0012_customer_language.sql (the same SQL).
+-- The language a customer signed up in (issue 18): the billing profile's
+-- culture and language that Microsoft is given follow it. '' is English.
+ALTER TABLE customers ADD COLUMN language TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,72 @@
+package plain_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"onboard/flow"
+	"onboard/msapi/sandbox"
+	"onboard/ui/plain"
+)
+
+// TestCustomerFlowInFrench: a kiosk set to German; the customer picks
+// Français in the first question and goes through the whole trial
+// scenario in French, answering yes/no questions with French words.
+func TestCustomerFlowInFrench(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	const admin, password = "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"
+	out, done := w.run(plain.Options{Locale: "de"}, answers(
+		[]string{"4", "1"},                  // Français, then (in French) s'inscrire
+		[]string{"3", "0", "10", "", "non"}, // Business Premium; a refused seat count, then 10; the default term; no other product
+		[]string{"1"},                       // the existing account
+		[]string{"Fabrikam SARL", "Ada", "Lovelace", "ada@fabrikam.example", "FR",
+			"+33 1 23 45 67 89", "1 rue de Rivoli", "Paris", "75001"},
+		[]string{"oui", admin, "wrong-password", admin, password},
+	)...)
+
+	code := out.waitFor(t, regexp.MustCompile(`Saisissez-y ce code : ([A-Z0-9]{9})`), done)
+	if err := w.ms.ApproveDeviceSignIn(code[1], admin, password, sandbox.MFADemoCode); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFor(t, regexp.MustCompile(`En attente de la confirmation de l’invitation par Microsoft… \(vérification automatique`), done)
+	if err := w.ms.AcceptInvitation(admin, password); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFor(t, regexp.MustCompile(`En attente de l’approbation de la relation d’administration`), done)
+	if err := w.ms.ApproveGDAP("fabrikam.onmicrosoft.com", admin, password); err != nil {
+		t.Fatal(err)
+	}
+	m := out.waitFor(t, regexp.MustCompile(`/checkout/([^\s/]+)[\s\S]*En attente du paiement`), done)
+	if _, err := w.pay.Pay(m[1], "4242424242424242"); err != nil {
+		t.Fatal(err)
+	}
+	got := finished(t, out, done)
+	mustContain(t, got,
+		"1. Anmelden", "4. Français", // the first question, in the kiosk's German
+		"1. S’inscrire", "2. Payer une commande existante", "3. English", "4. Deutsch",
+		"Étape 1 sur 11 : Licences", "choisissez entre 1 et 300 licences",
+		"10 × Microsoft 365 Business Premium à 20,60 € par mois", "Total : 206,00 € par mois.",
+		"Cela n’a pas abouti", "multifacteur",
+		"Connecté en tant que admin@fabrikam.onmicrosoft.com", "Invitation acceptée.",
+		"Relation d’administration approuvée.", "Payé. Merci.",
+		"Votre essai a été converti", "Terminé. Numéro de commande")
+	// What onboard says itself is French (huh's own "Enter a number
+	// between…" prompt is huh's).
+	for _, english := range []string{"Step ", "Waiting for", "Total:", "Sign in", "Signed in", "Invitation accepted", "Done."} {
+		if strings.Contains(got, english) {
+			t.Errorf("English %q left in the French flow:\n%s", english, got)
+		}
+	}
+	orders, err := w.db.ListOrders(ctx, flow.OrderFilter{})
+	if err != nil || len(orders) != 1 || orders[0].Status != flow.StatusCompleted {
+		t.Fatalf("orders: %+v %v", orders, err)
+	}
+	// The customer is kept with the language: Microsoft is told it.
+	c, err := w.db.GetCustomer(ctx, orders[0].CustomerID)
+	if err != nil || c.Language != "fr" {
+		t.Errorf("customer language = %q (%v), want fr", c.Language, err)
+	}
+}
