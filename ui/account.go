@@ -190,7 +190,7 @@ func (s *accountScreen) choose() tea.Cmd {
 		return s.c.forward(flow.StepAccount)
 	}
 	if _, err := flow.ValidateInitialDomain(s.name.Value()); err != nil {
-		s.err = sanitize(s.c.loc.Error(err))
+		s.err = explained(s.c.loc.Error(err))
 		return nil
 	}
 	if s.checked.gen == s.gen && s.checked.err == nil {
@@ -214,7 +214,7 @@ func (s *accountScreen) answered(msg subdomainCheckedMsg) tea.Cmd {
 	s.submit = false
 	switch {
 	case msg.err != nil && !errors.Is(msg.err, context.Canceled):
-		s.err = s.c.t("AccountCheckFailed", "Why", sanitize(s.c.explain(msg.err)))
+		s.err = s.c.t("AccountCheckFailed", "Why", explained(s.c.explain(msg.err)))
 	case submit && msg.err == nil && msg.available:
 		s.c.answers.Account, s.c.answers.Domain = flow.AccountNew, msg.domain
 		return s.c.forward(flow.StepAccount)
@@ -265,7 +265,7 @@ func (s *accountScreen) nameStatus(b *strings.Builder) {
 	switch {
 	case strings.TrimSpace(s.name.Value()) == "" || s.err != "":
 	case err != nil:
-		b.WriteString(st.Error.Width(w).MarginLeft(6).Render(sanitize(s.c.loc.Error(err))) + "\n")
+		b.WriteString(st.Error.Width(w).MarginLeft(6).Render(explained(s.c.loc.Error(err))) + "\n")
 	case s.checked.gen != s.gen:
 		b.WriteString(st.Subtle.Render("      "+s.c.t("AccountChecking", "Domain", sanitizeN(domain, 60))) + "\n")
 	case s.checked.err != nil:

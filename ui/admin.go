@@ -321,7 +321,7 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 	var need *flow.SignInRequired
 	if errors.As(msg.err, &need) {
 		s.askPassword = false
-		s.note = sanitize(s.c.explain(msg.err))
+		s.note = explained(s.c.explain(msg.err))
 		return s.showCode(need.SignIn)
 	}
 	if msg.err != nil {
@@ -333,7 +333,7 @@ func (s *adminScreen) verified(msg adminVerifiedMsg) tea.Cmd {
 
 // refuse shows why Microsoft refused the login, until it is retyped.
 func (s *adminScreen) refuse(err error) {
-	s.err = sanitize(s.c.explain(err))
+	s.err = explained(s.c.explain(err))
 	s.errLogin = strings.TrimSpace(s.c.answers.AdminLogin)
 }
 

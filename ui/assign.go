@@ -195,7 +195,7 @@ func (s *assignScreen) gotPage(msg usersPageMsg) {
 	}
 	s.loading, s.more = false, false
 	if msg.err != nil {
-		s.err = s.c.t("AssignLoadFailed", "Why", sanitize(s.c.explain(msg.err)))
+		s.err = s.c.t("AssignLoadFailed", "Why", explained(s.c.explain(msg.err)))
 		return
 	}
 	if msg.more {
@@ -405,7 +405,7 @@ func (s *assignScreen) gotAssigned(msg licensesAssignedMsg) tea.Cmd {
 		if errors.Is(msg.err, flow.ErrNotEnoughSeats) {
 			s.err = s.c.t("AssignNotEnough")
 		} else {
-			s.err = s.c.t("AssignFailed", "Why", sanitize(s.c.explain(msg.err)))
+			s.err = s.c.t("AssignFailed", "Why", explained(s.c.explain(msg.err)))
 		}
 		return nil
 	}

@@ -206,12 +206,12 @@ func (s *consentScreen) orderCreated(msg orderCreatedMsg) tea.Cmd {
 	if errors.Is(msg.err, flow.ErrInvalidAnswers) {
 		// Retrying cannot help: an earlier answer must change.
 		s.stopWaiting()
-		s.err = sanitize(s.c.explain(msg.err)) + " " + s.c.t("ConsentGoBack")
+		s.err = explained(s.c.explain(msg.err)) + " " + s.c.t("ConsentGoBack")
 		return nil
 	}
 	if msg.err != nil {
 		if !errors.Is(msg.err, context.Canceled) {
-			s.note = s.c.t("ConsentOrderNotYet", "Why", sanitize(s.c.explain(msg.err)))
+			s.note = s.c.t("ConsentOrderNotYet", "Why", explained(s.c.explain(msg.err)))
 		}
 		return nil // the next poll tries again
 	}

@@ -133,10 +133,10 @@ func (s *createScreen) created(msg agentOrderMsg) tea.Cmd {
 		s.err = s.c.t("CreateOtherAccount", "Domain", sanitizeN(s.c.answers.Domain, 80))
 		return nil
 	case errors.Is(msg.err, flow.ErrInvalidAnswers):
-		s.err = sanitize(s.c.explain(msg.err)) + " " + s.c.t("ConsentGoBack")
+		s.err = explained(s.c.explain(msg.err)) + " " + s.c.t("ConsentGoBack")
 		return nil
 	case msg.err != nil:
-		s.err = s.c.t("CreateFailed", "Why", sanitize(s.c.explain(msg.err)))
+		s.err = s.c.t("CreateFailed", "Why", explained(s.c.explain(msg.err)))
 		return nil
 	}
 	s.c.order = msg.order

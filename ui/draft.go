@@ -268,7 +268,7 @@ func (s *resumeScreen) update(msg tea.Msg) tea.Cmd {
 	case draftLoadedMsg:
 		s.loading = false
 		if msg.err != nil {
-			s.err = s.c.t("DraftOpenFailed", "Error", sanitize(s.c.loc.Error(msg.err)))
+			s.err = s.c.t("DraftOpenFailed", "Error", explained(s.c.loc.Error(msg.err)))
 			return nil
 		}
 		mode := s.c.answers.Mode // the draft was found under this mode's terminal key

@@ -97,10 +97,10 @@ func (s *gdapScreen) checked(msg gdapCheckedMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, flow.ErrConsentPending):
 		s.stopRound()
-		s.err = sanitize(s.c.explain(msg.err))
+		s.err = explained(s.c.explain(msg.err))
 		return nil
 	case msg.err != nil:
-		s.note = s.c.t("MicrosoftStillTryingWhy", "Why", sanitize(s.c.explain(msg.err)))
+		s.note = s.c.t("MicrosoftStillTryingWhy", "Why", explained(s.c.explain(msg.err)))
 		return s.pollLater()
 	case msg.g.Ready():
 		s.stopRound()
@@ -144,7 +144,7 @@ func (s *gdapScreen) view() string {
 	if len(s.g.Roles) > 0 {
 		text += s.c.t("GDAPRoles", "Roles", sanitizeN(strings.Join(s.g.Roles, ", "), 200)) + " "
 	}
-	text += sanitize(s.g.ExplainIn(s.c.loc))
+	text += explained(s.g.ExplainIn(s.c.loc))
 	if s.c.agentMode() && s.link.url != "" {
 		text += "\n\n" + s.c.t("GDAPHandOver")
 	}

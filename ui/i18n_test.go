@@ -137,9 +137,18 @@ func TestGermanGoldens(t *testing.T) {
 		h.requireView("Unsere Einladung als Administrator annehmen")
 		h.shot(t)
 	})
-	t.Run("review", func(t *testing.T) {
+	t.Run("admin relationship", func(t *testing.T) {
+		// The longest German text of the flow: nothing of it may be cut.
+		h.holdGDAP = true
 		h.w.accept()
 		h.pollConsent()
+		h.requireState(stateGDAP)
+		h.requireView("Genehmigung von selbst weiter.")
+		h.shot(t)
+	})
+	t.Run("review", func(t *testing.T) {
+		h.holdGDAP = false
+		h.approveGDAP()
 		h.requireState(stateReview)
 		h.requireView("Bestellung prüfen")
 		h.shot(t)

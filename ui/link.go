@@ -44,7 +44,7 @@ func (l *link) set(url string) {
 // instead, if it could not be fetched.
 func (l *link) loaded(msg inviteURLMsg) string {
 	if msg.err != nil {
-		return l.c.t("LinkLoadFailed", "Why", sanitize(l.c.explain(msg.err)))
+		return l.c.t("LinkLoadFailed", "Why", explained(l.c.explain(msg.err)))
 	}
 	l.set(msg.url)
 	return ""

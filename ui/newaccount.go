@@ -111,7 +111,7 @@ func (s *createAccountScreen) done(msg accountCreatedMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		if !errors.Is(msg.err, context.Canceled) {
-			s.err = s.c.t("NewAccountFailed", "Why", sanitize(s.c.explain(msg.err)))
+			s.err = s.c.t("NewAccountFailed", "Why", explained(s.c.explain(msg.err)))
 		}
 		return nil
 	}

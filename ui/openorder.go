@@ -77,7 +77,7 @@ func (p *openOrder) key(msg tea.KeyPressMsg) (cmd tea.Cmd, handled bool) {
 func (p *openOrder) cancelled(msg openOrderCancelledMsg) tea.Cmd {
 	p.busy = false
 	if msg.err != nil {
-		p.err = sanitize(p.c.explain(msg.err))
+		p.err = explained(p.c.explain(msg.err))
 		return nil
 	}
 	p.order = nil

@@ -105,7 +105,7 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 		case errors.Is(msg.err, flow.ErrNotFound):
 			s.err = s.c.t("PlainNoSuchOrder")
 		default:
-			s.err = s.c.t("PlainLookupFailed", "Why", sanitize(s.c.explain(msg.err)))
+			s.err = s.c.t("PlainLookupFailed", "Why", explained(s.c.explain(msg.err)))
 		}
 		return s.enter()
 	}

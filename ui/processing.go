@@ -241,5 +241,5 @@ func (s *processingScreen) errorText() string {
 	if errors.Is(s.err, flow.ErrNotReady) && s.c.order.Policy == flow.PolicyManualApproval {
 		return s.c.t("ProcessingAwaitsApproval", "Number", num, "Provider", sanitizeN(s.c.provider, 40))
 	}
-	return s.c.t("ProcessingStopped", "Why", sanitize(s.c.explain(s.err)), "Number", num)
+	return s.c.t("ProcessingStopped", "Why", explained(s.c.explain(s.err)), "Number", num)
 }

@@ -125,7 +125,7 @@ func (s *reviewScreen) cancelled(msg reviewCancelledMsg) tea.Cmd {
 	}
 	s.going = false
 	if msg.err != nil {
-		s.err = s.c.t("ReviewCancelFailed", "Why", sanitize(s.c.explain(msg.err)))
+		s.err = s.c.t("ReviewCancelFailed", "Why", explained(s.c.explain(msg.err)))
 		return nil
 	}
 	s.c.answers.OrderID = ""
@@ -232,7 +232,7 @@ func (s *reviewScreen) onStarted(msg paymentStartedMsg) tea.Cmd {
 		if errors.Is(msg.err, flow.ErrAlreadyPaid) {
 			return s.c.forward(flow.StepPay)
 		}
-		s.err = s.c.t("ReviewPayStartFailed", "Why", sanitize(s.c.explain(msg.err)))
+		s.err = s.c.t("ReviewPayStartFailed", "Why", explained(s.c.explain(msg.err)))
 		return nil
 	}
 	s.phase, s.checkout, s.started = payWaiting, msg.session.ID, s.c.now()

@@ -12,3 +12,11 @@ func sanitize(s string) string { return safetext.Clean(s) }
 
 // sanitizeN is sanitize bounded to limit runes.
 func sanitizeN(s string, limit int) string { return safetext.CleanN(s, limit) }
+
+// maxExplainedRunes bounds flow's own sentences (explanations, field
+// messages), which quote foreign text only bounded: longer than a name, as
+// a German or French explanation runs a third longer than the English.
+const maxExplainedRunes = 800
+
+// explained is sanitize for flow's sentences, bounded to maxExplainedRunes.
+func explained(s string) string { return safetext.CleanN(s, maxExplainedRunes) }

@@ -81,7 +81,7 @@ func (s *subdomainScreen) update(msg tea.Msg) tea.Cmd {
 func (s *subdomainScreen) lookUp() tea.Cmd {
 	domain, err := flow.ValidateInitialDomain(s.input.Value())
 	if err != nil {
-		s.err = sanitize(s.c.loc.Error(err))
+		s.err = explained(s.c.loc.Error(err))
 		return nil
 	}
 	dc := s.c.backend
@@ -98,7 +98,7 @@ func (s *subdomainScreen) found(msg domainFoundMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, context.Canceled):
 	case msg.err != nil:
-		s.err = s.c.t("SubdomainLookupFailed", "Why", sanitize(s.c.explain(msg.err)))
+		s.err = s.c.t("SubdomainLookupFailed", "Why", explained(s.c.explain(msg.err)))
 	case !msg.found:
 		s.err = s.c.t("SubdomainNoSuch", "Domain", sanitizeN(msg.domain, 60))
 	default:

@@ -82,7 +82,7 @@ func (s *session) lookUpAccount() error {
 		found, err := s.Backend.CheckDomain(s.ctx, domain)
 		switch {
 		case err != nil:
-			s.sayT("PlainAccountLookupFailed", "Why", clean(s.explain(err), 300))
+			s.sayT("PlainAccountLookupFailed", "Why", clean(s.explain(err), maxExplained))
 		case !found:
 			s.sayT("SubdomainNoSuch", "Domain", clean(domain, 80))
 		default:

@@ -31,7 +31,7 @@ func (s *session) assign(res flow.Result) error {
 	}
 	users, err := s.Backend.ListUsers(s.ctx, s.order.TenantID)
 	if err != nil {
-		s.sayT("PlainUsersNotListed", "Why", clean(s.explain(err), 300))
+		s.sayT("PlainUsersNotListed", "Why", clean(s.explain(err), maxExplained))
 		return nil
 	}
 	byLogin := make(map[string]flow.User, len(users))
@@ -80,7 +80,7 @@ func (s *session) assignLine(l flow.OrderLine, byLogin map[string]flow.User) err
 		case errors.Is(err, flow.ErrNotEnoughSeats):
 			s.say("%s", s.loc.N("PlainTooManyUsers", l.Quantity))
 		default:
-			s.sayT("PlainAssignFailed", "Why", clean(s.explain(err), 300))
+			s.sayT("PlainAssignFailed", "Why", clean(s.explain(err), maxExplained))
 			if again, ferr := s.confirm(s.t("PlainTryAgain"), true); ferr != nil || !again {
 				return ferr
 			}

@@ -124,7 +124,7 @@ func (s *session) licenses() error {
 		s.a.Lines = append(s.a.Lines, choice)
 		if err := s.a.Validate(flow.StepLicenses, s.Catalog); err != nil {
 			s.a.Lines = s.a.Lines[:len(s.a.Lines)-1]
-			s.say("%s", clean(s.explain(err), 300))
+			s.say("%s", clean(s.explain(err), maxExplained))
 			continue
 		}
 		s.sayT("PlainTotal", "Total", s.money(s.a.Total(s.Catalog), s.Catalog.Currency))

@@ -17,7 +17,7 @@ func (s *session) gdap() error {
 		if !g.Ready() && g.URL != shown {
 			shown = g.URL
 			s.sayT("GDAPRoles", "Roles", clean(joinRoles(g.Roles), 300))
-			s.say("%s", clean(g.ExplainIn(s.loc), 400))
+			s.say("%s", clean(g.ExplainIn(s.loc), maxExplained))
 			s.offerURL(s.t("PlainTheApprovalPage"), g.URL)
 		}
 		return g.Ready(), nil
@@ -52,7 +52,7 @@ func (s *session) handOverGDAP() error {
 	}
 	g, err := s.Backend.GDAPStatus(s.ctx, s.order.ID)
 	if err != nil {
-		s.sayT("PlainGDAPNotYet", "Why", clean(s.explain(err), 200))
+		s.sayT("PlainGDAPNotYet", "Why", clean(s.explain(err), maxExplained))
 		return nil
 	}
 	if g.Ready() {

@@ -25,7 +25,7 @@ func (s *session) desiredSubdomain() error {
 		free, suggestions, err := s.Backend.CheckSubdomain(s.ctx, domain)
 		switch {
 		case err != nil:
-			s.sayT("PlainCheckFailed", "Why", clean(s.explain(err), 300))
+			s.sayT("PlainCheckFailed", "Why", clean(s.explain(err), maxExplained))
 			continue
 		case free:
 			s.sayT("AccountFree", "Domain", clean(domain, 80))

@@ -66,7 +66,7 @@ func (s *session) offerOpenOrder(o flow.Order) (done bool, err error) {
 		return false, fmt.Errorf("order %s stays open: %w", clean(o.Number, 30), ErrStopped)
 	}
 	if _, err := s.Backend.Cancel(s.ctx, o.ID, "replaced by a new sign-up for the same Microsoft account"); err != nil {
-		s.say("%s", clean(s.explain(err), 500))
+		s.say("%s", clean(s.explain(err), maxExplained))
 		return false, fmt.Errorf("cancel order %s: %w", clean(o.Number, 30), err)
 	}
 	s.sayT("PlainOrderCancelled", "Number", clean(o.Number, 30))

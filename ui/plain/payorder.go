@@ -55,7 +55,7 @@ func (s *session) findOrder() (flow.Order, error) {
 		s.sayT("PlainNoSuchOrder")
 		return flow.Order{}, nil
 	case err != nil:
-		s.sayT("PlainLookupFailed", "Why", clean(s.explain(err), 300))
+		s.sayT("PlainLookupFailed", "Why", clean(s.explain(err), maxExplained))
 		return flow.Order{}, nil
 	}
 	s.a.Email = strings.TrimSpace(email)

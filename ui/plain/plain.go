@@ -172,6 +172,11 @@ func (s *session) valid(v func(string) error) func(string) error {
 // clean neutralises text from a user or Microsoft before it is printed.
 func clean(v string, limit int) string { return safetext.CleanN(v, limit) }
 
+// maxExplained bounds flow's own sentences (explanations), which quote
+// foreign text only bounded; a German or French one runs longer than the
+// English.
+const maxExplained = 800
+
 func (s *session) stepTitle(mode flow.Mode, step flow.StepID) string {
 	if mode == flow.ModeAgent && step == flow.StepDetails {
 		return s.t("DetailsTitleAgent")
@@ -284,7 +289,7 @@ func (s *session) again(what string, do func() error) error {
 		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, flow.ErrAlreadyPaid) {
 			return err // done, stopped, or nothing left to do
 		}
-		s.sayT("PlainDidNotWork", "What", what, "Why", clean(s.explain(err), 300))
+		s.sayT("PlainDidNotWork", "What", what, "Why", clean(s.explain(err), maxExplained))
 		retry, ferr := s.confirm(s.t("PlainTryAgain"), true)
 		if ferr != nil || !retry {
 			return fmt.Errorf("%s: %w", what, err)

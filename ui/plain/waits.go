@@ -26,7 +26,7 @@ func (s *session) admin() error {
 		}
 		in, err := s.Backend.StartAdminSignIn(s.ctx, s.a.AdminLogin)
 		if err != nil {
-			s.sayT("PlainThatDidNotWork", "Why", clean(s.explain(err), 300))
+			s.sayT("PlainThatDidNotWork", "Why", clean(s.explain(err), maxExplained))
 			continue
 		}
 		var adm flow.Admin
@@ -40,7 +40,7 @@ func (s *session) admin() error {
 			return err
 		}
 		if err != nil {
-			s.sayT("PlainThatDidNotWork", "Why", clean(s.explain(err), 300))
+			s.sayT("PlainThatDidNotWork", "Why", clean(s.explain(err), maxExplained))
 			continue
 		}
 		s.a.AdminUPN, s.a.TenantID = cmp.Or(adm.UPN, s.a.AdminLogin), adm.TenantID
@@ -64,7 +64,7 @@ func (s *session) passwordSignIn() (flow.Admin, flow.SignIn, error) {
 	password = ""
 	var need *flow.SignInRequired
 	if errors.As(err, &need) {
-		s.say("%s", clean(s.explain(err), 300))
+		s.say("%s", clean(s.explain(err), maxExplained))
 		return flow.Admin{}, need.SignIn, nil
 	}
 	return adm, flow.SignIn{}, err
@@ -148,7 +148,7 @@ func (s *session) stillTrying(ctx context.Context, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	s.sayT("PlainStillTrying", "Why", clean(s.explain(err), 200))
+	s.sayT("PlainStillTrying", "Why", clean(s.explain(err), maxExplained))
 	return false, nil
 }
 
@@ -311,7 +311,7 @@ func (s *session) process() error {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		s.sayT("PlainSetupFailed", "Number", clean(o.Number, 30), "Why", clean(s.explain(err), 300))
+		s.sayT("PlainSetupFailed", "Number", clean(o.Number, 30), "Why", clean(s.explain(err), maxExplained))
 		return fmt.Errorf("set up order %s: %w", clean(o.Number, 30), err)
 	}
 	s.order = res.Order
