@@ -75,6 +75,7 @@ type Kiosk struct {
 	style Styles
 
 	lastInput time.Time
+	onPhone   bool      // the sign-up waited on the customer's phone at the last look
 	dirty     bool      // someone touched this sign-up since the last reset
 	doneAt    time.Time // when Done was first shown, zero before
 	crashed   bool      // View panicked: reset at the next tick
@@ -280,6 +281,14 @@ func (k *Kiosk) onTick() tea.Cmd {
 		return k.reset("panic")
 	}
 	now := k.opts.Now()
+	if waits := k.inner.WaitsOnThePhone(); waits != k.onPhone {
+		k.onPhone = waits
+		if !waits {
+			// What the customer did on their phone moved the sign-up on:
+			// they are there, and its idle time starts again.
+			k.lastInput = now
+		}
+	}
 	switch {
 	case k.pin != nil:
 		if now.Sub(k.lastInput) >= k.opts.Idle {

@@ -334,6 +334,29 @@ func TestKioskWaitingOnThePhoneIsGivenLonger(t *testing.T) {
 	}
 }
 
+// TestKioskPhoneActionRestartsTheIdleTime: once the customer's action on
+// their phone moves the sign-up on (say to the review after approving on
+// the admin center), kiosk_idle counts from then, not from the last key
+// pressed before the wait (tried at a kiosk: the review was wiped seconds
+// after it appeared).
+func TestKioskPhoneActionRestartsTheIdleTime(t *testing.T) {
+	h := newKioskHarness(t)
+	h.key("+", "enter")
+	before := h.k.inner
+	h.k.inner.state = stateConsent
+	h.wait(3 * DefaultKioskIdle)
+	h.k.inner.state = stateAgreement // moved on by the approval
+	h.wait(time.Second)
+	h.wait(DefaultKioskIdle - 31*time.Second)
+	if h.k.inner != before || strings.Contains(h.k.countdown(), "Resetting") {
+		t.Fatalf("the screen after the wait was wiped or warned at once: %q", h.k.countdown())
+	}
+	h.wait(31 * time.Second)
+	if h.k.inner == before {
+		t.Fatal("kiosk_idle after the wait never wiped the sign-up")
+	}
+}
+
 func TestKioskUntouchedFirstScreenIsNotReset(t *testing.T) {
 	h := newKioskHarness(t)
 	first := h.k.inner
