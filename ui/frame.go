@@ -64,24 +64,36 @@ func fitLines(s string, w, h int) []string {
 func (m *Model) header(scr screen) string {
 	c := m.c
 	st := c.styles
-	left := st.Provider.Render(sanitizeN(c.provider, 30))
+	right := st.Step.Render("  ") + st.Title.Render(scr.title())
 	if n, of := flow.PathNumber(c.answers.Mode, c.answers.Account, scr.step()); n > 0 {
-		left += st.Step.Render("  " + c.t("StepNofM", "N", n, "Of", of))
+		right = st.Step.Render("  "+c.t("StepNofM", "N", n, "Of", of)) + right
 	}
-	left += st.Step.Render("  ") + st.Title.Render(scr.title())
 	badge := c.agentBadge()
 	if m.sandbox {
 		badge = strings.TrimSpace(badge + " " + st.Badge.Render("SANDBOX"))
 	} else if m.sandboxPay {
 		badge = strings.TrimSpace(badge + " " + st.Badge.Render("SANDBOX PAYMENTS"))
 	}
-	if badge == "" {
-		return ansi.Truncate(left, c.bodyWidth(), "…")
+	room := c.bodyWidth()
+	if badge != "" {
+		room -= lipgloss.Width(badge) + 1
 	}
-	left = ansi.Truncate(left, max(c.bodyWidth()-lipgloss.Width(badge)-1, 0), "…")
+	// The provider's name gives way before the screen's title: a long
+	// name, or a language's longer title, shortens the name first.
+	provider := sanitizeN(c.provider, 30)
+	if w := room - lipgloss.Width(right); w < ansi.StringWidth(provider) {
+		provider = ansi.Truncate(provider, max(w, minProviderCells), "…")
+	}
+	left := ansi.Truncate(st.Provider.Render(provider)+right, max(room, 0), "…")
+	if badge == "" {
+		return left
+	}
 	gap := max(c.bodyWidth()-lipgloss.Width(left)-lipgloss.Width(badge), 1)
 	return left + strings.Repeat(" ", gap) + badge
 }
+
+// minProviderCells is the least of the provider's name the header keeps.
+const minProviderCells = 8
 
 // footer shows the keys that fit, ending with quit (but in a kiosk): the least
 // important keys (last in the list) give way first.

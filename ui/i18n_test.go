@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"onboard/flow"
+	"onboard/i18n"
 	"onboard/internal/testworld"
 )
 
@@ -275,4 +276,34 @@ func TestGermanAgentGoldens(t *testing.T) {
 		h.requireView("Geben Sie dem Kunden diesen Link")
 		h.shot(t)
 	})
+}
+
+// titled is a screen with another title, at the path's last step: the
+// header's longest "Step n of m".
+type titled struct {
+	screen
+	text string
+}
+
+func (s titled) title() string      { return s.text }
+func (s titled) step() flow.StepID { return flow.StepDone }
+
+// Every screen's title fits the header at 80 columns in every language,
+// beside the step count and the SANDBOX badge, the provider's name giving
+// way first (tried in French: the admin relationship's title was cut).
+func TestEveryTitleFitsTheHeader(t *testing.T) {
+	ids := []string{"AccountTitle", "AdminTitle", "AgentDoneTitle", "AgreementTitle", "AssignTitle", "ConsentTitle",
+		"PlainStepCreate", "DetailsTitle", "DetailsTitleAgent", "DoneTitle", "Welcome", "WelcomeBack", "GDAPTitle",
+		"PlainStepInvitation", "LicensesTitle", "NewAccountTitle", "PlainPayExisting", "ProcessingTitle", "ReviewTitle",
+		"PayTitle", "SubdomainTitle"}
+	for _, l := range i18n.Languages() {
+		h := newHarness(t, inLocale(l.Tag))
+		h.m.sandbox = true
+		for _, id := range ids {
+			title := h.m.c.t(id)
+			if line := ansi.Strip(h.m.header(titled{h.m.active(), title})); !strings.Contains(line, title) {
+				t.Errorf("%s %s: the header cuts %q: %q", l.Tag, id, title, line)
+			}
+		}
+	}
 }
