@@ -285,7 +285,7 @@ type titled struct {
 	text string
 }
 
-func (s titled) title() string      { return s.text }
+func (s titled) title() string     { return s.text }
 func (s titled) step() flow.StepID { return flow.StepDone }
 
 // Every screen's title fits the header at 80 columns in every language,
