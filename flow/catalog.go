@@ -34,11 +34,14 @@ type Offer struct {
 	MicrosoftOfferID string `json:"-"`
 	Name             string `json:"name"`
 	Description      string `json:"description,omitempty"`
-	SkuID            string `json:"skuId"`     // the license SKU (Graph skuId) users are assigned
-	UnitPrice        int64  `json:"unitPrice"` // minor units per seat per month
-	Currency         string `json:"currency,omitempty"`
-	MinSeats         int    `json:"minSeats"`
-	MaxSeats         int    `json:"maxSeats"`
+	// Descriptions are Description in other languages, by language tag
+	// ("de", "fr"): the provider's words, shown in the sign-up's language.
+	Descriptions map[string]string `json:"descriptions,omitempty"`
+	SkuID        string            `json:"skuId"`     // the license SKU (Graph skuId) users are assigned
+	UnitPrice    int64             `json:"unitPrice"` // minor units per seat per month
+	Currency     string            `json:"currency,omitempty"`
+	MinSeats     int               `json:"minSeats"`
+	MaxSeats     int               `json:"maxSeats"`
 	// TermDuration is the commitment sold: P1M (default), P1Y or P3Y;
 	// BillingCycle how often it is billed: monthly (default) or annual
 	// (not with P1M). The customer is shown UnitPrice per seat per month.
@@ -53,6 +56,15 @@ type Offer struct {
 	// productId:skuId:availabilityId) of the trials that transition into
 	// this offer.
 	TrialOfferIDs []string `json:"trialCatalogItemIds,omitempty"`
+}
+
+// DescriptionIn is the offer's description in language lang, or the
+// default one where the catalog has none in it.
+func (o Offer) DescriptionIn(lang string) string {
+	if d := o.Descriptions[lang]; d != "" {
+		return d
+	}
+	return o.Description
 }
 
 // Term is one commitment a product is sold with: its duration (P1M, P1Y,

@@ -86,3 +86,18 @@ func TestDefaultCatalogMatchesSandbox(t *testing.T) {
 		}
 	}
 }
+
+// The default catalog describes every product in every language the
+// wizard speaks; a language it lacks falls back to the default text.
+func TestDefaultCatalogDescribesInEveryLanguage(t *testing.T) {
+	for _, o := range DefaultCatalog().Offers {
+		for _, lang := range []string{"de", "fr"} {
+			if o.Description != "" && o.Descriptions[lang] == "" {
+				t.Errorf("%s has no %s description", o.ID, lang)
+			}
+		}
+		if got := o.DescriptionIn("tlh"); got != o.Description {
+			t.Errorf("%s in a language the catalog lacks: %q", o.ID, got)
+		}
+	}
+}

@@ -238,8 +238,8 @@ func (s *licensesScreen) view() string {
 	total := s.c.answers.Total(cat)
 	b.WriteString("\n" + st.Total.Render("  "+s.c.t("LicensesTotal", "Total", s.c.money(total, cat.Currency))) + "\n")
 	o := cat.Offers[s.cursor]
-	if o.Description != "" {
-		b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(sanitize(o.Description)) + "\n")
+	if d := o.DescriptionIn(s.c.loc.Lang()); d != "" {
+		b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(sanitize(d)) + "\n")
 	}
 	b.WriteString(st.Subtle.Render(s.c.t("LicensesSeatRange", "Name", sanitizeN(o.Name, 40), "Min", o.MinSeats, "Max", o.MaxSeats)))
 	t := s.term(s.cursor)
