@@ -27,7 +27,7 @@ func (s *session) customer() error {
 				opts = append(opts, huh.NewOption(l.Name, "lang:"+l.Tag))
 			}
 		}
-		err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhatToDo")).Options(opts...).Value(&choice))
+		err := s.choose(s.t("PlainWhatToDo"), opts, &choice)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *session) licenses() error {
 			opts = append(opts, huh.NewOption(s.t("PlainOffer",
 				"Name", clean(o.Name, 80), "Price", s.money(o.UnitPrice, s.Catalog.Currency)), o.ID))
 		}
-		if err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhichProduct")).Options(opts...).Value(&offerID)); err != nil {
+		if err := s.choose(s.t("PlainWhichProduct"), opts, &offerID); err != nil {
 			return err
 		}
 		offer, _ := s.Catalog.Offer(offerID)
@@ -117,7 +117,7 @@ func (s *session) licenses() error {
 					"Monthly", s.money(t.UnitPrice, s.Catalog.Currency), "Price", s.money(t.PricePerTerm(), s.Catalog.Currency), "Period", t.PeriodIn(s.loc)), t.Key()))
 			}
 			choice.Term = offer.Terms[0].Key()
-			if err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhichTerm")).Options(opts...).Value(&choice.Term)); err != nil {
+			if err := s.choose(s.t("PlainWhichTerm"), opts, &choice.Term); err != nil {
 				return err
 			}
 		}
@@ -148,10 +148,10 @@ func atoi(v string) int {
 // account asks which Microsoft account the licenses are for.
 func (s *session) account() error {
 	choice := flow.AccountExisting
-	err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhichAccount")).Options(
+	err := s.choose(s.t("PlainWhichAccount"), []huh.Option[string]{
 		huh.NewOption(s.t("PlainUseExisting"), flow.AccountExisting),
 		huh.NewOption(s.t("AccountNew"), flow.AccountNew),
-	).Value(&choice))
+	}, &choice)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func (s *session) pickSuggestion(taken string, suggestions []string) (string, er
 	}
 	opts = append(opts, huh.NewOption(s.t("PlainTypeAnother"), ""))
 	picked := suggestions[0]
-	if err := s.form(huh.NewSelect[string]().Title(s.t("PlainWhichOne")).Options(opts...).Value(&picked)); err != nil {
+	if err := s.choose(s.t("PlainWhichOne"), opts, &picked); err != nil {
 		return "", err
 	}
 	if picked != "" {

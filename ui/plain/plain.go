@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -263,6 +264,45 @@ func (s *session) confirm(title string, def bool) (bool, error) {
 	}))
 	v, _ = parse(line)
 	return v, err
+}
+
+// choose asks for one of opts by its number, as huh's accessible select
+// does; *value is the answer to an empty line. huh's select prompts in
+// English only ("Enter a number between 1 and 3"): in another language the
+// options are said and the number asked in that language.
+func (s *session) choose(title string, opts []huh.Option[string], value *string) error {
+	if s.loc.Lang() == i18n.Default {
+		return s.form(huh.NewSelect[string]().Title(title).Options(opts...).Value(value))
+	}
+	def := 1
+	for i, o := range opts {
+		if o.Value == *value {
+			def = i + 1
+		}
+	}
+	s.say("%s", title)
+	for i, o := range opts {
+		s.say("%d. %s", i+1, o.Key)
+	}
+	pick := func(x string) (int, bool) {
+		x = strings.TrimSpace(x)
+		if x == "" {
+			return def, true
+		}
+		n, err := strconv.Atoi(x)
+		return n, err == nil && n >= 1 && n <= len(opts)
+	}
+	var line string
+	err := s.form(huh.NewInput().Title(s.t("PlainChooseNumber", "Max", len(opts))).Value(&line).Validate(func(x string) error {
+		if _, ok := pick(x); !ok {
+			return errors.New(s.t("PlainChooseNumberInvalid", "Max", len(opts)))
+		}
+		return nil
+	}))
+	if n, ok := pick(line); ok && err == nil {
+		*value = opts[n-1].Value
+	}
+	return err
 }
 
 func (s *session) bounded(v func(string) error) func(string) error {
