@@ -198,7 +198,10 @@ type orderRow struct {
 	FailReason string           `json:"fail_reason,omitempty"`
 	CreatedAt  time.Time        `json:"created_at"`
 	CreatedBy  string           `json:"created_by"`
-	Lines      []lineRow        `json:"lines"`
+	// SignedUpBy is who signed the order up, where not the customer's
+	// contact (a later order for the same tenant).
+	SignedUpBy string    `json:"signed_up_by,omitempty"`
+	Lines      []lineRow `json:"lines"`
 }
 
 type lineRow struct {
@@ -216,6 +219,9 @@ func (e *env) orderRow(ctx context.Context, o flow.Order) orderRow {
 		CreatedBy: string(o.CreatedBy.Kind) + ":" + o.CreatedBy.Name}
 	if c, err := e.db.GetCustomer(ctx, o.CustomerID); err == nil {
 		r.Customer, r.Email = c.CompanyName, c.Email
+		if p := o.Contact; p.Email != "" && !strings.EqualFold(p.Email, c.Email) {
+			r.SignedUpBy = strings.TrimSpace(p.FirstName+" "+p.LastName) + " <" + p.Email + ">"
+		}
 	}
 	for _, l := range o.Lines {
 		r.Lines = append(r.Lines, lineRow{Offer: l.Name, OfferID: l.OfferID, Seats: l.Quantity, UnitPrice: l.UnitPrice,
@@ -338,6 +344,9 @@ func (d orderDetail) write(out *output) error {
 		field("Reason", safetext.Clean(d.FailReason))
 	}
 	field("Customer", safetext.Clean(d.Customer)+" <"+safetext.Clean(d.Email)+">")
+	if d.SignedUpBy != "" {
+		field("Signed up by", safetext.Clean(d.SignedUpBy))
+	}
 	field("Tenant", orDash(d.Tenant))
 	field("Order flow", string(d.Policy))
 	field("Created", d.CreatedAt.Format(time.RFC3339)+" by "+safetext.Clean(d.CreatedBy))

@@ -49,7 +49,7 @@ func (s *Service) AttestAgreement(ctx context.Context, orderID string, agreedAt 
 	who := s.actor(ctx)
 	ev := AuditEvent{At: agreedAt, Actor: who, OrderID: o.ID, Action: ActionAgreementAttested, To: stepAttested,
 		Detail: fmt.Sprintf("Microsoft Customer Agreement accepted by %s on %s; attested by %s",
-			contactLine(c), agreedAt.UTC().Format(time.RFC3339), actorLine(who))}
+			contactLine(orderContact(o, c)), agreedAt.UTC().Format(time.RFC3339), actorLine(who))}
 	// MarkStepDone writes nothing the second time, so the first attestation stands.
 	if err := s.Store.MarkStepDone(ctx, o.ID, stepAttested, ev); err != nil {
 		return Order{}, fmt.Errorf("record agreement of order %s: %w", o.Number, err)
@@ -57,7 +57,16 @@ func (s *Service) AttestAgreement(ctx context.Context, orderID string, agreedAt 
 	return o, nil
 }
 
-func contactLine(c Customer) string {
+// orderContact is who signed order o up: its own contact, or, on an order
+// from before orders kept one, its customer's.
+func orderContact(o Order, c Customer) Contact {
+	if o.Contact.Email != "" {
+		return o.Contact
+	}
+	return Contact{FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Phone: c.Phone}
+}
+
+func contactLine(c Contact) string {
 	line := fmt.Sprintf("%s %s <%s>", c.FirstName, c.LastName, c.Email)
 	if c.Phone != "" {
 		line += " " + c.Phone
@@ -101,14 +110,15 @@ func (r *run) agreement(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("customer of order %s: %w", r.o.Number, err)
 	}
-	acc := msapi.AgreementAcceptance{FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Phone: c.Phone, DateAgreed: att.At}
+	who := orderContact(r.o, c)
+	acc := msapi.AgreementAcceptance{FirstName: who.FirstName, LastName: who.LastName, Email: who.Email, Phone: who.Phone, DateAgreed: att.At}
 	if err := r.s.MS.AcceptAgreement(ctx, r.o.TenantID, acc); err != nil {
 		return fmt.Errorf("record Microsoft Customer Agreement of tenant %s: %w", r.o.TenantID, err)
 	}
 	// The event names who sent it to Microsoft; the detail, who attested.
 	ev := AuditEvent{At: r.s.now(), Actor: r.s.actor(ctx), OrderID: r.o.ID, Action: ActionAgreementAccepted, To: stepAgreement,
 		Detail: fmt.Sprintf("Microsoft Customer Agreement of %s recorded with Microsoft: accepted by %s on %s; attested by %s",
-			r.o.TenantDomain, contactLine(c), att.At.UTC().Format(time.RFC3339), actorLine(att.Actor))}
+			r.o.TenantDomain, contactLine(who), att.At.UTC().Format(time.RFC3339), actorLine(att.Actor))}
 	if err := r.s.Store.MarkStepDone(ctx, r.o.ID, stepAgreement, ev); err != nil {
 		return fmt.Errorf("record step %s of order %s: %w", stepAgreement, r.o.Number, err)
 	}

@@ -112,3 +112,36 @@ func TestAgreementAlreadyAccepted(t *testing.T) {
 		t.Fatalf("%d acceptances, %d orders", e.ms.acceptCalls, e.ms.placeCalls)
 	}
 }
+
+// A second sign-up for a tenant that is a customer already, by another
+// person: the agreement is attested by who accepted it (not the customer's
+// first contact), and that person finds the order with their own e-mail.
+// Tried by hand: the audit named the earlier sign-up's contact.
+func TestSecondSignUpAttestsItsOwnPerson(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	first := e.paidOrder(t, e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 2}))
+	if _, err := e.s.Process(ctx, first.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := e.answers("t-other", LineChoice{OfferID: "m365-business-basic", Seats: 1})
+	a.OrderID = ""
+	a.Company, a.FirstName, a.LastName, a.Email = "Tailspin", "Jean", "Dupont", "jean@tailspin.example"
+	o, err := e.s.CreateOrder(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.CustomerID != first.CustomerID {
+		t.Fatalf("a second customer for the tenant: %s, %s", o.CustomerID, first.CustomerID)
+	}
+	attested := auditOf(e, o.ID, ActionAgreementAttested)
+	if len(attested) != 1 || !strings.Contains(attested[0].Detail, "Jean Dupont <jean@tailspin.example>") {
+		t.Fatalf("attested: %+v", attested)
+	}
+	if got, err := e.s.FindOrderForPayment(ctx, o.Number, "jean@tailspin.example"); err != nil || got.ID != o.ID {
+		t.Fatalf("found by the signer's e-mail: %v %v", got.Number, err)
+	}
+	if got, err := e.s.FindOrderForPayment(ctx, o.Number, "anna@contoso.de"); err != nil || got.ID != o.ID {
+		t.Fatalf("found by the customer's e-mail: %v %v", got.Number, err)
+	}
+}

@@ -16,6 +16,11 @@ var (
 	ErrDraftExpired      = errors.New("draft expired")
 )
 
+// Contact is a person of the customer's: a name, an e-mail, a phone.
+type Contact struct {
+	FirstName, LastName, Email, Phone string
+}
+
 // OrderStatus is a state of the order lifecycle:
 // draft → awaiting_consent → awaiting_payment → paid → provisioning → completed;
 // failed (retryable) and cancelled from any non-final state.
@@ -96,12 +101,17 @@ type Order struct {
 	TenantID     string
 	TenantDomain string
 	AdminUPN     string // who accepted the invitation
-	Approved     bool   // manual-approval: an agent approved it
-	FailReason   string // set while failed
-	FailedFrom   OrderStatus
-	CreatedBy    Actor
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Contact is who signed this order up and accepted the Microsoft
+	// Customer Agreement for it. The customer's own contact is its first
+	// sign-up's: a later order for the same tenant keeps its own person.
+	// Empty on orders from before it was kept: the customer's stands.
+	Contact    Contact
+	Approved   bool   // manual-approval: an agent approved it
+	FailReason string // set while failed
+	FailedFrom OrderStatus
+	CreatedBy  Actor
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Total is the order's total in minor units.

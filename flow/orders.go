@@ -146,6 +146,9 @@ func (s *Service) ensureOrder(ctx context.Context, a Answers) (Order, error) {
 	if o.AdminUPN == "" {
 		o.AdminUPN = strings.TrimSpace(a.AdminLogin)
 	}
+	phone, _ := ValidatePhone(a.Phone, a.PhoneCountry) // validated by the caller
+	o.Contact = Contact{FirstName: strings.TrimSpace(a.FirstName), LastName: strings.TrimSpace(a.LastName),
+		Email: strings.TrimSpace(a.Email), Phone: phone}
 	ev := s.event(ctx, id, "order.created", string(StatusDraft), string(StatusAwaitingConsent),
 		fmt.Sprintf("%d line(s), total %s, policy %s", len(o.Lines), FormatPrice(o.Total(), o.Currency, PeriodMonth), o.Policy))
 	if err := s.Store.CreateOrder(ctx, &o, ev); err != nil {
@@ -285,7 +288,8 @@ func (s *Service) FindOrderForPayment(ctx context.Context, number, email string)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Order{}, fmt.Errorf("find customer of order %s: %w", number, err)
 	}
-	if err != nil || !strings.EqualFold(c.Email, email) {
+	// The e-mail of whoever signed this order up, or the customer's.
+	if err != nil || !(strings.EqualFold(c.Email, email) || strings.EqualFold(o.Contact.Email, email)) {
 		return Order{}, ErrNotFound
 	}
 	return o, nil

@@ -85,7 +85,7 @@ func (s *Service) StartPayment(ctx context.Context, orderID string) (Checkout, e
 		Description:    orderDescription(o),
 		Amount:         o.DueNow(),
 		Currency:       o.Currency,
-		CustomerEmail:  cust.Email,
+		CustomerEmail:  orderContact(o, cust).Email,
 	})
 	if err != nil {
 		return Checkout{}, fmt.Errorf("start checkout for order %s: %w", o.Number, err)

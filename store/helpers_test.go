@@ -72,6 +72,7 @@ func mustOrder(t *testing.T, db *DB, customerID string, status flow.OrderStatus)
 	t.Helper()
 	o := flow.Order{
 		CustomerID: customerID, Status: status, Policy: flow.PolicyPayFirst, Currency: "EUR",
+		Contact:   flow.Contact{FirstName: "Jean", LastName: "Dupont", Email: "jean@tailspin.example", Phone: "+33123456789"},
 		CreatedBy: agent,
 		Lines: []flow.OrderLine{
 			{OfferID: "offer-e3", Name: "Office 365 E3", SkuID: "sku-e3", Quantity: 5, UnitPrice: 2000},

@@ -14,7 +14,8 @@ import (
 
 const orderColumns = `id, number, customer_id, status, policy, currency, tenant_id,
 	tenant_domain, admin_upn, approved, fail_reason, failed_from,
-	created_by_kind, created_by_name, created_at, updated_at`
+	created_by_kind, created_by_name, created_at, updated_at,
+	contact_first_name, contact_last_name, contact_email, contact_phone`
 
 // orderNumberCounter is the counters row that numbers orders.
 const orderNumberCounter = "order_number"
@@ -80,10 +81,11 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *flow.Order) error 
 		o.Status = flow.StatusDraft
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO orders (`+orderColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, o.Number, o.CustomerID, string(o.Status), string(o.Policy), o.Currency, o.TenantID,
 		o.TenantDomain, o.AdminUPN, boolInt(o.Approved), o.FailReason, string(o.FailedFrom),
-		string(o.CreatedBy.Kind), o.CreatedBy.Name, formatTime(o.CreatedAt), formatTime(o.UpdatedAt))
+		string(o.CreatedBy.Kind), o.CreatedBy.Name, formatTime(o.CreatedAt), formatTime(o.UpdatedAt),
+		o.Contact.FirstName, o.Contact.LastName, o.Contact.Email, o.Contact.Phone)
 	if err != nil {
 		return fmt.Errorf("insert order: %w", mapOpenOrder(err))
 	}
@@ -411,7 +413,8 @@ func scanOrder(s scanner) (flow.Order, error) {
 	var approved int
 	err := s.Scan(&o.ID, &o.Number, &o.CustomerID, &status, &policy, &o.Currency, &o.TenantID,
 		&o.TenantDomain, &o.AdminUPN, &approved, &o.FailReason, &failedFrom,
-		&kind, &o.CreatedBy.Name, &created, &updated)
+		&kind, &o.CreatedBy.Name, &created, &updated,
+		&o.Contact.FirstName, &o.Contact.LastName, &o.Contact.Email, &o.Contact.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return flow.Order{}, flow.ErrNotFound
 	}
