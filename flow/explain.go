@@ -18,6 +18,7 @@ var explanations = []struct {
 	{context.Canceled, "ExplainCanceled"},
 	{context.DeadlineExceeded, "ExplainDeadlineExceeded"},
 	{msapi.ErrBadCredentials, "ExplainBadCredentials"},
+	{msapi.ErrTenantNotFound, "ExplainTenantNotFound"},
 	{msapi.ErrNotGlobalAdmin, "ExplainNotGlobalAdmin"},
 	{ErrSignInPageRequired, "ExplainSignInPageRequired"},
 	{msapi.ErrMFARequired, "ExplainMFARequired"},

@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"onboard/flow"
+	"onboard/internal/testworld"
+	"onboard/msapi"
 	"onboard/msapi/sandbox"
 )
 
@@ -146,5 +149,21 @@ func TestAutoSignInChoosesTheBrowserWhereOneOpens(t *testing.T) {
 	w.svc.AdminSignIn, w.svc.BrowserHere = flow.SignInDeviceCode, true
 	if in, err := w.svc.StartAdminSignIn(ctx, mfaAdmin); err != nil || in.Browser {
 		t.Fatalf("device-code with a browser: %+v %v", in, err)
+	}
+}
+
+// A login whose domain belongs to no Microsoft tenant (a typo after the @)
+// says so, in every sign-in mode, instead of "Microsoft refused the request"
+// (tried by hand with admin@nosuchtenant-xyz.com).
+func TestSignInToAnUnknownTenantSaysSo(t *testing.T) {
+	ctx := context.Background()
+	m := testworld.NewMicrosoft(t, sandbox.Options{})
+	svc, _ := m.Service(t, filepath.Join(t.TempDir(), "o.db"))
+	_, err := svc.StartAdminSignIn(ctx, "admin@nosuchtenant-xyz.com")
+	if !errors.Is(err, msapi.ErrTenantNotFound) {
+		t.Fatalf("start sign-in: %v, want ErrTenantNotFound", err)
+	}
+	if got := flow.Explain(err); !strings.Contains(got, "No Microsoft 365 account uses this login's domain") {
+		t.Fatalf("explained as %q", got)
 	}
 }

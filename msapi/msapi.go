@@ -16,8 +16,11 @@ import (
 // Sentinel errors callers branch on. Errors returned by the client wrap one
 // of these (check with errors.Is) and carry Microsoft's decoded message.
 var (
-	ErrNotFound             = errors.New("not found")
-	ErrBadCredentials       = errors.New("wrong login or password")
+	ErrNotFound       = errors.New("not found")
+	ErrBadCredentials = errors.New("wrong login or password")
+	// ErrTenantNotFound: no Microsoft tenant has the sign-in's domain
+	// (AADSTS90002), a login mistyped after the @ most often.
+	ErrTenantNotFound       = errors.New("no Microsoft tenant has this domain")
 	ErrNotGlobalAdmin       = errors.New("user is not a Global administrator")
 	ErrMFARequired          = errors.New("account requires multi-factor authentication")
 	ErrRelationshipMissing  = errors.New("no reseller relationship with this customer")

@@ -286,7 +286,7 @@ var entraCodes = map[string]codeInfo{
 	"AADSTS7000215": {msapi.ErrInvalidRequest, "The client secret is wrong: check client_secret."},
 	"AADSTS7000222": {msapi.ErrInvalidRequest, "The client secret has expired: create a new one."},
 	"AADSTS700082":  {msapi.ErrInvalidRequest, "The refresh token has expired: sign the partner in again (onboard partner login)."},
-	"AADSTS90002":   {msapi.ErrInvalidRequest, "The tenant is not found: check the tenant id."},
+	"AADSTS90002":   {msapi.ErrTenantNotFound, "The tenant is not found: check the tenant id, or the login's domain."},
 	// Redeeming an authorization code (browser sign-in with PKCE): the
 	// sign-in cannot be finished with that code; the person signs in again.
 	"AADSTS501481": {msapi.ErrSignInExpired, "The sign-in's code did not match this sign-in: sign in again."},

@@ -186,7 +186,7 @@ func (c *Client) retrieveFailure(op string, re *oauth2.RetrieveError, passwordGr
 			sentinel, hint = err, h
 		}
 	}
-	if passwordGrant && sentinel == msapi.ErrInvalidRequest && (re.ErrorCode == "invalid_grant" || code == aadstsTenantNotFound) {
+	if passwordGrant && ((sentinel == msapi.ErrInvalidRequest && re.ErrorCode == "invalid_grant") || code == aadstsTenantNotFound) {
 		// To the person typing, a locked, disabled or unknown account (or
 		// a domain of no tenant) is a failed sign-in.
 		sentinel = msapi.ErrBadCredentials
