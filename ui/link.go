@@ -87,7 +87,14 @@ func (l *link) view(text string) string {
 	st := l.c.styles
 	w, h := l.c.bodyWidth(), l.c.bodyHeight()
 	if l.bigQR {
-		return bigQR(l.url, w, h-1) + "\n" + st.Subtle.Render(l.c.t("LinkScan"))
+		code := bigQR(l.url, w, h-1)
+		if cw, ch := lipgloss.Width(code), lipgloss.Height(code); cw > w || ch > h-1 {
+			// A code cut at the edge scans as nothing: say what the
+			// terminal needs instead (a long link, such as Microsoft's
+			// admin relationship approval, needs about 27 rows).
+			return wrapText(l.c.t("LinkQRTooBig", "Cols", max(cw+2, l.c.width), "Rows", ch+1+l.c.height-h), w)
+		}
+		return code + "\n" + st.Subtle.Render(l.c.t("LinkScan"))
 	}
 	// block is the text, the link and the status in a column cw wide.
 	block := func(cw int, withURL bool) string {
