@@ -22,10 +22,14 @@ func (s *agreementScreen) title() string     { return s.c.t("AgreementTitle") }
 func (s *agreementScreen) help() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("y"), key.WithHelp("y", s.acceptHelp())),
+		key.NewBinding(key.WithKeys(s.acceptKey()), key.WithHelp(s.acceptKey(), s.acceptHelp())),
 		k.Back, k.Quit,
 	}
 }
+
+// acceptKey is the language's letter for yes (y, j, o); y works in every
+// language.
+func (s *agreementScreen) acceptKey() string { return s.c.t("AgreementKey") }
 
 func (s *agreementScreen) acceptHelp() string {
 	if s.c.agentMode() {
@@ -47,7 +51,7 @@ func (s *agreementScreen) update(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(kp, s.c.keys.Back):
 		return s.c.backFrom(flow.StepAgreement)
-	case kp.String() == "y":
+	case kp.String() == "y" || kp.String() == s.acceptKey():
 		a := &s.c.answers
 		a.AgreementAccepted, a.AgreementDate = true, s.c.now().UTC()
 		return s.c.forward(flow.StepAgreement)

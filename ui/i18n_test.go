@@ -307,3 +307,17 @@ func TestEveryTitleFitsTheHeader(t *testing.T) {
 		}
 	}
 }
+
+// The agreement takes the language's letter for yes (j in German, o in
+// French) as well as y: a German customer presses j.
+func TestAgreementTakesTheLanguagesYes(t *testing.T) {
+	for lang, yes := range map[string]string{"de": "j", "fr": "o"} {
+		h := newHarness(t, inLocale(lang))
+		h.chooseLicenses()
+		h.key("enter")
+		country := map[string]string{"de": "Deutschl", "fr": "Allemagne"}[lang]
+		h.typeDetailsIn(country)
+		h.key(yes)
+		h.requireState(stateAdmin)
+	}
+}

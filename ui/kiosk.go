@@ -265,7 +265,7 @@ func (k *Kiosk) key(msg tea.KeyPressMsg) tea.Cmd {
 		return k.openPIN()
 	case warned && !k.inner.Finished():
 		return nil // the key only says "still here"; it must not type
-	case msg.Code == tea.KeyEscape && msg.Mod == 0 && k.inner.AtFirstScreen():
+	case msg.Code == tea.KeyEscape && msg.Mod == 0 && k.inner.AtFirstScreen() && !k.inner.OverlayShown():
 		return k.openPIN()
 	}
 	return k.forward(msg)

@@ -191,6 +191,18 @@ func TestKioskExitKeysAskForThePIN(t *testing.T) {
 	}
 }
 
+// Esc on the demo accounts' overlay closes it, as its help says; it does
+// not ask for the staff PIN (tried by hand at a kiosk).
+func TestKioskEscClosesTheDemoOverlay(t *testing.T) {
+	h := newKioskHarness(t)
+	h.k.inner.showDemo = true
+	h.key("esc")
+	h.refuteView("Enter the admin PIN")
+	if h.k.inner.showDemo {
+		t.Fatal("the overlay stayed open")
+	}
+}
+
 func TestKioskWrongPINStaysRightPINQuits(t *testing.T) {
 	h := newKioskHarness(t)
 	h.key("ctrl+c")

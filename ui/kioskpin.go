@@ -119,13 +119,13 @@ func lockLeft(d time.Duration) string {
 func (p *pinPrompt) view(st Styles, c *common) string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(c.t("PinTitle")) + "\n\n")
-	b.WriteString(c.t("PinEnter") + "\n\n")
+	b.WriteString(wrapText(c.t("PinEnter"), c.bodyWidth()) + "\n\n")
 	b.WriteString(p.input.View() + "\n\n")
 	switch {
 	case p.checking:
 		b.WriteString(st.Subtle.Render(c.t("PinChecking")) + "\n\n")
 	case p.err != "":
-		b.WriteString(st.Error.Render(p.err) + "\n\n")
+		b.WriteString(st.Error.Width(c.bodyWidth()).Render(p.err) + "\n\n")
 	}
 	b.WriteString(st.Subtle.Render(c.t("PinBack")))
 	return b.String()

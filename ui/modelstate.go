@@ -8,6 +8,10 @@ func (m *Model) AtFirstScreen() bool {
 	return m.state == stateLoading || m.state == stateResume || m.state == stateLicenses
 }
 
+// OverlayShown reports whether an overlay (the demo accounts) covers the
+// screen: Esc closes it rather than leaving the screen.
+func (m *Model) OverlayShown() bool { return m.showDemo }
+
 // Finished reports whether the Done screen is shown.
 func (m *Model) Finished() bool { return m.state == stateDone }
 
