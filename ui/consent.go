@@ -258,8 +258,12 @@ func (s *consentScreen) view() string {
 		return s.open.view()
 	}
 	st := s.c.styles
+	body := "ConsentText"
+	if _, off := s.c.browser.(NoBrowser); off {
+		body = "ConsentTextPhone" // a kiosk opens no browser: no "press Enter to open"
+	}
 	text := st.Title.Render(s.c.t("ConsentHeading")) + "\n\n" +
-		s.c.t("ConsentText", "Admin", sanitizeN(s.c.answers.AdminUPN, 80))
+		s.c.t(body, "Admin", sanitizeN(s.c.answers.AdminUPN, 80))
 	return s.linkView(&s.link, text, s.err, s.note, waitTexts{
 		waiting:    s.c.t("ConsentWaiting"),
 		notWaiting: s.c.t("ConsentNotWaiting"),

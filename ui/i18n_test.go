@@ -321,3 +321,19 @@ func TestAgreementTakesTheLanguagesYes(t *testing.T) {
 		h.requireState(stateAdmin)
 	}
 }
+
+// Where no browser opens (a kiosk), the invitation screen does not say
+// Enter opens it in a browser: it points to the QR code and the phone.
+func TestConsentWithoutABrowserPointsToThePhone(t *testing.T) {
+	h := newHarness(t, func(_ *world, o *Options) { o.Browser = NoBrowser{} })
+	h.chooseLicenses()
+	h.key("enter")
+	h.typeDetailsIn("Germany")
+	h.key("y")
+	h.signIn(contosoPassword)
+	h.requireState(stateConsent)
+	h.requireView("Scan the QR code with your phone")
+	if strings.Contains(h.view(), "Press Enter to open the invitation page") {
+		t.Fatalf("a kiosk promises a browser:\n%s", h.view())
+	}
+}
