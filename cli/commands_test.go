@@ -190,6 +190,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"orders", "show"}, ExitUsage},
 		{[]string{"orders", "list", "--bogus"}, ExitUsage},
 		{[]string{"orders", "cancel", "ORD-000001"}, ExitConflict}, // completed is final
+		{[]string{"orders", "invite", "ORD-000001"}, ExitConflict}, // nothing left to accept
 		{[]string{"customers", "show", "nobody"}, ExitNotFound},
 	}
 	for _, c := range cases {

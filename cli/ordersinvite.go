@@ -36,6 +36,11 @@ func newOrdersInvite(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if o.Status.Final() {
+					// A completed or cancelled order has nothing left to
+					// accept or approve: a link would only mislead.
+					return unchangedError{fmt.Errorf("order %s is %s: it has no invitation or approval left to do", o.Number, o.Status)}
+				}
 				links := invitationLinks{Order: o.Number, Status: o.Status}
 				if links.Invitation, err = e.svc.InvitationURL(ctx); err != nil {
 					return err

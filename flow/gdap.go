@@ -288,7 +288,14 @@ func (s *Service) lockGDAP(ctx context.Context, rec *GDAPRecord) error {
 }
 
 func (s *Service) gdapView(rec GDAPRecord, renewed bool) GDAP {
-	g := GDAP{URL: rec.URL, Status: GDAPWaiting, Renewed: renewed, relationshipID: rec.RelationshipID}
+	// The link is built now, not taken as recorded: the admin center's
+	// address is the configuration's (another cloud's, or a sandbox's that
+	// an earlier process served on another port).
+	url := rec.URL
+	if s.MS != nil && rec.RelationshipID != "" {
+		url = s.MS.GDAPApprovalURL(rec.RelationshipID)
+	}
+	g := GDAP{URL: url, Status: GDAPWaiting, Renewed: renewed, relationshipID: rec.RelationshipID}
 	switch {
 	case rec.Status == msapi.GDAPActive && rec.Assigned:
 		g.Status = GDAPApproved
