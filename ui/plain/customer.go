@@ -194,12 +194,12 @@ func (s *session) phoneAndAddress() error {
 				_, err := flow.ValidatePhone(v, a.PhoneCountry)
 				return err
 			}),
-			s.input(s.t("FieldStreet"), &a.Address.Line1, nil),
-			s.input(s.t("FieldCity"), &a.Address.City, nil),
-			s.input(s.t("FieldPostalCode"), &a.Address.PostalCode, nil),
+			s.input(s.t("FieldStreet"), &a.Address.Line1, addressField(a.Address, "Line1", func(x *flow.Address, v string) { x.Line1 = v })),
+			s.input(s.t("FieldCity"), &a.Address.City, addressField(a.Address, "City", func(x *flow.Address, v string) { x.City = v })),
+			s.input(s.t("FieldPostalCode"), &a.Address.PostalCode, addressField(a.Address, "PostalCode", func(x *flow.Address, v string) { x.PostalCode = v })),
 		}
 		if flow.UsesState(a.Address.Country) { // asked only where addresses carry one
-			fields = append(fields, s.input(s.t("FieldState"), &a.Address.State, nil))
+			fields = append(fields, s.input(s.t("FieldState"), &a.Address.State, addressField(a.Address, "State", func(x *flow.Address, v string) { x.State = v })))
 		} else {
 			a.Address.State = ""
 		}
@@ -215,6 +215,20 @@ func (s *session) phoneAndAddress() error {
 			}
 			s.sayT("PlainAddressIncomplete", "Why", clean(msg, 300))
 			continue
+		}
+		return nil
+	}
+}
+
+// addressField checks one field of the address as it is typed, by the
+// address's own rules (flow.ValidateAddress), so a wrong postal code is
+// asked again at once instead of after the whole address.
+func addressField(addr flow.Address, field string, set func(*flow.Address, string)) func(string) error {
+	return func(v string) error {
+		set(&addr, v)
+		var fe *flow.FieldErrors
+		if errors.As(flow.ValidateAddress(addr), &fe) {
+			return fe.FieldErr(field)
 		}
 		return nil
 	}
