@@ -40,15 +40,23 @@ func newAccountAnswers(name string, seats int) flow.Answers {
 // create it, create the Microsoft account, pay on the sandbox checkout.
 func paidOrder(ctx context.Context, t *testing.T, m *testworld.Microsoft, svc *flow.Service, name string) flow.Order {
 	t.Helper()
-	o, err := svc.CreateOrder(ctx, newAccountAnswers(name, 3))
+	o, err := m.PayOrder(ctx, svc, payableOrder(ctx, t, svc, name, 3).ID)
+	if err != nil {
+		t.Fatalf("pay order %s: %v", name, err)
+	}
+	return o
+}
+
+// payableOrder is a new-account order up to its payment: created, its
+// Microsoft account created.
+func payableOrder(ctx context.Context, t *testing.T, svc *flow.Service, name string, seats int) flow.Order {
+	t.Helper()
+	o, err := svc.CreateOrder(ctx, newAccountAnswers(name, seats))
 	if err != nil {
 		t.Fatalf("create order %s: %v", name, err)
 	}
 	if _, err := svc.CreateMicrosoftAccount(ctx, o.ID); err != nil {
 		t.Fatalf("create account %s: %v", name, err)
-	}
-	if o, err = m.PayOrder(ctx, svc, o.ID); err != nil {
-		t.Fatalf("pay order %s: %v", name, err)
 	}
 	return o
 }
@@ -326,13 +334,7 @@ func TestWorkerNoticesAPaymentNoTerminalSaw(t *testing.T) {
 			dsn := b.Fresh(t)
 			m := testworld.NewMicrosoft(t, sandbox.Options{})
 			terminal, _ := m.Service(t, dsn)
-			o, err := terminal.CreateOrder(ctx, newAccountAnswers("payslaterwk", 2))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := terminal.CreateMicrosoftAccount(ctx, o.ID); err != nil {
-				t.Fatal(err)
-			}
+			o := payableOrder(ctx, t, terminal, "payslaterwk", 2)
 			sess, err := terminal.StartPayment(ctx, o.ID)
 			if err != nil {
 				t.Fatal(err)
