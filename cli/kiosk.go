@@ -33,7 +33,7 @@ func newKioskCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			g.forced = map[string]string{"kiosk": "true"}
-			return runWizard(cmd, g)
+			return g.tui(runWizard(cmd, g))
 		},
 	}
 	cmd.AddCommand(&cobra.Command{

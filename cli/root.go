@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/fang"
 	"github.com/spf13/cobra"
 
@@ -30,6 +31,17 @@ type globals struct {
 	forced     map[string]string  // config key → value a command implies (`onboard kiosk`: kiosk = true)
 	version    string
 	logCloser  io.Closer
+	// afterTUI is the error a full-screen wizard ended with, kept from
+	// fang: on an error fang asks the terminal its background colour, and
+	// that question raced the finished program's input reader for the
+	// answer and hung the exit (Ctrl+C, 1 run in 30).
+	afterTUI error
+}
+
+// tui runs a full-screen command and keeps its error for Run to report.
+func (g *globals) tui(err error) error {
+	g.afterTUI = err
+	return nil
 }
 
 // Main runs the command line and returns the exit code.
@@ -47,6 +59,10 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 	root.SetErr(stderr)
 	err := fang.Execute(ctx, root, fang.WithVersion(buildVersion(version, debug.ReadBuildInfo)), fang.WithoutManpage(),
 		fang.WithErrorHandler(reportError))
+	if err == nil && g.afterTUI != nil {
+		err = g.afterTUI
+		reportError(stderr, errorStyles(), err)
+	}
 	if g.logCloser != nil {
 		if err != nil {
 			slog.Error("exit", "error", err.Error(), "code", ExitCode(err))
@@ -68,7 +84,7 @@ func newRoot(g *globals) *cobra.Command {
 		SilenceErrors: true,
 		Args:          noSubcommandArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWizard(cmd, g)
+			return g.tui(runWizard(cmd, g))
 		},
 	}
 	pf := root.PersistentFlags()
@@ -102,6 +118,17 @@ func newRoot(g *globals) *cobra.Command {
 // person pressed it, and the exit code (130) says it), and the message as
 // written: fang capitalises its first word, which turns a flag such as
 // --since into "--Since" and the command name into "Onboard".
+// errorStyles are fang's error styles in the terminal's own ANSI colours,
+// made without asking the terminal anything (see globals.afterTUI).
+func errorStyles() fang.Styles {
+	cs := fang.AnsiColorScheme(lipgloss.LightDark(true))
+	return fang.Styles{
+		ErrorText: lipgloss.NewStyle().MarginLeft(2),
+		ErrorHeader: lipgloss.NewStyle().Foreground(cs.ErrorHeader[0]).Background(cs.ErrorHeader[1]).
+			Bold(true).Padding(0, 1).Margin(1).MarginLeft(2).SetString("ERROR"),
+	}
+}
+
 func reportError(w io.Writer, styles fang.Styles, err error) {
 	if errors.Is(err, tea.ErrInterrupted) {
 		return
