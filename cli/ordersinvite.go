@@ -56,6 +56,12 @@ func newOrdersInvite(g *globals) *cobra.Command {
 						links.GDAP = gd.URL
 					}
 				}
+				if e.sb != nil && e.sb.ms != nil && g.served == nil {
+					// The built-in sandbox serves these pages only while
+					// this command runs.
+					fmt.Fprintln(cmd.ErrOrStderr(), "Note: these links are served by this command's built-in sandbox and stop working when it ends; "+
+						"run `onboard sandbox` (or `onboard serve`) for links that last.")
+				}
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), links)
 				}

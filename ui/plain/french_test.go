@@ -47,7 +47,7 @@ func TestCustomerFlowInFrench(t *testing.T) {
 	mustContain(t, got,
 		"1. Anmelden", "4. Français", // the first question, in the kiosk's German
 		"1. S’inscrire", "2. Payer une commande existante", "3. English", "4. Deutsch",
-		"Étape 1 sur 11 : Licences", "choisissez entre 1 et 300 licences",
+		"Étape 1 sur 11 : Licences", "Choisissez entre 1 et 300 licences",
 		"10 × Microsoft 365 Business Premium à 20,60 € par mois", "Total : 206,00 € par mois.",
 		"Cela n’a pas abouti", "multifacteur",
 		"Connecté en tant que admin@fabrikam.onmicrosoft.com", "Invitation acceptée.",

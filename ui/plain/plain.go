@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -167,7 +169,17 @@ func (s *session) valid(v func(string) error) func(string) error {
 	if v == nil {
 		return nil
 	}
-	return func(x string) error { return s.loc.Localize(v(x)) }
+	return func(x string) error {
+		err := s.loc.Localize(v(x))
+		if err == nil {
+			return nil
+		}
+		// Said on a line of its own, the message starts as a sentence does
+		// (the full-screen wizard shows it after a "*").
+		msg := err.Error()
+		r, n := utf8.DecodeRuneInString(msg)
+		return errors.New(string(unicode.ToUpper(r)) + msg[n:])
+	}
 }
 
 // clean neutralises text from a user or Microsoft before it is printed.
