@@ -33,7 +33,13 @@ func (c *Client) verifyGlobalAdmin(ctx context.Context, op, login, password stri
 	if password == "" {
 		return msapi.Admin{}, &msapi.APIError{Op: op, Err: msapi.ErrBadCredentials, Message: "the password is empty"}
 	}
-	ts := &passwordSource{c: c, op: op, tenant: login[at+1:], login: login, password: password}
+	return c.adminOf(ctx, op, &passwordSource{c: c, op: op, tenant: login[at+1:], login: login, password: password}, "")
+}
+
+// adminOf checks the user ts signs in as: the user from Graph /me, the
+// Global administrator role from /me/memberOf, and the tenant (tenantID
+// where a token named it, else Graph /organization).
+func (c *Client) adminOf(ctx context.Context, op string, ts tokenSource, tenantID string) (msapi.Admin, error) {
 	req := func(path string) request {
 		return request{op: op, api: graph, method: http.MethodGet, url: c.graphURL + path, token: ts}
 	}
@@ -49,14 +55,19 @@ func (c *Client) verifyGlobalAdmin(ctx context.Context, op, login, password stri
 		return msapi.Admin{}, &msapi.APIError{Op: op, Err: msapi.ErrNotGlobalAdmin,
 			Message: sanitize(me.UserPrincipalName) + " does not hold the Global administrator role"}
 	}
-	var orgs wire.GraphCollection[wire.Organization]
-	if err := c.send(ctx, req("/organization?$select=id,displayName"), decodeJSON(&orgs)); err != nil {
-		return msapi.Admin{}, err
+	if tenantID == "" {
+		var orgs wire.GraphCollection[wire.Organization]
+		if err := c.send(ctx, req("/organization?$select=id,displayName"), decodeJSON(&orgs)); err != nil {
+			return msapi.Admin{}, err
+		}
+		if len(orgs.Value) > 0 {
+			tenantID = orgs.Value[0].ID
+		}
 	}
-	if len(orgs.Value) == 0 || orgs.Value[0].ID == "" {
-		return msapi.Admin{}, &msapi.APIError{Op: op, Status: http.StatusOK, Err: msapi.ErrUnavailable, Message: "Graph returned no organization for the user"}
+	if tenantID == "" {
+		return msapi.Admin{}, &msapi.APIError{Op: op, Status: http.StatusOK, Err: msapi.ErrUnavailable, Message: "neither the sign-in nor Graph named the tenant"}
 	}
-	return msapi.Admin{UserID: me.ID, UPN: me.UserPrincipalName, DisplayName: me.DisplayName, TenantID: orgs.Value[0].ID}, nil
+	return msapi.Admin{UserID: me.ID, UPN: me.UserPrincipalName, DisplayName: me.DisplayName, TenantID: tenantID}, nil
 }
 
 // holdsGlobalAdmin walks /me/memberOf until it meets the Global

@@ -140,40 +140,10 @@ func statusOf(re *oauth2.RetrieveError) int {
 	return 0
 }
 
-// signedInAdmin checks the signed-in user: tenant from the ID token's tid,
-// the user from Graph /me, the role from /me/memberOf.
+// signedInAdmin checks the signed-in user: tenant from the ID token's tid
+// (Graph /organization without one), the user and role through adminOf.
 func (c *Client) signedInAdmin(ctx context.Context, op string, tok *oauth2.Token) (msapi.Admin, error) {
-	claims := idTokenClaims(tok)
-	ts := &staticToken{tok: tok}
-	req := func(path string) request {
-		return request{op: op, api: graph, method: http.MethodGet, url: c.graphURL + path, token: ts}
-	}
-	var me wire.GraphUser
-	if err := c.send(ctx, req("/me?$select=id,userPrincipalName,displayName"), decodeJSON(&me)); err != nil {
-		return msapi.Admin{}, err
-	}
-	isGA, err := c.holdsGlobalAdmin(ctx, req("/me/memberOf"))
-	if err != nil {
-		return msapi.Admin{}, err
-	}
-	if !isGA {
-		return msapi.Admin{}, &msapi.APIError{Op: op, Err: msapi.ErrNotGlobalAdmin,
-			Message: sanitize(me.UserPrincipalName) + " does not hold the Global administrator role"}
-	}
-	tenantID := claims.TenantID
-	if tenantID == "" {
-		var orgs wire.GraphCollection[wire.Organization]
-		if err := c.send(ctx, req("/organization?$select=id,displayName"), decodeJSON(&orgs)); err != nil {
-			return msapi.Admin{}, err
-		}
-		if len(orgs.Value) > 0 {
-			tenantID = orgs.Value[0].ID
-		}
-	}
-	if tenantID == "" {
-		return msapi.Admin{}, &msapi.APIError{Op: op, Status: http.StatusOK, Err: msapi.ErrUnavailable, Message: "neither the ID token nor Graph named the tenant"}
-	}
-	return msapi.Admin{UserID: me.ID, UPN: me.UserPrincipalName, DisplayName: me.DisplayName, TenantID: tenantID}, nil
+	return c.adminOf(ctx, op, &staticToken{tok: tok}, idTokenClaims(tok).TenantID)
 }
 
 // claims are the ID token claims the check reads.
