@@ -162,6 +162,46 @@ func TestUserImportResumesAtItsPosition(t *testing.T) {
 	})
 }
 
+// A user Graph lists twice (on two pages, or twice in one page, as pages
+// shift under a changing directory) is stored and found once, as first seen.
+func TestUserImportStoresAUserListedTwiceOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB, _ *testClock) {
+		ctx := context.Background()
+		im, err := db.BeginUserImport(ctx, "o1", "t1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer im.Close()
+		first := []flow.User{{ID: "u1", UPN: "ada@x", DisplayName: "Ada Lovelace"}, {ID: "u2", UPN: "bob@x", DisplayName: "Bob Marley"}}
+		if err := im.Add(ctx, first, "link-1"); err != nil {
+			t.Fatal(err)
+		}
+		again := []flow.User{{ID: "u2", UPN: "bob2@x", DisplayName: "Bob Renamed"}, {ID: "u3", UPN: "cy@x", DisplayName: "Cy Twombly"},
+			{ID: "u3", UPN: "cy@x", DisplayName: "Cy Twombly"}}
+		for i := 0; i < batchRows; i++ { // a full statement too, not only the short tail
+			again = append(again, flow.User{ID: fmt.Sprintf("v%03d", i%50), UPN: fmt.Sprintf("v%d@x", i), DisplayName: "Vera"})
+		}
+		if err := im.Add(ctx, again, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := im.Finish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.CountUsers(ctx, "t1"); n != 53 {
+			t.Errorf("%d users stored, want 53", n)
+		}
+		if got := searchIDs(t, db, "t1", "bob", 5); len(got) != 1 || got[0] != "u2" {
+			t.Errorf("bob found as %v", got)
+		}
+		if n, _ := db.CountMatchingUsers(ctx, "t1", "renamed"); n != 0 {
+			t.Errorf("the second listing replaced the first: %d match", n)
+		}
+		if n, _ := db.CountMatchingUsers(ctx, "t1", "vera"); n != 50 {
+			t.Errorf("%d Veras searchable, want 50", n)
+		}
+	})
+}
+
 func TestCountHoldersCountsEachUserOnce(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB, _ *testClock) {
 		ctx := context.Background()
