@@ -267,6 +267,14 @@ func (b *lazyBackend) CountAssigned(ctx context.Context, tenantID, skuID string)
 	return s.CountAssigned(ctx, tenantID, skuID)
 }
 
+func (b *lazyBackend) AssignedSeats(ctx context.Context, orderID string) (int, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return s.AssignedSeats(ctx, orderID)
+}
+
 func (b *lazyBackend) AssignLicenses(ctx context.Context, orderID string, skuID string, userIDs []string) error {
 	s, err := b.get(ctx)
 	if err != nil {

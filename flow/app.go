@@ -73,6 +73,7 @@ type App interface {
 	CountMatchingUsers(ctx context.Context, tenantID, text string) (int, error)
 	CountAssigned(ctx context.Context, tenantID, skuID string) (int, error)
 	AssignLicenses(ctx context.Context, orderID, skuID string, userIDs []string) error
+	AssignedSeats(ctx context.Context, orderID string) (int, error)
 
 	// SyncCatalog refreshes the catalog's new-commerce availabilities from
 	// Partner Center for a market; the result is for the provider to save.

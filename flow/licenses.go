@@ -44,6 +44,32 @@ func (s *Service) AssignLicenses(ctx context.Context, orderID, skuID string, use
 	return nil
 }
 
+// AssignedSeats is how many of the seats the order bought (new
+// subscriptions, not converted trials) users hold now, by the rule
+// AssignLicenses enforces: a SKU's holders take its seats. A done screen
+// opened again later asks it rather than trusting its own count.
+func (s *Service) AssignedSeats(ctx context.Context, orderID string) (int, error) {
+	o, err := s.Store.GetOrder(ctx, orderID)
+	if err != nil {
+		return 0, fmt.Errorf("get order %s: %w", orderID, err)
+	}
+	seats := map[string]int{}
+	for _, l := range o.Lines {
+		if l.SubscriptionID != "" && !l.Converted {
+			seats[strings.ToLower(l.SkuID)] += l.Quantity
+		}
+	}
+	n := 0
+	for sku, q := range seats {
+		held, err := s.CountAssigned(ctx, o.TenantID, sku)
+		if err != nil {
+			return 0, fmt.Errorf("count holders of %s in order %s: %w", sku, o.Number, err)
+		}
+		n += min(held, q)
+	}
+	return n, nil
+}
+
 // pendingAssignments looks up only the requested users when the store
 // can (a tenant may have a million), else lists the tenant.
 func (s *Service) pendingAssignments(ctx context.Context, tenantID, skuID string, userIDs []string) ([]string, int, error) {

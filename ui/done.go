@@ -26,7 +26,29 @@ func (s *doneScreen) help() []key.Binding {
 	return []key.Binding{s.c.helpKey("enter", "enter", "KeyFinish")}
 }
 
-func (s *doneScreen) enter() tea.Cmd { return nil }
+// assignedSeatsMsg is how many of the order's new licenses users hold,
+// as flow counts them.
+type assignedSeatsMsg struct {
+	orderID string
+	n       int
+}
+
+// enter asks flow how many of the new licenses are assigned: an order
+// opened again (ctrl+o, another terminal) was assigned in an earlier
+// session this one did not count.
+func (s *doneScreen) enter() tea.Cmd {
+	if !s.processed() || s.c.result.NewAccount || boughtSeats(s.c.result) == 0 {
+		return nil
+	}
+	ctx, b, id := s.c.ctx, s.c.backend, s.c.order.ID
+	return func() tea.Msg {
+		n, err := b.AssignedSeats(ctx, id)
+		if err != nil {
+			return nil // the summary then asks to assign; the assign screen counts again
+		}
+		return assignedSeatsMsg{orderID: id, n: n}
+	}
+}
 
 func (s *doneScreen) processed() bool { return s.c.order.Status == flow.StatusCompleted }
 
@@ -53,6 +75,12 @@ func (s *doneScreen) summary() string {
 }
 
 func (s *doneScreen) update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(assignedSeatsMsg); ok {
+		if m.orderID == s.c.order.ID {
+			s.c.assigned = max(s.c.assigned, m.n)
+		}
+		return nil
+	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil

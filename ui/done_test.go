@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -114,5 +115,63 @@ func TestDoneNewAccountEnterFinishes(t *testing.T) {
 	}
 	if !h.quit {
 		t.Fatal("enter did not finish")
+	}
+}
+
+// An order opened again (ctrl+o) after its licenses were assigned in an
+// earlier session: the summary comes from flow's count of holders, not
+// from this session's, so it neither asks to assign them nor offers a list
+// with no seat left.
+func TestDoneReopenedCountsEarlierAssignments(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	a := testworld.Answers(contosoDomain, contosoAdmin, "o365-e3", 3)
+	a.Email = "ada@contoso.com"
+	o, err := h.w.ms.Consent(ctx, h.w.svc, a, contosoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.w.ms.PayOrder(ctx, h.w.svc, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.w.ms.ApproveGDAP(ctx, h.w.svc, o.ID, contosoAdmin, contosoPassword); err != nil {
+		t.Fatal(err)
+	}
+	res, err := h.w.svc.Process(ctx, o.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Bought) != 1 || res.Bought[0].Quantity != 3 {
+		t.Fatalf("bought %+v, the test assigns 3 seats of one line", res.Bought)
+	}
+	users, err := h.w.svc.ListUsers(ctx, res.Order.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var free []string
+	for _, u := range users {
+		if !hasSku(u, res.Bought[0].SkuID) {
+			free = append(free, u.ID)
+		}
+	}
+	if len(free) < 3 {
+		t.Fatalf("%d users without the license", len(free))
+	}
+	if err := h.w.svc.AssignLicenses(ctx, o.ID, res.Bought[0].SkuID, free[:3]); err != nil {
+		t.Fatal(err)
+	}
+	h.key("ctrl+o")
+	h.typeText(o.Number)
+	h.key("enter")
+	h.typeText("ada@contoso.com")
+	h.key("enter")
+	h.requireState(stateDone)
+	h.requireView("All 3 new licenses are assigned.")
+	if v := strings.Join(strings.Fields(h.view()), " "); strings.Contains(v, "assign them now") {
+		t.Fatalf("asks to assign licenses already assigned:\n%s", h.view())
+	}
+	h.key("enter")
+	if !h.quit {
+		t.Fatalf("enter did not finish:\n%s", h.view())
 	}
 }

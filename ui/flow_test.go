@@ -974,3 +974,51 @@ func TestLicensesTermChoice(t *testing.T) {
 	}
 	t.Run("review", func(t *testing.T) { h.t = t; h.goldens() })
 }
+
+// The 1M-user import as it looked at 80x24: the agreement's long label
+// pushed its bar out of line, and the licence step, finished without its
+// last report, said "✓ … 0 of 1". Bars now share a column, labels give way
+// before counts do, and a finished step claims nothing it did not report.
+func TestProcessingLongLabelsKeepTheBarsInLine(t *testing.T) {
+	for _, lang := range []string{"en", "de", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t, inLocale(lang))
+			h.m.c.order = flow.Order{ID: "ord-1", Number: "ORD-000001", Status: flow.StatusPaid}
+			s := h.m.screens[stateProcessing].(*processingScreen)
+			h.m.state = stateProcessing
+			s.spin = newSpinner()
+			s.running, s.index = true, map[string]int{}
+			s.report(flow.Progress{Step: "link", Label: "Linking your Microsoft account"})
+			s.report(flow.Progress{Step: "agreement", Label: "Recording the Microsoft Customer Agreement"})
+			s.report(flow.Progress{Step: "line:1", Label: "Setting up Microsoft 365 Business Basic", Total: 1})
+			s.report(flow.Progress{Step: "gdap", Label: "Checking the admin relationship"})
+			s.report(flow.Progress{Step: "domains", Label: "Importing domains", Done: 50, Total: 50})
+			s.report(flow.Progress{Step: "users", Label: "Importing users", Done: 986013, Total: 1000000})
+			view := h.view()
+			barAt := -1
+			for _, l := range strings.Split(view, "\n") {
+				if w := ansi.StringWidth(l); w > 80 {
+					t.Errorf("line of %d columns: %q", w, l)
+				}
+				i := strings.Index(l, "#") // every bar here is partly filled
+				if i < 0 {
+					continue
+				}
+				if col := ansi.StringWidth(l[:i]); barAt < 0 {
+					barAt = col
+				} else if col != barAt {
+					t.Errorf("bar at column %d, not %d:\n%s", col, barAt, view)
+				}
+			}
+			for _, l := range strings.Split(view, "\n") {
+				if strings.Contains(l, "Business Basic") && strings.Contains(l, " 0 ") {
+					t.Errorf("a finished step says 0 of 1: %q", l)
+				}
+			}
+			if !strings.Contains(view, h.m.c.loc.Number(986013)) {
+				t.Errorf("the import's count is cut:\n%s", view)
+			}
+			h.golden()
+		})
+	}
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/progress"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"onboard/flow"
 )
@@ -167,9 +167,9 @@ func (s *processingScreen) report(p flow.Progress) {
 	}
 	i, ok := s.index[p.Step]
 	if !ok {
-		bar := progress.New(progress.WithWidth(30), progress.WithoutPercentage())
+		bar := progress.New(progress.WithWidth(maxBar), progress.WithoutPercentage())
 		if s.c.styles.noColor {
-			bar = progress.New(progress.WithWidth(30), progress.WithoutPercentage(), progress.WithFillCharacters('#', '.'))
+			bar = progress.New(progress.WithWidth(maxBar), progress.WithoutPercentage(), progress.WithFillCharacters('#', '.'))
 		}
 		s.steps = append(s.steps, &stepProgress{bar: bar})
 		i = len(s.steps) - 1
@@ -181,14 +181,27 @@ func (s *processingScreen) report(p flow.Progress) {
 func (s *processingScreen) view() string {
 	st := s.c.styles
 	var b strings.Builder
-	b.WriteString(s.c.t("ProcessingIntro", "Number", sanitizeN(s.c.order.Number, 30)) + "\n\n")
-	rows := max(s.c.bodyHeight()-8, 1)
+	intro := ansi.Wordwrap(s.c.t("ProcessingIntro", "Number", sanitizeN(s.c.order.Number, 30)), s.c.bodyWidth(), "")
+	b.WriteString(intro + "\n\n")
+	rows := max(s.c.bodyHeight()-7-strings.Count(intro, "\n"), 1)
 	first := max(len(s.steps)-rows, 0) // the latest steps matter most
-	for i, sp := range s.steps[first:] {
+	shown := s.steps[first:]
+	labels, counts := make([]string, len(shown)), make([]string, len(shown))
+	col := minLabel
+	for i, sp := range shown {
 		// A step is finished once a later one reported: the pipeline runs
 		// its steps one after another.
+		labels[i], counts[i] = s.stepText(sp, first+i < len(s.steps)-1)
+		col = max(col, ansi.StringWidth(strings.TrimSpace(labels[i]+" "+counts[i])))
+	}
+	// One column for the texts, as wide as the longest (at least minLabel,
+	// so bars rarely move as steps appear), so the bars line up; a narrow terminal or a long translation shortens the bars first
+	// (to minBar), then the labels, never the counts.
+	col = min(col, s.c.bodyWidth()-len("✓ ")-1-minBar)
+	bar := min(maxBar, s.c.bodyWidth()-len("✓ ")-1-col)
+	for i, sp := range shown {
 		later := first+i < len(s.steps)-1
-		b.WriteString(s.stepLine(sp, later) + "\n")
+		b.WriteString(s.stepLine(sp, later, labels[i], counts[i], col, bar) + "\n")
 		if !later && s.left != "" && s.running {
 			b.WriteString("  " + st.Subtle.Render(s.left) + "\n")
 		}
@@ -205,20 +218,36 @@ func (s *processingScreen) view() string {
 	return b.String()
 }
 
-func (s *processingScreen) stepLine(sp *stepProgress, later bool) string {
+// The bars' widths: maxBar where the line has room, never under minBar.
+const (
+	maxBar   = 30
+	minBar   = 10
+	minLabel = 34
+)
+
+// stepText is a step's label and its count. A finished step that did not
+// report its last item (a later step started) shows what it reported
+// without "0 of 1".
+func (s *processingScreen) stepText(sp *stepProgress, later bool) (label, count string) {
 	p := sp.Progress
-	label := sanitizeN(p.LabelIn(s.c.loc), 40)
+	label = sanitizeN(p.LabelIn(s.c.loc), 60)
 	if s.c.agentMode() {
-		label = sanitizeN(p.AgentLabelIn(s.c.loc), 40)
+		label = sanitizeN(p.AgentLabelIn(s.c.loc), 60)
 	}
-	var pct float64
-	count := ""
 	switch {
-	case p.Total > 0:
-		pct = float64(p.Done) / float64(p.Total)
+	case p.Total > 0 && (!later || p.Done >= p.Total):
 		count = flow.CountOf(s.c.loc, p.Done, p.Total)
 	case p.Done > 0:
 		count = s.c.loc.Number(p.Done)
+	}
+	return label, count
+}
+
+func (s *processingScreen) stepLine(sp *stepProgress, later bool, label, count string, col, barWidth int) string {
+	p := sp.Progress
+	var pct float64
+	if p.Total > 0 {
+		pct = float64(p.Done) / float64(p.Total)
 	}
 	done := later || (p.Total > 0 && p.Done >= p.Total)
 	if done {
@@ -230,10 +259,15 @@ func (s *processingScreen) stepLine(sp *stepProgress, later bool) string {
 	} else if s.running {
 		mark = strings.TrimSpace(s.spin.View()) + " "
 	}
-	if !done && p.Total == 0 {
-		pct = 0
+	text := label
+	if count != "" {
+		text = ansi.Truncate(label, max(col-ansi.StringWidth(count)-1, 1), "…") + " " + count
+	} else {
+		text = ansi.Truncate(label, col, "…")
 	}
-	return fmt.Sprintf("%s%-34s %s", mark, strings.TrimSpace(label+" "+count), sp.bar.ViewAs(min(pct, 1)))
+	text += strings.Repeat(" ", max(col-ansi.StringWidth(text), 0))
+	sp.bar.SetWidth(max(barWidth, minBar))
+	return mark + text + " " + sp.bar.ViewAs(min(pct, 1))
 }
 
 func (s *processingScreen) errorText() string {
