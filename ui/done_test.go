@@ -125,22 +125,7 @@ func TestDoneNewAccountEnterFinishes(t *testing.T) {
 func TestDoneReopenedCountsEarlierAssignments(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	a := testworld.Answers(contosoDomain, contosoAdmin, "o365-e3", 3)
-	a.Email = "ada@contoso.com"
-	o, err := h.w.ms.Consent(ctx, h.w.svc, a, contosoPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.w.ms.PayOrder(ctx, h.w.svc, o.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.w.ms.ApproveGDAP(ctx, h.w.svc, o.ID, contosoAdmin, contosoPassword); err != nil {
-		t.Fatal(err)
-	}
-	res, err := h.w.svc.Process(ctx, o.ID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, res := h.completedOrder("o365-e3", 3)
 	if len(res.Bought) != 1 || res.Bought[0].Quantity != 3 {
 		t.Fatalf("bought %+v, the test assigns 3 seats of one line", res.Bought)
 	}
@@ -174,4 +159,28 @@ func TestDoneReopenedCountsEarlierAssignments(t *testing.T) {
 	if !h.quit {
 		t.Fatalf("enter did not finish:\n%s", h.view())
 	}
+}
+
+// completedOrder is an order for Contoso made, paid, approved and processed
+// through flow, as another terminal would have done it, by ada@contoso.com.
+func (h *harness) completedOrder(sku string, seats int) (flow.Order, flow.Result) {
+	h.t.Helper()
+	ctx := context.Background()
+	a := testworld.Answers(contosoDomain, contosoAdmin, sku, seats)
+	a.Email = "ada@contoso.com"
+	o, err := h.w.ms.Consent(ctx, h.w.svc, a, contosoPassword)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.w.ms.PayOrder(ctx, h.w.svc, o.ID); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.w.ms.ApproveGDAP(ctx, h.w.svc, o.ID, contosoAdmin, contosoPassword); err != nil {
+		h.t.Fatal(err)
+	}
+	res, err := h.w.svc.Process(ctx, o.ID, nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return o, res
 }

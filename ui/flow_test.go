@@ -786,23 +786,7 @@ func TestPayExistingOrder(t *testing.T) {
 // shows what it did, read back from the store.
 func TestPayExistingOrderCompleted(t *testing.T) {
 	h := newHarness(t)
-	ctx := context.Background()
-	a := testworld.Answers(contosoDomain, contosoAdmin, "o365-e3", 3)
-	a.Email = "ada@contoso.com"
-	o, err := h.w.ms.Consent(ctx, h.w.svc, a, contosoPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.w.ms.PayOrder(ctx, h.w.svc, o.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.w.ms.ApproveGDAP(ctx, h.w.svc, o.ID, contosoAdmin, contosoPassword); err != nil {
-		t.Fatal(err)
-	}
-	want, err := h.w.svc.Process(ctx, o.ID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, want := h.completedOrder("o365-e3", 3)
 	h.key("ctrl+o")
 	if strings.Contains(h.view(), "Step ") {
 		t.Errorf("the look-up form shows a step of the path:\n%s", h.view())
