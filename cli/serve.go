@@ -97,8 +97,8 @@ func runServe(cmd *cobra.Command, g *globals) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	payments := &laterHandler{}
-	mounts := httpMounts(payments)
+	payments, links := &laterHandler{}, &laterHandler{}
+	mounts := httpMounts(payments, links)
 	e, err := openEnvMounting(ctx, cfg, cat, mounts)
 	if err != nil {
 		return err
@@ -114,6 +114,7 @@ func runServe(cmd *cobra.Command, g *globals) error {
 	// now; an order a webhook found paid goes to the worker at once, not at
 	// its next scan.
 	payments.set(stripeMounts(cfg, e.svc, bg.ProcessNow))
+	links.set(map[string]http.Handler{server.ShortLinkPath: server.ShortLinkHandler(e.svc, cfg.KioskLocale(), nil)})
 
 	httpBase := ""
 	if e.sb != nil {
@@ -196,14 +197,16 @@ func dataDir() (string, error) {
 }
 
 // httpMounts are the service's own pages beside the sandbox's: a health
-// check, and the payment provider's pages and webhook (set later).
-func httpMounts(payments http.Handler) map[string]http.Handler {
+// check, and the payment provider's pages and webhook and the short links
+// (set later: they need the service).
+func httpMounts(payments, links http.Handler) map[string]http.Handler {
 	return map[string]http.Handler{
 		"GET /healthz": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = io.WriteString(w, "ok\n")
 		}),
 		"/payments/stripe/":             payments,
 		"POST " + paystripe.WebhookPath: payments,
+		server.ShortLinkPath:            links,
 	}
 }
 
