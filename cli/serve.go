@@ -51,7 +51,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	if g.flagOf == nil {
 		g.flagOf = map[string]string{}
 	}
-	for key, flag := range map[string]string{"serve_ssh": "ssh", "serve_http": "http", "serve_keys": "keys", "serve_allow_anonymous": "allow-anonymous"} {
+	for key, flag := range map[string]string{"serve_ssh": "ssh", "serve_http": "http", "serve_keys": "keys", "serve_allow_anonymous": "allow-anonymous", "public_url": "public-url"} {
 		g.flagOf[key] = flag
 	}
 	f := cmd.Flags()
@@ -60,6 +60,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	g.flags["serve_keys"] = f.String("keys", "", "keys file: one `kiosk|agent NAME PUBLIC-KEY` per line (default: serve_keys in the data directory)")
 	g.flags["serve_allow_anonymous"] = f.String("allow-anonymous", "", "let unknown keys in for customer self-service")
 	f.Lookup("allow-anonymous").NoOptDefVal = "true"
+	g.flags["public_url"] = f.String("public-url", "", "the address phones reach --http at (https://signup.example.com): long links are shown as short ones served there")
 	return cmd
 }
 
