@@ -55,6 +55,8 @@ type ShortLinkStore interface {
 	SaveShortLink(ctx context.Context, l ShortLink) (ShortLink, error)
 	// ShortLink returns the link of code, or ErrNotFound.
 	ShortLink(ctx context.Context, code string) (ShortLink, error)
+	// ShortLinkFor returns the order's link for purpose, or ErrNotFound.
+	ShortLinkFor(ctx context.Context, orderID, purpose string) (ShortLink, error)
 }
 
 // Link is a page a person opens: URL is the page itself, Short the
@@ -129,12 +131,21 @@ func (s *Service) link(ctx context.Context, orderID, purpose, target string) (Li
 	if !s.shortLinksOn() || target == "" {
 		return Link{URL: target}, nil
 	}
+	// A screen asks every few seconds while it waits: a link renewed in
+	// the last hour is shown as it is, without a write each time.
+	now := s.now()
+	l, err := s.ShortLinks.ShortLinkFor(ctx, orderID, purpose)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Link{}, fmt.Errorf("short link for %s: %w", purpose, err)
+	}
+	if err == nil && l.Target == target && l.ExpiresAt.After(now.Add(s.shortLinkTTL()-shortLinkRenewal)) {
+		return s.shortened(target, l.Code), nil
+	}
 	code, err := newLinkCode()
 	if err != nil {
 		return Link{}, err
 	}
-	now := s.now()
-	l, err := s.ShortLinks.SaveShortLink(ctx, ShortLink{Code: code, OrderID: orderID, Purpose: purpose,
+	l, err = s.ShortLinks.SaveShortLink(ctx, ShortLink{Code: code, OrderID: orderID, Purpose: purpose,
 		Target: target, CreatedAt: now, ExpiresAt: now.Add(s.shortLinkTTL())})
 	if err != nil {
 		return Link{}, fmt.Errorf("short link for %s: %w", purpose, err)
@@ -144,7 +155,15 @@ func (s *Service) link(ctx context.Context, orderID, purpose, target string) (Li
 			return Link{}, fmt.Errorf("audit the short link of order %s: %w", orderID, err)
 		}
 	}
-	return Link{URL: target, Short: strings.TrimRight(strings.TrimSpace(s.PublicURL), "/") + "/a/" + url.PathEscape(l.Code)}, nil
+	return s.shortened(target, l.Code), nil
+}
+
+// shortLinkRenewal is how stale a link's expiry may get before showing it
+// moves it on again.
+const shortLinkRenewal = time.Hour
+
+func (s *Service) shortened(target, code string) Link {
+	return Link{URL: target, Short: strings.TrimRight(strings.TrimSpace(s.PublicURL), "/") + "/a/" + url.PathEscape(code)}
 }
 
 // ShortLinkTarget is where code leads: ErrShortLinkInvalid when it is

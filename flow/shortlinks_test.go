@@ -35,6 +35,22 @@ func TestGDAPShortLink(t *testing.T) {
 		t.Fatalf("shown again: %q, %v; want %q", again.Short, err, g.Short)
 	}
 	code := strings.TrimPrefix(g.Short, publicURL+"/a/")
+	// Polls within the hour leave the link as it is; a later showing
+	// moves its expiry on.
+	first, err := w.db.ShortLinkFor(ctx, o.ID, flow.LinkGDAP)
+	if err != nil || !first.ExpiresAt.Equal(now.Add(flow.DefaultShortLinkTTL)) {
+		t.Fatalf("stored %+v, %v", first, err)
+	}
+	for _, step := range []time.Duration{30 * time.Minute, time.Hour} {
+		now = now.Add(step)
+		if _, err := w.svc.GDAPStatus(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		l, _ := w.db.ShortLinkFor(ctx, o.ID, flow.LinkGDAP)
+		if renewed := !l.ExpiresAt.Equal(first.ExpiresAt); renewed != (step == time.Hour) || l.Code != code {
+			t.Fatalf("after %s more: %+v (first expired %s)", step, l, first.ExpiresAt)
+		}
+	}
 	if target, err := w.svc.ShortLinkTarget(ctx, strings.ToUpper(code)); err != nil || target != g.URL {
 		t.Fatalf("typed in capitals: %q, %v; want %q", target, err, g.URL)
 	}

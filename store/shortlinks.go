@@ -50,6 +50,19 @@ func (db *DB) ShortLink(ctx context.Context, code string) (flow.ShortLink, error
 	return l, nil
 }
 
+// ShortLinkFor returns the order's link for purpose, or flow.ErrNotFound.
+func (db *DB) ShortLinkFor(ctx context.Context, orderID, purpose string) (flow.ShortLink, error) {
+	l, err := scanShortLink(db.sql.QueryRowContext(ctx, `SELECT `+shortLinkColumns+` FROM short_links
+		WHERE order_id = ? AND purpose = ?`, orderID, purpose))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = flow.ErrNotFound
+	}
+	if err != nil {
+		return flow.ShortLink{}, fmt.Errorf("short link %s of order %q: %w", purpose, orderID, err)
+	}
+	return l, nil
+}
+
 const shortLinkColumns = `code, order_id, purpose, target, created_at, expires_at`
 
 func scanShortLink(row *sql.Row) (flow.ShortLink, error) {

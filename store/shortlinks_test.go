@@ -33,6 +33,12 @@ func TestShortLinks(t *testing.T) {
 		if _, err := db.ShortLink(ctx, again.Code); !errors.Is(err, flow.ErrNotFound) {
 			t.Fatalf("the second save's code was stored: %v", err)
 		}
+		if byOrder, err := db.ShortLinkFor(ctx, "o-1", flow.LinkGDAP); err != nil || byOrder.Code != first.Code {
+			t.Fatalf("by order: %+v, %v", byOrder, err)
+		}
+		if _, err := db.ShortLinkFor(ctx, "o-9", flow.LinkGDAP); !errors.Is(err, flow.ErrNotFound) {
+			t.Fatalf("of an order without one: %v, want ErrNotFound", err)
+		}
 		stored, err := db.ShortLink(ctx, first.Code)
 		if err != nil || stored.OrderID != "o-1" || stored.Purpose != flow.LinkGDAP || stored.Target != again.Target {
 			t.Fatalf("by code: %+v, %v", stored, err)
