@@ -26,7 +26,8 @@ const (
 // last shown. Each showing moves it on: an agent's hand-over (`onboard
 // orders invite`) lasts as long as the order is pursued, while a link
 // photographed once and forgotten stops working. Microsoft's own requests
-// outlive it (an approval request waits 90 days, the invitation has no end).
+// outlive it (an unapproved relationship expires after 90 days, the
+// invitation link is the partner's standing one).
 const DefaultShortLinkTTL = 30 * 24 * time.Hour
 
 // ActionShortLinkCreated is the audit action of a short link made for an
