@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -80,7 +82,32 @@ func runChecks(ctx context.Context, cfg *config.Config) []check {
 	defer t.close()
 	out = append(out, t.microsoftChecks(ctx)...)
 	out = append(out, t.paymentCheck(ctx, cfg))
+	if u := cfg.Get("public_url"); u != "" {
+		out = append(out, publicURLCheck(ctx, u))
+	}
 	return append(out, browserCheck())
+}
+
+// publicURLCheck asks public_url for onboard serve's health check: the
+// short links the wizard shows lead there. Unreachable from here is a
+// warning, not a failure: doctor may run before serve does, or where the
+// phones' network is not.
+func publicURLCheck(ctx context.Context, base string) check {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	u := strings.TrimRight(base, "/") + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err == nil {
+		var res *http.Response
+		if res, err = http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return check{"public_url", true, base + ": onboard serve answers; short links lead there", false}
+			}
+			err = fmt.Errorf("%s answered %s", u, res.Status)
+		}
+	}
+	return check{"public_url", true, fmt.Sprintf("%v: the short links the wizard shows lead to %s, so phones must reach onboard serve there", err, base), true}
 }
 
 func dbCheck(path string, version int, err error) check {

@@ -158,6 +158,10 @@ func openEnvMounting(ctx context.Context, cfg *config.Config, cat flow.Catalog, 
 		GDAP:                  gdapSettings(cfg),
 		AdminSignIn:           cfg.Get("admin_sign_in"),
 		BrowserHere:           !cfg.Bool("kiosk") && browserHere(os.Getenv, runtime.GOOS),
+		// Short links are made by any front end on this database and
+		// followed at the onboard serve that public_url names.
+		PublicURL:  cfg.Get("public_url"),
+		ShortLinks: e.db,
 	}
 	return e, nil
 }

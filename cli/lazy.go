@@ -115,6 +115,14 @@ func (b *lazyBackend) InvitationURL(ctx context.Context) (string, error) {
 	return s.InvitationURL(ctx)
 }
 
+func (b *lazyBackend) InvitationLink(ctx context.Context) (flow.Link, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Link{}, err
+	}
+	return s.InvitationLink(ctx)
+}
+
 func (b *lazyBackend) InvitationAccepted(ctx context.Context, domain string) (bool, error) {
 	s, err := b.get(ctx)
 	if err != nil {

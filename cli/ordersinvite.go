@@ -13,11 +13,14 @@ import (
 
 // invitationLinks are the links an order's customer opens: the partner
 // invitation, and the admin relationship's approval when GDAP is asked.
+// With public_url each has a short link too, the one the QR code holds.
 type invitationLinks struct {
-	Order      string           `json:"order"`
-	Status     flow.OrderStatus `json:"status"`
-	Invitation string           `json:"invitation_url"`
-	GDAP       string           `json:"gdap_approval_url,omitempty"`
+	Order           string           `json:"order"`
+	Status          flow.OrderStatus `json:"status"`
+	Invitation      string           `json:"invitation_url"`
+	InvitationShort string           `json:"invitation_short_url,omitempty"`
+	GDAP            string           `json:"gdap_approval_url,omitempty"`
+	GDAPShort       string           `json:"gdap_approval_short_url,omitempty"`
 }
 
 // newOrdersInvite prints an order's links again: they live as long as the
@@ -41,10 +44,17 @@ func newOrdersInvite(g *globals) *cobra.Command {
 					// accept or approve: a link would only mislead.
 					return unchangedError{fmt.Errorf("order %s is %s: it has no invitation or approval left to do", o.Number, o.Status)}
 				}
-				links := invitationLinks{Order: o.Number, Status: o.Status}
-				if links.Invitation, err = e.svc.InvitationURL(ctx); err != nil {
+				// A customer who accepted since gets the approval link
+				// now, not after another terminal noticed the acceptance.
+				if o, err = e.svc.RefreshConsent(ctx, o.ID); err != nil {
 					return err
 				}
+				links := invitationLinks{Order: o.Number, Status: o.Status}
+				inv, err := e.svc.InvitationLink(ctx)
+				if err != nil {
+					return err
+				}
+				links.Invitation, links.InvitationShort = inv.URL, inv.Short
 				// The approval link exists once the tenant is known (the
 				// invitation was accepted) and until it is approved.
 				if e.svc.GDAP.Enabled() && o.TenantID != "" {
@@ -53,7 +63,7 @@ func newOrdersInvite(g *globals) *cobra.Command {
 						return fmt.Errorf("admin relationship of order %s: %w", o.Number, err)
 					}
 					if !gd.Ready() {
-						links.GDAP = gd.URL
+						links.GDAP, links.GDAPShort = gd.URL, gd.Short
 					}
 				}
 				if e.sb != nil && e.sb.ms != nil && g.served == nil {
@@ -76,17 +86,22 @@ func newOrdersInvite(g *globals) *cobra.Command {
 
 func (l invitationLinks) write(w io.Writer, withQR bool) error {
 	fmt.Fprintf(w, "Order %s (%s)\n\n", l.Order, l.Status)
-	link := func(title, url string) {
-		url = safetext.CleanN(url, 2000)
-		fmt.Fprintf(w, "%s\n%s\n", title, url)
-		if qr, err := ui.QR(url); withQR && err == nil {
+	// The short link, when there is one, is the one to hand over and
+	// scan; the link itself follows for whoever cannot reach public_url.
+	link := func(title string, fl flow.Link) {
+		shown := safetext.CleanN(fl.Shown(), 2000)
+		fmt.Fprintf(w, "%s\n%s\n", title, shown)
+		if qr, err := ui.QR(shown); withQR && err == nil {
 			fmt.Fprintln(w, qr)
+		}
+		if fl.Short != "" {
+			fmt.Fprintf(w, "(it leads to %s)\n", safetext.CleanN(fl.URL, 2000))
 		}
 		fmt.Fprintln(w)
 	}
-	link("The customer's Global administrator accepts the partner invitation:", l.Invitation)
+	link("The customer's Global administrator accepts the partner invitation:", flow.Link{URL: l.Invitation, Short: l.InvitationShort})
 	if l.GDAP != "" {
-		link("Then approves the admin relationship (GDAP):", l.GDAP)
+		link("Then approves the admin relationship (GDAP):", flow.Link{URL: l.GDAP, Short: l.GDAPShort})
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	if g.flagOf == nil {
 		g.flagOf = map[string]string{}
 	}
-	for key, flag := range map[string]string{"serve_ssh": "ssh", "serve_http": "http", "serve_keys": "keys", "serve_allow_anonymous": "allow-anonymous"} {
+	for key, flag := range map[string]string{"serve_ssh": "ssh", "serve_http": "http", "serve_keys": "keys", "serve_allow_anonymous": "allow-anonymous", "public_url": "public-url"} {
 		g.flagOf[key] = flag
 	}
 	f := cmd.Flags()
@@ -60,6 +60,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	g.flags["serve_keys"] = f.String("keys", "", "keys file: one `kiosk|agent NAME PUBLIC-KEY` per line (default: serve_keys in the data directory)")
 	g.flags["serve_allow_anonymous"] = f.String("allow-anonymous", "", "let unknown keys in for customer self-service")
 	f.Lookup("allow-anonymous").NoOptDefVal = "true"
+	g.flags["public_url"] = f.String("public-url", "", "the address phones reach --http at (https://signup.example.com): long links are shown as short ones served there")
 	return cmd
 }
 
@@ -97,8 +98,8 @@ func runServe(cmd *cobra.Command, g *globals) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	payments := &laterHandler{}
-	mounts := httpMounts(payments)
+	payments, links := &laterHandler{}, &laterHandler{}
+	mounts := httpMounts(payments, links)
 	e, err := openEnvMounting(ctx, cfg, cat, mounts)
 	if err != nil {
 		return err
@@ -114,6 +115,7 @@ func runServe(cmd *cobra.Command, g *globals) error {
 	// now; an order a webhook found paid goes to the worker at once, not at
 	// its next scan.
 	payments.set(stripeMounts(cfg, e.svc, bg.ProcessNow))
+	links.set(map[string]http.Handler{server.ShortLinkPath: server.ShortLinkHandler(e.svc, cfg.KioskLocale(), nil)})
 
 	httpBase := ""
 	if e.sb != nil {
@@ -196,14 +198,16 @@ func dataDir() (string, error) {
 }
 
 // httpMounts are the service's own pages beside the sandbox's: a health
-// check, and the payment provider's pages and webhook (set later).
-func httpMounts(payments http.Handler) map[string]http.Handler {
+// check, and the payment provider's pages and webhook and the short links
+// (set later: they need the service).
+func httpMounts(payments, links http.Handler) map[string]http.Handler {
 	return map[string]http.Handler{
 		"GET /healthz": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = io.WriteString(w, "ok\n")
 		}),
 		"/payments/stripe/":             payments,
 		"POST " + paystripe.WebhookPath: payments,
+		server.ShortLinkPath:            links,
 	}
 }
 

@@ -108,6 +108,8 @@ var Settings = []Setting{
 	// One service for a desk and shops (issue 14): `onboard serve`.
 	{Key: "serve_ssh", Default: "127.0.0.1:2222", Help: "serve: where the SSH server for kiosks and agents listens"},
 	{Key: "serve_http", Default: "127.0.0.1:8080", Help: "serve: where the pages phones and browsers open listen (the sandbox's pages in demo mode, payment webhooks)"},
+	{Key: "public_url", Help: "serve: the address phones reach serve_http at, e.g. https://signup.example.com; the wizard then shows long links " +
+		"(GDAP approval, invitation) as short ones, {public_url}/a/CODE, whose QR codes fit an 80x24 kiosk (empty: links as they are)"},
 	{Key: "serve_keys", Help: "serve: file mapping SSH public keys to roles, one per line: kiosk|agent NAME KEY (empty: serve_keys in the data directory)"},
 	{Key: "serve_allow_anonymous", Default: "false", Help: "serve: let unknown SSH keys in, for customer self-service only"},
 }
@@ -282,6 +284,9 @@ func (c *Config) validate() error {
 	if n, err := strconv.Atoi(c.Get("sandbox_large_tenant")); err != nil || n < 1 || n > MaxLargeTenantUsers {
 		return fmt.Errorf("sandbox_large_tenant = %q: use a whole number from 1 to %d", c.Get("sandbox_large_tenant"), MaxLargeTenantUsers)
 	}
+	if err := checkPublicURL(c.Get("public_url")); err != nil {
+		return fmt.Errorf("public_url = %q (from %s): %w", c.Get("public_url"), c.values["public_url"].Source, err)
+	}
 	if _, err := strconv.ParseInt(c.Get("sandbox_fault_seed"), 10, 64); err != nil {
 		return fmt.Errorf("sandbox_fault_seed = %q: use a whole number such as 1", c.Get("sandbox_fault_seed"))
 	}
@@ -330,6 +335,19 @@ type Entry struct {
 	Value  string `json:"value"`
 	Source Source `json:"source"`
 	Where  string `json:"where,omitempty"`
+}
+
+// checkPublicURL accepts "" or an http(s) base URL: a phone must be able to
+// open {public_url}/a/CODE, so a query or fragment would break it.
+func checkPublicURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return errors.New("use the http(s) address phones open onboard serve's pages at, such as https://signup.example.com")
+	}
+	return nil
 }
 
 // dbPassword reports whether a db setting is a URL that carries a

@@ -88,6 +88,15 @@ func TestValidation(t *testing.T) {
 			t.Errorf("%s=%s accepted", k, v)
 		}
 	}
+	// public_url is where phones open the short links: a base address only.
+	for _, v := range []string{"signup.example.com", "ftp://signup.example.com", "https://", "https://x.example/?a=1", "https://x.example/#top"} {
+		if _, err := Load(write(t, "c.toml", "", 0o644), envOf(map[string]string{"ONBOARD_PUBLIC_URL": v}), nil); err == nil {
+			t.Errorf("public_url %q accepted", v)
+		}
+	}
+	if c, err := Load(write(t, "c.toml", "", 0o644), envOf(map[string]string{"ONBOARD_PUBLIC_URL": "https://signup.example.com/shop"}), nil); err != nil || c.Get("public_url") == "" {
+		t.Errorf("a base URL with a path refused: %v", err)
+	}
 	if _, err := Load(write(t, "c.toml", "colour = \"red\"\n", 0o644), envOf(nil), nil); err == nil {
 		t.Error("unknown key accepted")
 	}

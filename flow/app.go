@@ -35,6 +35,9 @@ type App interface {
 
 	// The invitation (reseller relationship).
 	InvitationURL(ctx context.Context) (string, error)
+	// InvitationLink is the invitation link as the customer is shown it:
+	// with a short link when the provider has a public_url.
+	InvitationLink(ctx context.Context) (Link, error)
 	// InvitationAccepted asks once, before an order exists (the agent's
 	// wait), whether the tenant of domain accepted the invitation.
 	InvitationAccepted(ctx context.Context, domain string) (bool, error)

@@ -89,7 +89,10 @@ const (
 
 // GDAP is the admin relationship as front ends show it.
 type GDAP struct {
-	URL    string // the approval link to open, copy or scan
+	URL string // the approval link to open and copy
+	// Short is the approval link's short link to show and scan while it
+	// awaits approval, when the provider has a public_url ("": show URL).
+	Short  string
 	Status GDAPState
 	Roles  []string // the roles asked for, by name
 	// Renewed says the previous relationship had ended and a new one was
@@ -154,6 +157,11 @@ func (s *Service) GDAPStatus(ctx context.Context, orderID string) (GDAP, error) 
 	if err != nil || g.Status != GDAPWaiting {
 		return g, err
 	}
+	l, err := s.link(ctx, o.ID, LinkGDAP, g.URL)
+	if err != nil {
+		return GDAP{}, err
+	}
+	g.Short = l.Short
 	return g, s.auditLinkShown(ctx, o.ID, g)
 }
 

@@ -73,6 +73,14 @@ type Service struct {
 	OrderPollWait time.Duration
 	// GDAP are the provider's admin relationship settings (issue 12 part 3, flow/gdap.go).
 	GDAP GDAPSettings
+	// PublicURL is where phones reach onboard serve's HTTP (config
+	// public_url); with it and ShortLinks, long links are shown as short
+	// ones it redirects (flow/shortlinks.go). Empty: links as they are.
+	PublicURL  string
+	ShortLinks ShortLinkStore
+	// ShortLinkTTL is how long a short link lasts after it was last shown
+	// (default DefaultShortLinkTTL).
+	ShortLinkTTL time.Duration
 }
 
 func (s *Service) now() time.Time {

@@ -172,7 +172,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	tables := []string{
 		"license_assignments", "tenant_users", "tenant_domains",
 		"subscriptions", "payments", "pipeline_steps", "order_lines", "orders",
-		"tenants", "customers", "drafts", "audit_events", "counters",
+		"tenants", "customers", "drafts", "audit_events", "counters", "short_links",
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		for _, t := range tables {

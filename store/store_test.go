@@ -132,6 +132,10 @@ func TestReset(t *testing.T) {
 		if err := db.MarkPaid(ctx, flow.Payment{CheckoutID: "co1", OrderID: o.ID, Amount: 1}, flow.AuditEvent{Actor: agent}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.SaveShortLink(ctx, flow.ShortLink{Code: "aaaaaaaaaa", OrderID: o.ID, Purpose: flow.LinkGDAP,
+			Target: "https://admin.example/rel-1", ExpiresAt: t0.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.Reset(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -140,6 +144,9 @@ func TestReset(t *testing.T) {
 		}
 		if n, _ := db.CountUsers(ctx, "t1"); n != 0 {
 			t.Errorf("users after reset = %d", n)
+		}
+		if _, err := db.ShortLink(ctx, "aaaaaaaaaa"); !errors.Is(err, flow.ErrNotFound) {
+			t.Errorf("short link after reset: %v, want ErrNotFound", err)
 		}
 		if trail, _ := db.AuditTrail(ctx, o.ID); len(trail) != 0 {
 			t.Errorf("audit after reset = %v", trail)

@@ -15,9 +15,9 @@ import (
 
 type (
 	inviteURLMsg struct {
-		gen int
-		url string
-		err error
+		gen  int
+		link flow.Link
+		err  error
 	}
 	orderCreatedMsg struct {
 		gen   int
@@ -89,8 +89,8 @@ func (s *consentScreen) stopWaiting() { s.stopRound() }
 func (s *consentScreen) fetchURL() tea.Cmd {
 	ctx, gen, b := s.c.ctx, s.gen+1, s.c.backend // +1: the round startWaiting opens
 	return func() tea.Msg {
-		u, err := b.InvitationURL(ctx)
-		return inviteURLMsg{gen: gen, url: u, err: err}
+		l, err := b.InvitationLink(ctx)
+		return inviteURLMsg{gen: gen, link: l, err: err}
 	}
 }
 

@@ -108,8 +108,8 @@ func (s *gdapScreen) checked(msg gdapCheckedMsg) tea.Cmd {
 	}
 	s.note = ""
 	s.g = msg.g
-	if s.link.url != msg.g.URL {
-		s.link.set(msg.g.URL)
+	if l := (flow.Link{URL: msg.g.URL, Short: msg.g.Short}); s.link.url != l.Shown() || s.link.full != l.URL {
+		s.link.setLink(l)
 	}
 	return s.pollLater()
 }

@@ -52,8 +52,8 @@ func (s *invitationScreen) enter() tea.Cmd {
 func (s *invitationScreen) fetchURL() tea.Cmd {
 	ctx, gen, b := s.c.ctx, s.gen, s.c.backend
 	return func() tea.Msg {
-		u, err := b.InvitationURL(ctx)
-		return inviteURLMsg{gen: gen, url: u, err: err}
+		l, err := b.InvitationLink(ctx)
+		return inviteURLMsg{gen: gen, link: l, err: err}
 	}
 }
 
@@ -78,7 +78,7 @@ func (s *invitationScreen) update(msg tea.Msg) tea.Cmd {
 		if s.err = s.link.loaded(msg); s.err != "" {
 			return nil
 		}
-		s.c.agent.inviteURL = msg.url
+		s.c.agent.inviteURL = msg.link.Shown()
 	case consentPollMsg:
 		if msg.gen != s.gen || !s.waiting {
 			return nil

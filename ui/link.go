@@ -6,6 +6,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"onboard/flow"
 )
 
 // browserOpenedMsg reports how opening a link went.
@@ -18,8 +20,11 @@ type browserOpenedMsg struct {
 // opened in the browser on request, copied with OSC 52. Opening may fail
 // (SSH, a kiosk without a browser); the URL and QR stay either way.
 type link struct {
-	c      *common
-	url    string
+	c   *common
+	url string // shown and encoded: the short link when flow gives one
+	// full is the page itself, opened and copied ("": url): this
+	// computer's browser needs no detour through the short link.
+	full   string
 	qr     string
 	status string
 	failed bool
@@ -29,8 +34,13 @@ type link struct {
 	localOnly bool
 }
 
-func (l *link) set(url string) {
+func (l *link) set(url string) { l.setLink(flow.Link{URL: url}) }
+
+// setLink shows fl as flow says to show it (its short link, if any).
+func (l *link) setLink(fl flow.Link) {
+	url := fl.Shown()
 	l.url, l.status, l.failed, l.bigQR = url, "", false, false
+	l.full = fl.URL
 	l.qr = ""
 	if l.localOnly {
 		return
@@ -46,18 +56,26 @@ func (l *link) loaded(msg inviteURLMsg) string {
 	if msg.err != nil {
 		return l.c.t("LinkLoadFailed", "Why", explained(l.c.explain(msg.err)))
 	}
-	l.set(msg.url)
+	l.setLink(msg.link)
 	return ""
 }
 
+// target is the page itself: what opening and copying use.
+func (l *link) target() string {
+	if l.full != "" {
+		return l.full
+	}
+	return l.url
+}
+
 func (l *link) open() tea.Cmd {
-	url, b := l.url, l.c.browser
+	url, b := l.target(), l.c.browser
 	l.status, l.failed = l.c.t("LinkOpening"), false
 	return func() tea.Msg { return browserOpenedMsg{url: url, err: b.Open(url)} }
 }
 
 func (l *link) opened(msg browserOpenedMsg) {
-	if msg.url != l.url {
+	if msg.url != l.target() {
 		return
 	}
 	switch {
@@ -75,7 +93,7 @@ func (l *link) opened(msg browserOpenedMsg) {
 
 func (l *link) copy() tea.Cmd {
 	l.status, l.failed = l.c.t("LinkCopied"), false
-	return tea.SetClipboard(l.url)
+	return tea.SetClipboard(l.target())
 }
 
 // view draws text beside the QR code when both fit, else the text with a

@@ -96,10 +96,10 @@ func (s *session) lookUpAccount() error {
 // handOverInvitation prints the invitation link and, if the agent wants,
 // waits (bounded by InviteWait) for the customer to accept it.
 func (s *session) handOverInvitation() error {
-	var url string
+	var link flow.Link
 	err := s.again(s.t("PlainLoadingInvitation"), func() error {
 		var err error
-		url, err = s.Backend.InvitationURL(s.ctx)
+		link, err = s.Backend.InvitationLink(s.ctx)
 		return err
 	})
 	if err != nil {
@@ -107,7 +107,7 @@ func (s *session) handOverInvitation() error {
 	}
 	s.sayT("PlainAgentGiveLink", "Domain", clean(s.a.Domain, 80))
 	s.sayT("PlainAgentLinkNext")
-	s.say("%s", clean(url, 2000))
+	s.say("%s", clean(link.Shown(), 2000))
 	wait, err := s.confirm(s.t("PlainAgentWaitHere"), false)
 	if err != nil || !wait {
 		return err

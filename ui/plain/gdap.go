@@ -14,11 +14,11 @@ func (s *session) gdap() error {
 		if err != nil {
 			return s.stillTrying(s.ctx, err)
 		}
-		if !g.Ready() && g.URL != shown {
-			shown = g.URL
+		if l := (flow.Link{URL: g.URL, Short: g.Short}); !g.Ready() && l.Shown() != shown {
+			shown = l.Shown()
 			s.sayT("GDAPRoles", "Roles", clean(joinRoles(g.Roles), 300))
 			s.say("%s", clean(g.ExplainIn(s.loc), maxExplained))
-			s.offerURL(s.t("PlainTheApprovalPage"), g.URL)
+			s.offerLink(s.t("PlainTheApprovalPage"), l)
 		}
 		return g.Ready(), nil
 	})
@@ -59,7 +59,7 @@ func (s *session) handOverGDAP() error {
 		return nil
 	}
 	s.sayT("PlainGDAPRolesCustomer", "Roles", clean(joinRoles(g.Roles), 300))
-	s.offerURL(s.t("PlainGDAPApprovalPage"), g.URL)
+	s.offerLink(s.t("PlainGDAPApprovalPage"), flow.Link{URL: g.URL, Short: g.Short})
 	s.sayT("PlainGDAPHandOver")
 	return nil
 }

@@ -116,11 +116,11 @@ func (s *session) consent() error {
 	if err := s.createOrder(func() (flow.Order, error) { return s.Backend.CreateOrder(s.ctx, s.a) }); err != nil {
 		return err
 	}
-	url, err := s.Backend.InvitationURL(s.ctx)
+	link, err := s.Backend.InvitationLink(s.ctx)
 	if err != nil {
 		return fmt.Errorf("invitation: %w", err)
 	}
-	s.offerURL(s.t("PlainTheInvitation"), url)
+	s.offerLink(s.t("PlainTheInvitation"), link)
 	s.sayT("PlainAcceptThere", "Login", clean(s.a.AdminLogin, 100))
 	err = s.wait(s.ctx, s.t("PlainWaitingInvitation"), func() (bool, error) {
 		c, err := s.Backend.CheckConsent(s.ctx, s.order.ID)
@@ -152,14 +152,17 @@ func (s *session) stillTrying(ctx context.Context, err error) (bool, error) {
 	return false, nil
 }
 
-func (s *session) offerURL(what, url string) {
-	url = clean(url, 2000)
-	if s.OpenURL != nil && s.OpenURL(url) == nil {
+func (s *session) offerURL(what, url string) { s.offerLink(what, flow.Link{URL: url}) }
+
+// offerLink opens the page itself and reads out the link flow says to
+// show: the short one, when there is one, is the easier to type.
+func (s *session) offerLink(what string, l flow.Link) {
+	if s.OpenURL != nil && s.OpenURL(clean(l.URL, 2000)) == nil {
 		s.sayT("PlainOpened", "What", what)
 	} else {
 		s.sayT("PlainOpenIn", "What", what)
 	}
-	s.say("%s", url)
+	s.say("%s", clean(l.Shown(), 2000))
 }
 
 // wait polls check, printing one status line per check: no spinner.
