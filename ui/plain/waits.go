@@ -275,17 +275,34 @@ func (s *session) checkout() (flow.PaymentState, error) {
 // often enough to show it moves, rarely enough for a screen reader.
 const plainProgressEvery = 10 * time.Second
 
-// process sets the order up with one status line per step, and for long
-// steps a line every plainProgressEvery with the time left.
+// process sets the order up with a line when each step starts and one when
+// it is finished, and for long steps a line every plainProgressEvery with
+// the time left.
 func (s *session) process() error {
 	o := s.order
 	if !o.ReadyToProcess() {
 		s.sayT("PlainOrderWaits", "Provider", clean(s.Provider, 60), "Email", clean(s.a.Email, 100))
 		return nil
 	}
-	last := ""
+	var cur flow.Progress // the step under way, as last reported
 	var est flow.Estimate
 	var said time.Time
+	// finish says the step under way is done: the pipeline runs its steps
+	// one after another, so it is once the next one starts (the full-screen
+	// wizard ticks a step off the same way). A count that reached its total
+	// is said with it; a count of lines set up so far is not.
+	finish := func() {
+		if cur.Step == "" {
+			return
+		}
+		label := clean(cur.LabelIn(s.loc), 100)
+		if cur.Total > 1 && cur.Done == cur.Total {
+			s.sayT("PlainStepFinishedCount", "Label", label, "Count", flow.CountOf(s.loc, cur.Done, cur.Total))
+		} else {
+			s.sayT("PlainStepFinished", "Label", label)
+		}
+		cur = flow.Progress{}
+	}
 	res, err := s.Backend.Process(s.ctx, o.ID, func(p flow.Progress) {
 		if p.Step == "" {
 			if p.Notice != "" {
@@ -294,17 +311,24 @@ func (s *session) process() error {
 			return
 		}
 		line := clean(p.LabelIn(s.loc), 100)
-		if p.Total > 1 {
-			line = s.t("PlainProgressCount", "Label", line, "Count", s.t("CountOf", "Done", p.Done, "Total", p.Total))
-		}
-		left, long := est.Left(p, time.Now())
 		switch {
-		case p.Step != last || p.Done == p.Total:
-			s.say("%s", line) // one line per step and its end: no flood for 100,000 users
-			last, said = p.Step, time.Now()
-		case long && time.Since(said) >= plainProgressEvery:
-			s.say("%s, %s", line, flow.FormatLeftIn(s.loc, left)) // a long import: a line now and then
-			said = time.Now()
+		case p.Step == cur.Step:
+			cur = p
+			if left, long := est.Left(p, time.Now()); long && time.Since(said) >= plainProgressEvery {
+				// A long import: a line now and then, none per batch.
+				s.say("%s, %s", s.t("PlainProgressCount", "Label", line, "Count", flow.CountOf(s.loc, p.Done, p.Total)), flow.FormatLeftIn(s.loc, left))
+				said = time.Now()
+			}
+		case p.Finished() || p.Step == "done":
+			// Another process did the step (its end is all there is to
+			// say), or everything is done.
+			finish()
+			s.say("%s", line)
+		default:
+			finish()
+			s.sayT("PlainStepStarted", "Label", line)
+			cur, said = p, time.Now()
+			est.Left(p, said)
 		}
 	})
 	if err != nil {
