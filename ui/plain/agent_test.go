@@ -3,6 +3,7 @@ package plain_test
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 
 	"onboard/flow"
@@ -44,12 +45,23 @@ func TestPipedAgentFlowThenThePaymentForItsOrder(t *testing.T) {
 		t.Fatalf("the agent's order: %+v %v", o, err)
 	}
 
-	out, done = w.run(plain.Options{}, "2", number[1], "someone@else.example", number[1], "ada@fabrikam.example")
+	// At the kiosk the order is read back first; "no" leaves it open.
+	out, done = w.run(plain.Options{}, "2", number[1], "someone@else.example", number[1], "ada@fabrikam.example", "n")
 	w.approveGDAP(t, out, done, admin, password) // the agent handed the link over; it is approved now
+	got = finished(t, out, done)
+	mustContain(t, got, "No order has that number and e-mail.", "Order "+number[1]+":", "Pay €206.00 now on the payment page?",
+		"Not paid. Order "+number[1]+" stays open")
+	if strings.Contains(got, "/checkout/") {
+		t.Errorf("a payment page was opened after a no:\n%s", got)
+	}
+	if o, err = w.db.GetOrder(ctx, o.ID); err != nil || o.Status != flow.StatusAwaitingPayment {
+		t.Fatalf("the order after a no: %+v %v", o, err)
+	}
+
+	out, done = w.run(plain.Options{}, "2", number[1], "ada@fabrikam.example", "y")
 	w.payCheckout(t, out, done)
 	got = finished(t, out, done)
-	mustContain(t, got, "No order has that number and e-mail.", "Order "+number[1]+":", "Paid. Thank you.",
-		"Done. Order number "+number[1])
+	mustContain(t, got, "Order "+number[1]+":", "Paid. Thank you.", "Done. Order number "+number[1])
 	if o, err = w.db.GetOrder(ctx, o.ID); err != nil || o.Status != flow.StatusCompleted {
 		t.Fatalf("the paid order: %+v %v", o, err)
 	}

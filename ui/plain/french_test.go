@@ -25,6 +25,7 @@ func TestCustomerFlowInFrench(t *testing.T) {
 		[]string{"Fabrikam SARL", "Ada", "Lovelace", "ada@fabrikam.example", "FR",
 			"+33 1 23 45 67 89", "1 rue de Rivoli", "Paris", "75001"},
 		[]string{"oui", admin, "wrong-password", admin, password},
+		[]string{"oui"}, // payer, une fois la commande relue
 	)...)
 
 	code := out.waitFor(t, regexp.MustCompile(`Saisissez-y ce code : ([A-Z0-9]{9})`), done)

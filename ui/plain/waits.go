@@ -116,13 +116,7 @@ func (s *session) consent() error {
 	if err := s.createOrder(func() (flow.Order, error) { return s.Backend.CreateOrder(s.ctx, s.a) }); err != nil {
 		return err
 	}
-	url, err := s.Backend.InvitationURL(s.ctx)
-	if err != nil {
-		return fmt.Errorf("invitation: %w", err)
-	}
-	s.offerURL(s.t("PlainTheInvitation"), url)
-	s.sayT("PlainAcceptThere", "Login", clean(s.a.AdminLogin, 100))
-	err = s.wait(s.ctx, s.t("PlainWaitingInvitation"), func() (bool, error) {
+	check := func() (bool, error) {
 		c, err := s.Backend.CheckConsent(s.ctx, s.order.ID)
 		switch {
 		case errors.Is(err, flow.ErrTenantMismatch):
@@ -134,9 +128,23 @@ func (s *session) consent() error {
 		}
 		s.order = c.Order
 		return c.Accepted, nil
-	})
+	}
+	// Accepted already (an earlier sign-up, or a new order after changing
+	// the seats): no invitation to hand out.
+	accepted, err := check()
 	if err != nil {
 		return err
+	}
+	if !accepted {
+		url, err := s.Backend.InvitationURL(s.ctx)
+		if err != nil {
+			return fmt.Errorf("invitation: %w", err)
+		}
+		s.offerURL(s.t("PlainTheInvitation"), url)
+		s.sayT("PlainAcceptThere", "Login", clean(s.a.AdminLogin, 100))
+		if err := s.wait(s.ctx, s.t("PlainWaitingInvitation"), check); err != nil {
+			return err
+		}
 	}
 	s.a.TenantID = s.order.TenantID
 	s.sayT("PlainInvitationAccepted")
@@ -210,6 +218,67 @@ func (s *session) review(o flow.Order) {
 	s.sayT("PlainTotal", "Total", s.money(o.Total(), o.Currency))
 	if due := o.DueNow(); due != o.Total() {
 		s.sayT("PlainDueNow", "Due", s.money(due, o.Currency))
+	}
+}
+
+// errChangeSeats: the customer cancelled the order at the review to choose
+// the licenses again; the sign-up goes back to them.
+var errChangeSeats = errors.New("the customer went back to change the seats")
+
+// confirmPayment reads the order back and asks before the payment starts,
+// as the full-screen wizard's review does. On "no" the person changes the
+// seats (canChange: an order made in this session from answers it still
+// holds; the order is cancelled through flow and errChangeSeats returned),
+// cancels the order, or hears it again; an order looked up to be paid
+// (canChange false) stays open to be paid later. stop: not paying.
+func (s *session) confirmPayment(canChange bool) (stop bool, err error) {
+	if s.order.Status != flow.StatusAwaitingPayment {
+		s.review(s.order) // nothing to pay here (the provider's order flow)
+		return false, nil
+	}
+	num := clean(s.order.Number, 30)
+	for {
+		s.review(s.order)
+		s.sayT("PlainTaxNote")
+		pay, err := s.confirm(s.t("PlainPayNow", "Due", s.money(s.order.DueNow(), s.order.Currency)), true)
+		if err != nil || pay {
+			return false, err
+		}
+		if !canChange {
+			s.sayT("PlainPayLater", "Number", num)
+			return true, nil
+		}
+		const change, cancel, again = "change", "cancel", "again"
+		choice := change
+		if err := s.choose(s.t("PlainInstead"), []huh.Option[string]{
+			huh.NewOption(s.t("PlainInsteadChange"), change),
+			huh.NewOption(s.t("PlainInsteadCancel"), cancel),
+			huh.NewOption(s.t("PlainInsteadAgain"), again),
+		}, &choice); err != nil {
+			return false, err
+		}
+		if choice == again {
+			continue
+		}
+		reason := "customer cancelled the order at the review"
+		if choice == change {
+			reason = "customer went back from the review to change the seats"
+		}
+		// Cancelled before anything else happens, so an order the person
+		// no longer sees cannot be paid.
+		if err := s.again(s.t("PlainCancellingOrder"), func() error {
+			_, err := s.Backend.Cancel(s.ctx, s.order.ID, reason)
+			return err
+		}); err != nil {
+			return false, err
+		}
+		if choice == cancel {
+			s.sayT("PlainCancelledNothingCharged", "Number", num)
+			return true, nil
+		}
+		s.sayT("PlainChooseAgain", "Number", num)
+		s.order, s.a.OrderID, s.a.Lines = flow.Order{}, "", nil
+		return false, errChangeSeats
 	}
 }
 

@@ -29,6 +29,7 @@ func TestPipedSetupSaysMicrosoftsWait(t *testing.T) {
 		[]string{"1"},                // the existing account
 		details,
 		[]string{"y", admin, password},
+		[]string{"y"}, // pay
 	)...)
 	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation`), done)
 	if err := w.ms.AcceptInvitation(admin, password); err != nil {
@@ -53,6 +54,7 @@ func TestPipedAssignsTheNewLicenses(t *testing.T) {
 		[]string{"1"},           // the existing account
 		details,
 		[]string{"y", admin, password},
+		[]string{"y"}, // pay
 		[]string{"y", "nobody@contoso.onmicrosoft.com", "megan@contoso.onmicrosoft.com, admin@contoso.onmicrosoft.com"},
 	)...)
 	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation`), done)
