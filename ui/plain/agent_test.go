@@ -32,7 +32,15 @@ func TestPipedAgentFlowThenThePaymentForItsOrder(t *testing.T) {
 		"No such account: no Microsoft account uses nosuchaccount.onmicrosoft.com",
 		"Found fabrikam.onmicrosoft.com", "you (Sam Support) record this acceptance on the customer's behalf",
 		"The customer accepted the invitation.", "Status: awaiting payment",
-		"What the customer does next:", `1. Pay at a kiosk: choose "Pay for an existing order"`)
+		"What the customer does next:", "Step 7 of 8: Admin relationship approval",
+		// The approval still waits, then the payment: both are said, in order.
+		"1. Approve the admin relationship: a Global administrator of fabrikam.onmicrosoft.com", "onboard orders invite ",
+		`2. Pay at a kiosk: choose "Pay for an existing order"`, "Once the admin relationship is approved and the order paid")
+	for _, wrong := range []string{"right after the payment", "pay-first", "order flow"} {
+		if strings.Contains(got, wrong) {
+			t.Errorf("the agent is told %q:\n%s", wrong, got)
+		}
+	}
 	if !regexp.MustCompile(`(?m)or read out:\nhttp://127\.0\.0\.1:\d+/\S+$`).MatchString(got) {
 		t.Errorf("the invitation link is not on a line of its own:\n%s", got)
 	}
