@@ -309,7 +309,7 @@ func (d customerDetail) gdapText() string {
 	case g.Status == msapi.GDAPActive:
 		s += ", roles not assigned yet"
 	case g.Status == msapi.GDAPApprovalPending || g.Status == msapi.GDAPCreated:
-		s += ": waiting for the customer's Global administrator to approve it"
+		s += " (by the customer's Global administrator)" // short: the line fits 80 columns
 	}
 	if !g.EndAt.IsZero() {
 		s += ", ends " + g.EndAt.Format("2006-01-02")

@@ -150,7 +150,7 @@ func TestGDAPText(t *testing.T) {
 		{customerDetail{}, "-"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}}, "not requested"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "approvalPending"}},
-			"approval pending: waiting for the customer's Global administrator to approve it"},
+			"approval pending (by the customer's Global administrator)"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "active", EndAt: end}},
 			"active, roles not assigned yet, ends 2028-11-24"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "active", RolesAssigned: true, EndAt: end}},
