@@ -95,6 +95,13 @@ func (s *session) customerStep(step flow.StepID) (stop bool, err error) {
 		}
 		return s.confirmPayment(true)
 	case flow.StepPay:
+		if s.a.Account == flow.AccountNew {
+			// The account exists now and is not undone: the order is read
+			// back and the payment asked for; "no" leaves it to pay later.
+			if stop, err := s.confirmPayment(false); err != nil || stop {
+				return stop, err
+			}
+		}
 		err = s.pay()
 	case flow.StepProcessing:
 		err = s.process()
