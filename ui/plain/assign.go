@@ -74,6 +74,9 @@ func (p *picker) run() error {
 	s := p.s
 	s.sayT("PlainAssignProduct", "Name", p.name(), "Licenses", s.loc.N("LicensesN", p.line.Quantity),
 		"Users", s.loc.N("UsersN", p.total))
+	if p.total == 0 {
+		return nil // no one to give them to; said in the line above
+	}
 	if err := p.list("", 0, 1); err != nil {
 		return err
 	}
