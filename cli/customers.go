@@ -5,15 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"onboard/flow"
 	"onboard/internal/safetext"
+	"onboard/msapi"
 )
 
 func newCustomersCmd(g *globals) *cobra.Command {
@@ -75,13 +78,22 @@ func newCustomersList(g *globals) *cobra.Command {
 				if len(rows) == 0 {
 					return out.none("No customers.", true)
 				}
+				// Narrow, the contact and e-mail give way (customers show has
+				// them) so the company and the tenant stay readable.
+				narrow := out.narrow()
 				t := out.table(true)
-				t.AddHeader([]string{"ID", "CUSTOMER", "CONTACT", "E-MAIL", "TENANT", "CREATED"}, fit)
+				header := []string{"ID", "CUSTOMER", "CONTACT", "E-MAIL", "TENANT", "CREATED"}
+				if narrow {
+					header = slices.Delete(header, 2, 4)
+				}
+				t.AddHeader(header, fit)
 				for _, r := range rows {
 					t.AddField(out.id(r.ID), whole)
 					t.AddField(safetext.Clean(r.Company), fit)
-					t.AddField(safetext.Clean(r.FirstName+" "+r.LastName), fit)
-					t.AddField(safetext.Clean(r.Email), fit)
+					if !narrow {
+						t.AddField(safetext.Clean(r.FirstName+" "+r.LastName), fit)
+						t.AddField(safetext.Clean(r.Email), fit)
+					}
 					t.AddField(orDash(r.Tenant), fit)
 					t.AddField(r.CreatedAt.Format("2006-01-02 15:04"), whole)
 					t.EndRow()
@@ -290,19 +302,46 @@ func (d customerDetail) gdapText() string {
 	if g == nil {
 		return "not requested"
 	}
-	s := g.Status
+	s := gdapStatusWords(g.Status)
 	switch {
 	case g.RolesAssigned:
 		s += ", roles assigned"
-	case g.Status == "active":
+	case g.Status == msapi.GDAPActive:
 		s += ", roles not assigned yet"
-	case g.Status == "approvalPending" || g.Status == "created":
-		s += ": waiting for the customer's Global administrator to approve it"
+	case g.Status == msapi.GDAPApprovalPending || g.Status == msapi.GDAPCreated:
+		s += " (by the customer's Global administrator)" // short: the line fits 80 columns
 	}
 	if !g.EndAt.IsZero() {
 		s += ", ends " + g.EndAt.Format("2006-01-02")
 	}
 	return s
+}
+
+// gdapStatusWords is Microsoft's relationship status as a person says it
+// ("approvalPending": "approval pending"); --json keeps Microsoft's value.
+func gdapStatusWords(status string) string {
+	switch status {
+	case msapi.GDAPCreated:
+		return "requested"
+	case msapi.GDAPApprovalPending:
+		return "approval pending"
+	case msapi.GDAPTerminationRequested:
+		return "ending requested"
+	case msapi.GDAPTerminating:
+		return "ending"
+	case msapi.GDAPTerminated:
+		return "ended"
+	}
+	// approved, activating, active, expiring, expired are words already;
+	// an unknown camelCase value is split into words.
+	var b strings.Builder
+	for _, r := range status {
+		if unicode.IsUpper(r) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }
 
 func (d customerDetail) write(out *output) error {

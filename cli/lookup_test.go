@@ -150,14 +150,21 @@ func TestGDAPText(t *testing.T) {
 		{customerDetail{}, "-"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}}, "not requested"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "approvalPending"}},
-			"approvalPending: waiting for the customer's Global administrator to approve it"},
+			"approval pending (by the customer's Global administrator)"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "active", EndAt: end}},
 			"active, roles not assigned yet, ends 2028-11-24"},
 		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "active", RolesAssigned: true, EndAt: end}},
 			"active, roles assigned, ends 2028-11-24"},
+		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "terminated"}}, "ended"},
+		{customerDetail{customerRow: customerRow{TenantID: "t"}, GDAP: &gdapRow{Status: "someNewState"}}, "some new state"},
 	} {
 		if got := c.d.gdapText(); got != c.want {
 			t.Errorf("gdapText = %q, want %q", got, c.want)
 		}
+	}
+	// Scripts get Microsoft's own value.
+	js, err := json.Marshal(customerDetail{GDAP: &gdapRow{Status: "approvalPending"}})
+	if err != nil || !strings.Contains(string(js), `"status":"approvalPending"`) {
+		t.Errorf("--json: %s %v", js, err)
 	}
 }

@@ -236,15 +236,28 @@ func writeOrderTable(out *output, rows []orderRow, list bool) error {
 	if len(rows) == 0 {
 		return out.none("No orders.", list)
 	}
+	// Narrow, the tenant names the customer well enough, and the day is
+	// enough of the date: the tenant then fits whole.
+	narrow := out.narrow()
+	created := "2006-01-02 15:04"
+	if narrow {
+		created = "2006-01-02"
+	}
 	t := out.table(list)
-	t.AddHeader([]string{"ORDER", "STATUS", "CUSTOMER", "TENANT", "TOTAL", "CREATED"}, fit)
+	header := []string{"ORDER", "STATUS", "CUSTOMER", "TENANT", "TOTAL", "CREATED"}
+	if narrow {
+		header = slices.Delete(header, 2, 3)
+	}
+	t.AddHeader(header, fit)
 	for _, r := range rows {
 		t.AddField(r.Number, whole)
 		t.AddField(string(r.Status), whole)
-		t.AddField(safetext.Clean(r.Customer), fit)
+		if !narrow {
+			t.AddField(safetext.Clean(r.Customer), fit)
+		}
 		t.AddField(orDash(r.Tenant), fit)
 		t.AddField(flow.FormatMoney(r.Total, r.Currency), whole)
-		t.AddField(r.CreatedAt.Format("2006-01-02 15:04"), whole)
+		t.AddField(r.CreatedAt.Format(created), whole)
 		t.EndRow()
 	}
 	return t.Render()

@@ -134,6 +134,15 @@ func (o *output) table(list bool) tableprinter.TablePrinter {
 	return tableprinter.New(o.w, true, width)
 }
 
+// narrowBelow is the width under which list tables leave out their least
+// useful columns (gh drops columns the same way) rather than cut the
+// tenant to "fabrikam.o…", which no one can read or type.
+const narrowBelow = 110
+
+// narrow reports whether tables are read on a terminal too narrow for all
+// their columns; piped and --json output always has them all.
+func (o *output) narrow() bool { return o.tty && o.width > 0 && o.width < narrowBelow }
+
 // none says a list is empty: on the terminal, or on stderr when piped,
 // so a script reading the values gets none rather than the sentence.
 func (o *output) none(msg string, list bool) error {

@@ -49,9 +49,27 @@ func TestTablesFitTheTerminal(t *testing.T) {
 					t.Errorf("%d columns: %q", w, line)
 				}
 			}
+			// The tenant is read whole: the least useful columns gave way.
+			if !strings.Contains(out, "  fabrikam.onmicrosoft.com") {
+				t.Errorf("the tenant is cut:\n%s", out)
+			}
 			golden.RequireEqual(t, shortIDs.ReplaceAll(stable([]byte(out)), []byte("<short>  ")))
 		})
 	}
+	// Wide enough, every column is there.
+	onTerminal(t, 140)
+	for _, c := range []struct{ args, want []string }{
+		{[]string{"orders", "list"}, []string{"CUSTOMER", "Fabrikam Inc", "2026-11-24 09:30"}},
+		{[]string{"customers", "list"}, []string{"CONTACT", "E-MAIL", "Ada Lovelace"}},
+	} {
+		out, _, _ := run(t, append(c.args, "--db", db)...)
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v at 140 columns: no %q:\n%s", c.args, w, out)
+			}
+		}
+	}
+	onTerminal(t, 80)
 	// config fits too (its paths are the temp dir's: no golden).
 	out, _, _ := run(t, "config", "--db", db)
 	for _, line := range strings.Split(out, "\n") {

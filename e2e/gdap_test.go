@@ -24,7 +24,7 @@ import (
 func (w *wizard) approveGDAP(login, password string, inChromium bool) {
 	w.t.Helper()
 	w.confirmOrderIfReviewed("Waiting for the approval")
-	w.see("Let us read your users and licenses", "Waiting for the approval")
+	w.see("admin relationship", "Waiting for the approval") // the customer's screen or the agent's
 	approval := w.copied()
 	if !strings.Contains(approval, "/granularAdminRelationships/") {
 		w.t.Fatalf("copied %q, want the GDAP approval link", approval)

@@ -26,6 +26,22 @@ func (p Progress) AgentLabel() string {
 	return p.Label
 }
 
+// ExplainToAgentIn is ExplainIn for the agent, who hands the approval over
+// to the customer's administrator rather than approving it.
+func (g GDAP) ExplainToAgentIn(l *i18n.Localizer) string {
+	switch g.Status {
+	case GDAPApproved:
+		return l.T("GDAPApprovedAgent")
+	case GDAPNotNeeded:
+		return ""
+	}
+	s := l.T("GDAPApproveAtLinkAgent")
+	if g.Renewed {
+		s = l.T("GDAPRenewed") + " " + s
+	}
+	return s
+}
+
 // AgentSummary says what processing did, to the agent.
 func (r Result) AgentSummary() string { return r.AgentSummaryIn(nil) }
 

@@ -21,3 +21,17 @@ func TestAgentTextSpeaksOfTheCustomer(t *testing.T) {
 		}
 	}
 }
+
+// The agent reads the admin relationship's state about the customer, not
+// as the customer ("your Microsoft account").
+func TestGDAPExplainToAgent(t *testing.T) {
+	for _, g := range []GDAP{{Status: GDAPWaiting}, {Status: GDAPEnded, Renewed: true}, {Status: GDAPApproved}} {
+		got := g.ExplainToAgentIn(nil)
+		if got == "" || strings.Contains(strings.ToLower(got), "your") || !strings.Contains(got, "customer") {
+			t.Errorf("%s: %q", g.Status, got)
+		}
+	}
+	if got := (GDAP{Status: GDAPNotNeeded}).ExplainToAgentIn(nil); got != "" {
+		t.Errorf("not needed: %q", got)
+	}
+}

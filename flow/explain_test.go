@@ -33,13 +33,26 @@ func TestExplainSaysWhatToDo(t *testing.T) {
 
 func TestCustomerNextSteps(t *testing.T) {
 	o := Order{Number: "ORD-000007", Status: StatusAwaitingConsent, Policy: PolicyManualApproval}
-	steps := CustomerNextSteps(o, "ada@example.com", "contoso.onmicrosoft.com", "https://x/i/1")
+	steps := CustomerNextSteps(o, GDAP{}, "ada@example.com", "contoso.onmicrosoft.com", "https://x/i/1")
 	if len(steps) != 3 || !strings.Contains(steps[0].Text, "https://x/i/1") ||
 		!strings.Contains(steps[1].Text, "ORD-000007") || steps[2].Command != "onboard orders approve ORD-000007" {
 		t.Fatalf("manual approval awaiting consent: %+v", steps)
 	}
 	o.Status, o.Policy = StatusCompleted, PolicyProcessImmediately
-	if steps := CustomerNextSteps(o, "", "", ""); len(steps) != 1 || !strings.HasPrefix(steps[0].Text, "Nothing to do") {
+	if steps := CustomerNextSteps(o, GDAP{}, "", "", ""); len(steps) != 1 || !strings.HasPrefix(steps[0].Text, "Nothing to do") {
 		t.Fatalf("completed: %+v", steps)
+	}
+	// The admin relationship still waits for the customer's approval: that
+	// comes first, and the order is not said to be set up on payment alone.
+	o.Status, o.Policy = StatusAwaitingPayment, PolicyPayFirst
+	steps = CustomerNextSteps(o, GDAP{Status: GDAPWaiting, URL: "https://x/g/1"}, "ada@example.com", "contoso.onmicrosoft.com", "")
+	if len(steps) != 2 || !strings.HasPrefix(steps[0].Text, "Approve the admin relationship") || steps[0].Command != "onboard orders invite ORD-000007" ||
+		!strings.HasPrefix(steps[1].Text, "Pay at a kiosk") || strings.Contains(steps[1].Text, "right after the payment") {
+		t.Fatalf("GDAP pending: %+v", steps)
+	}
+	// Approved: payment is all that is left.
+	steps = CustomerNextSteps(o, GDAP{Status: GDAPApproved}, "ada@example.com", "contoso.onmicrosoft.com", "")
+	if len(steps) != 1 || !strings.Contains(steps[0].Text, "right after the payment") {
+		t.Fatalf("GDAP approved: %+v", steps)
 	}
 }

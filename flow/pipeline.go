@@ -28,7 +28,14 @@ type Progress struct {
 	// wait is the Microsoft client's pause a Notice is about, so that
 	// NoticeIn can say it in another language.
 	wait *msapi.Wait
+	// finished: the step is reported done by another process (Watch),
+	// not starting.
+	finished bool
 }
+
+// Finished reports whether p tells of a step another process already did
+// (as Watch reports them), rather than of a step starting or moving on.
+func (p Progress) Finished() bool { return p.finished }
 
 // Result is what processing an order did.
 type Result struct {

@@ -105,7 +105,7 @@ func (r *stepReporter) report(ctx context.Context, s *Service, o Order) error {
 	sort.Strings(steps)
 	for _, step := range steps {
 		r.seen[step] = true
-		r.progress(Progress{Step: step, Label: "Done: " + stepLabel(step)})
+		r.progress(Progress{Step: step, Label: "Done: " + stepLabel(step), finished: true})
 	}
 	// The import saves users in batches: their count is its progress.
 	if o.Status == StatusProvisioning && done[stepDomains] && !done[stepUsers] && o.TenantID != "" {

@@ -35,6 +35,9 @@ type agentState struct {
 	keys      agentKeys
 	inviteURL string // the link handed to the customer
 	accepted  bool   // the acceptance was seen while waiting
+	// gdap is the admin relationship as flow last reported it on the GDAP
+	// screen: the done screen says whether its approval still waits.
+	gdap flow.GDAP
 }
 
 // agentBadge is the header badge of agent mode.

@@ -44,7 +44,7 @@ func (s *agentDoneScreen) nextCustomer() tea.Cmd {
 	c := s.c
 	c.answers = flow.Answers{Mode: flow.ModeAgent, Account: flow.AccountExisting}
 	c.order, c.result, c.assigned = flow.Order{}, flow.Result{}, 0
-	c.agent.accepted = false
+	c.agent.accepted, c.agent.gdap = false, flow.GDAP{}
 	return c.goTo(stateLicenses, false)
 }
 
@@ -58,7 +58,7 @@ func (s *agentDoneScreen) view() string {
 	b.WriteString(label("AgentDoneNumber") + st.Total.Render(sanitizeN(o.Number, 30)) + "\n")
 	b.WriteString(label("AgentDoneAccount") + sanitizeN(a.Domain, 80) + "\n")
 	b.WriteString(label("AgentDoneStatus") + s.c.t("Status"+string(o.Status)) + "\n")
-	b.WriteString(label("AgentDoneTotal") + s.c.t("AgentDoneTotalValue", "Total", s.c.money(o.Total(), o.Currency), "Flow", string(o.Policy)) + "\n")
+	b.WriteString(label("AgentDoneTotal") + s.c.t("AgentDoneTotalValue", "Total", s.c.money(o.Total(), o.Currency)) + "\n")
 	if paid := s.c.result.PaidWithTaxIn(s.c.loc); paid != "" {
 		fmt.Fprintf(&b, "%s\n", paid) // the tax Stripe computed
 	}
@@ -79,7 +79,7 @@ func (s *agentDoneScreen) view() string {
 // nextSteps are the customer's remaining steps, as flow lists them.
 func (s *agentDoneScreen) nextSteps() []flow.NextAction {
 	a := s.c.answers
-	return flow.CustomerNextStepsIn(s.c.loc, s.c.order, a.Email, a.Domain, s.c.agent.inviteURL)
+	return flow.CustomerNextStepsIn(s.c.loc, s.c.order, s.c.agent.gdap, a.Email, a.Domain, s.c.agent.inviteURL)
 }
 
 // statusLabel is an order status in words.

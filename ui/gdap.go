@@ -37,7 +37,12 @@ func newGDAPScreen(c *common) *gdapScreen {
 }
 
 func (s *gdapScreen) step() flow.StepID { return flow.StepGDAP }
-func (s *gdapScreen) title() string     { return s.c.t("GDAPTitle") }
+func (s *gdapScreen) title() string {
+	if s.c.agentMode() {
+		return s.c.t("GDAPTitleAgent") // the agent hands the approval over
+	}
+	return s.c.t("GDAPTitle")
+}
 
 // gdapFinish lets an agent hand the link over and finish: the customer's
 // administrator approves later, and processing waits for it.
@@ -104,10 +109,11 @@ func (s *gdapScreen) checked(msg gdapCheckedMsg) tea.Cmd {
 		return s.pollLater()
 	case msg.g.Ready():
 		s.stopRound()
+		s.c.agent.gdap = msg.g
 		return s.c.forward(flow.StepGDAP)
 	}
 	s.note = ""
-	s.g = msg.g
+	s.g, s.c.agent.gdap = msg.g, msg.g
 	if l := (flow.Link{URL: msg.g.URL, Short: msg.g.Short}); s.link.url != l.Shown() || s.link.full != l.URL {
 		s.link.setLink(l)
 	}
@@ -140,11 +146,17 @@ func (s *gdapScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 
 func (s *gdapScreen) view() string {
 	st := s.c.styles
-	text := st.Title.Render(s.c.t("GDAPHeading")) + "\n\n"
-	if len(s.g.Roles) > 0 {
-		text += s.c.t("GDAPRoles", "Roles", sanitizeN(strings.Join(s.g.Roles, ", "), 200)) + " "
+	// The agent reads this screen while the customer's administrator
+	// approves: it speaks of the customer, not to them.
+	heading, roles, explain := "GDAPHeading", "GDAPRoles", s.g.ExplainIn(s.c.loc)
+	if s.c.agentMode() {
+		heading, roles, explain = "GDAPHeadingAgent", "PlainGDAPRolesCustomer", s.g.ExplainToAgentIn(s.c.loc)
 	}
-	text += explained(s.g.ExplainIn(s.c.loc))
+	text := st.Title.Render(s.c.t(heading)) + "\n\n"
+	if len(s.g.Roles) > 0 {
+		text += s.c.t(roles, "Roles", sanitizeN(strings.Join(s.g.Roles, ", "), 200)) + " "
+	}
+	text += explained(explain)
 	if s.c.agentMode() && s.link.url != "" {
 		text += "\n\n" + s.c.t("GDAPHandOver")
 	}

@@ -74,9 +74,29 @@ func TestAgentGDAPHandOver(t *testing.T) {
 	h.waitForAcceptance()
 	h.requireState(stateGDAP)
 	h.requireView("f finish")
+	// The agent reads this screen: it speaks of the customer, not to them.
+	h.requireView("The customer approves the admin relationship")
+	h.requireView("The customer's Global administrator")
+	h.requireView("press f to finish and hand the link over")
+	h.requireView("QR code for the customer's phone")
+	for _, you := range []string{"your Microsoft account", "Your users", "Let us read", "your phone"} {
+		if strings.Contains(h.view(), you) {
+			t.Errorf("the agent's GDAP screen says %q:\n%s", you, h.view())
+		}
+	}
 	h.golden()
 	h.key("f")
 	h.requireState(stateAgentDone)
+	// What still waits, in order: the approval, then the payment; the order
+	// is not said to be set up on payment alone, and no policy name shows.
+	h.requireView("1. Approve the admin relationship")
+	h.requireView("2. Pay at a kiosk")
+	for _, wrong := range []string{"right after the payment", "pay-first", "order flow"} {
+		if strings.Contains(h.view(), wrong) {
+			t.Errorf("the done screen says %q:\n%s", wrong, h.view())
+		}
+	}
+	t.Run("done", func(t *testing.T) { h.t = t; h.golden() })
 }
 
 // An order awaiting payment whose admin relationship is not approved yet

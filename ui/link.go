@@ -142,7 +142,11 @@ func (l *link) view(text string) string {
 	}
 	hint := ""
 	if l.qr != "" {
-		hint = "\n" + st.Subtle.Render(l.c.t("LinkQRHint"))
+		id := "LinkQRHint"
+		if l.c.agentMode() {
+			id = "LinkQRHintAgent" // the agent shows it to the customer
+		}
+		hint = "\n" + st.Subtle.Render(l.c.t(id))
 	}
 	return block(w, true) + hint
 }

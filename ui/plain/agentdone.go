@@ -11,7 +11,7 @@ func (s *session) agentDone() {
 	s.say("%s %s", s.t("AgentDoneNumber"), clean(o.Number, 30))
 	s.say("%s %s", s.t("AgentDoneAccount"), clean(a.Domain, 80))
 	s.say("%s %s", s.t("AgentDoneStatus"), s.t("Status"+string(o.Status)))
-	s.say("%s %s", s.t("AgentDoneTotal"), s.t("AgentDoneTotalValue", "Total", s.money(o.Total(), o.Currency), "Flow", string(o.Policy)))
+	s.say("%s %s", s.t("AgentDoneTotal"), s.t("AgentDoneTotalValue", "Total", s.money(o.Total(), o.Currency)))
 	s.sayT("PlainAgentNext")
 	for i, step := range s.nextSteps() {
 		s.say("%d. %s", i+1, step)
@@ -21,7 +21,7 @@ func (s *session) agentDone() {
 // nextSteps are the customer's remaining steps, as flow lists them.
 func (s *session) nextSteps() []string {
 	var out []string
-	for _, st := range flow.CustomerNextStepsIn(s.loc, s.order, s.a.Email, s.a.Domain, s.t("NextTheLinkAbove")) {
+	for _, st := range flow.CustomerNextStepsIn(s.loc, s.order, s.relationship, s.a.Email, s.a.Domain, s.t("NextTheLinkAbove")) {
 		line := clean(st.Text, 600)
 		if st.Command != "" {
 			line += " " + clean(st.Command, 100)

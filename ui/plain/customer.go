@@ -2,6 +2,7 @@ package plain
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -46,6 +47,7 @@ func (s *session) customer() error {
 // steps that follow, so the path is re-read after every step.
 func (s *session) signUp() error {
 	s.a = flow.Answers{Mode: flow.ModeCustomer, Account: flow.AccountExisting, Language: s.loc.Lang()}
+	changing := false // back at the licenses from the review
 	for i := 0; ; i++ {
 		steps := flow.PathSteps(s.a.Mode, s.a.Account)
 		if i >= len(steps) {
@@ -54,8 +56,17 @@ func (s *session) signUp() error {
 		s.say("")
 		s.sayT("PlainStepNofM", "N", i+1, "Of", len(steps), "Title", s.stepTitle(s.a.Mode, steps[i]))
 		stop, err := s.customerStep(steps[i])
-		if err != nil || stop {
+		switch {
+		case errors.Is(err, errChangeSeats):
+			// The other answers stand: after the licenses a new order is
+			// made, and the invitation and the admin relationship, already
+			// accepted, are only checked.
+			changing, i = true, slices.Index(steps, flow.StepLicenses)-1
+			continue
+		case err != nil || stop:
 			return err
+		case changing && steps[i] == flow.StepLicenses:
+			changing, i = false, slices.Index(steps, flow.StepConsent)-1
 		}
 	}
 }
@@ -82,8 +93,15 @@ func (s *session) customerStep(step flow.StepID) (stop bool, err error) {
 		if s.a.Account == flow.AccountNew {
 			return s.reviewNewAccount()
 		}
-		s.review(s.order)
+		return s.confirmPayment(true)
 	case flow.StepPay:
+		if s.a.Account == flow.AccountNew {
+			// The account exists now and is not undone: the order is read
+			// back and the payment asked for; "no" leaves it to pay later.
+			if stop, err := s.confirmPayment(false); err != nil || stop {
+				return stop, err
+			}
+		}
 		err = s.pay()
 	case flow.StepProcessing:
 		err = s.process()

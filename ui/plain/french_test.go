@@ -25,6 +25,7 @@ func TestCustomerFlowInFrench(t *testing.T) {
 		[]string{"Fabrikam SARL", "Ada", "Lovelace", "ada@fabrikam.example", "FR",
 			"+33 1 23 45 67 89", "1 rue de Rivoli", "Paris", "75001"},
 		[]string{"oui", admin, "wrong-password", admin, password},
+		[]string{"oui"}, // payer, une fois la commande relue
 	)...)
 
 	code := out.waitFor(t, regexp.MustCompile(`Saisissez-y ce code : ([A-Z0-9]{9})`), done)
@@ -53,6 +54,18 @@ func TestCustomerFlowInFrench(t *testing.T) {
 		"Connecté en tant que admin@fabrikam.onmicrosoft.com", "Invitation acceptée.",
 		"Relation d’administration approuvée.", "Payé. Merci.",
 		"Votre essai a été converti", "Terminé. Numéro de commande")
+	// Each step of the setting up is said once as it starts and once as
+	// it is done: a screen reader reads every line.
+	setup := got[strings.Index(got, "Étape 10 sur 11"):strings.Index(got, "Étape 11 sur 11")]
+	seen := map[string]bool{}
+	for _, line := range strings.Split(setup, "\n") {
+		if line != "" && seen[line] {
+			t.Errorf("said twice: %q\n%s", line, setup)
+		}
+		seen[line] = true
+	}
+	mustContain(t, setup, "Import des domaines…\nImport des domaines : c’est fait (2 sur 2).\n",
+		"Mise en place de Microsoft 365 Business Premium…\nMise en place de Microsoft 365 Business Premium : c’est fait.\n")
 	// What onboard says is French, the number prompts of its choices
 	// included (huh's select would ask "Enter a number between…").
 	for _, english := range []string{"Step ", "Waiting for", "Total:", "Sign in", "Signed in", "Invitation accepted", "Done.", "Enter a number"} {

@@ -55,6 +55,7 @@ func (s *session) handOverGDAP() error {
 		s.sayT("PlainGDAPNotYet", "Why", clean(s.explain(err), maxExplained))
 		return nil
 	}
+	s.relationship = g
 	if g.Ready() {
 		return nil
 	}

@@ -24,10 +24,12 @@ func TestPipedNewAccountPathCreatesTheTenantAndShowsThePasswordOnce(t *testing.T
 		[]string{"2", "contoso", "1"}, // a new account; contoso is taken; the first suggestion
 		details,
 		[]string{"y", "y", ""}, // the agreement; create now; the password is written down
+		[]string{"y"},          // pay, once the order is read back
 	)...)
 	w.payCheckout(t, out, done)
 	got := finished(t, out, done)
 	mustContain(t, got, "Step 3 of 8: Your details", "contoso.onmicrosoft.com is taken. These are free:",
+		"Tax, where it applies, is shown on the payment page before you pay.", "now on the payment page?",
 		"Your Microsoft account is ready.", "it is shown only once", "Paid. Thank you.", "Done. Order number")
 	m := regexp.MustCompile(`Password: (\S+)`).FindStringSubmatch(got)
 	if m == nil {

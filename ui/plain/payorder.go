@@ -86,7 +86,9 @@ func (s *session) settle() error {
 		if err := s.gdap(); err != nil {
 			return err
 		}
-		s.review(o)
+		if stop, err := s.confirmPayment(false); err != nil || stop {
+			return err
+		}
 		if err := s.pay(); err != nil {
 			return err
 		}

@@ -78,7 +78,10 @@ type session struct {
 	in    *lineInput
 	a     flow.Answers
 	order flow.Order
-	tty   bool
+	// relationship is the admin relationship as flow last reported it to
+	// the agent: the done lines say whether its approval still waits.
+	relationship flow.GDAP
+	tty          bool
 }
 
 // Run asks the questions of opts.Mode's flow in order until it is done.
@@ -191,8 +194,11 @@ func clean(v string, limit int) string { return safetext.CleanN(v, limit) }
 const maxExplained = 800
 
 func (s *session) stepTitle(mode flow.Mode, step flow.StepID) string {
-	if mode == flow.ModeAgent && step == flow.StepDetails {
+	switch {
+	case mode == flow.ModeAgent && step == flow.StepDetails:
 		return s.t("DetailsTitleAgent")
+	case mode == flow.ModeAgent && step == flow.StepGDAP:
+		return s.t("GDAPTitleAgent")
 	}
 	id := map[flow.StepID]string{
 		flow.StepLicenses: "PlainStepLicenses", flow.StepAccount: "AccountTitle", flow.StepDetails: "DetailsTitle",

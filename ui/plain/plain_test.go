@@ -165,6 +165,7 @@ func TestPipedCustomerFlowCompletesOnTheSandbox(t *testing.T) {
 		[]string{"1"},                     // the existing account
 		details,
 		[]string{"y", admin, "wrong-password", admin, password},
+		[]string{"y"}, // pay, once the order is read back
 	)...)
 
 	// Security defaults: the right password meets MFA, and the sign-in

@@ -29,6 +29,7 @@ func TestPipedFlowReadsOutShortLinks(t *testing.T) {
 	out, done := w.run(plain.Options{OpenURL: openURL}, answers(
 		[]string{"1"}, []string{"3", "10", "", "n"}, []string{"1"}, details,
 		[]string{"y", admin, password},
+		[]string{"y"}, // pay
 	)...)
 	code := out.waitFor(t, regexp.MustCompile(`Enter this code there: ([A-Z0-9]{9})`), done)
 	if err := w.ms.ApproveDeviceSignIn(code[1], admin, password, sandbox.MFADemoCode); err != nil {

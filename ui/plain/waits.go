@@ -116,13 +116,7 @@ func (s *session) consent() error {
 	if err := s.createOrder(func() (flow.Order, error) { return s.Backend.CreateOrder(s.ctx, s.a) }); err != nil {
 		return err
 	}
-	link, err := s.Backend.InvitationLink(s.ctx)
-	if err != nil {
-		return fmt.Errorf("invitation: %w", err)
-	}
-	s.offerLink(s.t("PlainTheInvitation"), link)
-	s.sayT("PlainAcceptThere", "Login", clean(s.a.AdminLogin, 100))
-	err = s.wait(s.ctx, s.t("PlainWaitingInvitation"), func() (bool, error) {
+	check := func() (bool, error) {
 		c, err := s.Backend.CheckConsent(s.ctx, s.order.ID)
 		switch {
 		case errors.Is(err, flow.ErrTenantMismatch):
@@ -134,9 +128,23 @@ func (s *session) consent() error {
 		}
 		s.order = c.Order
 		return c.Accepted, nil
-	})
+	}
+	// Accepted already (an earlier sign-up, or a new order after changing
+	// the seats): no invitation to hand out.
+	accepted, err := check()
 	if err != nil {
 		return err
+	}
+	if !accepted {
+		link, err := s.Backend.InvitationLink(s.ctx)
+		if err != nil {
+			return fmt.Errorf("invitation: %w", err)
+		}
+		s.offerLink(s.t("PlainTheInvitation"), link)
+		s.sayT("PlainAcceptThere", "Login", clean(s.a.AdminLogin, 100))
+		if err := s.wait(s.ctx, s.t("PlainWaitingInvitation"), check); err != nil {
+			return err
+		}
 	}
 	s.a.TenantID = s.order.TenantID
 	s.sayT("PlainInvitationAccepted")
@@ -216,6 +224,67 @@ func (s *session) review(o flow.Order) {
 	}
 }
 
+// errChangeSeats: the customer cancelled the order at the review to choose
+// the licenses again; the sign-up goes back to them.
+var errChangeSeats = errors.New("the customer went back to change the seats")
+
+// confirmPayment reads the order back and asks before the payment starts,
+// as the full-screen wizard's review does. On "no" the person changes the
+// seats (canChange: an order made in this session from answers it still
+// holds; the order is cancelled through flow and errChangeSeats returned),
+// cancels the order, or hears it again; an order looked up to be paid
+// (canChange false) stays open to be paid later. stop: not paying.
+func (s *session) confirmPayment(canChange bool) (stop bool, err error) {
+	if s.order.Status != flow.StatusAwaitingPayment {
+		s.review(s.order) // nothing to pay here (the provider's order flow)
+		return false, nil
+	}
+	num := clean(s.order.Number, 30)
+	for {
+		s.review(s.order)
+		s.sayT("PlainTaxNote")
+		pay, err := s.confirm(s.t("PlainPayNow", "Due", s.money(s.order.DueNow(), s.order.Currency)), true)
+		if err != nil || pay {
+			return false, err
+		}
+		if !canChange {
+			s.sayT("PlainPayLater", "Number", num)
+			return true, nil
+		}
+		const change, cancel, again = "change", "cancel", "again"
+		choice := change
+		if err := s.choose(s.t("PlainInstead"), []huh.Option[string]{
+			huh.NewOption(s.t("PlainInsteadChange"), change),
+			huh.NewOption(s.t("PlainInsteadCancel"), cancel),
+			huh.NewOption(s.t("PlainInsteadAgain"), again),
+		}, &choice); err != nil {
+			return false, err
+		}
+		if choice == again {
+			continue
+		}
+		reason := "customer cancelled the order at the review"
+		if choice == change {
+			reason = "customer went back from the review to change the seats"
+		}
+		// Cancelled before anything else happens, so an order the person
+		// no longer sees cannot be paid.
+		if err := s.again(s.t("PlainCancellingOrder"), func() error {
+			_, err := s.Backend.Cancel(s.ctx, s.order.ID, reason)
+			return err
+		}); err != nil {
+			return false, err
+		}
+		if choice == cancel {
+			s.sayT("PlainCancelledNothingCharged", "Number", num)
+			return true, nil
+		}
+		s.sayT("PlainChooseAgain", "Number", num)
+		s.order, s.a.OrderID, s.a.Lines = flow.Order{}, "", nil
+		return false, errChangeSeats
+	}
+}
+
 // pay takes the payment on the hosted checkout page when the order waits
 // for one; under the other order flows there is nothing to pay here.
 func (s *session) pay() error {
@@ -278,17 +347,34 @@ func (s *session) checkout() (flow.PaymentState, error) {
 // often enough to show it moves, rarely enough for a screen reader.
 const plainProgressEvery = 10 * time.Second
 
-// process sets the order up with one status line per step, and for long
-// steps a line every plainProgressEvery with the time left.
+// process sets the order up with a line when each step starts and one when
+// it is finished, and for long steps a line every plainProgressEvery with
+// the time left.
 func (s *session) process() error {
 	o := s.order
 	if !o.ReadyToProcess() {
 		s.sayT("PlainOrderWaits", "Provider", clean(s.Provider, 60), "Email", clean(s.a.Email, 100))
 		return nil
 	}
-	last := ""
+	var cur flow.Progress // the step under way, as last reported
 	var est flow.Estimate
 	var said time.Time
+	// finish says the step under way is done: the pipeline runs its steps
+	// one after another, so it is once the next one starts (the full-screen
+	// wizard ticks a step off the same way). A count that reached its total
+	// is said with it; a count of lines set up so far is not.
+	finish := func() {
+		if cur.Step == "" {
+			return
+		}
+		label := clean(cur.LabelIn(s.loc), 100)
+		if cur.Total > 1 && cur.Done == cur.Total {
+			s.sayT("PlainStepFinishedCount", "Label", label, "Count", flow.CountOf(s.loc, cur.Done, cur.Total))
+		} else {
+			s.sayT("PlainStepFinished", "Label", label)
+		}
+		cur = flow.Progress{}
+	}
 	res, err := s.Backend.Process(s.ctx, o.ID, func(p flow.Progress) {
 		if p.Step == "" {
 			if p.Notice != "" {
@@ -297,17 +383,24 @@ func (s *session) process() error {
 			return
 		}
 		line := clean(p.LabelIn(s.loc), 100)
-		if p.Total > 1 {
-			line = s.t("PlainProgressCount", "Label", line, "Count", s.t("CountOf", "Done", p.Done, "Total", p.Total))
-		}
-		left, long := est.Left(p, time.Now())
 		switch {
-		case p.Step != last || p.Done == p.Total:
-			s.say("%s", line) // one line per step and its end: no flood for 100,000 users
-			last, said = p.Step, time.Now()
-		case long && time.Since(said) >= plainProgressEvery:
-			s.say("%s, %s", line, flow.FormatLeftIn(s.loc, left)) // a long import: a line now and then
-			said = time.Now()
+		case p.Step == cur.Step:
+			cur = p
+			if left, long := est.Left(p, time.Now()); long && time.Since(said) >= plainProgressEvery {
+				// A long import: a line now and then, none per batch.
+				s.say("%s, %s", s.t("PlainProgressCount", "Label", line, "Count", flow.CountOf(s.loc, p.Done, p.Total)), flow.FormatLeftIn(s.loc, left))
+				said = time.Now()
+			}
+		case p.Finished() || p.Step == "done":
+			// Another process did the step (its end is all there is to
+			// say), or everything is done.
+			finish()
+			s.say("%s", line)
+		default:
+			finish()
+			s.sayT("PlainStepStarted", "Label", line)
+			cur, said = p, time.Now()
+			est.Left(p, said)
 		}
 	})
 	if err != nil {

@@ -29,6 +29,7 @@ func TestPipedSetupSaysMicrosoftsWait(t *testing.T) {
 		[]string{"1"},                // the existing account
 		details,
 		[]string{"y", admin, password},
+		[]string{"y"}, // pay
 	)...)
 	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation`), done)
 	if err := w.ms.AcceptInvitation(admin, password); err != nil {
@@ -41,8 +42,9 @@ func TestPipedSetupSaysMicrosoftsWait(t *testing.T) {
 	mustContain(t, got, "Microsoft asked us to wait 57 s.", "Done. Order number")
 }
 
-// "Assign them now" comes with a way to do it: the logins typed on one
-// line; an unknown login is asked again, not half assigned. The waiting
+// "Assign them now" comes with a way to do it: the users are counted and
+// listed ten at a time with numbers, searched by part of a name, chosen by
+// number or login; an unknown login or number chooses nothing. The waiting
 // lines are said once, not once per check.
 func TestPipedAssignsTheNewLicenses(t *testing.T) {
 	w := newWorld(t)
@@ -53,7 +55,8 @@ func TestPipedAssignsTheNewLicenses(t *testing.T) {
 		[]string{"1"},           // the existing account
 		details,
 		[]string{"y", admin, password},
-		[]string{"y", "nobody@contoso.onmicrosoft.com", "megan@contoso.onmicrosoft.com, admin@contoso.onmicrosoft.com"},
+		[]string{"y"}, // pay
+		[]string{"y", "+", "meg", "1", "1", "1", "nobody@contoso.onmicrosoft.com", "admin@contoso.onmicrosoft.com", "99", ""},
 	)...)
 	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation`), done)
 	if err := w.ms.AcceptInvitation(admin, password); err != nil {
@@ -62,8 +65,25 @@ func TestPipedAssignsTheNewLicenses(t *testing.T) {
 	w.approveGDAP(t, out, done, admin, password)
 	w.payCheckout(t, out, done)
 	got := finished(t, out, done)
-	mustContain(t, got, "2 new licenses: assign them now.", "No user has the login nobody@contoso.onmicrosoft.com",
+	mustContain(t, got, "2 new licenses: assign them now.",
+		// How many users there are, read out ten at a time with numbers,
+		"Office 365 E3: 2 licenses to give. The Microsoft account has 25 users.",
+		"Users 1 to 10 of 25:\n1. Contoso Administrator, admin@contoso.onmicrosoft.com\n",
+		"10. Emily Braun, emily@contoso.onmicrosoft.com\nType + for the next users.",
+		"Users 11 to 20 of 25:\n11. Enrico Cattaneo",
+		// searched by part of a name and chosen by number or login.
+		"Users matching \"meg\", 1 to 1 of 1:\n1. Megan Bowen, megan@contoso.onmicrosoft.com\n",
+		"Chosen: Megan Bowen.", "(1 of 2 chosen)", "Taken back: Megan Bowen.",
+		"No user has the login nobody@contoso.onmicrosoft.com", "Chosen: Contoso Administrator.",
+		"99 is not in the list: choose numbers from 1 to 1. Nothing was chosen.",
 		"Assigned Office 365 E3 to 2 users.")
+	o, err := w.db.GetOrderByNumber(context.Background(), "ORD-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.db.CountAssigned(context.Background(), o.TenantID, o.Lines[0].SkuID); err != nil || n != 2 {
+		t.Errorf("assigned %d (%v), want 2", n, err)
+	}
 	if n := strings.Count(got, "Waiting for the payment…"); n != 1 {
 		t.Errorf("the payment wait was said %d times, want once:\n%s", n, got)
 	}
