@@ -37,13 +37,13 @@ type agentState struct {
 	accepted  bool   // the acceptance was seen while waiting
 }
 
-// agentBadge is the header badge of agent mode.
-func (c *common) agentBadge() string {
+// agentBadge is the header badge of agent mode, with the agent's name or not.
+func (c *common) agentBadge(withName bool) string {
 	if !c.agentMode() {
 		return ""
 	}
 	label := "AGENT"
-	if c.agent.name != "" {
+	if c.agent.name != "" && withName {
 		label += " " + sanitizeN(c.agent.name, 24)
 	}
 	return c.styles.Badge.Render(label)

@@ -782,6 +782,31 @@ func TestPayExistingOrder(t *testing.T) {
 	})
 }
 
+// The order number may be typed short ("2", "ord-2"): flow reads it; what
+// cannot be a number says how to type it.
+func TestPayExistingOrderByShortNumber(t *testing.T) {
+	h := newHarness(t)
+	a := testworld.Answers(contosoDomain, contosoAdmin, "m365-business-premium", 10)
+	a.Email = "ada@contoso.com"
+	if _, err := h.w.ms.Consent(context.Background(), h.w.svc, a, contosoPassword); err != nil {
+		t.Fatal(err)
+	}
+	h.key("ctrl+o")
+	h.typeText("order one")
+	h.key("enter")
+	h.requireView("enter the order number like ORD-000002, or just 2")
+	for range len("order one") {
+		h.key("backspace")
+	}
+	h.typeText("ord-1")
+	h.key("enter")
+	h.typeText("ada@contoso.com")
+	h.key("enter")
+	h.approveGDAP()
+	h.requireState(stateReview)
+	h.requireView("ORD-000001")
+}
+
 // Looking an order up is no step of the path; an order already completed
 // shows what it did, read back from the store.
 func TestPayExistingOrderCompleted(t *testing.T) {
