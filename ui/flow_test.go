@@ -232,6 +232,17 @@ func TestNewAccountPath(t *testing.T) {
 		t.Fatal("the new password is kept after it was shown")
 	}
 	h.w.requireNotStored(password)
+
+	// The seats change on the same order: no second account, no second order.
+	before := h.m.c.order
+	h.key("esc")
+	h.requireState(stateLicenses)
+	h.key("+", "enter")
+	h.requireState(stateReview)
+	if n := h.w.orders(); n != 1 || h.m.c.order.ID != before.ID || h.m.c.order.TenantID != before.TenantID ||
+		h.m.c.order.Total() <= before.Total() {
+		t.Fatalf("%d orders; order %+v, was %+v", n, h.m.c.order, before)
+	}
 }
 
 func TestDetailsGoldens(t *testing.T) {

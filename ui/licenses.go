@@ -253,7 +253,7 @@ func (s *licensesScreen) changed(msg linesChangedMsg) tea.Cmd {
 		return nil
 	}
 	s.saving = false
-	if msg.err != nil && !errors.Is(msg.err, flow.ErrAlreadyPaid) {
+	if msg.err != nil && (!errors.Is(msg.err, flow.ErrAlreadyPaid) || msg.order.ID == "") {
 		s.err = s.c.t("LicensesChangeFailed", "Why", explained(s.c.explain(msg.err)))
 		return nil
 	}
