@@ -187,6 +187,14 @@ func (b *lazyBackend) Preview(ctx context.Context, orderID string) ([]flow.LineP
 	return s.Preview(ctx, orderID)
 }
 
+func (b *lazyBackend) ChangeLines(ctx context.Context, orderID string, lines []flow.LineChoice) (flow.Order, error) {
+	s, err := b.get(ctx)
+	if err != nil {
+		return flow.Order{}, err
+	}
+	return s.ChangeLines(ctx, orderID, lines)
+}
+
 func (b *lazyBackend) Approve(ctx context.Context, orderID string) (flow.Order, error) {
 	s, err := b.get(ctx)
 	if err != nil {

@@ -281,9 +281,13 @@ func orDash(s string) string {
 	return s
 }
 
-// findOrder accepts an order number (ORD-000001) or an internal id.
+// findOrder accepts an order number (ORD-000001, or as short as 1) or an
+// internal id.
 func (e *env) findOrder(ctx context.Context, ref string) (flow.Order, error) {
-	o, err := e.db.GetOrderByNumber(ctx, strings.ToUpper(ref))
+	o, err := flow.Order{}, flow.ErrNotFound
+	if number, ok := flow.NormalizeOrderNumber(ref); ok {
+		o, err = e.db.GetOrderByNumber(ctx, number)
+	}
 	if errors.Is(err, flow.ErrNotFound) {
 		o, err = e.db.GetOrder(ctx, ref)
 	}

@@ -57,6 +57,9 @@ type App interface {
 	CreateMicrosoftAccount(ctx context.Context, orderID string) (NewAccount, error)
 	FindOrderForPayment(ctx context.Context, number, email string) (Order, error)
 	Preview(ctx context.Context, orderID string) ([]LinePreview, error)
+	// ChangeLines changes the products and seats of an order not yet paid
+	// (the review's "change seats"): the same order, nothing asked again.
+	ChangeLines(ctx context.Context, orderID string, lines []LineChoice) (Order, error)
 	Approve(ctx context.Context, orderID string) (Order, error)
 	Cancel(ctx context.Context, orderID, reason string) (Order, error)
 

@@ -55,11 +55,11 @@ func badFields() []badField {
 		{"Company", MaxCompanyLen, ValidateCompanyName, []string{"---"}},
 		{"First or last name", MaxPersonNameLen, ValidatePersonName, []string{"R2D2", "..."}},
 		{"Phone (country DE)", MaxPhoneLen, func(s string) error { _, err := ValidatePhone(s, "DE"); return err },
-			[]string{"030 12", "+0 30 1234567", "+49 30 1234 5678 9012", "030-CALL-ME"}},
+			[]string{"030 12", "+0 30 1234567", "+49 30 1234 5678 9012", "030-CALL-ME", "+1 555 0100", "+1 123 456 7890"}},
 		{"Initial domain", MaxInitialDomain + len(InitialDomainSuffix), func(s string) error { _, err := ValidateInitialDomain(s); return err },
 			[]string{"con-toso", "2contoso", "contoso.com.onmicrosoft.com", "münchen", strings.Repeat("a", 28)}},
-		{"Street", MaxAddressLineLen, addr(func(a *Address, s string) { a.Line1 = s }), nil},
-		{"City", MaxCityLen, addr(func(a *Address, s string) { a.City = s }), nil},
+		{"Street", MaxAddressLineLen, addr(func(a *Address, s string) { a.Line1 = s }), []string{"+1 555 0100", "12"}},
+		{"City", MaxCityLen, addr(func(a *Address, s string) { a.City = s }), []string{"030 1234567"}},
 		{"Country", 2, addr(func(a *Address, s string) { a.Country = s }), []string{"XX", "Germany"}},
 		{"State (country US)", MaxStateLen, func(s string) error {
 			return ValidateAddress(Address{Line1: "1 Main Street", City: "Springfield", State: s, PostalCode: "62701", Country: "US"})

@@ -218,6 +218,38 @@ func (m *memStore) SetApproved(_ context.Context, id string, ev AuditEvent) erro
 	return nil
 }
 
+func (m *memStore) ReplaceOrderLines(_ context.Context, id string, from OrderStatus, lines []OrderLine, ev AuditEvent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.mutate("ReplaceOrderLines"); err != nil {
+		return err
+	}
+	o, ok := m.orders[id]
+	if !ok {
+		return ErrNotFound
+	}
+	if o.Status != from {
+		return ErrConflict
+	}
+	for _, p := range m.payments[id] {
+		switch p.State {
+		case string(payment.StatePaid):
+			return ErrAlreadyPaid
+		case string(payment.StatePending), string(payment.StateDeclined):
+			return ErrConflict
+		}
+	}
+	o.Lines = append([]OrderLine(nil), lines...)
+	for i := range o.Lines {
+		o.Lines[i].LineNo = i + 1
+	}
+	o.Approved = false
+	m.orders[id] = o
+	ev.OrderID = id
+	m.auditLocked(ev)
+	return nil
+}
+
 func (m *memStore) SetLineSubscription(_ context.Context, orderID string, lineNo int, subID string, converted bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

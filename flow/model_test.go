@@ -233,6 +233,10 @@ func (s modelStore) SetApproved(ctx context.Context, id string, ev flow.AuditEve
 	return s.write(func() error { return s.Store.SetApproved(ctx, id, ev) })
 }
 
+func (s modelStore) ReplaceOrderLines(ctx context.Context, id string, from flow.OrderStatus, lines []flow.OrderLine, ev flow.AuditEvent) error {
+	return s.write(func() error { return s.Store.ReplaceOrderLines(ctx, id, from, lines, ev) })
+}
+
 func (s modelStore) SetLineSubscription(ctx context.Context, orderID string, lineNo int, subscriptionID string, converted bool) error {
 	return s.write(func() error { return s.Store.SetLineSubscription(ctx, orderID, lineNo, subscriptionID, converted) })
 }
@@ -461,6 +465,7 @@ func (w *modelWorld) actions() map[string]func(*rapid.T) {
 		"AcceptInvitation": w.acceptInvitation,
 		"CheckConsent":     w.checkConsent,
 		"StartPayment":     w.startPayment,
+		"ChangeSeats":      w.changeSeats,
 		"PayOnPage":        w.payOnPage,
 		"CheckPayment":     w.checkPayment,
 		"Process":          w.process,
@@ -674,6 +679,20 @@ func (w *modelWorld) startPayment(t *rapid.T) {
 			s.checkout = c.ID
 		}
 		return nil
+	})
+}
+
+// changeSeats is the customer changing the seats on the review: the same
+// order, at most one charge, never more than its (new) total.
+func (w *modelWorld) changeSeats(t *rapid.T) {
+	s := w.pickSession(t, func(s *modelSession) bool { return s.a.OrderID != "" && len(s.a.Lines) > 0 })
+	lines := []flow.LineChoice{{OfferID: s.a.Lines[0].OfferID, Seats: rapid.IntRange(1, 30).Draw(t, "new seats")}}
+	_ = w.do(s.actor, func(ctx context.Context) error {
+		_, err := w.svc.ChangeLines(ctx, s.a.OrderID, lines)
+		if err == nil {
+			s.a.Lines = lines
+		}
+		return err
 	})
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"onboard/i18n"
 	"onboard/msapi"
 )
 
@@ -269,12 +271,44 @@ func (s *Service) consentAccepted(ctx context.Context, orderID string, c msapi.C
 	return o, nil
 }
 
-// FindOrderForPayment finds an order by its number and the e-mail on it.
-// A wrong number and a wrong e-mail give the same ErrNotFound so neither leaks.
+// NormalizeOrderNumber turns an order number as a person types it ("2",
+// "000002", "ord-2", "ORD 2", "ORD-000002") into the stored form
+// "ORD-000002"; false when it cannot be one.
+func NormalizeOrderNumber(s string) (string, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) > 32 {
+		return "", false
+	}
+	if rest, ok := strings.CutPrefix(s, "ORD"); ok {
+		s = strings.TrimLeft(rest, "- #")
+	}
+	s = strings.TrimPrefix(s, "#")
+	n, err := strconv.ParseUint(s, 10, 63)
+	if err != nil || n == 0 {
+		return "", false
+	}
+	return fmt.Sprintf("ORD-%06d", n), true
+}
+
+// ValidateOrderNumber says how to type an order number NormalizeOrderNumber
+// cannot read.
+func ValidateOrderNumber(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return i18n.E("ErrEnterOrderNumber")
+	}
+	if _, ok := NormalizeOrderNumber(s); !ok {
+		return i18n.E("ErrOrderNumberLike")
+	}
+	return nil
+}
+
+// FindOrderForPayment finds an order by its number (as NormalizeOrderNumber
+// reads it) and the e-mail on it. A wrong number and a wrong e-mail give
+// the same ErrNotFound so neither leaks.
 func (s *Service) FindOrderForPayment(ctx context.Context, number, email string) (Order, error) {
-	number = strings.ToUpper(strings.TrimSpace(number))
+	number, ok := NormalizeOrderNumber(number)
 	email = strings.TrimSpace(email)
-	if checkText(number, 32) != nil || checkText(email, MaxEmailLen) != nil || number == "" || email == "" {
+	if !ok || checkText(email, MaxEmailLen) != nil || email == "" {
 		return Order{}, ErrNotFound
 	}
 	o, err := s.Store.GetOrderByNumber(ctx, number)

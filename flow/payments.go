@@ -244,7 +244,8 @@ func (s *Service) recordStatus(ctx context.Context, o *Order, p Payment, st paym
 	if st.State != payment.StatePaid {
 		return p, s.savePayment(ctx, *o, p, "payment."+string(st.State))
 	}
-	if st.Amount != p.Amount || st.Currency != p.Currency {
+	// A checkout opened before the order's lines changed pays the old amount.
+	if st.Amount != p.Amount || st.Currency != p.Currency || p.Amount != o.DueNow() {
 		// Never treat a different amount as payment of this order; keep it for a person to sort out.
 		p.State, p.Reason = string(payment.StatePending), fmt.Sprintf("paid %s, expected %s", FormatMoney(st.Amount, st.Currency), FormatMoney(p.Amount, p.Currency))
 		if err := s.savePayment(ctx, *o, p, "payment.mismatch"); err != nil {

@@ -1,9 +1,12 @@
 package flow
 
 import (
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -11,65 +14,64 @@ import (
 	"onboard/i18n"
 )
 
-// Country is a country the wizard knows: for addresses and phone numbers.
+// Country is a country the wizard knows, for addresses and phone numbers
+// (whose rules are libphonenumber's, by the code).
 type Country struct {
-	Code        string // ISO 3166-1 alpha-2
-	Name        string
-	CallingCode string // without +
-	Trunk       string // national trunk prefix dropped in international form ("" when none)
+	Code string // ISO 3166-1 alpha-2
+	Name string
 }
 
 var countries = []Country{
-	{"AE", "United Arab Emirates", "971", "0"},
-	{"AR", "Argentina", "54", "0"},
-	{"AT", "Austria", "43", "0"},
-	{"AU", "Australia", "61", "0"},
-	{"BE", "Belgium", "32", "0"},
-	{"BG", "Bulgaria", "359", "0"},
-	{"BR", "Brazil", "55", "0"},
-	{"CA", "Canada", "1", "1"},
-	{"CH", "Switzerland", "41", "0"},
-	{"CN", "China", "86", "0"},
-	{"CY", "Cyprus", "357", ""},
-	{"CZ", "Czechia", "420", ""},
-	{"DE", "Germany", "49", "0"},
-	{"DK", "Denmark", "45", ""},
-	{"EE", "Estonia", "372", ""},
-	{"ES", "Spain", "34", ""},
-	{"FI", "Finland", "358", "0"},
-	{"FR", "France", "33", "0"},
-	{"GB", "United Kingdom", "44", "0"},
-	{"GR", "Greece", "30", ""},
-	{"HK", "Hong Kong", "852", ""},
-	{"HR", "Croatia", "385", "0"},
-	{"HU", "Hungary", "36", "06"},
-	{"IE", "Ireland", "353", "0"},
-	{"IL", "Israel", "972", "0"},
-	{"IN", "India", "91", "0"},
-	{"IS", "Iceland", "354", ""},
-	{"IT", "Italy", "39", ""}, // the leading 0 of landlines is part of the number
-	{"JP", "Japan", "81", "0"},
-	{"KR", "South Korea", "82", "0"},
-	{"LT", "Lithuania", "370", "0"},
-	{"LU", "Luxembourg", "352", ""},
-	{"LV", "Latvia", "371", ""},
-	{"MT", "Malta", "356", ""},
-	{"MX", "Mexico", "52", ""},
-	{"NL", "Netherlands", "31", "0"},
-	{"NO", "Norway", "47", ""},
-	{"NZ", "New Zealand", "64", "0"},
-	{"PL", "Poland", "48", ""},
-	{"PT", "Portugal", "351", ""},
-	{"RO", "Romania", "40", "0"},
-	{"SA", "Saudi Arabia", "966", "0"},
-	{"SE", "Sweden", "46", "0"},
-	{"SG", "Singapore", "65", ""},
-	{"SI", "Slovenia", "386", "0"},
-	{"SK", "Slovakia", "421", "0"},
-	{"TR", "Turkey", "90", "0"},
-	{"UA", "Ukraine", "380", "0"},
-	{"US", "United States", "1", "1"},
-	{"ZA", "South Africa", "27", "0"},
+	{"AE", "United Arab Emirates"},
+	{"AR", "Argentina"},
+	{"AT", "Austria"},
+	{"AU", "Australia"},
+	{"BE", "Belgium"},
+	{"BG", "Bulgaria"},
+	{"BR", "Brazil"},
+	{"CA", "Canada"},
+	{"CH", "Switzerland"},
+	{"CN", "China"},
+	{"CY", "Cyprus"},
+	{"CZ", "Czechia"},
+	{"DE", "Germany"},
+	{"DK", "Denmark"},
+	{"EE", "Estonia"},
+	{"ES", "Spain"},
+	{"FI", "Finland"},
+	{"FR", "France"},
+	{"GB", "United Kingdom"},
+	{"GR", "Greece"},
+	{"HK", "Hong Kong"},
+	{"HR", "Croatia"},
+	{"HU", "Hungary"},
+	{"IE", "Ireland"},
+	{"IL", "Israel"},
+	{"IN", "India"},
+	{"IS", "Iceland"},
+	{"IT", "Italy"},
+	{"JP", "Japan"},
+	{"KR", "South Korea"},
+	{"LT", "Lithuania"},
+	{"LU", "Luxembourg"},
+	{"LV", "Latvia"},
+	{"MT", "Malta"},
+	{"MX", "Mexico"},
+	{"NL", "Netherlands"},
+	{"NO", "Norway"},
+	{"NZ", "New Zealand"},
+	{"PL", "Poland"},
+	{"PT", "Portugal"},
+	{"RO", "Romania"},
+	{"SA", "Saudi Arabia"},
+	{"SE", "Sweden"},
+	{"SG", "Singapore"},
+	{"SI", "Slovenia"},
+	{"SK", "Slovakia"},
+	{"TR", "Turkey"},
+	{"UA", "Ukraine"},
+	{"US", "United States"},
+	{"ZA", "South Africa"},
 }
 
 var countryIndex = func() map[string]Country {
@@ -113,15 +115,15 @@ func CountryByCode(code string) (Country, bool) {
 	return c, ok
 }
 
-// E.164 allows at most 15 digits; below 8 no real subscriber number fits.
-const (
-	minE164Digits = 8
-	maxE164Digits = 15
-)
+// maxE164Digits is E.164's limit, country code included.
+const maxE164Digits = 15
 
 // ValidatePhone accepts a number typed with spaces, dashes, dots and
 // parentheses, in international form (+ or 00) or national form for country,
-// and returns it in E.164 (+4930123456).
+// and returns it in E.164 (+4930123456). Whether the number can exist —
+// its length and ranges, per country — is libphonenumber's metadata
+// (github.com/nyaruka/phonenumbers), kept up to date upstream; a refusal
+// shows an example number of the country.
 func ValidatePhone(number, country string) (string, error) {
 	s, err := required(number, MaxPhoneLen, "ErrEnterPhone")
 	if err != nil {
@@ -131,26 +133,71 @@ func ValidatePhone(number, country string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !intl {
-		c, ok := CountryByCode(country)
-		if !ok {
+	region := strings.ToUpper(strings.TrimSpace(country))
+	if _, ok := CountryByCode(region); !ok {
+		if !intl {
 			return "", i18n.E("ErrPhoneCountry")
 		}
-		if c.Trunk != "" && strings.HasPrefix(digits, c.Trunk) {
-			digits = digits[len(c.Trunk):]
-		}
-		digits = c.CallingCode + digits
+		region = ""
 	}
-	if digits == "" || digits[0] == '0' {
+	if intl {
+		digits = "+" + digits
+	}
+	n, err := phonenumbers.Parse(digits, region)
+	switch {
+	case (intl && (len(digits) < 2 || digits[1] == '0')) || errors.Is(err, phonenumbers.ErrInvalidCountryCode):
 		return "", i18n.E("ErrPhoneCode")
+	case errors.Is(err, phonenumbers.ErrNumTooLong):
+		return "", i18n.E("ErrPhoneLong", "Example", phoneExample(region))
+	case err != nil:
+		return "", i18n.E("ErrPhoneShort", "Example", phoneExample(region))
 	}
-	if len(digits) < minE164Digits {
-		return "", i18n.E("ErrPhoneShort")
+	// The example is of the chosen country when the number is one of its
+	// (or of a country sharing its calling code), else of the number's.
+	ex := region
+	if ex == "" || int(n.GetCountryCode()) != phonenumbers.GetCountryCodeForRegion(ex) {
+		ex = phonenumbers.GetRegionCodeForCountryCode(int(n.GetCountryCode()))
 	}
-	if len(digits) > maxE164Digits {
-		return "", i18n.E("ErrPhoneLong", "Max", maxE164Digits)
+	switch phonenumbers.IsPossibleNumberWithReason(n) {
+	case phonenumbers.INVALID_COUNTRY_CODE:
+		return "", i18n.E("ErrPhoneCode")
+	case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
+		return "", i18n.E("ErrPhoneShort", "Example", phoneExample(ex))
+	case phonenumbers.TOO_LONG:
+		return "", i18n.E("ErrPhoneLong", "Example", phoneExample(ex))
 	}
-	return "+" + digits, nil
+	if !phonenumbers.IsValidNumber(n) {
+		// Countries with numbers of many lengths allow short ones: shorter
+		// than the example is most likely a number typed without its area code.
+		if sample := phoneSample(ex); sample != nil &&
+			len(phonenumbers.GetNationalSignificantNumber(n)) < len(phonenumbers.GetNationalSignificantNumber(sample)) {
+			return "", i18n.E("ErrPhoneShort", "Example", phoneExample(ex))
+		}
+		return "", i18n.E("ErrPhoneInvalid", "Example", phoneExample(ex))
+	}
+	e164 := phonenumbers.Format(n, phonenumbers.E164)
+	if len(e164)-1 > maxE164Digits { // some countries' ranges are open-ended
+		return "", i18n.E("ErrPhoneLong", "Example", phoneExample(ex))
+	}
+	return e164, nil
+}
+
+// phoneExample is an example number of region in international form, as
+// libphonenumber gives it ("+49 30 123456").
+func phoneExample(region string) string {
+	n := phoneSample(region)
+	if n == nil {
+		return "+49 30 123456"
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+// phoneSample is libphonenumber's example landline of region; nil when none.
+func phoneSample(region string) *phonenumbers.PhoneNumber {
+	if n := phonenumbers.GetExampleNumberForType(region, phonenumbers.FIXED_LINE); n != nil {
+		return n
+	}
+	return phonenumbers.GetExampleNumber(region)
 }
 
 // phoneDigits strips separators and the international prefix.

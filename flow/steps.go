@@ -269,6 +269,12 @@ func (a Answers) validateDetails(fe *FieldErrors) {
 // step), the order's state decides: see StepForOrder.
 func NextStep(a Answers, step StepID, o Order) StepID {
 	switch step {
+	case StepLicenses:
+		if a.OrderID != "" && o.ID == a.OrderID && !o.Status.Final() {
+			// The order's lines were changed (ChangeLines, from the
+			// review): it goes on where it stood, nothing is asked again.
+			return resumeStepOf(o, a)
+		}
 	case StepConsent:
 		if a.Mode == ModeCustomer && o.TenantID != "" && o.Status != StatusCancelled {
 			return StepGDAP // the admin relationship, once the invitation is accepted

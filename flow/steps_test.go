@@ -152,3 +152,30 @@ func TestGDAPStepAfterConsent(t *testing.T) {
 		t.Fatalf("invitation not accepted: %s, want consent", got)
 	}
 }
+
+// TestLicensesOfAnOrderGoBackWhereItStood: once the order's lines changed
+// (the review's "change seats"), the sign-up goes on where the order
+// stands, never through details, agreement and sign-in again; without an
+// order of these answers (or with a finished one) the path goes on.
+func TestLicensesOfAnOrderGoBackWhereItStood(t *testing.T) {
+	a := Answers{Mode: ModeCustomer, Account: AccountExisting, OrderID: "o"}
+	for _, c := range []struct {
+		o    Order
+		want StepID
+	}{
+		{Order{ID: "o", TenantID: "t", Status: StatusAwaitingPayment}, StepReview},
+		{Order{ID: "o", Status: StatusAwaitingConsent}, StepConsent},
+		{Order{ID: "o", Status: StatusPaid}, StepProcessing},
+		{Order{ID: "o", Status: StatusCancelled}, StepAccount},
+		{Order{ID: "other", Status: StatusAwaitingPayment}, StepAccount},
+		{Order{}, StepAccount},
+	} {
+		if got := NextStep(a, StepLicenses, c.o); got != c.want {
+			t.Errorf("after licenses with %s order %q: %s, want %s", c.o.Status, c.o.ID, got, c.want)
+		}
+	}
+	newAcct := Answers{Mode: ModeCustomer, Account: AccountNew, OrderID: "o"}
+	if got := NextStep(newAcct, StepLicenses, Order{ID: "o", TenantID: "t", Status: StatusAwaitingPayment}); got != StepReview {
+		t.Errorf("new account: %s", got)
+	}
+}

@@ -45,6 +45,10 @@ type Store interface {
 	// UpdateOrderTenant sets the tenant and the administrator who accepted.
 	UpdateOrderTenant(ctx context.Context, id, tenantID, domain, adminUPN string) error
 	SetApproved(ctx context.Context, id string, ev AuditEvent) error
+	// ReplaceOrderLines replaces the lines of an order in from, clearing
+	// its approval, with ev. ErrAlreadyPaid when a checkout paid it,
+	// ErrConflict when it is not in from or a checkout could still be paid.
+	ReplaceOrderLines(ctx context.Context, id string, from OrderStatus, lines []OrderLine, ev AuditEvent) error
 	SetLineSubscription(ctx context.Context, orderID string, lineNo int, subscriptionID string, converted bool) error
 
 	// Pipeline steps, recorded so a crash resumes where it stopped.

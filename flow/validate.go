@@ -263,11 +263,9 @@ func UsesState(country string) bool {
 // keyed by Address field names.
 func ValidateAddress(a Address) error {
 	fe := &FieldErrors{}
-	_, err := required(a.Line1, MaxAddressLineLen, "ErrEnterStreet")
-	fe.Add("Line1", err)
+	fe.Add("Line1", withLetters(a.Line1, MaxAddressLineLen, "ErrEnterStreet", "ErrStreetLetters"))
 	fe.Add("Line2", checkText(a.Line2, MaxAddressLineLen))
-	_, err = required(a.City, MaxCityLen, "ErrEnterCity")
-	fe.Add("City", err)
+	fe.Add("City", withLetters(a.City, MaxCityLen, "ErrEnterCity", "ErrCityLetters"))
 	country, cerr := validateCountry(a.Country)
 	fe.Add("Country", cerr)
 	fe.Add("State", validateState(a.State, country))
@@ -275,6 +273,20 @@ func ValidateAddress(a Address) error {
 		fe.Add("PostalCode", ValidatePostalCode(a.PostalCode, country))
 	}
 	return fe.Err()
+}
+
+// withLetters checks a required text that names something (a street, a
+// city): a letter of any script must be in it, so a phone number typed in
+// the wrong field is caught ("Straße 1", "東京" and "3 Rue d'Alésia" pass).
+func withLetters(s string, max int, enter, letters string) error {
+	s, err := required(s, max, enter)
+	if err != nil {
+		return err
+	}
+	if !strings.ContainsFunc(s, unicode.IsLetter) {
+		return i18n.E(letters)
+	}
+	return nil
 }
 
 func validateCountry(s string) (string, error) {

@@ -80,6 +80,13 @@ func TestValidatePhone(t *testing.T) {
 		{"+0 30 1234567", "", "", "country code"},
 		{"+49 30", "", "", "too short"},
 		{"+49 30 1234 5678 9012 3", "", "", "too long"},
+		// Per country (libphonenumber): a US number has ten digits.
+		{"+1 555 0100", "US", "", "too short: enter it with the area code, e.g. +1 201-555-0123"},
+		{"555 0100", "US", "", "e.g. +1 201-555-0123"},
+		{"+1 201 555 0123", "US", "+12015550123", ""},
+		{"+1 201 555 01234", "US", "", "too long: a number there looks like +1 201-555-0123"},
+		{"+33 1 23 45", "DE", "", "e.g. +33 1 23 45 67 89"}, // the number's own country
+		{"+1 123 456 7890", "US", "", "not a number of that country: check the digits, e.g. +1 201-555-0123"},
 		{"+49 30 123456a", "", "", "digits, spaces"},
 		{"", "DE", "", "enter the phone number"},
 		{strings.Repeat("1", 1<<20), "DE", "", "too long: at most 32 characters"},
@@ -141,6 +148,13 @@ func TestValidateAddress(t *testing.T) {
 		{"generic postal", func(a *Address) { a.Country, a.PostalCode = "FI", "00100" }, nil},
 		{"line2 control", func(a *Address) { a.Line2 = "x\x07" }, map[string]string{"Line2": "control"}},
 		{"huge line", func(a *Address) { a.Line1 = strings.Repeat("x", 1<<20) }, map[string]string{"Line1": "too long: at most 100"}},
+		// A phone number typed in the wrong field: street and city need a letter.
+		{"phone as street and city", func(a *Address) { a.Line1, a.City = "+1 555 0100", "030 1234567" }, map[string]string{
+			"Line1": "enter the street name too", "City": "enter the name of the city"}},
+		{"international names", func(a *Address) { a.Line1, a.City = "Straße 1", "東京" }, nil},
+		{"french street", func(a *Address) {
+			a.Country, a.Line1, a.City, a.PostalCode = "FR", "3 Rue d'Alésia", "Saint-Étienne", "42000"
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

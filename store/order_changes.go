@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"onboard/flow"
+	"onboard/payment"
 )
 
 // TransitionOrder moves the order from → to (compare-and-set) and writes ev
@@ -145,6 +146,56 @@ func upsertSubscription(ctx context.Context, x execer, orderID string, lineNo in
 		orderID, lineNo, subscriptionID, boolInt(converted), formatTime(now))
 	if err != nil {
 		return fmt.Errorf("upsert subscription: %w", err)
+	}
+	return nil
+}
+
+// ReplaceOrderLines replaces the lines of an order in from with lines and
+// writes ev, in one transaction; an agent's approval, given for the old
+// lines, is cleared. flow.ErrAlreadyPaid when a checkout paid the order,
+// flow.ErrConflict when the order is not in from or a checkout could still
+// be paid at the old amount (flow closes those first): the lines a customer
+// pays for are never changed under a payment.
+func (db *DB) ReplaceOrderLines(ctx context.Context, id string, from flow.OrderStatus, lines []flow.OrderLine, ev flow.AuditEvent) error {
+	ev.OrderID = id
+	if ev.Action == "" {
+		ev.Action = "order.lines"
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE orders SET approved = 0, updated_at = ?
+			WHERE id = ? AND status = ?`, formatTime(db.now()), id, string(from))
+		if err != nil {
+			return err
+		}
+		if err := expectOneRow(ctx, tx, res, id, from); err != nil {
+			return err
+		}
+		var state string
+		err = tx.QueryRowContext(ctx, `SELECT state FROM payments WHERE order_id = ? AND state IN (?, ?, ?)
+			ORDER BY state = ? DESC LIMIT 1`, id, statePaid, string(payment.StatePending), string(payment.StateDeclined), statePaid).Scan(&state)
+		switch {
+		case err == nil && state == statePaid:
+			return flow.ErrAlreadyPaid
+		case err == nil:
+			return fmt.Errorf("a checkout is %s: %w", state, flow.ErrConflict)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM order_lines WHERE order_id = ?`, id); err != nil {
+			return fmt.Errorf("delete lines: %w", err)
+		}
+		for i, l := range lines {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines
+				(order_id, line_no, offer_id, name, sku_id, quantity, unit_price, term_duration, billing_cycle)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				id, i+1, l.OfferID, l.Name, l.SkuID, l.Quantity, l.UnitPrice, l.TermDuration, l.BillingCycle); err != nil {
+				return fmt.Errorf("insert line %d: %w", i+1, err)
+			}
+		}
+		return db.insertAudit(ctx, tx, ev)
+	})
+	if err != nil {
+		return fmt.Errorf("replace lines of order %s: %w", id, err)
 	}
 	return nil
 }

@@ -270,3 +270,53 @@ func TestAuditTrailOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestReplaceOrderLines: the lines of an order not yet paid are replaced in
+// one transaction with their audit event and the approval cleared; never
+// under a checkout that could still be paid, nor once one paid.
+func TestReplaceOrderLines(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB, _ *testClock) {
+		ctx := context.Background()
+		o := mustOrder(t, db, mustCustomer(t, db).ID, flow.StatusAwaitingPayment)
+		if err := db.SetApproved(ctx, o.ID, flow.AuditEvent{Actor: agent}); err != nil {
+			t.Fatal(err)
+		}
+		lines := []flow.OrderLine{{OfferID: "offer-teams", Name: "Teams", SkuID: "sku-teams", Quantity: 7, UnitPrice: 500, TermDuration: "P1M", BillingCycle: "monthly"}}
+		if err := db.ReplaceOrderLines(ctx, o.ID, flow.StatusAwaitingConsent, lines, flow.AuditEvent{Actor: agent}); !errors.Is(err, flow.ErrConflict) {
+			t.Fatalf("from the wrong state: %v", err)
+		}
+		p := flow.Payment{CheckoutID: "cs_1", OrderID: o.ID, Amount: o.DueNow(), Currency: "EUR", State: "pending"}
+		if err := db.SavePayment(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReplaceOrderLines(ctx, o.ID, flow.StatusAwaitingPayment, lines, flow.AuditEvent{Actor: agent}); !errors.Is(err, flow.ErrConflict) {
+			t.Fatalf("under an open checkout: %v", err)
+		}
+		p.State = "expired"
+		if err := db.SavePayment(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReplaceOrderLines(ctx, o.ID, flow.StatusAwaitingPayment, lines, flow.AuditEvent{Actor: agent, Detail: "7 × Teams"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.GetOrder(ctx, o.ID)
+		if len(got.Lines) != 1 || got.Lines[0] != (flow.OrderLine{LineNo: 1, OfferID: "offer-teams", Name: "Teams", SkuID: "sku-teams",
+			Quantity: 7, UnitPrice: 500, TermDuration: "P1M", BillingCycle: "monthly"}) || got.Approved || got.Number != o.Number {
+			t.Fatalf("order = %+v", got)
+		}
+		trail, _ := db.AuditTrail(ctx, o.ID)
+		if last := trail[len(trail)-1]; last.Action != "order.lines" || last.Detail != "7 × Teams" {
+			t.Fatalf("audit = %+v", trail)
+		}
+		paid := flow.Payment{CheckoutID: "cs_2", OrderID: o.ID, Amount: got.DueNow(), Currency: "EUR", State: "pending"}
+		if err := db.SavePayment(ctx, paid); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkPaid(ctx, paid, flow.AuditEvent{Actor: agent}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReplaceOrderLines(ctx, o.ID, flow.StatusPaid, o.Lines, flow.AuditEvent{Actor: agent}); !errors.Is(err, flow.ErrAlreadyPaid) {
+			t.Fatalf("once paid: %v", err)
+		}
+	})
+}

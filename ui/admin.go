@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
 
 	"onboard/flow"
 )
@@ -372,15 +370,11 @@ func (s *adminScreen) view() string {
 		if s.note != "" {
 			text = st.Warning.Render(s.note) + "\n\n" + text
 		}
-		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		text += fmt.Sprintf("\n\n%s %s %s", strings.TrimSpace(s.spin.View()), s.c.t("AdminWaiting"), formatElapsed(elapsed))
+		text += "\n\n" + waitLine(s.spin, s.c.t("AdminWaiting"), s.c.now().Sub(s.started))
 		return s.link.view(text)
 	}
 	if s.err != "" {
 		intro += st.Error.Width(s.c.bodyWidth()).Render(s.err) + "\n\n"
 	}
-	// The form gets the room below the text, so that its validation
-	// message, drawn at its bottom, stays on a 24-line terminal.
-	s.form.WithHeight(max(s.c.bodyHeight()-2-lipgloss.Height(intro)+1, 4))
-	return intro + s.form.View()
+	return s.c.formView(intro, s.form)
 }

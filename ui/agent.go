@@ -40,13 +40,13 @@ type agentState struct {
 	gdap flow.GDAP
 }
 
-// agentBadge is the header badge of agent mode.
-func (c *common) agentBadge() string {
+// agentBadge is the header badge of agent mode, with the agent's name or not.
+func (c *common) agentBadge(withName bool) string {
 	if !c.agentMode() {
 		return ""
 	}
 	label := "AGENT"
-	if c.agent.name != "" {
+	if c.agent.name != "" && withName {
 		label += " " + sanitizeN(c.agent.name, 24)
 	}
 	return c.styles.Badge.Render(label)

@@ -147,7 +147,7 @@ func TestAgentInvitationGoldens(t *testing.T) {
 		h.pollInvitation()
 		h.requireState(stateInvitation)
 		h.clock = h.clock.Add(83e9)
-		h.requireView("Waiting for the customer to accept… 1:23")
+		h.requireView("Waiting for the customer to accept…\u00a01:23")
 		h.golden()
 		h.key("x")
 		h.requireView("Not waiting")

@@ -46,6 +46,9 @@ type common struct {
 	// result was set: the summary says so instead of "assign them now".
 	assigned int
 	agent    agentState // agent mode only
+	// changeLines: the licenses screen was opened from the review to change
+	// the lines of this sign-up's order, not to choose them before one exists.
+	changeLines bool
 
 	next *goMsg // a screen change asked for during this Update
 }

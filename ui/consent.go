@@ -271,6 +271,13 @@ func (s *consentScreen) view() string {
 	})
 }
 
+// waitLine is "⣾ Waiting for … 0:12": the elapsed time is joined to the
+// text by a non-breaking space, so a narrow column beside a QR code wraps
+// the words but never leaves the time alone on a line or splits it.
+func waitLine(spin spinner.Model, text string, elapsed time.Duration) string {
+	return spinnerMark(spin) + " " + text + "\u00a0" + formatElapsed(elapsed.Truncate(time.Second))
+}
+
 func formatElapsed(d time.Duration) string {
 	d = max(d, 0)
 	m := int(d / time.Minute)

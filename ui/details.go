@@ -107,5 +107,5 @@ func (s *detailsScreen) emailNote() string {
 }
 
 func (s *detailsScreen) view() string {
-	return s.form.View()
+	return s.c.formView("", s.form)
 }

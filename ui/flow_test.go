@@ -232,6 +232,17 @@ func TestNewAccountPath(t *testing.T) {
 		t.Fatal("the new password is kept after it was shown")
 	}
 	h.w.requireNotStored(password)
+
+	// The seats change on the same order: no second account, no second order.
+	before := h.m.c.order
+	h.key("esc")
+	h.requireState(stateLicenses)
+	h.key("+", "enter")
+	h.requireState(stateReview)
+	if n := h.w.orders(); n != 1 || h.m.c.order.ID != before.ID || h.m.c.order.TenantID != before.TenantID ||
+		h.m.c.order.Total() <= before.Total() {
+		t.Fatalf("%d orders; order %+v, was %+v", n, h.m.c.order, before)
+	}
 }
 
 func TestDetailsGoldens(t *testing.T) {
@@ -780,6 +791,31 @@ func TestPayExistingOrder(t *testing.T) {
 		h.requireState(stateReview)
 		h.requireView("€206.00")
 	})
+}
+
+// The order number may be typed short ("2", "ord-2"): flow reads it; what
+// cannot be a number says how to type it.
+func TestPayExistingOrderByShortNumber(t *testing.T) {
+	h := newHarness(t)
+	a := testworld.Answers(contosoDomain, contosoAdmin, "m365-business-premium", 10)
+	a.Email = "ada@contoso.com"
+	if _, err := h.w.ms.Consent(context.Background(), h.w.svc, a, contosoPassword); err != nil {
+		t.Fatal(err)
+	}
+	h.key("ctrl+o")
+	h.typeText("order one")
+	h.key("enter")
+	h.requireView("enter the order number like ORD-000002, or just 2")
+	for range len("order one") {
+		h.key("backspace")
+	}
+	h.typeText("ord-1")
+	h.key("enter")
+	h.typeText("ada@contoso.com")
+	h.key("enter")
+	h.approveGDAP()
+	h.requireState(stateReview)
+	h.requireView("ORD-000001")
 }
 
 // Looking an order up is no step of the path; an order already completed

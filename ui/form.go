@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"onboard/flow"
 	"onboard/i18n"
@@ -26,6 +27,19 @@ func (c *common) newForm(groups ...*huh.Group) *huh.Form {
 		WithShowHelp(false).
 		WithWidth(c.bodyWidth()).
 		WithHeight(c.bodyHeight() - 2)
+}
+
+// formView draws f below prefix (text above the form, "" for none), sized
+// so that the form's validation message, which huh wraps at its bottom,
+// stays on the screen whatever its length: huh counts the message's lines
+// but not the blank line above it, hence the one line kept free.
+func (c *common) formView(prefix string, f *huh.Form) string {
+	used := 0
+	if prefix != "" {
+		used = lipgloss.Height(prefix) - 1 // prefix ends where the form's first line starts
+	}
+	f.WithHeight(max(c.bodyHeight()-used-1, 4))
+	return prefix + f.View()
 }
 
 // updateForm feeds msg to an embedded form (huh v2 returns huh.Model).

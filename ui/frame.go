@@ -63,12 +63,41 @@ func fitLines(s string, w, h int) []string {
 
 func (m *Model) header(scr screen) string {
 	c := m.c
-	st := c.styles
-	right := st.Step.Render("  ") + st.Title.Render(scr.title())
+	step, short := "", ""
 	if n, of := flow.PathNumber(c.answers.Mode, c.answers.Account, scr.step()); n > 0 {
-		right = st.Step.Render("  "+c.t("StepNofM", "N", n, "Of", of)) + right
+		step, short = c.t("StepNofM", "N", n, "Of", of), fmt.Sprintf("%d/%d", n, of)
 	}
-	badge := c.agentBadge()
+	// The screen's title and the badges stay whole: what gives way, in
+	// turn, is the provider's name (down to a few cells), the words of the
+	// step counter ("3/8"), the provider's name altogether, then the
+	// agent's name in the AGENT badge.
+	var line string
+	for _, v := range []struct {
+		step        string
+		minProvider int
+		agentName   bool
+	}{
+		{step, minProviderCells, true}, {short, minProviderCells, true}, {short, 0, true}, {short, 0, false},
+	} {
+		var fits bool
+		if line, fits = m.headerLine(scr.title(), v.step, v.minProvider, v.agentName); fits {
+			break
+		}
+	}
+	return line
+}
+
+// headerLine is the header with the step counter step, the provider's name
+// cut to no fewer than minProvider cells (0: left out) and the agent's name
+// or not; fits reports whether the title fits whole.
+func (m *Model) headerLine(title, step string, minProvider int, agentName bool) (line string, fits bool) {
+	c := m.c
+	st := c.styles
+	right := st.Step.Render("  ") + st.Title.Render(title)
+	if step != "" {
+		right = st.Step.Render("  "+step) + right
+	}
+	badge := c.agentBadge(agentName)
 	if m.sandbox {
 		badge = strings.TrimSpace(badge + " " + st.Badge.Render("SANDBOX"))
 	} else if m.sandboxPay {
@@ -78,18 +107,28 @@ func (m *Model) header(scr screen) string {
 	if badge != "" {
 		room -= lipgloss.Width(badge) + 1
 	}
-	// The provider's name gives way before the screen's title: a long
-	// name, or a language's longer title, shortens the name first.
-	provider := sanitizeN(c.provider, 30)
-	if w := room - lipgloss.Width(right); w < ansi.StringWidth(provider) {
-		provider = ansi.Truncate(provider, max(w, minProviderCells), "…")
+	left := ""
+	if minProvider > 0 {
+		provider := sanitizeN(c.provider, 30)
+		w := room - lipgloss.Width(right)
+		fits = w >= min(minProvider, ansi.StringWidth(provider))
+		if w < ansi.StringWidth(provider) {
+			provider = ansi.Truncate(provider, max(w, minProvider), "…")
+		}
+		left = st.Provider.Render(provider) + right
+	} else {
+		left = st.Title.Render(title)
+		if step != "" {
+			left = st.Step.Render(step+"  ") + left
+		}
+		fits = lipgloss.Width(left) <= room
 	}
-	left := ansi.Truncate(st.Provider.Render(provider)+right, max(room, 0), "…")
+	left = ansi.Truncate(left, max(room, 0), "…")
 	if badge == "" {
-		return left
+		return left, fits
 	}
 	gap := max(c.bodyWidth()-lipgloss.Width(left)-lipgloss.Width(badge), 1)
-	return left + strings.Repeat(" ", gap) + badge
+	return left + strings.Repeat(" ", gap) + badge, fits
 }
 
 // minProviderCells is the least of the provider's name the header keeps.

@@ -278,6 +278,83 @@ func TestGermanAgentGoldens(t *testing.T) {
 	})
 }
 
+// TestGermanTextsUncut: texts that were cut at 80x24 in German are whole:
+// a field's message longer than a line (huh wraps it under the form), the
+// new phone and address messages, and an agent's header with both badges.
+func TestGermanTextsUncut(t *testing.T) {
+	details := func(t *testing.T, answers ...string) *harness {
+		h := newHarness(t, inLocale("de"))
+		h.chooseLicenses()
+		h.key("enter")
+		for _, v := range answers {
+			h.typeText(v)
+			h.key("enter")
+		}
+		return h
+	}
+	t.Run("long e-mail message", func(t *testing.T) {
+		h := details(t, "Contoso GmbH", "Ada", "Lovelace", "ada@fabrikam-ausgesprochen-lange-domain-mit_unterstrich.example")
+		h.requireState(stateDetails)
+		// huh wraps it where it may, also inside the domain: its words are all there.
+		v := strings.Join(strings.Fields(h.view()), "")
+		if want := `derTeilnach@("fabrikam-ausgesprochen-lange-domain-mit_unterstrich.example")istkeinegültigeDomain,z.B.example.com`; !strings.Contains(v, want) {
+			t.Fatalf("the message is cut:\n%s", h.view())
+		}
+		h.shot(t)
+	})
+	t.Run("phone too short", func(t *testing.T) {
+		h := details(t, "Contoso GmbH", "Ada", "Lovelace", "ada@contoso.com", "/Vereinigte Staaten", "+1 555 0100")
+		h.requireView("zu kurz: mit Vorwahl eingeben, z. B. +1 201-555-0123")
+		h.shot(t)
+	})
+	t.Run("phone number as street", func(t *testing.T) {
+		h := details(t, "Contoso GmbH", "Ada", "Lovelace", "ada@contoso.com", "/Deutschl", "030 1234567", "030 1234567")
+		h.requireView("auch den Straßennamen eingeben, nicht nur eine Nummer")
+		h.shot(t)
+	})
+	t.Run("agent header with both badges", func(t *testing.T) {
+		h := newHarness(t, agentMode(flow.PolicyPayFirst), inLocale("de"), func(_ *world, o *Options) {
+			o.Agent = "Maximiliane Mustermann-Schmidt"
+		})
+		h.m.sandbox = true
+		h.agentLicenses()
+		h.requireView("Konto des Kunden")
+		h.requireView("AGENT")
+		h.requireView("SANDBOX")
+		h.shot(t)
+	})
+}
+
+// The time a wait has taken stays on the line of its text beside a QR
+// code, in every language (the German consent wait wrapped it alone onto
+// the next line).
+func TestWaitingTimeStaysWithItsText(t *testing.T) {
+	for _, lang := range []string{"en", "de", "fr"} {
+		h := newHarness(t, inLocale(lang))
+		h.chooseLicenses()
+		h.key("enter")
+		country := map[string]string{"en": "Germany", "de": "Deutschl", "fr": "Allemagne"}[lang]
+		h.typeDetailsIn(country)
+		h.key(map[string]string{"en": "y", "de": "j", "fr": "o"}[lang])
+		h.signIn(contosoPassword)
+		h.requireState(stateConsent)
+		h.clock = h.clock.Add(12*time.Minute + 34*time.Second)
+		waiting := h.m.c.t("ConsentWaiting")
+		found := false
+		for _, line := range strings.Split(h.view(), "\n") {
+			if strings.Contains(line, "12:34") {
+				found = strings.Contains(line, waiting)
+			}
+		}
+		if !found {
+			t.Errorf("%s: the time is not beside %q:\n%s", lang, waiting, h.view())
+		}
+		if lang == "de" {
+			t.Run("de", func(t *testing.T) { h.shot(t) })
+		}
+	}
+}
+
 // titled is a screen with another title, at the path's last step: the
 // header's longest "Step n of m".
 type titled struct {
@@ -296,13 +373,26 @@ func TestEveryTitleFitsTheHeader(t *testing.T) {
 		"PlainStepCreate", "DetailsTitle", "DetailsTitleAgent", "DoneTitle", "Welcome", "WelcomeBack", "GDAPTitle",
 		"PlainStepInvitation", "LicensesTitle", "NewAccountTitle", "PlainPayExisting", "ProcessingTitle", "ReviewTitle",
 		"PayTitle", "SubdomainTitle"}
+	// An agent's header carries two badges, AGENT with the agent's name
+	// (up to 24 cells) and SANDBOX, on the agent's 8-step path.
+	agent := func(w *world, o *Options) {
+		agentMode(flow.PolicyPayFirst)(w, o)
+		o.Agent = "Maximiliane Mustermann-Schmidt"
+	}
 	for _, l := range i18n.Languages() {
-		h := newHarness(t, inLocale(l.Tag))
-		h.m.sandbox = true
-		for _, id := range ids {
-			title := h.m.c.t(id)
-			if line := ansi.Strip(h.m.header(titled{h.m.active(), title})); !strings.Contains(line, title) {
-				t.Errorf("%s %s: the header cuts %q: %q", l.Tag, id, title, line)
+		for _, mode := range []func(*world, *Options){func(*world, *Options) {}, agent} {
+			h := newHarness(t, inLocale(l.Tag), mode)
+			h.m.sandbox = true
+			for _, id := range ids {
+				title := h.m.c.t(id)
+				line := ansi.Strip(h.m.header(titled{h.m.active(), title}))
+				if !strings.Contains(line, title) || !strings.Contains(line, "SANDBOX") ||
+					(h.m.c.agentMode() && !strings.Contains(line, "AGENT")) {
+					t.Errorf("%s %s: the header cuts %q: %q", l.Tag, id, title, line)
+				}
+				if w := ansi.StringWidth(line); w > h.m.c.bodyWidth() {
+					t.Errorf("%s %s: the header is %d cells wide: %q", l.Tag, id, w, line)
+				}
 			}
 		}
 	}

@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -149,8 +147,7 @@ func (s *invitationScreen) view() string {
 	}
 	wait := "\n\n" + st.Subtle.Render(s.c.t("InvitationNotWaiting"))
 	if s.waiting {
-		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		wait = fmt.Sprintf("\n\n%s %s %s", spinnerMark(s.spin), s.c.t("InvitationWaiting"), formatElapsed(elapsed))
+		wait = "\n\n" + waitLine(s.spin, s.c.t("InvitationWaiting"), s.c.now().Sub(s.started))
 	}
 	if s.note != "" {
 		wait += "\n" + st.Warning.Render(s.note)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,6 +22,18 @@ type licensesScreen struct {
 	terms  []int // per offer, the index of the chosen term in its Terms
 	typing bool  // digits typed since the cursor moved replace the count
 	err    string
+	saving bool // flow is changing the order's lines
+	// before are the order's lines as chosen, kept while changing them:
+	// esc (or a payment made meanwhile) leaves the order with them.
+	before []flow.LineChoice
+}
+
+// linesChangedMsg: flow changed the order's lines (or refused; order is
+// then the order as it is, when it could be read).
+type linesChangedMsg struct {
+	order flow.Order
+	lines []flow.LineChoice
+	err   error
 }
 
 // termKey changes the term of a product sold with several.
@@ -35,6 +48,15 @@ func (s *licensesScreen) step() flow.StepID { return flow.StepLicenses }
 func (s *licensesScreen) title() string     { return s.c.t("LicensesTitle") }
 func (s *licensesScreen) help() []key.Binding {
 	k := s.c.keys
+	if s.c.changeLines {
+		// Saving and going back first: they are what this visit is for,
+		// and the keys last in the list give way on a narrow footer.
+		keys := []key.Binding{s.c.helpKey("enter", "enter", "KeyUpdateOrder"), s.c.helpKey("esc", "esc", "KeyBackToReview"), k.Move, k.Inc}
+		if len(s.seats) > 0 && len(s.c.catalog.Offers[s.cursor].Terms) > 1 {
+			keys = append(keys, s.c.helpKey("t", "t", "KeyTerm"))
+		}
+		return append(keys, k.Quit)
+	}
 	// ctrl+l is shown with the languages on the screen itself, in all of
 	// them: whoever cannot read this one finds it there.
 	if len(s.seats) > 0 && len(s.c.catalog.Offers[s.cursor].Terms) > 1 {
@@ -81,7 +103,10 @@ func (s *licensesScreen) languageLine() string {
 // enter loads the seat counts from the answers (a resumed draft or a
 // return from a later step).
 func (s *licensesScreen) enter() tea.Cmd {
-	s.typing, s.err = false, ""
+	s.typing, s.err, s.saving = false, "", false
+	if s.c.changeLines {
+		s.before = append([]flow.LineChoice(nil), s.c.answers.Lines...)
+	}
 	for i, o := range s.c.catalog.Offers {
 		s.seats[i], s.terms[i] = 0, 0
 		for _, l := range s.c.answers.Lines {
@@ -108,12 +133,20 @@ func (s *licensesScreen) term(i int) flow.Term {
 }
 
 func (s *licensesScreen) update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(linesChangedMsg); ok {
+		return s.changed(m)
+	}
 	kp, ok := msg.(tea.KeyPressMsg)
-	if !ok || len(s.seats) == 0 {
+	if !ok || len(s.seats) == 0 || s.saving {
 		return nil
 	}
 	k := s.c.keys
 	switch {
+	case s.c.changeLines && key.Matches(kp, k.Back):
+		// The order stays as it was: the review shows it again.
+		s.c.changeLines = false
+		s.c.answers.Lines = s.before
+		return s.c.goTo(s.c.screenOf(flow.StepReview), false)
 	case key.Matches(kp, k.Up):
 		s.move(-1)
 	case key.Matches(kp, k.Down):
@@ -135,7 +168,7 @@ func (s *licensesScreen) update(msg tea.Msg) tea.Cmd {
 		s.c.answers.Lines = s.lines()
 	case key.Matches(kp, k.Next):
 		return s.submit()
-	case key.Matches(kp, k.PayOrder):
+	case key.Matches(kp, k.PayOrder) && !s.c.changeLines:
 		return s.c.goTo(statePayOrder, false)
 	}
 	return nil
@@ -194,6 +227,43 @@ func (s *licensesScreen) submit() tea.Cmd {
 			return nil
 		}
 	}
+	if s.c.changeLines {
+		return s.changeOrder()
+	}
+	return s.c.forward(flow.StepLicenses)
+}
+
+// changeOrder asks flow to change the order's lines; the sign-up then goes
+// on where flow says (back to the review).
+func (s *licensesScreen) changeOrder() tea.Cmd {
+	s.saving, s.err = true, ""
+	ctx, b, id, lines := s.c.ctx, s.c.backend, s.c.order.ID, s.c.answers.Lines
+	return func() tea.Msg {
+		o, err := b.ChangeLines(ctx, id, lines)
+		if err != nil {
+			// Paid meanwhile (or cancelled elsewhere): go on with the order as it is.
+			o, _ = b.GetOrder(ctx, id)
+		}
+		return linesChangedMsg{order: o, lines: lines, err: err}
+	}
+}
+
+func (s *licensesScreen) changed(msg linesChangedMsg) tea.Cmd {
+	if !s.saving {
+		return nil
+	}
+	s.saving = false
+	if msg.err != nil && (!errors.Is(msg.err, flow.ErrAlreadyPaid) || msg.order.ID == "") {
+		s.err = s.c.t("LicensesChangeFailed", "Why", explained(s.c.explain(msg.err)))
+		return nil
+	}
+	s.c.changeLines = false
+	if msg.err != nil {
+		// Paid on the old page a moment ago: that payment stands.
+		s.c.answers.Lines = s.before
+		return s.c.continueOrder(msg.order, true)
+	}
+	s.c.order, s.c.answers.Lines = msg.order, msg.lines
 	return s.c.forward(flow.StepLicenses)
 }
 
@@ -212,7 +282,11 @@ func (s *licensesScreen) view() string {
 		return fmt.Sprintf("  %s %14s %8s %16s", padCells(name, nameW), price, seats, total)
 	}
 	var b strings.Builder
-	b.WriteString(s.c.t("LicensesIntro") + "\n\n")
+	if s.c.changeLines {
+		b.WriteString(st.Subtle.Width(s.c.bodyWidth()).Render(s.c.t("LicensesChangeIntro", "Number", sanitizeN(s.c.order.Number, 30))) + "\n\n")
+	} else {
+		b.WriteString(s.c.t("LicensesIntro") + "\n\n")
+	}
 	b.WriteString(st.TableHead.Render(row(s.c.t("LicensesProduct"), s.c.t("LicensesSeatMonth"), s.c.t("LicensesSeats"), s.c.t("LicensesPerMonth"))) + "\n")
 	first, last := s.window()
 	for i := first; i < last; i++ {
@@ -249,7 +323,10 @@ func (s *licensesScreen) view() string {
 		termLine += " " + s.c.t("LicensesMoreTerms", "N", n)
 	}
 	b.WriteString("\n" + st.Subtle.Width(s.c.bodyWidth()).Render(termLine))
-	if s.err != "" {
+	switch {
+	case s.saving:
+		b.WriteString("\n\n" + s.c.t("LicensesChanging"))
+	case s.err != "":
 		b.WriteString("\n\n" + st.Error.Width(s.c.bodyWidth()).Render(s.err))
 	}
 	if s.languages() {

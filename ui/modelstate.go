@@ -3,9 +3,10 @@ package ui
 // What a wrapper (the kiosk) may ask of the wizard without reaching into it.
 
 // AtFirstScreen reports whether the wizard shows its first screen (or is
-// still deciding which one that is), where Esc has nothing to go back to.
+// still deciding which one that is), where Esc has nothing to go back to;
+// the licenses opened from the review to change the seats go back there.
 func (m *Model) AtFirstScreen() bool {
-	return m.state == stateLoading || m.state == stateResume || m.state == stateLicenses
+	return m.state == stateLoading || m.state == stateResume || (m.state == stateLicenses && !m.c.changeLines)
 }
 
 // OverlayShown reports whether an overlay (the demo accounts) covers the

@@ -44,14 +44,9 @@ func (s *payOrderScreen) enter() tea.Cmd {
 	s.finding = false
 	s.form = s.c.newForm(huh.NewGroup(
 		huh.NewInput().Title(s.c.t("PayOrderNumber")).Description(s.c.t("PayOrderNumberNote")).
-			Value(&s.number).Validate(func(v string) error {
-			if strings.TrimSpace(v) == "" {
-				return errors.New(s.c.t("PlainEnterOrderNumber"))
-			}
-			return nil
-		}),
+			Value(&s.number).Validate(s.c.valid(flow.ValidateOrderNumber)),
 		huh.NewInput().Title(s.c.t("FieldEmail")).Description(s.c.t("PayOrderEmailNote")).
-			Value(&s.email).Validate(flow.ValidateEmail),
+			Value(&s.email).Validate(s.c.valid(flow.ValidateEmail)),
 	))
 	return s.form.Init()
 }
@@ -127,5 +122,5 @@ func (s *payOrderScreen) view() string {
 	if s.err != "" {
 		out += st.Error.Width(s.c.bodyWidth()).Render(s.err) + "\n\n"
 	}
-	return out + s.form.View()
+	return s.c.formView(out, s.form)
 }

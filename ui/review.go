@@ -20,13 +20,7 @@ type (
 		session flow.Checkout
 		err     error
 	}
-	paymentPollMsg struct{ gen int }
-	// reviewCancelledMsg: the order was cancelled (or not) to go back and
-	// change the seats.
-	reviewCancelledMsg struct {
-		orderID string
-		err     error
-	}
+	paymentPollMsg    struct{ gen int }
 	paymentCheckedMsg struct {
 		gen   int
 		state flow.PaymentState
@@ -60,7 +54,6 @@ type reviewScreen struct {
 	note     string
 	err      string
 	preview  []flow.LinePreview // what processing will do, once known
-	going    bool               // cancelling the order to go back
 }
 
 func newReviewScreen(c *common) *reviewScreen {
@@ -95,46 +88,26 @@ func (s *reviewScreen) help() []key.Binding {
 	return []key.Binding{s.c.helpKey("enter", "enter", "KeyPay"), k.Quit}
 }
 
-// canGoBack: the order was made in this wizard from answers it still holds,
-// on the existing-account path. An order looked up to be paid (ctrl+o) has
-// no answers to go back to, and on the new-account path the account already
-// exists: going back would create a second one.
+// canGoBack: the order was made in this wizard from answers it still holds
+// and flow still lets its lines change. An order looked up to be paid
+// (ctrl+o) has no answers to go back to.
 func (s *reviewScreen) canGoBack() bool {
 	a := s.c.answers
-	return len(a.Lines) > 0 && a.Account != flow.AccountNew && a.OrderID != "" && a.OrderID == s.c.order.ID
+	return len(a.Lines) > 0 && a.OrderID != "" && a.OrderID == s.c.order.ID && flow.LinesChangeable(s.c.order)
 }
 
-// goBack cancels the order through flow, which closes any payment page left
-// open (one paid meanwhile is refunded), then goes to the licenses: a new
-// order is made from the changed answers. Going back only once the order is
-// cancelled keeps an order the customer can no longer see from being paid.
+// goBack opens the licenses to change this order's lines: flow changes the
+// same order there (ChangeLines) and the sign-up comes straight back here,
+// with its details, agreement and verified administrator kept.
 func (s *reviewScreen) goBack() tea.Cmd {
 	s.cancel()
 	s.gen++
-	s.going, s.note, s.err = true, "", ""
-	ctx, b, id := s.c.ctx, s.c.backend, s.c.order.ID
-	return func() tea.Msg {
-		_, err := b.Cancel(ctx, id, "customer went back from the review to change the seats")
-		return reviewCancelledMsg{orderID: id, err: err}
-	}
-}
-
-func (s *reviewScreen) cancelled(msg reviewCancelledMsg) tea.Cmd {
-	if !s.going || msg.orderID != s.c.order.ID {
-		return nil
-	}
-	s.going = false
-	if msg.err != nil {
-		s.err = s.c.t("ReviewCancelFailed", "Why", explained(s.c.explain(msg.err)))
-		return nil
-	}
-	s.c.answers.OrderID = ""
-	s.c.order = flow.Order{}
-	return s.c.goTo(s.c.screenOf(flow.StepLicenses), false)
+	s.c.changeLines = true
+	return s.c.goTo(stateLicenses, false)
 }
 
 func (s *reviewScreen) enter() tea.Cmd {
-	s.phase, s.note, s.err, s.preview, s.going = payReview, "", "", nil, false
+	s.phase, s.note, s.err, s.preview = payReview, "", "", nil
 	return fetchPreview(s.c)
 }
 
@@ -155,8 +128,6 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.orderID == s.c.order.ID {
 			s.preview = msg.lines
 		}
-	case reviewCancelledMsg:
-		return s.cancelled(msg)
 	case paymentStartedMsg:
 		return s.onStarted(msg)
 	case paymentPollMsg:
@@ -172,9 +143,6 @@ func (s *reviewScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
-	if s.going {
-		return nil
-	}
 	switch s.phase {
 	case payReview, payDeclined:
 		if s.phase == payReview && key.Matches(msg, k.Back) && s.canGoBack() {
@@ -285,8 +253,7 @@ func (s *reviewScreen) view() string {
 	if s.phase == payWaiting {
 		text := st.Title.Render(s.c.t("PayHeading", "Amount", s.c.money(s.c.order.DueNow(), s.c.order.Currency))) + "\n\n" +
 			s.c.t("PayText")
-		elapsed := s.c.now().Sub(s.started).Truncate(time.Second)
-		text += fmt.Sprintf("\n\n%s %s %s", strings.TrimSpace(s.spin.View()), s.c.t("PayWaiting"), formatElapsed(elapsed))
+		text += "\n\n" + waitLine(s.spin, s.c.t("PayWaiting"), s.c.now().Sub(s.started))
 		if s.note != "" {
 			text += "\n" + st.Warning.Render(s.note)
 		}
@@ -294,8 +261,6 @@ func (s *reviewScreen) view() string {
 	}
 	out := s.orderTable()
 	switch {
-	case s.going:
-		out += "\n\n" + s.c.t("ReviewCancelling")
 	case s.phase == payStarting:
 		out += "\n\n" + strings.TrimSpace(s.spin.View()) + " " + s.c.t("ReviewOpeningPay")
 	case s.err != "":

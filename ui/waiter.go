@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"onboard/flow"
 	"time"
 
@@ -100,8 +99,7 @@ func (w *waiter) linkView(l *link, text, err, note string, t waitTexts) string {
 	}
 	wait := "\n\n" + st.Subtle.Render(t.notWaiting)
 	if w.waiting {
-		elapsed := w.c.now().Sub(w.started).Truncate(time.Second)
-		wait = fmt.Sprintf("\n\n%s %s %s", spinnerMark(w.spin), t.waiting, formatElapsed(elapsed))
+		wait = "\n\n" + waitLine(w.spin, t.waiting, w.c.now().Sub(w.started))
 	}
 	if note != "" {
 		wait += "\n" + st.Warning.Render(note)
