@@ -2,7 +2,6 @@ package plain
 
 import (
 	"errors"
-	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -47,7 +46,6 @@ func (s *session) customer() error {
 // steps that follow, so the path is re-read after every step.
 func (s *session) signUp() error {
 	s.a = flow.Answers{Mode: flow.ModeCustomer, Account: flow.AccountExisting, Language: s.loc.Lang()}
-	changing := false // back at the licenses from the review
 	for i := 0; ; i++ {
 		steps := flow.PathSteps(s.a.Mode, s.a.Account)
 		if i >= len(steps) {
@@ -55,18 +53,8 @@ func (s *session) signUp() error {
 		}
 		s.say("")
 		s.sayT("PlainStepNofM", "N", i+1, "Of", len(steps), "Title", s.stepTitle(s.a.Mode, steps[i]))
-		stop, err := s.customerStep(steps[i])
-		switch {
-		case errors.Is(err, errChangeSeats):
-			// The other answers stand: after the licenses a new order is
-			// made, and the invitation and the admin relationship, already
-			// accepted, are only checked.
-			changing, i = true, slices.Index(steps, flow.StepLicenses)-1
-			continue
-		case err != nil || stop:
+		if stop, err := s.customerStep(steps[i]); err != nil || stop {
 			return err
-		case changing && steps[i] == flow.StepLicenses:
-			changing, i = false, slices.Index(steps, flow.StepConsent)-1
 		}
 	}
 }

@@ -224,16 +224,12 @@ func (s *session) review(o flow.Order) {
 	}
 }
 
-// errChangeSeats: the customer cancelled the order at the review to choose
-// the licenses again; the sign-up goes back to them.
-var errChangeSeats = errors.New("the customer went back to change the seats")
-
 // confirmPayment reads the order back and asks before the payment starts,
 // as the full-screen wizard's review does. On "no" the person changes the
-// seats (canChange: an order made in this session from answers it still
-// holds; the order is cancelled through flow and errChangeSeats returned),
-// cancels the order, or hears it again; an order looked up to be paid
-// (canChange false) stays open to be paid later. stop: not paying.
+// seats (canChange: the same order gets the new lines through flow, and is
+// read back again), cancels the order, or hears it again; an order looked
+// up to be paid (canChange false) stays open to be paid later. stop: not
+// paying.
 func (s *session) confirmPayment(canChange bool) (stop bool, err error) {
 	if s.order.Status != flow.StatusAwaitingPayment {
 		s.review(s.order) // nothing to pay here (the provider's order flow)
@@ -260,29 +256,61 @@ func (s *session) confirmPayment(canChange bool) (stop bool, err error) {
 		}, &choice); err != nil {
 			return false, err
 		}
-		if choice == again {
+		switch choice {
+		case again:
 			continue
-		}
-		reason := "customer cancelled the order at the review"
-		if choice == change {
-			reason = "customer went back from the review to change the seats"
+		case change:
+			if paid, err := s.changeLines(); err != nil || paid {
+				return false, err
+			}
+			continue
 		}
 		// Cancelled before anything else happens, so an order the person
 		// no longer sees cannot be paid.
 		if err := s.again(s.t("PlainCancellingOrder"), func() error {
-			_, err := s.Backend.Cancel(s.ctx, s.order.ID, reason)
+			_, err := s.Backend.Cancel(s.ctx, s.order.ID, "customer cancelled the order at the review")
 			return err
 		}); err != nil {
 			return false, err
 		}
-		if choice == cancel {
-			s.sayT("PlainCancelledNothingCharged", "Number", num)
-			return true, nil
-		}
-		s.sayT("PlainChooseAgain", "Number", num)
-		s.order, s.a.OrderID, s.a.Lines = flow.Order{}, "", nil
-		return false, errChangeSeats
+		s.sayT("PlainCancelledNothingCharged", "Number", num)
+		return true, nil
 	}
+}
+
+// changeLines asks the licenses again and gives them to the same order
+// through flow: details, agreement, administrator, invitation and admin
+// relationship stand. paid: a payment on the old page arrived meanwhile
+// and stands; the sign-up goes on to set the order up as it was.
+func (s *session) changeLines() (paid bool, err error) {
+	before := s.a.Lines
+	s.a.Lines = nil
+	if err := s.licenses(); err != nil {
+		s.a.Lines = before
+		return false, err
+	}
+	var o flow.Order
+	err = s.again(s.t("PlainChangingOrder"), func() error {
+		var err error
+		o, err = s.Backend.ChangeLines(s.ctx, s.order.ID, s.a.Lines)
+		return err
+	})
+	if errors.Is(err, flow.ErrAlreadyPaid) {
+		s.a.Lines = before
+		if o, err = s.Backend.GetOrder(s.ctx, s.order.ID); err != nil {
+			return false, fmt.Errorf("read order %s: %w", clean(s.order.Number, 30), err)
+		}
+		s.order = o
+		s.say("%s", flow.PaymentPaid.ExplainIn(s.loc))
+		return true, nil
+	}
+	if err != nil {
+		s.a.Lines = before
+		return false, err
+	}
+	s.order = o
+	s.sayT("PlainOrderChanged", "Number", clean(o.Number, 30))
+	return false, nil
 }
 
 // pay takes the payment on the hosted checkout page when the order waits
