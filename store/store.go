@@ -166,18 +166,29 @@ func (db *DB) now() time.Time {
 	return time.Now().UTC()
 }
 
+// resetTables is every table Reset empties: all of the schema's but
+// schema_migrations and the job queue's (TestResetEmptiesEveryTable). A
+// relationship or lease left behind would outlive the sandbox's, and a
+// demo after a reset would show a "renewed" admin relationship request.
+var resetTables = []string{
+	"license_assignments", "tenant_users", "tenant_domains", "import_positions",
+	"subscriptions", "line_readbacks", "payments", "pipeline_steps", "order_leases",
+	"gdap_relationships", "consent_baselines", "order_lines", "orders",
+	"tenants", "customers", "drafts", "audit_events", "counters", "short_links",
+}
+
 // Reset deletes every row of every table but keeps the schema; for
 // `onboard demo reset`. Children go before parents for the foreign keys.
 func (db *DB) Reset(ctx context.Context) error {
-	tables := []string{
-		"license_assignments", "tenant_users", "tenant_domains",
-		"subscriptions", "payments", "pipeline_steps", "order_lines", "orders",
-		"tenants", "customers", "drafts", "audit_events", "counters", "short_links",
-	}
 	return db.write(ctx, func(tx *sql.Tx) error {
-		for _, t := range tables {
+		for _, t := range resetTables {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("reset %s: %w", t, err)
+			}
+		}
+		if !db.postgres { // SQLite's contentless search index is emptied by command
+			if _, err := tx.ExecContext(ctx, `INSERT INTO user_search (user_search) VALUES ('delete-all')`); err != nil {
+				return fmt.Errorf("reset user_search: %w", err)
 			}
 		}
 		return nil

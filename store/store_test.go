@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,6 +159,52 @@ func TestReset(t *testing.T) {
 		// Numbering restarts: a demo begins at ORD-000001 again.
 		if o2 := mustOrder(t, db, mustCustomer(t, db).ID, flow.StatusDraft); o2.Number != "ORD-000001" {
 			t.Errorf("first number after reset = %s", o2.Number)
+		}
+	})
+}
+
+// Reset empties every table the migrations make, so a table added later
+// must be added to resetTables (or kept on purpose here).
+func TestResetEmptiesEveryTable(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB, _ *testClock) {
+		ctx := context.Background()
+		q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+		if db.postgres {
+			q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+				AND table_type = 'BASE TABLE'`
+		}
+		rows, err := db.sql.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		kept := func(name string) bool {
+			return name == "schema_migrations" || strings.HasPrefix(name, "river_") || // the job queue's own
+				strings.HasPrefix(name, "user_search") // SQLite's search index, emptied by command
+		}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			if !kept(name) && !slices.Contains(resetTables, name) {
+				t.Errorf("Reset leaves table %s as it is", name)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveUsers(ctx, "t1", []flow.User{{ID: "u1", UPN: "ada@x", DisplayName: "Ada"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Reset(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveUsers(ctx, "t1", []flow.User{{ID: "u2", UPN: "bob@x", DisplayName: "Bob"}}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.CountMatchingUsers(ctx, "t1", "ada"); err != nil || n != 0 {
+			t.Errorf("a user from before the reset is still found: %d, %v", n, err)
 		}
 	})
 }

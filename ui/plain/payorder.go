@@ -32,12 +32,7 @@ func (s *session) payExisting() error {
 func (s *session) findOrder() (flow.Order, error) {
 	var number, email string
 	err := s.form(
-		s.input(s.t("PlainOrderNumber"), &number, func(v string) error {
-			if strings.TrimSpace(v) == "" {
-				return errors.New(s.t("PlainEnterOrderNumber"))
-			}
-			return nil
-		}),
+		s.input(s.t("PlainOrderNumber"), &number, flow.ValidateOrderNumber),
 		s.input(s.t("PlainOrderEmail"), &email, flow.ValidateEmail),
 	)
 	if err != nil {
