@@ -38,7 +38,7 @@ func (s *session) findOrder() (flow.Order, error) {
 			}
 			return nil
 		}),
-		s.input(s.t("PlainOrderEmail"), &email, flow.ValidateEmail),
+		s.input(s.t("PlainOrderEmail"), &email, flow.ValidateEmailSyntax),
 	)
 	if err != nil {
 		return flow.Order{}, err
