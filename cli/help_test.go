@@ -222,3 +222,19 @@ func TestExitCodesAsTheREADMESays(t *testing.T) {
 		}
 	}
 }
+
+// fang writes the first word of a flag's description in title case, so a
+// description must not begin with an acronym: "GDAP" would read "Gdap".
+func TestFlagDescriptionsDoNotStartWithAnAcronym(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}} {
+		out, _, _ := run(t, args...)
+		if !strings.Contains(out, "--gdap-group") && args[0] == "--help" {
+			t.Fatalf("onboard %v shows no --gdap-group:\n%s", args, out)
+		}
+		for _, w := range []string{"Gdap", "Http ", "Ssh "} {
+			if strings.Contains(out, w) {
+				t.Errorf("onboard %v says %q:\n%s", args, w, out)
+			}
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"onboard/flow"
@@ -411,15 +412,19 @@ func (d orderDetail) write(out *output) error {
 	// the line fits the terminal and the detail is never cut.
 	fmt.Fprintln(w, "\nAUDIT")
 	for _, a := range d.Audit {
-		what := a.Action
+		head := a.At.UTC().Format(time.RFC3339) + "  " + safetext.Clean(string(a.Actor.Kind)+":"+a.Actor.Name) + "  " + a.Action
+		var move string // the state it moved from and to: never cut
 		if a.From != "" || a.To != "" {
-			what += " " + a.From + "→" + a.To
+			move = a.From + "→" + a.To
 		}
-		line := a.At.UTC().Format(time.RFC3339) + "  " + safetext.Clean(string(a.Actor.Kind)+":"+a.Actor.Name) + "  " + what
-		if out.width > 0 {
-			line = cut(out.width, line)
+		line, below := strings.TrimSpace(head+" "+move), ""
+		if out.width > 0 && ansi.StringWidth(line) > out.width {
+			// Too long for the terminal: the move goes on a line of its
+			// own under it, where the new state is read whole.
+			line, below = cut(out.width, head), move
 		}
 		fmt.Fprintln(w, line)
+		out.wrapDetail(4, below)
 		out.wrapDetail(4, safetext.Clean(a.Detail))
 	}
 	return nil

@@ -94,7 +94,7 @@ func newRoot(g *globals) *cobra.Command {
 	g.bind(pf.StringP, "order_flow", "", "order flow: pay-first, process-immediately or manual-approval")
 	g.bind(pf.StringP, "microsoft", "", "Microsoft backend: sandbox or partner-center")
 	g.bind(pf.StringP, "sandbox_addr", "", "address of the in-process sandbox (default 127.0.0.1:0)")
-	g.bind(pf.StringP, "gdap_group", "", "GDAP: the partner's security group given the admin relationship's roles (off: not requested; empty: not requested with Microsoft, the seeded group with the sandbox)")
+	g.bind(pf.StringP, "gdap_group", "", "the partner's security group given the roles of the GDAP admin relationship (off: not requested; empty: not requested with Microsoft, the seeded group with the sandbox)")
 	// The wizard's own flags are the root's alone: they mean nothing to
 	// `orders list` or `completion bash`, whose help should not offer them.
 	lf := root.Flags()

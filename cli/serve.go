@@ -55,8 +55,8 @@ func newServeCmd(g *globals) *cobra.Command {
 		g.flagOf[key] = flag
 	}
 	f := cmd.Flags()
-	g.flags["serve_ssh"] = f.String("ssh", "", "SSH listen address (default 127.0.0.1:2222)")
-	g.flags["serve_http"] = f.String("http", "", "HTTP listen address for the pages phones open (default 127.0.0.1:8080)")
+	g.flags["serve_ssh"] = f.String("ssh", "", "address the SSH server listens on (default 127.0.0.1:2222)")
+	g.flags["serve_http"] = f.String("http", "", "address the HTTP server listens on, for the pages phones open (default 127.0.0.1:8080)")
 	g.flags["serve_keys"] = f.String("keys", "", "keys file: one `kiosk|agent NAME PUBLIC-KEY` per line (default: serve_keys in the data directory)")
 	g.flags["serve_allow_anonymous"] = f.String("allow-anonymous", "", "let unknown keys in for customer self-service")
 	f.Lookup("allow-anonymous").NoOptDefVal = "true"

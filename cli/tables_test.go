@@ -56,6 +56,12 @@ func TestTablesFitTheTerminal(t *testing.T) {
 			golden.RequireEqual(t, shortIDs.ReplaceAll(stable([]byte(out)), []byte("<short>  ")))
 		})
 	}
+	// The audit's state changes are read whole: one that does not fit the
+	// line goes under it, never cut.
+	out, _, _ := run(t, "orders", "show", "ORD-000001", "--db", db)
+	if !strings.Contains(out, "awaiting_consent→awaiting_payment") {
+		t.Errorf("orders show cut a state change:\n%s", out)
+	}
 	// Wide enough, every column is there.
 	onTerminal(t, 140)
 	for _, c := range []struct{ args, want []string }{
@@ -71,7 +77,7 @@ func TestTablesFitTheTerminal(t *testing.T) {
 	}
 	onTerminal(t, 80)
 	// config fits too (its paths are the temp dir's: no golden).
-	out, _, _ := run(t, "config", "--db", db)
+	out, _, _ = run(t, "config", "--db", db)
 	for _, line := range strings.Split(out, "\n") {
 		if w := ansi.StringWidth(line); w > 80 {
 			t.Errorf("config: %d columns: %q", w, line)

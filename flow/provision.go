@@ -18,7 +18,9 @@ func (r *run) line(ctx context.Context, l *OrderLine) error {
 		r.record(*l)
 		return nil
 	}
-	r.progress(Progress{Step: step, Label: "Setting up " + l.Name, Done: l.LineNo - 1, Total: len(r.o.Lines)})
+	// No count: the step is this one line, and its label names it. Lines
+	// counted here read "Setting up Office 365 E3 1 of 2", as if of E3.
+	r.progress(Progress{Step: step, Label: "Setting up " + l.Name})
 	trial, planned := linePlan(r.done, l.LineNo)
 	if !planned {
 		var err error

@@ -411,3 +411,27 @@ func TestFailReasonOfDocumentedRefusals(t *testing.T) {
 		}
 	}
 }
+
+// A line's step names its product and counts nothing: counting the lines
+// there read "Setting up Office 365 E3 0 of 2", as if of E3's seats.
+func TestLineProgressCountsNothing(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, PolicyPayFirst)
+	o := e.paidOrder(t, e.answers("t-trial", LineChoice{OfferID: "m365-business-premium", Seats: 10}))
+	var lines []Progress
+	if _, err := e.s.Process(ctx, o.ID, func(p Progress) {
+		if strings.HasPrefix(p.Step, "line:") {
+			lines = append(lines, p)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) == 0 {
+		t.Fatal("no progress for the order's line")
+	}
+	for _, p := range lines {
+		if p.Total != 0 || p.Done != 0 || !strings.Contains(p.Label, "Microsoft 365 Business Premium") {
+			t.Errorf("line progress %+v", p)
+		}
+	}
+}

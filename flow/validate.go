@@ -1,12 +1,16 @@
 package flow
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 
 	"onboard/i18n"
 )
@@ -87,7 +91,42 @@ func ValidateEmail(s string) error {
 	if !validHostname(domain) {
 		return i18n.E("ErrEmailDomain", "Domain", strconv.Quote(domain))
 	}
+	if tld, ok := knownTLD(domain); !ok {
+		return i18n.E("ErrEmailTLD", "TLD", strconv.Quote("."+tld))
+	}
 	return nil
+}
+
+// ValidateEmailSyntax accepts what ValidateEmail accepts and also
+// addresses whose top-level domain is unknown: it is for looking up an
+// address stored earlier, which must be typed as it was stored.
+func ValidateEmailSyntax(s string) error {
+	err := ValidateEmail(s)
+	var le *i18n.Error
+	if errors.As(err, &le) && le.ID == "ErrEmailTLD" {
+		return nil
+	}
+	return err
+}
+
+// knownTLD reports whether the last label of domain is a top-level domain
+// of the public suffix list (ICANN's section), so that a typo such as
+// "fabrikam.con" or "gmail.cmo" is caught while the customer is still at
+// the terminal: confirmations sent there never arrive, and paying the order
+// later needs the address as it was typed. The names reserved for
+// documentation and tests (RFC 2606) are accepted too.
+func knownTLD(domain string) (string, bool) {
+	domain = strings.TrimSuffix(domain, ".")
+	tld := strings.ToLower(domain[strings.LastIndexByte(domain, '.')+1:])
+	if tld == "example" || tld == "test" {
+		return tld, true
+	}
+	ascii, err := idna.Lookup.ToASCII(tld)
+	if err != nil {
+		return tld, false
+	}
+	_, icann := publicsuffix.PublicSuffix(ascii)
+	return tld, icann
 }
 
 // ValidateUPN accepts a Microsoft login (user principal name) like

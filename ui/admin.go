@@ -83,7 +83,7 @@ func (s *adminScreen) help() []key.Binding {
 		if s.signIn.Browser {
 			return []key.Binding{k.Open, k.Copy, s.c.helpKey("d", "d", "KeyUseCode"), s.c.helpKey("esc", "esc", "KeyChangeLogin"), k.Quit}
 		}
-		return []key.Binding{k.Open, k.Reopen, k.Copy, s.c.helpKey("esc", "esc", "KeyChangeLogin"), k.Quit, k.QR}
+		return s.c.withoutOpen([]key.Binding{k.Open, k.Reopen, k.Copy, s.c.helpKey("esc", "esc", "KeyChangeLogin"), k.Quit, k.QR})
 	}
 	return []key.Binding{
 		s.c.helpKey("enter", "enter", "KeyNext"),

@@ -28,6 +28,15 @@ func newAgentHarness(t *testing.T, policy flow.Policy) *harness {
 	return h
 }
 
+// The agent is asked what the customer needs, not what they need.
+func TestAgentLicensesAskForTheCustomer(t *testing.T) {
+	h := newAgentHarness(t, flow.PolicyPayFirst)
+	h.requireView("How many seats of each product does the customer need?")
+	if strings.Contains(h.view(), "do you need") {
+		t.Fatalf("the agent is asked as the customer:\n%s", h.view())
+	}
+}
+
 func (h *harness) agentLicenses() {
 	h.t.Helper()
 	h.key("+", "+", "down", "3", "enter")

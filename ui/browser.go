@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/pkg/browser"
 )
 
@@ -148,3 +149,26 @@ type NoBrowser struct{}
 
 // Open refuses.
 func (NoBrowser) Open(string) error { return ErrBrowserOff }
+
+// opensPages reports whether this terminal opens pages at all: a kiosk
+// without a browser (and every terminal of onboard serve) does not, so its
+// screens neither offer Enter to open nor say that opening failed.
+func (c *common) opensPages() bool {
+	_, off := c.browser.(NoBrowser)
+	return !off
+}
+
+// withoutOpen drops the open and reopen keys from a help line where no
+// page opens.
+func (c *common) withoutOpen(keys []key.Binding) []key.Binding {
+	if c.opensPages() {
+		return keys
+	}
+	out := keys[:0:0]
+	for _, k := range keys {
+		if k.Help() != c.keys.Open.Help() && k.Help() != c.keys.Reopen.Help() {
+			out = append(out, k)
+		}
+	}
+	return out
+}

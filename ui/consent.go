@@ -68,7 +68,7 @@ func (s *consentScreen) help() []key.Binding {
 	} else if s.link.url != "" {
 		keys[0] = s.c.helpKey("enter", "enter", "KeyCheckAgain") // as the not-waiting line says
 	}
-	return append(keys, k.Back, k.Quit, k.QR)
+	return s.c.withoutOpen(append(keys, k.Back, k.Quit, k.QR))
 }
 
 func (s *consentScreen) enter() tea.Cmd {

@@ -174,6 +174,7 @@ func (s *createScreen) review() string {
 	}
 	row(s.c.t("ResumeCompany"), sanitizeN(a.Company, 80))
 	row(s.c.t("CreateContact"), sanitizeN(strings.TrimSpace(a.FirstName+" "+a.LastName), 80)+", "+sanitizeN(a.Email, 80))
+	row(s.c.t("FieldPhone"), sanitizeN(a.Phone, 40)) // read back to the customer as the e-mail is
 	addr := a.Address
 	row(s.c.t("CreateAddress"), sanitizeN(strings.Join(nonEmpty(addr.Line1, strings.TrimSpace(addr.PostalCode+" "+addr.City), addr.State, addr.Country), ", "), 200))
 	accepted := s.c.t("CreateNotAccepted")

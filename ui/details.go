@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -15,6 +16,11 @@ import (
 type detailsScreen struct {
 	c    *common
 	form *huh.Form
+	// firsts are the first fields of the form's groups and sizes the
+	// number of fields in each, for shift+tab from a group's first field
+	// (backToGroup).
+	firsts []huh.Field
+	sizes  []int
 }
 
 func (s *detailsScreen) step() flow.StepID { return flow.StepDetails }
@@ -38,19 +44,26 @@ func (s *detailsScreen) enter() tea.Cmd {
 	if a.PhoneCountry == "" {
 		a.PhoneCountry = a.Address.Country
 	}
+	s.build()
+	return s.form.Init()
+}
+
+// build makes the form, its fields bound to the answers.
+func (s *detailsScreen) build() {
+	a := &s.c.answers
 	addrField := func(field string) func(string) error {
 		return func(string) error { return s.c.fieldError(flow.ValidateAddress(a.Address), field) }
 	}
 	t := s.c.t
-	s.form = s.c.newForm(
-		huh.NewGroup(
+	groups := [][]huh.Field{
+		{
 			huh.NewInput().Title(t("FieldCompany")).Value(&a.Company).Validate(s.c.valid(flow.ValidateCompanyName)),
 			huh.NewInput().Title(t("FieldFirstName")).Value(&a.FirstName).Validate(s.c.valid(flow.ValidatePersonName)),
 			huh.NewInput().Title(t("FieldLastName")).Value(&a.LastName).Validate(s.c.valid(flow.ValidatePersonName)),
 			huh.NewInput().Title(t("FieldEmail")).Description(s.emailNote()).
 				Value(&a.Email).Validate(s.c.valid(flow.ValidateEmail)),
-		),
-		huh.NewGroup(
+		},
+		{
 			// The description names the field too: while searching, huh
 			// shows the search text in place of the title.
 			huh.NewSelect[string]().Title(t("FieldCountry")).Description(t("FieldCountryNote")).
@@ -61,24 +74,55 @@ func (s *detailsScreen) enter() tea.Cmd {
 				_, err := flow.ValidatePhone(p, a.Address.Country)
 				return s.c.loc.Localize(err)
 			}),
-		),
-		huh.NewGroup(
+		},
+		{
 			huh.NewInput().Title(t("FieldStreet")).Value(&a.Address.Line1).Validate(addrField("Line1")),
 			huh.NewInput().Title(t("FieldCity")).Value(&a.Address.City).Validate(addrField("City")),
 			huh.NewInput().Title(t("FieldPostalCode")).Value(&a.Address.PostalCode).Validate(addrField("PostalCode")),
-		),
-		// Asked only where addresses carry one (flow.UsesState).
-		huh.NewGroup(
+		},
+		{
 			huh.NewInput().Title(t("FieldState")).
 				Value(&a.Address.State).Validate(addrField("State")),
-		).WithHideFunc(func() bool { return !flow.UsesState(a.Address.Country) }),
-	)
-	return s.form.Init()
+		},
+	}
+	s.firsts, s.sizes = nil, nil
+	hg := make([]*huh.Group, len(groups))
+	for i, fs := range groups {
+		hg[i] = huh.NewGroup(fs...)
+		s.firsts, s.sizes = append(s.firsts, fs[0]), append(s.sizes, len(fs))
+	}
+	// Asked only where addresses carry one (flow.UsesState).
+	hg[3].WithHideFunc(func() bool { return !flow.UsesState(a.Address.Country) })
+	s.form = s.c.newForm(hg...)
+}
+
+// backToGroup is shift+tab on the first field of group g (g > 0): the last
+// field of the group before it, whatever the fields of group g say. huh
+// refuses to leave a group backwards while one of its fields shows an
+// error (charmbracelet/huh#655), and leaves no field focused, so that a
+// customer on an empty phone number could not go back to fix the e-mail.
+// The form is built again on the same answers and walked forward to that
+// field; the fields it passes were accepted before.
+func (s *detailsScreen) backToGroup(g int) tea.Cmd {
+	s.build()
+	cmds := []tea.Cmd{s.form.Init()}
+	for range g - 1 {
+		cmds = append(cmds, s.form.NextGroup())
+	}
+	for range s.sizes[g-1] - 1 {
+		cmds = append(cmds, s.form.NextField())
+	}
+	return tea.Batch(cmds...)
 }
 
 func (s *detailsScreen) update(msg tea.Msg) tea.Cmd {
 	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, s.c.keys.Back) {
 		return s.c.backFrom(flow.StepDetails)
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && kp.String() == "shift+tab" {
+		if g := slices.Index(s.firsts, s.form.GetFocusedField()); g > 0 {
+			return s.backToGroup(g)
+		}
 	}
 	var cmd tea.Cmd
 	s.form, cmd = updateForm(s.form, msg)

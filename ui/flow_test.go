@@ -1042,3 +1042,49 @@ func TestProcessingLongLabelsKeepTheBarsInLine(t *testing.T) {
 		})
 	}
 }
+
+// shift+tab goes back a field even where the field left shows an error:
+// a customer who pressed Enter on an empty phone number, then saw the
+// e-mail was wrong, goes back to it with shift+tab (huh alone keeps them
+// on the phone's page with no field focused), and then on through the form.
+func TestDetailsShiftTabLeavesAFieldWithAnError(t *testing.T) {
+	h := newHarness(t)
+	h.chooseLicenses()
+	h.key("enter")
+	for _, v := range []string{"Contoso Ltd", "Ada", "Lovelace", "ada@contoso.con.com"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.typeText("/Germ")
+	h.key("enter")
+	h.key("enter") // no phone
+	h.requireView("enter the phone number")
+	h.send(typeAheadExpiredMsg{gen: h.m.ahead.gen}) // the focus stayed: keys go on
+	s := h.m.screens[stateDetails].(*detailsScreen)
+	h.key("shift+tab") // to the country, on the same page
+	if s.form.GetFocusedField() != s.firsts[1] {
+		t.Fatalf("shift+tab from the phone did not focus the country:\n%s", h.view())
+	}
+	h.key("shift+tab") // to the e-mail, on the page before
+	h.requireView("ada@contoso.con.com")
+	if f := s.form.GetFocusedField(); f == nil || f.GetValue() != "ada@contoso.con.com" {
+		t.Fatalf("shift+tab from the country did not focus the e-mail:\n%s", h.view())
+	}
+	h.typeText("x") // typed where the focus is: the e-mail
+	if h.m.c.answers.Email != "ada@contoso.con.comx" {
+		t.Fatalf("e-mail %q after typing on it", h.m.c.answers.Email)
+	}
+	h.key("backspace", "enter")
+	h.requireView("Germany") // the country kept
+	h.key("enter")
+	h.typeText("030 1234567")
+	h.key("enter")
+	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.requireState(stateAgreement)
+	if a := h.m.c.answers; a.Email != "ada@contoso.con.com" || a.Address.Country != "DE" || a.Phone != "+49301234567" {
+		t.Fatalf("answers %+v", a)
+	}
+}

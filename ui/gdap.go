@@ -57,7 +57,7 @@ func (s *gdapScreen) help() []key.Binding {
 	if s.waiting {
 		keys = append(keys, k.Cancel)
 	}
-	return append(keys, k.Quit, k.QR)
+	return s.c.withoutOpen(append(keys, k.Quit, k.QR))
 }
 
 func (s *gdapScreen) enter() tea.Cmd {

@@ -426,4 +426,25 @@ func TestConsentWithoutABrowserPointsToThePhone(t *testing.T) {
 	if strings.Contains(h.view(), "Press Enter to open the invitation page") {
 		t.Fatalf("a kiosk promises a browser:\n%s", h.view())
 	}
+	// Nor does any later screen offer to open a page, or report that
+	// opening one failed: nothing was meant to open.
+	noBrowserTalk := func(where string) {
+		t.Helper()
+		for _, s := range []string{"open page", "reopen", "could not be opened", "opens in your browser"} {
+			if strings.Contains(h.view(), s) {
+				t.Fatalf("%s at a kiosk says %q:\n%s", where, s, h.view())
+			}
+		}
+	}
+	noBrowserTalk("the invitation")
+	h.w.accept()
+	h.holdGDAP = true
+	h.pollConsent()
+	h.requireState(stateGDAP)
+	noBrowserTalk("the admin relationship")
+	h.approveGDAP()
+	h.requireState(stateReview)
+	h.key("enter")
+	h.requireView("Scan the QR code with your phone to open")
+	noBrowserTalk("paying")
 }

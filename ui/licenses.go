@@ -284,6 +284,8 @@ func (s *licensesScreen) view() string {
 	var b strings.Builder
 	if s.c.changeLines {
 		b.WriteString(st.Subtle.Width(s.c.bodyWidth()).Render(s.c.t("LicensesChangeIntro", "Number", sanitizeN(s.c.order.Number, 30))) + "\n\n")
+	} else if s.c.agentMode() {
+		b.WriteString(s.c.t("LicensesIntroAgent") + "\n\n") // the agent asks on the customer's behalf
 	} else {
 		b.WriteString(s.c.t("LicensesIntro") + "\n\n")
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -79,6 +80,11 @@ func (l *link) opened(msg browserOpenedMsg) {
 		return
 	}
 	switch {
+	case errors.Is(msg.err, ErrBrowserOff) && !l.localOnly:
+		// Nothing was meant to open here (a kiosk): the screen already
+		// says to scan the code, so there is no failure to report.
+		l.status, l.failed = "", false
+		return
 	case msg.err != nil && l.localOnly:
 		// A link only this computer can finish (the sign-in returns to a
 		// loopback address here): no phone, no other device.

@@ -46,7 +46,7 @@ func (s *payOrderScreen) enter() tea.Cmd {
 		huh.NewInput().Title(s.c.t("PayOrderNumber")).Description(s.c.t("PayOrderNumberNote")).
 			Value(&s.number).Validate(s.c.valid(flow.ValidateOrderNumber)),
 		huh.NewInput().Title(s.c.t("FieldEmail")).Description(s.c.t("PayOrderEmailNote")).
-			Value(&s.email).Validate(s.c.valid(flow.ValidateEmail)),
+			Value(&s.email).Validate(s.c.valid(flow.ValidateEmailSyntax)),
 	))
 	return s.form.Init()
 }

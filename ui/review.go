@@ -78,7 +78,7 @@ func (s *reviewScreen) help() []key.Binding {
 	k := s.c.keys
 	switch s.phase {
 	case payWaiting:
-		return []key.Binding{k.Reopen, k.Copy, k.QR, s.c.helpKey("esc", "esc", "KeyStopWaiting"), k.Quit}
+		return s.c.withoutOpen([]key.Binding{k.Reopen, k.Copy, k.QR, s.c.helpKey("esc", "esc", "KeyStopWaiting"), k.Quit})
 	case payDeclined:
 		return []key.Binding{s.c.helpKey("enter", "enter", "KeyTryAgain"), k.Quit}
 	}
@@ -248,11 +248,20 @@ func (s *reviewScreen) checked(msg paymentCheckedMsg) tea.Cmd {
 	return s.pollLater()
 }
 
+// payText says where the payment page is: opened in the browser here, or
+// on the customer's phone where this terminal opens no pages (a kiosk).
+func (s *reviewScreen) payText() string {
+	if s.c.opensPages() {
+		return "PayText"
+	}
+	return "PayTextPhone"
+}
+
 func (s *reviewScreen) view() string {
 	st := s.c.styles
 	if s.phase == payWaiting {
 		text := st.Title.Render(s.c.t("PayHeading", "Amount", s.c.money(s.c.order.DueNow(), s.c.order.Currency))) + "\n\n" +
-			s.c.t("PayText")
+			s.c.t(s.payText())
 		text += "\n\n" + waitLine(s.spin, s.c.t("PayWaiting"), s.c.now().Sub(s.started))
 		if s.note != "" {
 			text += "\n" + st.Warning.Render(s.note)

@@ -183,6 +183,18 @@ func (p *picker) pick(entry string) {
 			return // nothing of a line with a wrong number is taken
 		}
 	}
+	after := len(p.order)
+	for _, f := range strings.FieldsFunc(entry, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		n, _ := strconv.Atoi(f)
+		if p.chosen[p.users[n-p.first].ID].ID != "" {
+			after--
+		} else {
+			after++
+		}
+	}
+	if !p.fits(after) {
+		return
+	}
 	for _, f := range strings.FieldsFunc(entry, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
 		n, _ := strconv.Atoi(f)
 		u := p.users[n-p.first]
@@ -195,6 +207,17 @@ func (p *picker) pick(entry string) {
 		added = append(added, clean(u.DisplayName, 80))
 	}
 	p.sayChanges(added, removed)
+}
+
+// fits says whether n chosen users fit the line's licenses; a line that
+// would choose more is refused whole, as the full-screen list refuses the
+// user one too many, instead of being found out only when saving.
+func (p *picker) fits(n int) bool {
+	if n <= p.line.Quantity {
+		return true
+	}
+	p.s.sayT("PlainAssignTooMany", "Name", p.name(), "Seats", p.line.Quantity)
+	return false
 }
 
 func (p *picker) choose(u flow.User) {
@@ -245,6 +268,15 @@ func (p *picker) logins(entry string) error {
 	}
 	if len(unknown) > 0 {
 		p.s.sayT("PlainNoSuchLogin", "Logins", strings.Join(unknown, ", "))
+		return nil
+	}
+	after := len(p.order)
+	for _, u := range found {
+		if p.chosen[u.ID].ID == "" {
+			after++
+		}
+	}
+	if !p.fits(after) {
 		return nil
 	}
 	var added []string

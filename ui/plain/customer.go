@@ -178,7 +178,7 @@ func (s *session) details() error {
 		s.input(s.t("FieldLastName"), &a.LastName, flow.ValidatePersonName),
 		s.input(s.t("PlainEmail"), &a.Email, flow.ValidateEmail),
 		s.input(s.t("PlainCountry"), &country, func(v string) error {
-			if _, ok := flow.CountryByCode(strings.ToUpper(strings.TrimSpace(v))); !ok {
+			if _, ok := s.countryCode(v); !ok {
 				return errors.New(s.t("PlainCountryCode"))
 			}
 			return nil
@@ -187,9 +187,26 @@ func (s *session) details() error {
 	if err != nil {
 		return err
 	}
-	a.Address.Country = strings.ToUpper(strings.TrimSpace(country))
+	a.Address.Country, _ = s.countryCode(country)
 	a.PhoneCountry = a.Address.Country
 	return s.phoneAndAddress()
+}
+
+// countryCode is the country typed as its two-letter code or as its name,
+// in the customer's language or in English, any case: "Switzerland",
+// "schweiz" and "CH" are all CH. The full-screen wizard lists the names;
+// a screen reader user types one.
+func (s *session) countryCode(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	if c, ok := flow.CountryByCode(v); ok {
+		return c.Code, true
+	}
+	for _, c := range flow.Countries() {
+		if strings.EqualFold(v, flow.CountryName(s.loc, c.Code)) || strings.EqualFold(v, c.Name) {
+			return c.Code, true
+		}
+	}
+	return "", false
 }
 
 func (s *session) phoneAndAddress() error {

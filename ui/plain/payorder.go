@@ -33,7 +33,7 @@ func (s *session) findOrder() (flow.Order, error) {
 	var number, email string
 	err := s.form(
 		s.input(s.t("PlainOrderNumber"), &number, flow.ValidateOrderNumber),
-		s.input(s.t("PlainOrderEmail"), &email, flow.ValidateEmail),
+		s.input(s.t("PlainOrderEmail"), &email, flow.ValidateEmailSyntax),
 	)
 	if err != nil {
 		return flow.Order{}, err

@@ -202,3 +202,23 @@ func TestAnswersThatRunOutStopTheFlow(t *testing.T) {
 		t.Fatalf("Run = %v, want ErrInputEnded\n%s", err, out.String())
 	}
 }
+
+// The country is typed as its name or its code: a screen reader user has
+// no list to pick it from. A national number is then checked as one of
+// that country's.
+func TestPipedCountryByName(t *testing.T) {
+	w := newWorld(t)
+	out, done := w.run(plain.Options{}, "1", "3", "10", "", "n", "1",
+		"Fabrikam Ltd", "Ada", "Lovelace", "ada@fabrikam.example", "Narnia", "switzerland", "044 668 18 00", "Bahnhofstrasse 1")
+	if err := <-done; !errors.Is(err, plain.ErrInputEnded) {
+		t.Fatalf("Run = %v, want ErrInputEnded\n%s", err, out.String())
+	}
+	got := out.String()
+	mustContain(t, got, "nter the name of the country or its two-letter code", "City")
+	if n := strings.Count(got, "nter the name of the country or its two-letter code"); n != 1 {
+		t.Errorf("the country was refused %d times, want once (Narnia):\n%s", n, got)
+	}
+	if strings.Contains(got, "too short") || strings.Contains(got, "too long") {
+		t.Errorf("a Swiss number was refused:\n%s", got)
+	}
+}

@@ -88,3 +88,36 @@ func TestPipedAssignsTheNewLicenses(t *testing.T) {
 		t.Errorf("the payment wait was said %d times, want once:\n%s", n, got)
 	}
 }
+
+// Choosing more users than there are licenses is refused on the line that
+// does it, as the full-screen list refuses the user one too many, not only
+// when the choice is saved; the line chooses nothing.
+func TestPipedAssignRefusesMoreUsersThanLicenses(t *testing.T) {
+	w := newWorld(t)
+	const admin, password = "admin@contoso.onmicrosoft.com", "Contoso-Admin-1"
+	out, done := w.run(plain.Options{}, answers(
+		[]string{"1"},           // sign up
+		[]string{"4", "2", "n"}, // Office 365 E3, 2 seats
+		[]string{"1"},           // the existing account
+		details,
+		[]string{"y", admin, password},
+		[]string{"y"}, // pay
+		[]string{"y", "1, 2, 3", "1", "2", "3", "2, 3", ""},
+	)...)
+	out.waitFor(t, regexp.MustCompile(`Waiting for Microsoft to confirm the invitation`), done)
+	if err := w.ms.AcceptInvitation(admin, password); err != nil {
+		t.Fatal(err)
+	}
+	w.approveGDAP(t, out, done, admin, password)
+	w.payCheckout(t, out, done)
+	got := finished(t, out, done)
+	mustContain(t, got,
+		"Only 2 can get Office 365 E3: nothing of that line was chosen.",
+		"(2 of 2 chosen)", "Taken back: ", "Assigned Office 365 E3 to 2 users.")
+	if strings.Contains(got, "(3 of 2 chosen)") || strings.Contains(got, "more users than the 2 seats left") {
+		t.Errorf("more users than licenses were chosen:\n%s", got)
+	}
+	if n := strings.Count(got, "Only 2 can get Office 365 E3"); n != 2 {
+		t.Errorf("refused %d times, want twice (1, 2, 3 and 3):\n%s", n, got)
+	}
+}
