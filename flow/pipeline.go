@@ -94,6 +94,17 @@ func (r Result) SummaryIn(l *i18n.Localizer) string { return r.SummaryAssignedIn
 // SummaryAssignedIn is SummaryIn once assigned of the new licenses were
 // assigned in the wizard: it says how many instead of asking to assign them.
 func (r Result) SummaryAssignedIn(l *i18n.Localizer, assigned int) string {
+	return r.summary(l, assigned, "SummaryNewLicenses")
+}
+
+// SummaryLookedUpIn is the summary of a completed order found by its
+// number and e-mail (FindOrderForPayment): see LookupAssigns. Licenses
+// still to give are pointed to the Microsoft 365 admin center.
+func (r Result) SummaryLookedUpIn(l *i18n.Localizer, assigned int) string {
+	return r.summary(l, assigned, "SummaryNewLicensesAdminCenter")
+}
+
+func (r Result) summary(l *i18n.Localizer, assigned int, unassigned string) string {
 	if r.NewAccount {
 		return r.newAccountSummary(l)
 	}
@@ -113,7 +124,7 @@ func (r Result) SummaryAssignedIn(l *i18n.Localizer, assigned int) string {
 	case seats > 0 && assigned > 0:
 		parts = append(parts, l.N("SummaryAssignedOf", seats, "Assigned", l.Number(assigned)))
 	case seats > 0:
-		parts = append(parts, l.N("SummaryNewLicenses", seats))
+		parts = append(parts, l.N(unassigned, seats))
 	}
 	parts = append(parts, l.T("SummaryImported", "Users", l.N("UsersN", r.UsersImported),
 		"Domains", l.N("DomainsN", r.DomainsImported)))

@@ -43,7 +43,7 @@ func (s *agentDoneScreen) update(msg tea.Msg) tea.Cmd {
 func (s *agentDoneScreen) nextCustomer() tea.Cmd {
 	c := s.c
 	c.answers = flow.Answers{Mode: flow.ModeAgent, Account: flow.AccountExisting}
-	c.order, c.result, c.assigned = flow.Order{}, flow.Result{}, 0
+	c.order, c.result, c.assigned, c.lookedUp = flow.Order{}, flow.Result{}, 0, false
 	c.agent.accepted, c.agent.gdap = false, flow.GDAP{}
 	return c.goTo(stateLicenses, false)
 }

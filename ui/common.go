@@ -45,6 +45,10 @@ type common struct {
 	// assigned counts the new licenses assigned on the assign screen since
 	// result was set: the summary says so instead of "assign them now".
 	assigned int
+	// lookedUp: the order was found completed by its number and e-mail
+	// (ctrl+o): it shows what was done, not the tenant's users
+	// (flow.LookupAssigns).
+	lookedUp bool
 	agent    agentState // agent mode only
 	// changeLines: the licenses screen was opened from the review to change
 	// the lines of this sign-up's order, not to choose them before one exists.

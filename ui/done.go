@@ -57,7 +57,7 @@ func (s *doneScreen) processed() bool { return s.c.order.Status == flow.StatusCo
 // sign in and add them, and an empty list would contradict it.
 func (s *doneScreen) canAssign() bool {
 	r := s.c.result
-	return s.processed() && !r.NewAccount && s.c.assigned < boughtSeats(r)
+	return s.processed() && !r.NewAccount && s.c.assigned < boughtSeats(r) && (flow.LookupAssigns || !s.c.lookedUp)
 }
 
 func boughtSeats(r flow.Result) int {
@@ -71,6 +71,9 @@ func boughtSeats(r flow.Result) int {
 // summary is flow's summary of the result; once licenses were assigned
 // here it says how many instead of asking to assign them.
 func (s *doneScreen) summary() string {
+	if s.c.lookedUp {
+		return s.c.result.SummaryLookedUpIn(s.c.loc, s.c.assigned)
+	}
 	return s.c.result.SummaryAssignedIn(s.c.loc, s.c.assigned)
 }
 

@@ -184,3 +184,25 @@ func (h *harness) completedOrder(sku string, seats int) (flow.Order, flow.Result
 	}
 	return o, res
 }
+
+// Found at a kiosk by its number and e-mail after it was set up, an order
+// shows what was done, never the tenant's users: anyone may type a short
+// counted number and an e-mail that is no secret (flow.LookupAssigns).
+func TestLookedUpCompletedOrderDoesNotListTheUsers(t *testing.T) {
+	h := newHarness(t)
+	o, _ := h.completedOrder("o365-e3", 3)
+	h.key("ctrl+o")
+	h.typeText(strings.TrimPrefix(o.Number, "ORD-00000")) // typed short, as flow reads it
+	h.key("enter")
+	h.typeText("ada@contoso.com")
+	h.key("enter")
+	h.requireState(stateDone)
+	h.requireView("Microsoft 365 admin center")
+	if strings.Contains(h.view(), "assign licenses") {
+		t.Errorf("offers to assign:\n%s", h.view())
+	}
+	h.key("enter")
+	if h.m.state == stateAssign || !h.quit {
+		t.Fatalf("enter did not finish (state %v):\n%s", h.m.state, h.view())
+	}
+}
