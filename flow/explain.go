@@ -54,6 +54,7 @@ var explanations = []struct {
 	{ErrLeaseHeld, "ExplainLeaseHeld"},
 	{ErrLeaseLost, "ExplainLeaseLost"},
 	{ErrDraftExpired, "ExplainDraftExpired"},
+	{ErrTooManyLookups, "ExplainTooManyLookups"},
 	{ErrNotFound, "ExplainNotFound"},
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -315,6 +316,28 @@ const LookupAssigns = false
 // reads it) and the e-mail on it. A wrong number and a wrong e-mail give
 // the same ErrNotFound so neither leaks.
 func (s *Service) FindOrderForPayment(ctx context.Context, number, email string) (Order, error) {
+	lim, limited := s.Store.(LookupLimiter)
+	who := s.actor(ctx)
+	actor := string(who.Kind) + ":" + who.Name
+	if limited {
+		n, err := lim.FailedLookups(ctx, actor, s.now().Add(-FailedLookupsWindow))
+		if err != nil {
+			return Order{}, err
+		}
+		if n >= MaxFailedLookups {
+			return Order{}, ErrTooManyLookups
+		}
+	}
+	o, err := s.findOrderForPayment(ctx, number, email)
+	if errors.Is(err, ErrNotFound) && limited {
+		if err := lim.RecordFailedLookup(ctx, actor, s.now()); err != nil {
+			return Order{}, err
+		}
+	}
+	return o, err
+}
+
+func (s *Service) findOrderForPayment(ctx context.Context, number, email string) (Order, error) {
 	number, ok := NormalizeOrderNumber(number)
 	email = strings.TrimSpace(email)
 	if !ok || checkText(email, MaxEmailLen) != nil || email == "" {
@@ -336,6 +359,26 @@ func (s *Service) FindOrderForPayment(ctx context.Context, number, email string)
 		return Order{}, ErrNotFound
 	}
 	return o, nil
+}
+
+// Failed look-ups are bounded per actor (a terminal's SSH key, a kiosk, a
+// process): an order number is short and counted, so whoever keeps
+// guessing number and e-mail is stopped for a while. A look-up that finds
+// its order does not clear the count, so one known order opens no door.
+const (
+	MaxFailedLookups    = 10
+	FailedLookupsWindow = 15 * time.Minute
+)
+
+// ErrTooManyLookups: the actor's failed look-ups reached MaxFailedLookups
+// within FailedLookupsWindow; no look-up is tried until older ones age out.
+var ErrTooManyLookups = errors.New("too many order look-ups found nothing here")
+
+// LookupLimiter keeps failed look-ups; store.DB implements it. A Store
+// without it looks up without a limit.
+type LookupLimiter interface {
+	RecordFailedLookup(ctx context.Context, actor string, at time.Time) error
+	FailedLookups(ctx context.Context, actor string, since time.Time) (int, error)
 }
 
 // Approve marks a manual-approval order approved; Process then may run.

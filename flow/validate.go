@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
 
 	"onboard/i18n"
 )
@@ -125,9 +124,17 @@ func knownTLD(domain string) (string, bool) {
 	if err != nil {
 		return tld, false
 	}
-	_, icann := publicsuffix.PublicSuffix(ascii)
-	return tld, icann
+	if TLDKnown == nil {
+		return tld, true
+	}
+	return tld, TLDKnown(ascii)
 }
+
+// TLDKnown reports whether tld (lower case, ASCII) is a top-level domain.
+// The program sets it to internal/tlds.Known, the public suffix list,
+// which flow cannot link itself (it brings net/http); nil accepts every
+// top-level domain.
+var TLDKnown func(tld string) bool
 
 // ValidateUPN accepts a Microsoft login (user principal name) like
 // admin@contoso.onmicrosoft.com.

@@ -174,7 +174,7 @@ var resetTables = []string{
 	"license_assignments", "tenant_users", "tenant_domains", "import_positions",
 	"subscriptions", "line_readbacks", "payments", "pipeline_steps", "order_leases",
 	"gdap_relationships", "consent_baselines", "order_lines", "orders",
-	"tenants", "customers", "drafts", "audit_events", "counters", "short_links",
+	"tenants", "customers", "drafts", "audit_events", "counters", "short_links", "lookup_failures",
 }
 
 // Reset deletes every row of every table but keeps the schema; for

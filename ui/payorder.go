@@ -99,6 +99,8 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 		case errors.Is(msg.err, context.Canceled):
 		case errors.Is(msg.err, flow.ErrNotFound):
 			s.err = s.c.t("PlainNoSuchOrder")
+		case errors.Is(msg.err, flow.ErrTooManyLookups):
+			s.err = explained(s.c.explain(msg.err))
 		default:
 			s.err = s.c.t("PlainLookupFailed", "Why", explained(s.c.explain(msg.err)))
 		}

@@ -49,6 +49,9 @@ func (s *session) findOrder() (flow.Order, error) {
 	case errors.Is(err, flow.ErrNotFound):
 		s.sayT("PlainNoSuchOrder")
 		return flow.Order{}, nil
+	case errors.Is(err, flow.ErrTooManyLookups):
+		s.say("%s", clean(s.explain(err), maxExplained))
+		return flow.Order{}, nil
 	case err != nil:
 		s.sayT("PlainLookupFailed", "Why", clean(s.explain(err), maxExplained))
 		return flow.Order{}, nil
