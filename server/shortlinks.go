@@ -37,6 +37,9 @@ func ShortLinkHandler(links ShortLinks, lang string, log *slog.Logger) http.Hand
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Referrer-Policy", "no-referrer")
+		// The redirect's small body and the page alike run nothing.
+		w.Header().Set("Content-Security-Policy", "default-src 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		target, err := links.ShortLinkTarget(r.Context(), r.PathValue("code"))
 		if err == nil {
 			http.Redirect(w, r, target, http.StatusSeeOther)
@@ -49,7 +52,6 @@ func ShortLinkHandler(links ShortLinks, lang string, log *slog.Logger) http.Hand
 			status, text = http.StatusServiceUnavailable, l.T("ShortLinkTrouble")
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'")
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(shortLinkPage(l.Lang(), l.T("ShortLinkGoneTitle"), text)))
 	})

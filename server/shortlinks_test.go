@@ -68,6 +68,9 @@ func TestShortLinkRedirects(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != g.URL {
 		t.Fatalf("%s: %d to %q, want 303 to %q", g.Short, res.StatusCode, res.Header.Get("Location"), g.URL)
 	}
+	if csp := res.Header.Get("Content-Security-Policy"); csp != "default-src 'none'" {
+		t.Errorf("the redirect's Content-Security-Policy is %q", csp)
+	}
 	res, body := get(t, http.DefaultClient, g.Short, "")
 	if res.StatusCode != http.StatusOK || res.Request.URL.String() != g.URL || !strings.Contains(strings.ToLower(body), "<form") {
 		t.Fatalf("followed: %d at %s, want the approval page at %s:\n%.300s", res.StatusCode, res.Request.URL, g.URL, body)
