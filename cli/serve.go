@@ -81,6 +81,9 @@ func runServe(cmd *cobra.Command, g *globals) error {
 	if err := refuseSandboxPayments(cfg); err != nil {
 		return err
 	}
+	if err := knownCountry(cfg); err != nil {
+		return err
+	}
 	dataDir, err := dataDir()
 	if err != nil {
 		return err
@@ -267,6 +270,7 @@ func (s *served) wizard(ctx context.Context, id server.Identity, t server.Termin
 		Browser:         noBrowser{},
 		SandboxPayments: s.cfg.Get("payment") == "sandbox",
 		Locale:          s.cfg.Get("locale"),
+		Country:         s.cfg.Get("country"),
 	}
 	if s.cfg.Get("microsoft") == "sandbox" {
 		opts.Sandbox = true

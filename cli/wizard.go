@@ -41,6 +41,9 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 	if err := needTerminal(cfg); err != nil {
 		return err
 	}
+	if err := knownCountry(cfg); err != nil {
+		return err
+	}
 	warnInProcessExposure(cmd.ErrOrStderr(), cfg)
 	// The first screen needs only the catalog: draw it while the database
 	// opens and the sandbox starts.
@@ -66,7 +69,7 @@ func runWizard(cmd *cobra.Command, g *globals) error {
 		Terminal: terminalName(),
 		NoColor:  os.Getenv("NO_COLOR") != "",
 	}
-	opts.Locale = cfg.Locale()
+	opts.Locale, opts.Country = cfg.Locale(), cfg.Get("country")
 	if cfg.Get("mode") == string(flow.ModeAgent) {
 		opts.Mode, opts.Agent = flow.ModeAgent, agentActor(cfg).Name
 		opts.Locale = agentLocale(os.Getenv)
@@ -162,4 +165,15 @@ func resumeInterrupted(ctx context.Context, svc *flow.Service) {
 	if err != nil && ctx.Err() == nil {
 		slog.Warn("resuming interrupted orders", "error", err.Error())
 	}
+}
+
+// knownCountry refuses a country setting flow has no country for (config
+// checks only that it is two letters).
+func knownCountry(cfg *config.Config) error {
+	if c := cfg.Get("country"); c != "" {
+		if _, ok := flow.CountryByCode(c); !ok {
+			return fmt.Errorf("country = %q: not a country onboard knows; use an ISO 3166 code such as DE", c)
+		}
+	}
+	return nil
 }

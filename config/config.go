@@ -89,6 +89,7 @@ var Settings = []Setting{
 	// own; the customer switches on the first screen (ctrl+l).
 	{Key: "locale", Default: "en", Help: "the customer's language by default: en, de or fr (a language with a catalog in i18n/)"},
 	{Key: "kiosk_locale", Help: "kiosk: this kiosk's language (empty: locale)"},
+	{Key: "country", Help: "the country most customers are in, chosen first on the details (ISO 3166 code, e.g. DE; empty: none)"},
 	{Key: "kiosk", Default: "false", Help: "kiosk mode: full screen, leave only with the admin PIN, idle reset"},
 	{Key: "kiosk_pin_hash", Masked: true, Help: "salted hash of the admin PIN that closes the kiosk (set with `onboard kiosk set-pin`)"},
 	{Key: "kiosk_name", Help: "kiosk: its name in the audit trail (default: the host name)"},
@@ -253,6 +254,9 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%s = %q (from %s): use one of %s", k, v, c.values[k].Source, strings.Join(tags, ", "))
 		}
 	}
+	if v := c.Get("country"); v != "" && !isCountryCode(v) {
+		return fmt.Errorf("country = %q (from %s): use a two-letter ISO 3166 code such as DE", v, c.values["country"].Source)
+	}
 	if _, err := strconv.ParseBool(c.Get("verify_admin")); err != nil {
 		return fmt.Errorf("verify_admin = %q: use true or false", c.Get("verify_admin"))
 	}
@@ -387,3 +391,9 @@ func (c *Config) Entries() []Entry {
 // MaxLargeTenantUsers bounds sandbox_large_tenant, the users of the large demo tenant: the sandbox
 // computes its users on demand; the bound keeps a demo's import in minutes.
 const MaxLargeTenantUsers = 10_000_000
+
+// isCountryCode: two letters A to Z (which ones exist, flow knows: the
+// wizard refuses one it has no country for).
+func isCountryCode(v string) bool {
+	return len(v) == 2 && strings.ToUpper(v) == v && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z'
+}

@@ -35,6 +35,7 @@ type common struct {
 	catalog  flow.Catalog
 	loc      *i18n.Localizer // the language screens speak (setLang)
 	provider string
+	country  string // chosen first on the details (Options.Country)
 	terminal string
 	now      func() time.Time
 	poll     time.Duration

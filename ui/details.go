@@ -41,6 +41,9 @@ func (s *detailsScreen) help() []key.Binding {
 
 func (s *detailsScreen) enter() tea.Cmd {
 	a := &s.c.answers
+	if a.Address.Country == "" {
+		a.Address.Country = s.c.country
+	}
 	if a.PhoneCountry == "" {
 		a.PhoneCountry = a.Address.Country
 	}

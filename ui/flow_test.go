@@ -1088,3 +1088,29 @@ func TestDetailsShiftTabLeavesAFieldWithAnError(t *testing.T) {
 		t.Fatalf("answers %+v", a)
 	}
 }
+
+// With the provider's country setting the details start at that country:
+// a German shop's customer presses Enter on Germany instead of searching
+// past Argentina, the top of the list.
+func TestDetailsStartAtTheProvidersCountry(t *testing.T) {
+	h := newHarness(t, func(_ *world, o *Options) { o.Country = "DE" })
+	h.chooseLicenses()
+	h.key("enter")
+	h.requireState(stateDetails)
+	for _, v := range []string{"Contoso GmbH", "Ada", "Lovelace", "ada@contoso.com"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.requireView("Germany (DE)")
+	h.key("enter") // the country as it stands
+	h.typeText("030 1234567")
+	h.key("enter")
+	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+	h.requireState(stateAgreement)
+	if a := h.m.c.answers; a.Address.Country != "DE" || a.Phone != "+49301234567" {
+		t.Fatalf("answers %+v", a)
+	}
+}

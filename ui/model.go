@@ -99,6 +99,9 @@ func New(opts Options) *Model {
 	}
 	c.answers.Account = flow.AccountExisting
 	c.setLang(opts.Locale)
+	if _, ok := flow.CountryByCode(opts.Country); ok {
+		c.country = opts.Country
+	}
 	m := &Model{c: c, sandbox: opts.Sandbox, demo: opts.DemoAccounts, ready: opts.Ready, drafts: &draftKeeper{}}
 	m.sandboxPay = opts.SandboxPayments && !opts.Sandbox
 	m.screens = map[state]screen{

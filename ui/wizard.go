@@ -35,6 +35,9 @@ type Options struct {
 	// provider's locale, a kiosk's kiosk_locale, an agent's LANG); "" is
 	// English. A customer switches on the first screen (ctrl+l).
 	Locale string
+	// Country is chosen first on the details (the provider's country
+	// setting: most customers are there); "" leaves the list at its top.
+	Country string
 
 	// PollInterval is how often consent and payment are checked (default 2s).
 	PollInterval time.Duration
