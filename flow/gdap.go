@@ -195,7 +195,10 @@ func (s *Service) ensureGDAP(ctx context.Context, orderID, tenantID string) (GDA
 		return GDAP{}, err
 	}
 	renewed := false
-	if err == nil && rec.Status != msapi.GDAPCreated {
+	// Asked even when recorded as created: a process that locked it for
+	// approval and died before recording that left "created" here, and
+	// locking it again is refused (it is approvalPending at Microsoft).
+	if err == nil {
 		rel, err := s.MS.GetGDAPRelationship(ctx, rec.RelationshipID)
 		if err != nil && !errors.Is(err, msapi.ErrNotFound) {
 			return GDAP{}, fmt.Errorf("admin relationship of %s: %w", tenantID, err)

@@ -158,3 +158,45 @@ func TestGDAPRequestSurvivesACrash(t *testing.T) {
 		t.Fatalf("audit trail %v, want %s", got, want)
 	}
 }
+
+// lockCrashingStore loses the save that records the relationship as sent
+// for approval: the process died after Microsoft locked it.
+type lockCrashingStore struct {
+	flow.Store
+	crashed bool
+}
+
+func (c *lockCrashingStore) SaveGDAP(ctx context.Context, rec flow.GDAPRecord) error {
+	if !c.crashed && rec.Status == msapi.GDAPApprovalPending {
+		c.crashed = true
+		return errors.New("crash after the relationship was locked for approval")
+	}
+	return c.Store.SaveGDAP(ctx, rec)
+}
+
+// Found by the load test, which kills a server mid-way: the relationship
+// was locked for approval at Microsoft but recorded as only created, and
+// every later check locked it again, was refused, and the customer's
+// screen said "Microsoft refused the request" until it gave up. The check
+// now asks Microsoft where a created relationship stands.
+func TestGDAPLockSurvivesACrash(t *testing.T) {
+	w := gdapWorld(t)
+	ctx := context.Background()
+	o := w.signUp(t, answers("fabrikam.onmicrosoft.com", "admin@fabrikam.onmicrosoft.com", "m365-business-premium", 10), "Fabrikam-Admin-1")
+	store := w.svc.Store
+	w.svc.Store = &lockCrashingStore{Store: store}
+	if _, err := w.svc.GDAPStatus(ctx, o.ID); err == nil {
+		t.Fatal("the lost save was not reported")
+	}
+	w.svc.Store = store // the process starts again
+	g, err := w.svc.GDAPStatus(ctx, o.ID)
+	if err != nil || g.Status != flow.GDAPWaiting {
+		t.Fatalf("after the crash: %+v, %v", g, err)
+	}
+	if _, err := w.ApproveGDAP(ctx, w.svc, o.ID, "admin@fabrikam.onmicrosoft.com", "Fabrikam-Admin-1"); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := w.svc.GDAPStatus(ctx, o.ID); err != nil || g.Status != flow.GDAPApproved {
+		t.Fatalf("after the approval: %+v, %v", g, err)
+	}
+}
