@@ -357,10 +357,7 @@ func TestPayOrderAwaitingConsent(t *testing.T) {
 		t.Fatalf("the agent's order: %+v, %v", o, err)
 	}
 	h.key("ctrl+o")
-	h.typeText("ORD-000001")
-	h.key("enter")
-	h.typeText("ada@contoso.com")
-	h.key("enter")
+	h.typeLookUp("ORD-000001", "ada@contoso.com")
 	h.requireState(statePayOrder)
 	h.requireView("waits for the invitation to be accepted")
 	h.w.accept()

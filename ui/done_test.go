@@ -89,12 +89,7 @@ func TestDoneNewAccountEnterFinishes(t *testing.T) {
 	}
 	h.typeText("/Germ")
 	h.key("enter")
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
-		h.typeText(v)
-		h.key("enter")
-	}
+	h.typePhoneAndAddress()
 	h.key("y")
 	h.requireState(stateCreateAccount)
 	h.key("enter")
@@ -146,10 +141,7 @@ func TestDoneReopenedCountsEarlierAssignments(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.key("ctrl+o")
-	h.typeText(o.Number)
-	h.key("enter")
-	h.typeText("ada@contoso.com")
-	h.key("enter")
+	h.typeLookUp(o.Number, "ada@contoso.com")
 	h.requireState(stateDone)
 	h.requireView("All 3 new licenses are assigned.")
 	if v := strings.Join(strings.Fields(h.view()), " "); strings.Contains(v, "assign them now") {

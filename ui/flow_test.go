@@ -207,12 +207,7 @@ func TestNewAccountPath(t *testing.T) {
 	}
 	h.typeText("/Germ")
 	h.key("enter")
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
-		h.typeText(v)
-		h.key("enter")
-	}
+	h.typePhoneAndAddress()
 	h.key("y")
 	h.requireState(stateCreateAccount)
 	// Microsoft draws the one-time password; it is shown once, masked in the golden.
@@ -809,10 +804,7 @@ func TestPayExistingOrderByShortNumber(t *testing.T) {
 	for range len("order one") {
 		h.key("backspace")
 	}
-	h.typeText("ord-1")
-	h.key("enter")
-	h.typeText("ada@contoso.com")
-	h.key("enter")
+	h.typeLookUp("ord-1", "ada@contoso.com")
 	h.approveGDAP()
 	h.requireState(stateReview)
 	h.requireView("ORD-000001")
@@ -827,10 +819,7 @@ func TestPayExistingOrderCompleted(t *testing.T) {
 	if strings.Contains(h.view(), "Step ") {
 		t.Errorf("the look-up form shows a step of the path:\n%s", h.view())
 	}
-	h.typeText(o.Number)
-	h.key("enter")
-	h.typeText("ada@contoso.com")
-	h.key("enter")
+	h.typeLookUp(o.Number, "ada@contoso.com")
 	h.requireState(stateDone)
 	if strings.Contains(h.view(), "Imported 0 users") {
 		t.Errorf("the completed order's summary is empty:\n%s", h.view())
@@ -1077,12 +1066,7 @@ func TestDetailsShiftTabLeavesAFieldWithAnError(t *testing.T) {
 	h.key("backspace", "enter")
 	h.requireView("Germany") // the country kept
 	h.key("enter")
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
-		h.typeText(v)
-		h.key("enter")
-	}
+	h.typePhoneAndAddress()
 	h.requireState(stateAgreement)
 	if a := h.m.c.answers; a.Email != "ada@contoso.con.com" || a.Address.Country != "DE" || a.Phone != "+49301234567" {
 		t.Fatalf("answers %+v", a)
@@ -1103,12 +1087,7 @@ func TestDetailsStartAtTheProvidersCountry(t *testing.T) {
 	}
 	h.requireView("Germany (DE)")
 	h.key("enter") // the country as it stands
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
-		h.typeText(v)
-		h.key("enter")
-	}
+	h.typePhoneAndAddress()
 	h.requireState(stateAgreement)
 	if a := h.m.c.answers; a.Address.Country != "DE" || a.Phone != "+49301234567" {
 		t.Fatalf("answers %+v", a)

@@ -111,10 +111,7 @@ func TestPayExistingOrderShowsGDAPFirst(t *testing.T) {
 	}
 	h.key("ctrl+o")
 	h.requireState(statePayOrder)
-	h.typeText("ORD-000001")
-	h.key("enter")
-	h.typeText("ada@contoso.com")
-	h.key("enter")
+	h.typeLookUp("ORD-000001", "ada@contoso.com")
 	h.requireState(stateGDAP)
 	h.requireView("Waiting for the approval")
 	if err := h.w.ms.MS.ApproveGDAP(contosoDomain, contosoAdmin, contosoPassword); err != nil {

@@ -291,6 +291,27 @@ func (h *harness) chooseLicenses() {
 	h.requireState(stateAccount)
 }
 
+// typePhoneAndAddress answers the details from the phone on with a
+// German number and address.
+func (h *harness) typePhoneAndAddress() {
+	h.t.Helper()
+	h.typeText("030 1234567")
+	h.key("enter")
+	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
+		h.typeText(v)
+		h.key("enter")
+	}
+}
+
+// typeLookUp answers the look-up of an existing order (ctrl+o).
+func (h *harness) typeLookUp(number, email string) {
+	h.t.Helper()
+	h.typeText(number)
+	h.key("enter")
+	h.typeText(email)
+	h.key("enter")
+}
+
 // typeDetails answers the details form, valid, up to the agreement.
 func (h *harness) typeDetails() {
 	h.t.Helper()
@@ -300,12 +321,7 @@ func (h *harness) typeDetails() {
 	}
 	h.typeText("/Germ")
 	h.key("enter")
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
-		h.typeText(v)
-		h.key("enter")
-	}
+	h.typePhoneAndAddress()
 	h.requireState(stateAgreement)
 }
 

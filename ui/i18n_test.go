@@ -69,12 +69,7 @@ func (h *harness) typeDetailsIn(country string) {
 	}
 	h.typeText("/" + country)
 	h.key("enter")
-	h.typeText("030 1234567")
-	h.key("enter")
-	for _, v := range []string{"Unter den Linden 1", "Berlin", "10117"} {
-		h.typeText(v)
-		h.key("enter")
-	}
+	h.typePhoneAndAddress()
 	h.requireState(stateAgreement)
 }
 
