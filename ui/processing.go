@@ -195,10 +195,11 @@ func (s *processingScreen) view() string {
 		col = max(col, ansi.StringWidth(strings.TrimSpace(labels[i]+" "+counts[i])))
 	}
 	// One column for the texts, as wide as the longest (at least minLabel,
-	// so bars rarely move as steps appear), so the bars line up; a narrow terminal or a long translation shortens the bars first
-	// (to minBar), then the labels, never the counts.
-	col = min(col, s.c.bodyWidth()-len("✓ ")-1-minBar)
-	bar := min(maxBar, s.c.bodyWidth()-len("✓ ")-1-col)
+	// so bars rarely move as steps appear), so the bars line up; a narrow
+	// terminal or a long translation shortens the bars first (to minBar),
+	// then the labels, never the counts.
+	col = min(col, s.c.bodyWidth()-markWidth-1-minBar)
+	bar := min(maxBar, s.c.bodyWidth()-markWidth-1-col)
 	for i, sp := range shown {
 		later := first+i < len(s.steps)-1
 		b.WriteString(s.stepLine(sp, later, labels[i], counts[i], col, bar) + "\n")
@@ -220,9 +221,10 @@ func (s *processingScreen) view() string {
 
 // The bars' widths: maxBar where the line has room, never under minBar.
 const (
-	maxBar   = 30
-	minBar   = 10
-	minLabel = 34
+	maxBar    = 30
+	minBar    = 10
+	minLabel  = 34
+	markWidth = 2 // "✓ " or the spinner and a space
 )
 
 // stepText is a step's label and its count. A finished step that did not
@@ -259,11 +261,9 @@ func (s *processingScreen) stepLine(sp *stepProgress, later bool, label, count s
 	} else if s.running {
 		mark = strings.TrimSpace(s.spin.View()) + " "
 	}
-	text := label
+	text := ansi.Truncate(label, col, "…")
 	if count != "" {
 		text = ansi.Truncate(label, max(col-ansi.StringWidth(count)-1, 1), "…") + " " + count
-	} else {
-		text = ansi.Truncate(label, col, "…")
 	}
 	text += strings.Repeat(" ", max(col-ansi.StringWidth(text), 0))
 	sp.bar.SetWidth(max(barWidth, minBar))
