@@ -46,3 +46,17 @@ func TestFindOrderForPaymentByShortNumber(t *testing.T) {
 		t.Error("another number found the order")
 	}
 }
+
+// Only an order this session still pays for may go on to the tenant's users.
+func TestLookupMayAssign(t *testing.T) {
+	for _, st := range []OrderStatus{StatusDraft, StatusAwaitingConsent, StatusAwaitingPayment} {
+		if !LookupMayAssign(st) {
+			t.Errorf("%s: refused", st)
+		}
+	}
+	for _, st := range []OrderStatus{StatusPaid, StatusProvisioning, StatusCompleted, StatusFailed, StatusCancelled} {
+		if LookupMayAssign(st) {
+			t.Errorf("%s: allowed", st)
+		}
+	}
+}

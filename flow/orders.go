@@ -303,14 +303,20 @@ func ValidateOrderNumber(s string) error {
 	return nil
 }
 
-// LookupAssigns says whether a completed order found by its number and
-// e-mail (FindOrderForPayment: ctrl+o, at a kiosk where anyone may type
-// them) may go on to list the tenant's users and assign its licenses. It
-// may not: the number is short and counted, an e-mail is no secret, and
-// the list is the customer's whole directory. Such an order shows what was
-// done; its licenses are assigned in the Microsoft 365 admin center, or in
-// the session that paid for it.
-const LookupAssigns = false
+// LookupMayAssign says whether an order found by its number and e-mail
+// (FindOrderForPayment: ctrl+o, at a kiosk where anyone may type them) may
+// go on to list the tenant's users and assign its licenses: only one this
+// session still pays for. One found past its payment may not: the number
+// is short and counted, an e-mail is no secret, and the list is the
+// customer's whole directory. Such an order shows what was done; its
+// licenses are assigned in the Microsoft 365 admin center.
+func LookupMayAssign(found OrderStatus) bool {
+	switch found {
+	case StatusDraft, StatusAwaitingConsent, StatusAwaitingPayment:
+		return true
+	}
+	return false
+}
 
 // FindOrderForPayment finds an order by its number (as NormalizeOrderNumber
 // reads it) and the e-mail on it. A wrong number and a wrong e-mail give

@@ -98,7 +98,7 @@ func (r Result) SummaryAssignedIn(l *i18n.Localizer, assigned int) string {
 }
 
 // SummaryLookedUpIn is the summary of a completed order found by its
-// number and e-mail (FindOrderForPayment): see LookupAssigns. Licenses
+// number and e-mail (FindOrderForPayment): see LookupMayAssign. Licenses
 // still to give are pointed to the Microsoft 365 admin center.
 func (r Result) SummaryLookedUpIn(l *i18n.Localizer, assigned int) string {
 	return r.summary(l, assigned, "SummaryNewLicensesAdminCenter")

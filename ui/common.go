@@ -46,9 +46,9 @@ type common struct {
 	// assigned counts the new licenses assigned on the assign screen since
 	// result was set: the summary says so instead of "assign them now".
 	assigned int
-	// lookedUp: the order was found completed by its number and e-mail
+	// lookedUp: the order was found past its payment by its number and e-mail
 	// (ctrl+o): it shows what was done, not the tenant's users
-	// (flow.LookupAssigns).
+	// (flow.LookupMayAssign).
 	lookedUp bool
 	agent    agentState // agent mode only
 	// changeLines: the licenses screen was opened from the review to change

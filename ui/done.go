@@ -57,7 +57,7 @@ func (s *doneScreen) processed() bool { return s.c.order.Status == flow.StatusCo
 // sign in and add them, and an empty list would contradict it.
 func (s *doneScreen) canAssign() bool {
 	r := s.c.result
-	return s.processed() && !r.NewAccount && s.c.assigned < boughtSeats(r) && (flow.LookupAssigns || !s.c.lookedUp)
+	return s.processed() && !r.NewAccount && s.c.assigned < boughtSeats(r) && !s.c.lookedUp
 }
 
 func boughtSeats(r flow.Result) int {

@@ -179,7 +179,7 @@ func (h *harness) completedOrder(sku string, seats int) (flow.Order, flow.Result
 
 // Found at a kiosk by its number and e-mail after it was set up, an order
 // shows what was done, never the tenant's users: anyone may type a short
-// counted number and an e-mail that is no secret (flow.LookupAssigns).
+// counted number and an e-mail that is no secret (flow.LookupMayAssign).
 func TestLookedUpCompletedOrderDoesNotListTheUsers(t *testing.T) {
 	h := newHarness(t)
 	o, _ := h.completedOrder("o365-e3", 3)

@@ -111,14 +111,7 @@ func (s *payOrderScreen) found(msg orderFoundMsg) tea.Cmd {
 		return s.enter()
 	}
 	s.c.order, s.c.result, s.c.assigned = msg.order, msg.result, 0
-	// Past its payment (paid by someone else, set up or being set up): this
-	// session proved only the number and e-mail (flow.LookupAssigns).
-	switch msg.order.Status {
-	case flow.StatusAwaitingConsent, flow.StatusAwaitingPayment, flow.StatusDraft:
-		s.c.lookedUp = false
-	default:
-		s.c.lookedUp = true
-	}
+	s.c.lookedUp = !flow.LookupMayAssign(msg.order.Status)
 	s.c.answers.OrderID, s.c.answers.Email = msg.order.ID, strings.TrimSpace(s.email)
 	return s.c.continueOrder(msg.order, false)
 }
