@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -55,33 +56,15 @@ func benchImportOn(b *testing.B, users int, fresh func(testing.TB) string) {
 	ctx := context.Background()
 	var imports, baselines, importCPU, baselineCPU time.Duration
 	var peak uint64
-	for i := 0; b.Loop(); i++ {
+	for b.Loop() {
+		im := importOnce(b, users, fresh(b))
+		imports += im.wall
+		importCPU += im.cpu
+		peak = max(peak, im.peakHeap)
 		b.StopTimer()
-		m := testworld.NewMicrosoft(b, sandbox.Options{NorthwindUsers: users})
-		svc, db := m.Service(b, fresh(b))
-		o, err := m.SignUp(ctx, svc, testworld.Answers(northwindDomain, northwindAdmin, "m365-business-premium", 10), northwindPass)
-		if err != nil {
-			b.Fatal(err)
-		}
 		runtime.GC()
-		stop := sampleHeap()
-		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
-		res, err := svc.Process(ctx, o.ID, nil)
-		imports += time.Since(start)
-		importCPU += cpuTime() - cpu0
-		b.StopTimer()
-		peak = max(peak, stop())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.UsersImported != users || res.DomainsImported != 50 {
-			b.Fatalf("imported %d users and %d domains", res.UsersImported, res.DomainsImported)
-		}
-		db.Close()
-		runtime.GC()
-		start, cpu0 = time.Now(), cpuTime()
-		if err := baselineInsert(ctx, fresh(b), res.Order.TenantID, users); err != nil {
+		if err := baselineInsert(ctx, fresh(b), im.tenantID, users); err != nil {
 			b.Fatal(err)
 		}
 		baselines += time.Since(start)
@@ -96,6 +79,74 @@ func benchImportOn(b *testing.B, users int, fresh func(testing.TB) string) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(importCPU.Seconds()/n, "cpu-s/import")
 	b.ReportMetric(baselineCPU.Seconds()/n, "cpu-s/baseline")
+}
+
+// BenchmarkImportGrowth imports 100k and then 1M users, one after the
+// other, b.N times, and reports the median of the 1M import's time over
+// the 100k one's of each pair: how the import grows with the tenant. The
+// pairs follow each other closely, so a machine whose speed drifts (a
+// shared VM) slows both imports of a pair alike, where the separate
+// Import100k and Import1M runs, minutes apart, may not.
+//
+//	go test -run XXX -bench ImportGrowth -benchtime 5x ./bench
+func BenchmarkImportGrowth(b *testing.B) {
+	var ratios, cpuRatios []float64
+	for b.Loop() {
+		small := importOnce(b, 100_000, filepath.Join(b.TempDir(), "onboard.db"))
+		large := importOnce(b, 1_000_000, filepath.Join(b.TempDir(), "onboard.db"))
+		ratios = append(ratios, large.wall.Seconds()/small.wall.Seconds())
+		cpuRatios = append(cpuRatios, large.cpu.Seconds()/small.cpu.Seconds())
+	}
+	b.ReportMetric(median(ratios), "ratio-1M/100k")
+	b.ReportMetric(slices.Max(ratios), "max-ratio")
+	b.ReportMetric(median(cpuRatios), "cpu-ratio-1M/100k")
+}
+
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// importRun is what one timed import measured.
+type importRun struct {
+	wall, cpu time.Duration
+	peakHeap  uint64
+	tenantID  string
+}
+
+// importOnce sets up a fresh sandbox Microsoft with Northwind of users
+// users and a paid order for it in the database at path, untimed, then
+// times flow.Service.Process of the order.
+func importOnce(b *testing.B, users int, path string) importRun {
+	ctx := context.Background()
+	b.StopTimer()
+	defer b.StartTimer()
+	m := testworld.NewMicrosoft(b, sandbox.Options{NorthwindUsers: users})
+	svc, db := m.Service(b, path)
+	defer db.Close()
+	o, err := m.SignUp(ctx, svc, testworld.Answers(northwindDomain, northwindAdmin, "m365-business-premium", 10), northwindPass)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	stop := sampleHeap()
+	b.StartTimer()
+	start, cpu0 := time.Now(), cpuTime()
+	res, err := svc.Process(ctx, o.ID, nil)
+	run := importRun{wall: time.Since(start), cpu: cpuTime() - cpu0}
+	b.StopTimer()
+	run.peakHeap = stop()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.UsersImported != users || res.DomainsImported != 50 {
+		b.Fatalf("imported %d users and %d domains", res.UsersImported, res.DomainsImported)
+	}
+	run.tenantID = res.Order.TenantID
+	return run
 }
 
 // cpuTime is the CPU time (user and system) the process has used: on a

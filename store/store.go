@@ -28,6 +28,7 @@ type DB struct {
 	path     string
 	postgres bool
 	clock    atomic.Pointer[func() time.Time]
+	ckpt     *checkpointer // SQLite only
 }
 
 var _ flow.Store = (*DB)(nil)
@@ -42,13 +43,16 @@ var _ flow.Store = (*DB)(nil)
 // the indexes being filled, and checkpointing every 10,000 WAL pages instead
 // of 1,000 copies pages rewritten by successive batches once (11 s → 4.6 s
 // CPU; 3.7 s with the schema choices of migrations 1 and 2).
+// journal_size_limit truncates a WAL an import grew (checkpointer) to
+// 64 MiB when it next restarts.
 const dsnParams = "_pragma=busy_timeout(10000)" +
 	"&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)" +
 	"&_pragma=temp_store(MEMORY)" +
 	"&_pragma=cache_size(-16384)" +
-	"&_pragma=wal_autocheckpoint(10000)" +
+	"&_pragma=wal_autocheckpoint(" + walAutocheckpoint + ")" +
+	"&_pragma=journal_size_limit(67108864)" +
 	"&_txlock=immediate"
 
 // DefaultPath is $XDG_DATA_HOME/onboard/onboard.db; its directory is created
@@ -94,6 +98,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, err
 	}
+	db.ckpt = startCheckpointer(sqlDB)
 	return db, nil
 }
 
@@ -137,6 +142,9 @@ func chmodSidecars(path string) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.ckpt != nil {
+		db.ckpt.close()
+	}
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", db.path, err)
 	}

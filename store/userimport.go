@@ -12,18 +12,16 @@ import (
 )
 
 // Import transactions grow with the tenant: one commits when it holds a
-// quarter of the users committed before it (at least minImportTx, at most
-// maxImportTx). Each commit writes every page of the user_key index it
-// dirtied, and random keys dirty nearly all of them, so commits of a fixed
-// size make an import's writes grow with the square of the tenant; growing
-// ones keep them linear. The cap bounds how long other writers (other
-// terminals, the lease renewal) wait for the write lock.
+// quarter of the users committed before it (at least minImportTx). Each
+// commit writes every page of the user_key index it dirtied, and random
+// keys dirty nearly all of them, so commits of a fixed size make an
+// import's writes grow with the square of the tenant; growing ones keep
+// them linear. (A cap of 100,000 users made a 1M import write the whole
+// index ten times.) Only time bounds a transaction: other writers (other
+// terminals, the lease renewal) wait for the write lock, and the lease
+// lasts three renewals (flow.LeaseTTL).
 const (
-	minImportTx = 10_000
-	maxImportTx = 100_000
-	// maxImportTxTime bounds a transaction in time too, on a loaded
-	// machine: the lease renewal waits for the write lock, and the lease
-	// lasts three renewals (flow.LeaseTTL).
+	minImportTx     = 10_000
 	maxImportTxTime = 5 * time.Second
 )
 
@@ -79,9 +77,14 @@ func (db *DB) BeginUserImport(ctx context.Context, orderID, tenantID string) (fl
 		im.complete = im.position == ""
 	}
 	if !db.postgres {
+		// The checkpointer copies the WAL on its own goroutine instead.
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("import users of %s: page cache: %w", tenantID, err)
+		}
+		if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("import users of %s: checkpoints: %w", tenantID, err)
 		}
 	}
 	return im, nil
@@ -99,7 +102,7 @@ func (im *userImport) Add(ctx context.Context, us []flow.User, next string) erro
 		return fmt.Errorf("import users of %s: %w", im.tenantID, err)
 	}
 	im.position = next
-	if im.pending >= min(max(minImportTx, im.committed/4), maxImportTx) || time.Since(im.txBegan) >= maxImportTxTime {
+	if im.pending >= max(minImportTx, im.committed/4) || time.Since(im.txBegan) >= maxImportTxTime {
 		return im.commit(ctx)
 	}
 	return nil
@@ -240,6 +243,9 @@ func (im *userImport) commit(ctx context.Context) error {
 	im.tx, im.fresh = nil, false
 	im.committed += im.pending
 	im.pending = 0
+	if im.db.ckpt != nil {
+		im.db.ckpt.request()
+	}
 	return nil
 }
 
@@ -283,12 +289,15 @@ func (im *userImport) Restart(ctx context.Context) error {
 }
 
 // Close rolls back an uncommitted transaction and returns the connection
-// with its usual page cache.
+// with its usual page cache and checkpoints.
 func (im *userImport) Close() error {
 	im.rollback()
 	var err error
 	if !im.db.postgres {
-		_, err = im.conn.ExecContext(context.Background(), "PRAGMA cache_size = -16384")
+		ctx := context.Background()
+		_, err = im.conn.ExecContext(ctx, "PRAGMA cache_size = -16384")
+		_, cerr := im.conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+walAutocheckpoint)
+		err = errors.Join(err, cerr)
 	}
 	return errors.Join(err, im.conn.Close())
 }
