@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,14 +23,16 @@ const checkpointTimeout = time.Minute
 // import, all of it on the one goroutine every user waits for. A passive
 // checkpoint neither waits for nor blocks the writer, so here it runs on
 // the other core. The WAL cannot restart while the import writes, so it
-// grows to what the import wrote; journal_size_limit (dsnParams) truncates
-// it once a later transaction restarts it.
+// grows to what the import wrote; when the import ends, a truncating
+// checkpoint empties it (later commits' own checkpoints were seen to leave
+// a grown WAL at its size).
 type checkpointer struct {
-	db   *sql.DB
-	kick chan struct{}
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	db       *sql.DB
+	kick     chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	once     sync.Once
+	truncate atomic.Bool // the next checkpoint truncates the WAL
 }
 
 func startCheckpointer(db *sql.DB) *checkpointer {
@@ -38,7 +41,8 @@ func startCheckpointer(db *sql.DB) *checkpointer {
 	return c
 }
 
-// request asks for a checkpoint soon; one already asked for covers it.
+// request asks for a passive checkpoint soon; one already asked for
+// covers it.
 func (c *checkpointer) request() {
 	select {
 	case c.kick <- struct{}{}:
@@ -46,20 +50,41 @@ func (c *checkpointer) request() {
 	}
 }
 
+// requestTruncate asks for a checkpoint that also empties the WAL: it
+// waits for readers and holds off writers while it copies what is left.
+func (c *checkpointer) requestTruncate() {
+	c.truncate.Store(true)
+	c.request()
+}
+
 func (c *checkpointer) run() {
 	defer close(c.done)
 	for {
 		select {
 		case <-c.stop:
+			select {
+			case <-c.kick: // asked for before the store closed
+				c.checkpoint()
+			default:
+			}
 			return
 		case <-c.kick:
+			c.checkpoint()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), checkpointTimeout)
-		// A failed passive checkpoint leaves the frames to the next one,
-		// or to the next commit of a connection that checkpoints itself.
-		_, _ = c.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
-		cancel()
 	}
+}
+
+func (c *checkpointer) checkpoint() {
+	mode := "PASSIVE"
+	if c.truncate.Swap(false) {
+		mode = "TRUNCATE"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), checkpointTimeout)
+	defer cancel()
+	// A failed checkpoint leaves the frames to the next one, or to the
+	// next commit of a connection that checkpoints itself.
+	var busy, log, done int
+	_ = c.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &done)
 }
 
 // close stops the goroutine after the checkpoint under way, if any; the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"onboard/flow"
@@ -44,6 +45,43 @@ func TestUserImportGivesItsConnectionBackCheckpointing(t *testing.T) {
 			pages, cache, walAutocheckpoint)
 	}
 	if n, _ := db.CountUsers(ctx, "t1"); n != minImportTx+5 {
+		t.Fatalf("%d users stored", n)
+	}
+}
+
+// The WAL an import grew (its connection does not checkpoint) is emptied
+// once the import ends, by the checkpointer, not left at its size.
+func TestUserImportLeavesTheWALEmpty(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	im, err := db.BeginUserImport(ctx, "o1", "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p := range 3 {
+		var us []flow.User
+		for i := p * minImportTx; i < (p+1)*minImportTx; i++ {
+			us = append(us, flow.User{ID: fmt.Sprintf("u%06d", i), DisplayName: fmt.Sprintf("User %d", i), UPN: fmt.Sprintf("u%d@x", i)})
+		}
+		if err := im.Add(ctx, us, fmt.Sprint("link-", p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wal := db.path + "-wal"
+	if st, err := os.Stat(wal); err != nil || st.Size() == 0 {
+		t.Fatalf("no WAL written by the import: %v", err)
+	}
+	if err := im.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db.ckpt.close() // after the checkpoint the import's end asked for
+	if st, err := os.Stat(wal); err != nil || st.Size() != 0 {
+		t.Fatalf("WAL after the import: %d bytes (%v)", st.Size(), err)
+	}
+	if n, _ := db.CountUsers(ctx, "t1"); n != 3*minImportTx {
 		t.Fatalf("%d users stored", n)
 	}
 }

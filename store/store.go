@@ -43,8 +43,8 @@ var _ flow.Store = (*DB)(nil)
 // the indexes being filled, and checkpointing every 10,000 WAL pages instead
 // of 1,000 copies pages rewritten by successive batches once (11 s → 4.6 s
 // CPU; 3.7 s with the schema choices of migrations 1 and 2).
-// journal_size_limit truncates a WAL an import grew (checkpointer) to
-// 64 MiB when it next restarts.
+// journal_size_limit keeps a WAL that a long transaction grew at 64 MiB
+// once it restarts.
 const dsnParams = "_pragma=busy_timeout(10000)" +
 	"&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)" +

@@ -297,7 +297,11 @@ func (im *userImport) Close() error {
 		ctx := context.Background()
 		_, err = im.conn.ExecContext(ctx, "PRAGMA cache_size = -16384")
 		_, cerr := im.conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+walAutocheckpoint)
-		err = errors.Join(err, cerr)
+		err = errors.Join(err, cerr, im.conn.Close())
+		if im.db.ckpt != nil {
+			im.db.ckpt.requestTruncate() // after the connection is back: no reader left
+		}
+		return err
 	}
 	return errors.Join(err, im.conn.Close())
 }
