@@ -13,7 +13,8 @@ import (
 const walAutocheckpoint = "10000"
 
 // checkpointTimeout bounds one background checkpoint: a passive one never
-// waits for locks, so only a stalled disk makes it take long.
+// waits for locks and a truncating one waits for them at most busy_timeout,
+// so only a stalled disk makes either take long.
 const checkpointTimeout = time.Minute
 
 // checkpointer copies the WAL into the database file on its own goroutine

@@ -77,11 +77,11 @@ func (db *DB) BeginUserImport(ctx context.Context, orderID, tenantID string) (fl
 		im.complete = im.position == ""
 	}
 	if !db.postgres {
-		// The checkpointer copies the WAL on its own goroutine instead.
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("import users of %s: page cache: %w", tenantID, err)
 		}
+		// The checkpointer copies the WAL on its own goroutine instead.
 		if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("import users of %s: checkpoints: %w", tenantID, err)
