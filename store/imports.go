@@ -29,7 +29,8 @@ func (db *DB) SaveDomains(ctx context.Context, tenantID string, ds []flow.Domain
 			suffix: ` ON CONFLICT (tenant_id, name) DO UPDATE SET is_initial = excluded.is_initial,
 				is_default = excluded.is_default, is_verified = excluded.is_verified`}
 		defer b.close()
-		return b.exec(ctx, args)
+		_, err := b.exec(ctx, args)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("save domains of %s: %w", tenantID, err)
@@ -68,23 +69,16 @@ func (db *DB) SaveUsers(ctx context.Context, tenantID string, us []flow.User) er
 		// (PostgreSQL has no search index: it searches tenant_users.)
 		if !db.postgres {
 			if err := eachKeys(ctx, tx, keys, `INSERT INTO user_search (user_search, rowid, terms)
-				SELECT 'delete', id, `+searchTerms+` FROM tenant_users WHERE user_key IN (%s)`); err != nil {
+				SELECT 'delete', id, `+searchTerms+` FROM tenant_users u WHERE `+keyedByKeyTable); err != nil {
 				return fmt.Errorf("unindex users: %w", err)
 			}
 		}
-		users := &batch{tx: tx, width: 9, sep: ", ", group: "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			prefix: userInsert,
-			suffix: ` ON CONFLICT (user_key) DO UPDATE SET upn = excluded.upn,
-				first_name = excluded.first_name, last_name = excluded.last_name,
-				display_name = excluded.display_name, usage_location = excluded.usage_location,
-				active = excluded.active`}
-		defer users.close()
-		if err := users.exec(ctx, userArgs); err != nil {
+		if err := db.upsertUsers(ctx, tx, userArgs); err != nil {
 			return fmt.Errorf("upsert users: %w", err)
 		}
 		if !db.postgres {
 			if err := eachKeys(ctx, tx, keys, `INSERT INTO user_search (rowid, terms)
-				SELECT id, `+searchTerms+` FROM tenant_users WHERE user_key IN (%s)`); err != nil {
+				SELECT id, `+searchTerms+` FROM tenant_users u WHERE `+keyedByKeyTable); err != nil {
 				return fmt.Errorf("index users: %w", err)
 			}
 		}
@@ -100,6 +94,77 @@ func (db *DB) SaveUsers(ctx context.Context, tenantID string, us []flow.User) er
 		return fmt.Errorf("save users of %s: %w", tenantID, err)
 	}
 	return nil
+}
+
+// upsertUsers inserts or updates tenant_users rows, 9 values each in
+// userInsert's order, by user_key. PostgreSQL's unique index on user_key
+// takes an upsert; SQLite's keys are in tenant_user_keys (migration 16), so
+// each row is updated through it or inserted and filed there.
+func (db *DB) upsertUsers(ctx context.Context, tx *sql.Tx, args []any) error {
+	if db.postgres {
+		users := &batch{tx: tx, width: 9, sep: ", ", group: "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			prefix: userInsert,
+			suffix: ` ON CONFLICT (user_key) DO UPDATE SET upn = excluded.upn,
+				first_name = excluded.first_name, last_name = excluded.last_name,
+				display_name = excluded.display_name, usage_location = excluded.usage_location,
+				active = excluded.active`}
+		defer users.close()
+		_, err := users.exec(ctx, args)
+		return err
+	}
+	update, err := tx.PrepareContext(ctx, `UPDATE tenant_users SET upn = ?, first_name = ?, last_name = ?,
+		display_name = ?, usage_location = ?, active = ?
+		WHERE id = (SELECT id FROM tenant_user_keys WHERE user_key = ?)`)
+	if err != nil {
+		return err
+	}
+	defer update.Close()
+	insert, err := tx.PrepareContext(ctx, userInsert+groups(1, 9))
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
+	file, err := tx.PrepareContext(ctx, `INSERT INTO tenant_user_keys (user_key, id) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	for ; len(args) >= 9; args = args[9:] {
+		row := args[:9]
+		res, err := update.ExecContext(ctx, append(row[3:9:9], row[0])...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			continue
+		}
+		res, err = insert.ExecContext(ctx, row...)
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if _, err := file.ExecContext(ctx, row[0], id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyedByKeyTable is SQLite's condition on tenant_users u for the rows whose
+// user_key is in a list of placeholders (%s), found through tenant_user_keys.
+const keyedByKeyTable = `u.id IN (SELECT id FROM tenant_user_keys WHERE user_key IN (%s))`
+
+// keyedBy is the condition on tenant_users u for the rows whose user_key
+// is one of n parameters: through SQLite's key table or PostgreSQL's
+// unique index.
+func (db *DB) keyedBy(n int) string {
+	if db.postgres {
+		return `u.user_key IN (` + placeholders(n) + `)`
+	}
+	return fmt.Sprintf(keyedByKeyTable, placeholders(n))
 }
 
 const userInsert = `INSERT INTO tenant_users (user_key, tenant_id, user_id, upn, first_name,
@@ -153,7 +218,7 @@ func insertAssignments(ctx context.Context, tx *sql.Tx, triples []any) error {
 		prefix: `INSERT INTO license_assignments (tenant_id, user_id, sku_id) VALUES `,
 		suffix: ` ON CONFLICT (tenant_id, user_id, sku_id) DO NOTHING`}
 	defer ins.close()
-	if err := ins.exec(ctx, triples); err != nil {
+	if _, err := ins.exec(ctx, triples); err != nil {
 		return fmt.Errorf("insert assignments: %w", err)
 	}
 	return nil
@@ -201,7 +266,7 @@ func (db *DB) AddAssignments(ctx context.Context, tenantID, skuID string, userID
 		ev.Detail = fmt.Sprintf("%s to %d users of %s", skuID, len(triples)/3, tenantID)
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkUsersExist(ctx, tx, tenantID, triples); err != nil {
+		if err := db.checkUsersExist(ctx, tx, tenantID, triples); err != nil {
 			return err
 		}
 		if err := insertAssignments(ctx, tx, triples); err != nil {
@@ -217,7 +282,7 @@ func (db *DB) AddAssignments(ctx context.Context, tenantID, skuID string, userID
 
 // checkUsersExist fails with flow.ErrNotFound unless every user of the
 // (tenant, user, sku) triples is stored.
-func checkUsersExist(ctx context.Context, tx *sql.Tx, tenantID string, triples []any) error {
+func (db *DB) checkUsersExist(ctx context.Context, tx *sql.Tx, tenantID string, triples []any) error {
 	for len(triples) > 0 {
 		n := min(len(triples)/3, batchRows)
 		args := make([]any, 0, n)
@@ -225,8 +290,8 @@ func checkUsersExist(ctx context.Context, tx *sql.Tx, tenantID string, triples [
 			args = append(args, userKey(tenantID, triples[3*i+1].(string)))
 		}
 		var found int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tenant_users
-			WHERE user_key IN (`+placeholders(n)+`)`, args...).Scan(&found); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tenant_users u
+			WHERE `+db.keyedBy(n), args...).Scan(&found); err != nil {
 			return fmt.Errorf("check users: %w", err)
 		}
 		if found != n {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"onboard/flow"
 	"onboard/store/storetest"
 )
 
@@ -168,15 +169,63 @@ func TestDialectsMakeTheSameSchema(t *testing.T) {
 		`SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema()
 			AND table_name NOT LIKE 'user_search%'`,
 		`SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = current_schema()
-			AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' AND indexname <> 'tenant_users_words'`)
+			AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'
+			AND indexname NOT IN ('tenant_users_words', 'tenant_users_keys')`)
 	want := describe(lite,
 		// Each backend has its own search index: SQLite's (migration 8)
 		// FTS5 table user_search and its shadow tables, PostgreSQL's GIN
-		// index tenant_users_words (migration 10).
+		// index tenant_users_words (migration 10). Each keeps users
+		// unique by user_key its own way: SQLite in the table
+		// tenant_user_keys (migration 16), PostgreSQL by the unique index
+		// tenant_users_keys.
 		`SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table'
-			AND m.name NOT LIKE 'user_search%'`,
+			AND m.name NOT LIKE 'user_search%' AND m.name <> 'tenant_user_keys'`,
 		`SELECT 'index ' || name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'`)
 	if !slices.Equal(got, want) {
 		t.Errorf("PostgreSQL's schema differs from SQLite's:\n got %v\nwant %v", got, want)
 	}
+}
+
+// Users stored before migration 16 are found by id afterwards and updated,
+// not stored twice: the migration files their keys.
+func TestMigrationFilesTheKeysOfStoredUsers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "onboard.db")
+	ctx := context.Background()
+	if err := createPrivateFile(path); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?"+dsnParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, raw, migrationFiles, 15, dialectSQLite); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO tenant_users (user_key, tenant_id, user_id, upn, display_name)
+		VALUES (onboard_user_key('t1', 'u1'), 't1', 'u1', 'ada@x', 'Ada'),
+		       (onboard_user_key('t1', 'u2'), 't1', 'u2', 'bob@x', 'Bob')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO user_search (rowid, terms)
+		SELECT id, `+searchTerms+` FROM tenant_users`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkKeyTable(t, db)
+	if us, err := db.UsersByID(ctx, "t1", []string{"u2", "u1"}); err != nil || len(us) != 2 {
+		t.Fatalf("users by id after the upgrade = %+v, %v", us, err)
+	}
+	if err := db.SaveUsers(ctx, "t1", []flow.User{{ID: "u1", UPN: "ada@y", DisplayName: "Ada L"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CountUsers(ctx, "t1"); err != nil || n != 2 {
+		t.Errorf("%d users after updating one, %v", n, err)
+	}
+	checkKeyTable(t, db)
 }

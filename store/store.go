@@ -185,6 +185,9 @@ var resetTables = []string{
 	"tenants", "customers", "drafts", "audit_events", "counters", "short_links", "lookup_failures",
 }
 
+// sqliteKeyTable holds SQLite's user keys (migration 16); PostgreSQL has none.
+const sqliteKeyTable = "tenant_user_keys"
+
 // Reset deletes every row of every table but keeps the schema; for
 // `onboard demo reset`. Children go before parents for the foreign keys.
 func (db *DB) Reset(ctx context.Context) error {
@@ -194,7 +197,10 @@ func (db *DB) Reset(ctx context.Context) error {
 				return fmt.Errorf("reset %s: %w", t, err)
 			}
 		}
-		if !db.postgres { // SQLite's contentless search index is emptied by command
+		if !db.postgres { // SQLite's key table, and its contentless search index emptied by command
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+sqliteKeyTable); err != nil {
+				return fmt.Errorf("reset %s: %w", sqliteKeyTable, err)
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO user_search (user_search) VALUES ('delete-all')`); err != nil {
 				return fmt.Errorf("reset user_search: %w", err)
 			}

@@ -180,7 +180,8 @@ func TestResetEmptiesEveryTable(t *testing.T) {
 		defer rows.Close()
 		kept := func(name string) bool {
 			return name == "schema_migrations" || strings.HasPrefix(name, "river_") || // the job queue's own
-				strings.HasPrefix(name, "user_search") // SQLite's search index, emptied by command
+				strings.HasPrefix(name, "user_search") || // SQLite's search index, emptied by command
+				name == sqliteKeyTable // emptied after resetTables
 		}
 		for rows.Next() {
 			var name string
@@ -205,6 +206,13 @@ func TestResetEmptiesEveryTable(t *testing.T) {
 		}
 		if n, err := db.CountMatchingUsers(ctx, "t1", "ada"); err != nil || n != 0 {
 			t.Errorf("a user from before the reset is still found: %d, %v", n, err)
+		}
+		// Stored again, the user from before is new: no key of it is left.
+		if err := db.SaveUsers(ctx, "t1", []flow.User{{ID: "u1", UPN: "ada@x", DisplayName: "Ada"}}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.CountUsers(ctx, "t1"); err != nil || n != 2 {
+			t.Errorf("%d users after storing two since the reset, %v", n, err)
 		}
 	})
 }

@@ -328,7 +328,7 @@ func (db *DB) UsersByID(ctx context.Context, tenantID string, ids []string) ([]f
 			args[i] = userKey(tenantID, id)
 		}
 		page, _, err := db.scanUsers(ctx, flow.UserMatcher{}, n, `SELECT `+userColumns+`
-			FROM tenant_users u WHERE u.user_key IN (`+placeholders(n)+`)`, args...)
+			FROM tenant_users u WHERE `+db.keyedBy(n), args...)
 		if err != nil {
 			return nil, fmt.Errorf("users of %s: %w", tenantID, err)
 		}

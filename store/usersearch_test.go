@@ -166,40 +166,74 @@ func TestUserImportResumesAtItsPosition(t *testing.T) {
 // shift under a changing directory) is stored and found once, as first seen.
 func TestUserImportStoresAUserListedTwiceOnce(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB, _ *testClock) {
-		ctx := context.Background()
-		im, err := db.BeginUserImport(ctx, "o1", "t1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer im.Close()
-		first := []flow.User{{ID: "u1", UPN: "ada@x", DisplayName: "Ada Lovelace"}, {ID: "u2", UPN: "bob@x", DisplayName: "Bob Marley"}}
-		if err := im.Add(ctx, first, "link-1"); err != nil {
-			t.Fatal(err)
-		}
-		again := []flow.User{{ID: "u2", UPN: "bob2@x", DisplayName: "Bob Renamed"}, {ID: "u3", UPN: "cy@x", DisplayName: "Cy Twombly"},
-			{ID: "u3", UPN: "cy@x", DisplayName: "Cy Twombly"}}
-		for i := 0; i < batchRows; i++ { // a full statement too, not only the short tail
-			again = append(again, flow.User{ID: fmt.Sprintf("v%03d", i%50), UPN: fmt.Sprintf("v%d@x", i), DisplayName: "Vera"})
-		}
-		if err := im.Add(ctx, again, ""); err != nil {
-			t.Fatal(err)
-		}
-		if err := im.Finish(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if n, _ := db.CountUsers(ctx, "t1"); n != 53 {
-			t.Errorf("%d users stored, want 53", n)
-		}
-		if got := searchIDs(t, db, "t1", "bob", 5); len(got) != 1 || got[0] != "u2" {
-			t.Errorf("bob found as %v", got)
-		}
-		if n, _ := db.CountMatchingUsers(ctx, "t1", "renamed"); n != 0 {
-			t.Errorf("the second listing replaced the first: %d match", n)
-		}
-		if n, _ := db.CountMatchingUsers(ctx, "t1", "vera"); n != 50 {
-			t.Errorf("%d Veras searchable, want 50", n)
-		}
+		// The second listing in the same transaction as the first, and
+		// in the next one.
+		t.Run("one transaction", func(t *testing.T) { importListedTwice(t, db, "t1", false) })
+		t.Run("after a commit", func(t *testing.T) { importListedTwice(t, db, "t2", true) })
 	})
+}
+
+func importListedTwice(t *testing.T, db *DB, tenant string, commitBetween bool) {
+	t.Helper()
+	ctx := context.Background()
+	im, err := db.BeginUserImport(ctx, "o-"+tenant, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	first := []flow.User{{ID: "u1", UPN: "ada@x", DisplayName: "Ada Lovelace"}, {ID: "u2", UPN: "bob@x", DisplayName: "Bob Marley"}}
+	if err := im.Add(ctx, first, "link-1"); err != nil {
+		t.Fatal(err)
+	}
+	if commitBetween {
+		if err := im.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again := []flow.User{{ID: "u2", UPN: "bob2@x", DisplayName: "Bob Renamed"}, {ID: "u3", UPN: "cy@x", DisplayName: "Cy Twombly"},
+		{ID: "u3", UPN: "cy@x", DisplayName: "Cy Twombly"}}
+	for i := 0; i < batchRows; i++ { // a full statement too, not only the short tail
+		again = append(again, flow.User{ID: fmt.Sprintf("v%03d", i%50), UPN: fmt.Sprintf("v%d@x", i), DisplayName: "Vera"})
+	}
+	if err := im.Add(ctx, again, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountUsers(ctx, tenant); n != 53 {
+		t.Errorf("%d users stored, want 53", n)
+	}
+	if got := searchIDs(t, db, tenant, "bob", 5); len(got) != 1 || got[0] != "u2" {
+		t.Errorf("bob found as %v", got)
+	}
+	if n, _ := db.CountMatchingUsers(ctx, tenant, "renamed"); n != 0 {
+		t.Errorf("the second listing replaced the first: %d match", n)
+	}
+	if n, _ := db.CountMatchingUsers(ctx, tenant, "vera"); n != 50 {
+		t.Errorf("%d Veras searchable, want 50", n)
+	}
+	checkKeyTable(t, db)
+}
+
+// checkKeyTable fails unless SQLite's tenant_user_keys lists every
+// tenant_users row, under its key, and nothing else.
+func checkKeyTable(t *testing.T, db *DB) {
+	t.Helper()
+	if db.postgres {
+		return
+	}
+	var users, keys, unkeyed int
+	if err := db.sql.QueryRowContext(context.Background(), `SELECT
+		(SELECT COUNT(*) FROM tenant_users), (SELECT COUNT(*) FROM tenant_user_keys),
+		(SELECT COUNT(*) FROM tenant_users u WHERE NOT EXISTS
+			(SELECT 1 FROM tenant_user_keys k WHERE k.user_key = u.user_key AND k.id = u.id))`).
+		Scan(&users, &keys, &unkeyed); err != nil {
+		t.Fatal(err)
+	}
+	if keys != users || unkeyed != 0 {
+		t.Errorf("%d users, %d keys, %d users without their key", users, keys, unkeyed)
+	}
 }
 
 func TestCountHoldersCountsEachUserOnce(t *testing.T) {
