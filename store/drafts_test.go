@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -206,18 +204,8 @@ func TestStaleDraftOfFinishedOrderHidden(t *testing.T) {
 // Drafts saved before drafts had an order_id column get it from their
 // answers, and those of finished orders go with the migration.
 func TestMigrateDraftsLearnTheirOrder(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "onboard.db")
 	ctx := context.Background()
-	if err := createPrivateFile(path); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", "file:"+path+"?"+dsnParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate(ctx, raw, migrationFiles, 2, dialectSQLite); err != nil {
-		t.Fatal(err)
-	}
+	path, raw := migratedTo(t, 2)
 	const at = "2026-01-01T00:00:00.000000000Z"
 	for _, q := range []string{
 		`INSERT INTO customers (id, company_name, created_at) VALUES ('c1', 'Fabrikam', '` + at + `')`,
@@ -234,12 +222,7 @@ func TestMigrateDraftsLearnTheirOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	raw.Close()
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openUpgraded(t, path, raw)
 	want := map[string]string{"OPEN": "o-open", "NONE": "", "JUNK": ""}
 	for code, id := range want {
 		if d, err := db.LoadDraft(ctx, code); err != nil || d.OrderID != id {

@@ -38,9 +38,11 @@ func TestMigrateFromEmptyAndRerun(t *testing.T) {
 	}
 }
 
-func TestMigrateUpgradeKeepsRows(t *testing.T) {
+// migratedTo makes a SQLite file migrated up to version and opens it
+// without the store, for tests of what later migrations do to its rows.
+func migratedTo(t *testing.T, version int) (string, *sql.DB) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "onboard.db")
-	ctx := context.Background()
 	if err := createPrivateFile(path); err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +50,29 @@ func TestMigrateUpgradeKeepsRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate(ctx, raw, migrationFiles, 1, dialectSQLite); err != nil {
+	t.Cleanup(func() { raw.Close() })
+	if err := migrate(context.Background(), raw, migrationFiles, version, dialectSQLite); err != nil {
 		t.Fatal(err)
 	}
+	return path, raw
+}
+
+// openUpgraded closes raw and opens the file with the store, which
+// applies the migrations after raw's.
+func openUpgraded(t *testing.T, path string, raw *sql.DB) *DB {
+	t.Helper()
+	raw.Close()
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestMigrateUpgradeKeepsRows(t *testing.T) {
+	ctx := context.Background()
+	path, raw := migratedTo(t, 1)
 	if v, _ := schemaVersion(ctx, raw); v != 1 {
 		t.Fatalf("version after partial migrate = %d", v)
 	}
@@ -58,13 +80,7 @@ func TestMigrateUpgradeKeepsRows(t *testing.T) {
 		VALUES ('c1', 'Fabrikam', '2026-01-01T00:00:00.000000000Z')`); err != nil {
 		t.Fatal(err)
 	}
-	raw.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openUpgraded(t, path, raw)
 	if v, _ := db.SchemaVersion(ctx); v != knownMigrations(t) {
 		t.Errorf("version after upgrade = %d, want %d", v, knownMigrations(t))
 	}
@@ -189,18 +205,8 @@ func TestDialectsMakeTheSameSchema(t *testing.T) {
 // Users stored before migration 16 are found by id afterwards and updated,
 // not stored twice: the migration files their keys.
 func TestMigrationFilesTheKeysOfStoredUsers(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "onboard.db")
 	ctx := context.Background()
-	if err := createPrivateFile(path); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", "file:"+path+"?"+dsnParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate(ctx, raw, migrationFiles, 15, dialectSQLite); err != nil {
-		t.Fatal(err)
-	}
+	path, raw := migratedTo(t, 15)
 	if _, err := raw.ExecContext(ctx, `INSERT INTO tenant_users (user_key, tenant_id, user_id, upn, display_name)
 		VALUES (onboard_user_key('t1', 'u1'), 't1', 'u1', 'ada@x', 'Ada'),
 		       (onboard_user_key('t1', 'u2'), 't1', 'u2', 'bob@x', 'Bob')`); err != nil {
@@ -210,13 +216,7 @@ func TestMigrationFilesTheKeysOfStoredUsers(t *testing.T) {
 		SELECT id, `+searchTerms+` FROM tenant_users`); err != nil {
 		t.Fatal(err)
 	}
-	raw.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openUpgraded(t, path, raw)
 	checkKeyTable(t, db)
 	if us, err := db.UsersByID(ctx, "t1", []string{"u2", "u1"}); err != nil || len(us) != 2 {
 		t.Fatalf("users by id after the upgrade = %+v, %v", us, err)
