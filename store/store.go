@@ -29,6 +29,7 @@ type DB struct {
 	postgres bool
 	clock    atomic.Pointer[func() time.Time]
 	ckpt     *checkpointer // SQLite only
+	misses   probeMisses
 }
 
 var _ flow.Store = (*DB)(nil)

@@ -32,7 +32,7 @@ func (db *DB) SearchUsers(ctx context.Context, tenantID string, q flow.UserQuery
 		page, _, err = db.scanUsers(ctx, m, limit, `SELECT `+userColumns+` FROM tenant_users u
 			WHERE u.tenant_id = ? AND u.id > ? ORDER BY u.id LIMIT ?`, tenantID, q.After, limit+1)
 	} else {
-		page, err = db.searchUsers(ctx, tenantID, m, q.After, limit)
+		page, err = db.searchUsers(ctx, tenantID, q.Text, m, q.After, limit)
 	}
 	if err != nil {
 		return flow.UserPage{}, fmt.Errorf("search users of %s: %w", tenantID, err)
@@ -43,9 +43,9 @@ func (db *DB) SearchUsers(ctx context.Context, tenantID string, q flow.UserQuery
 	return page, nil
 }
 
-func (db *DB) searchUsers(ctx context.Context, tenantID string, m flow.UserMatcher, after int64, limit int) (flow.UserPage, error) {
+func (db *DB) searchUsers(ctx context.Context, tenantID, text string, m flow.UserMatcher, after int64, limit int) (flow.UserPage, error) {
 	if db.postgres {
-		return db.searchUsersPostgres(ctx, tenantID, m, after, limit)
+		return db.searchUsersPostgres(ctx, tenantID, text, m, after, limit)
 	}
 	// Candidates in import order: the users holding every whole word (an
 	// exact, cheap index lookup), else everyone; matched in Go on their
@@ -59,11 +59,11 @@ func (db *DB) searchUsers(ctx context.Context, tenantID string, m flow.UserMatch
 			ORDER BY user_search.rowid LIMIT ?`
 		args = []any{ftsQuery(flow.UserMatcher{Whole: m.Whole}), after, tenantID, probeRows}
 	}
-	ids, read, err := matchingIDs(ctx, db.sql, m, limit+1, probe, args...)
+	ids, missed, err := db.probe(ctx, tenantID, text, after, limit, m, probe, args...)
 	if err != nil {
 		return flow.UserPage{}, err
 	}
-	if len(ids) <= limit && read == probeRows {
+	if missed {
 		// Few matches among many candidates: the index finds them directly.
 		ids, _, err = matchingIDs(ctx, db.sql, m, limit+1, `SELECT u.id, u.display_name, u.upn FROM user_search
 			JOIN tenant_users u ON u.id = user_search.rowid
@@ -77,6 +77,28 @@ func (db *DB) searchUsers(ctx context.Context, tenantID string, m flow.UserMatch
 		return flow.UserPage{}, nil
 	}
 	return db.usersByRowID(ctx, ids, limit)
+}
+
+// probe matches the candidates query lists (probeRows of them, in import
+// order) against m and returns the ids of up to limit+1 matches, or says it
+// missed: it read probeRows candidates and found no more than a page, so
+// the search asks the index. A first page whose text adds to the tenant's
+// last missed one is not probed (probeMisses).
+func (db *DB) probe(ctx context.Context, tenantID, text string, after int64, limit int, m flow.UserMatcher,
+	query string, args ...any) (ids []int64, missed bool, err error) {
+	first := after == 0
+	if first && db.misses.skip(tenantID, text) {
+		return nil, true, nil
+	}
+	ids, read, err := matchingIDs(ctx, db.sql, m, limit+1, query, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	missed = len(ids) <= limit && read == probeRows
+	if missed && first {
+		db.misses.missed(tenantID, text)
+	}
+	return ids, missed, nil
 }
 
 // usersByRowID reads the users of ids (ascending) whole: a page of limit,
@@ -95,13 +117,13 @@ func (db *DB) usersByRowID(ctx context.Context, ids []int64, limit int) (flow.Us
 // the next probeRows users in import order, matched in Go (broad searches
 // fill a page there), else through the GIN index of the users' words
 // (migration 10), whose candidates the Go matcher confirms.
-func (db *DB) searchUsersPostgres(ctx context.Context, tenantID string, m flow.UserMatcher, after int64, limit int) (flow.UserPage, error) {
-	ids, read, err := matchingIDs(ctx, db.sql, m, limit+1, `SELECT u.id, u.display_name, u.upn FROM tenant_users u
+func (db *DB) searchUsersPostgres(ctx context.Context, tenantID, text string, m flow.UserMatcher, after int64, limit int) (flow.UserPage, error) {
+	ids, missed, err := db.probe(ctx, tenantID, text, after, limit, m, `SELECT u.id, u.display_name, u.upn FROM tenant_users u
 		WHERE u.tenant_id = ? AND u.id > ? ORDER BY u.id LIMIT ?`, tenantID, after, probeRows)
 	if err != nil {
 		return flow.UserPage{}, err
 	}
-	if len(ids) <= limit && read == probeRows {
+	if missed {
 		// By u.id + 0, not u.id: PostgreSQL cannot estimate how many users
 		// a tsquery matches (it assumes 2 %) and for ORDER BY u.id LIMIT
 		// would walk the primary key computing every user's words until a

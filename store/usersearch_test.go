@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"onboard/flow"
@@ -276,6 +277,37 @@ func TestFirstUsersByUPNWithSkus(t *testing.T) {
 		}
 		if all, err := db.FirstUsers(ctx, "t1", 0); err != nil || len(all) != 3 {
 			t.Fatalf("all users = %d, %v; want 3", len(all), err)
+		}
+	})
+}
+
+// A search that adds to one whose probe missed goes to the index at once
+// and finds what it finds when probed; one that does not add to it probes.
+func TestNarrowedSearchSkipsTheProbeAndFindsTheSame(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB, _ *testClock) {
+		ctx := context.Background()
+		var us []flow.User
+		for i := range 5000 {
+			us = append(us, flow.User{ID: fmt.Sprintf("u%04d", i), DisplayName: fmt.Sprintf("User %d", i),
+				UPN: fmt.Sprintf("user%d@x.example", i)})
+		}
+		if err := db.SaveUsers(ctx, "t1", us); err != nil {
+			t.Fatal(err)
+		}
+		// Among the first probeRows users only user45 and user450–459.
+		if got := searchIDs(t, db, "t1", "user45", 17); len(got) != 1+10+100 {
+			t.Fatalf("user45: %d found", len(got))
+		}
+		if !db.misses.skip("t1", "user456") || db.misses.skip("t1", "user4") || db.misses.skip("t2", "user456") {
+			t.Fatal("the missed search is not remembered for its tenant and its narrowings only")
+		}
+		for _, text := range []string{"user456", "user4567", "user4 ", "user4"} {
+			narrowed := searchIDs(t, db, "t1", text, 17)
+			db.misses = probeMisses{}
+			if probed := searchIDs(t, db, "t1", text, 17); !slices.Equal(narrowed, probed) {
+				t.Errorf("%q: %v without the probe, %v with it", text, narrowed, probed)
+			}
+			searchIDs(t, db, "t1", "user45", 17) // missed again
 		}
 	})
 }
