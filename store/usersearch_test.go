@@ -160,6 +160,7 @@ func TestUserImportResumesAtItsPosition(t *testing.T) {
 		if n, _ := db.CountMatchingUsers(ctx, "t1", "user"); n != 3 {
 			t.Fatalf("%d searchable after a new import of 3", n)
 		}
+		checkKeyTable(t, db) // the earlier import's keys went with its users
 	})
 }
 
