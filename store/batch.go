@@ -32,41 +32,27 @@ func (b *batch) query(rows int) string {
 	return b.prefix + strings.Join(groups, b.sep) + b.suffix
 }
 
-// exec runs the statement over args, width parameters per row, and says
-// how many rows it changed.
-func (b *batch) exec(ctx context.Context, args []any) (int64, error) {
+// exec runs the statement over args, width parameters per row.
+func (b *batch) exec(ctx context.Context, args []any) error {
 	per := batchRows * b.width
-	var changed int64
-	count := func(res sql.Result) error {
-		n, err := res.RowsAffected()
-		changed += n
-		return err
-	}
 	for len(args) >= per {
 		if b.full == nil {
 			st, err := b.tx.PrepareContext(ctx, b.query(batchRows))
 			if err != nil {
-				return changed, fmt.Errorf("prepare batch: %w", err)
+				return fmt.Errorf("prepare batch: %w", err)
 			}
 			b.full = st
 		}
-		res, err := b.full.ExecContext(ctx, args[:per]...)
-		if err != nil {
-			return changed, err
-		}
-		if err := count(res); err != nil {
-			return changed, err
+		if _, err := b.full.ExecContext(ctx, args[:per]...); err != nil {
+			return err
 		}
 		args = args[per:]
 	}
 	if len(args) == 0 {
-		return changed, nil
+		return nil
 	}
-	res, err := b.tx.ExecContext(ctx, b.query(len(args)/b.width), args...)
-	if err != nil {
-		return changed, err
-	}
-	return changed, count(res)
+	_, err := b.tx.ExecContext(ctx, b.query(len(args)/b.width), args...)
+	return err
 }
 
 func (b *batch) close() {

@@ -29,8 +29,7 @@ func (db *DB) SaveDomains(ctx context.Context, tenantID string, ds []flow.Domain
 			suffix: ` ON CONFLICT (tenant_id, name) DO UPDATE SET is_initial = excluded.is_initial,
 				is_default = excluded.is_default, is_verified = excluded.is_verified`}
 		defer b.close()
-		_, err := b.exec(ctx, args)
-		return err
+		return b.exec(ctx, args)
 	})
 	if err != nil {
 		return fmt.Errorf("save domains of %s: %w", tenantID, err)
@@ -109,8 +108,7 @@ func (db *DB) upsertUsers(ctx context.Context, tx *sql.Tx, args []any) error {
 				display_name = excluded.display_name, usage_location = excluded.usage_location,
 				active = excluded.active`}
 		defer users.close()
-		_, err := users.exec(ctx, args)
-		return err
+		return users.exec(ctx, args)
 	}
 	update, err := tx.PrepareContext(ctx, `UPDATE tenant_users SET upn = ?, first_name = ?, last_name = ?,
 		display_name = ?, usage_location = ?, active = ?
@@ -218,7 +216,7 @@ func insertAssignments(ctx context.Context, tx *sql.Tx, triples []any) error {
 		prefix: `INSERT INTO license_assignments (tenant_id, user_id, sku_id) VALUES `,
 		suffix: ` ON CONFLICT (tenant_id, user_id, sku_id) DO NOTHING`}
 	defer ins.close()
-	if _, err := ins.exec(ctx, triples); err != nil {
+	if err := ins.exec(ctx, triples); err != nil {
 		return fmt.Errorf("insert assignments: %w", err)
 	}
 	return nil
