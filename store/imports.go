@@ -133,8 +133,12 @@ func (db *DB) upsertUsers(ctx context.Context, tx *sql.Tx, args []any) error {
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n > 0 {
-			continue
+		updated, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if updated > 0 {
+			continue // its key is filed already
 		}
 		res, err = insert.ExecContext(ctx, row...)
 		if err != nil {
